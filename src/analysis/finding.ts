@@ -1,0 +1,53 @@
+import { RULES, type RuleId } from './rules.js';
+import type { Finding } from './types.js';
+
+/** A finding of `rule`, with this token's message and, when given, a fix more specific than the rule's. */
+export function finding(rule: RuleId, message: string, fix?: string): Finding {
+  const info = RULES[rule];
+  return { rule, severity: info.severity, message, fix: fix ?? info.fix };
+}
+
+const MAX_PREVIEW = 60;
+
+/**
+ * Quotes a value for a message: strings JSON-escaped (so control characters show) and cut to a
+ * readable length; anything else described without walking deep structures.
+ */
+export function quote(value: unknown, max = MAX_PREVIEW): string {
+  if (typeof value === 'string') {
+    const cut = value.length > max ? value.slice(0, max) : value;
+    return JSON.stringify(cut) + (value.length > max ? `... (${value.length} characters)` : '');
+  }
+  return describeValue(value);
+}
+
+/** A short description of any value: `number 12`, `object {a, b}`, `array of 3`. Never throws. */
+export function describeValue(value: unknown): string {
+  try {
+    if (value === null) return 'null';
+    switch (typeof value) {
+      case 'undefined': return 'undefined';
+      case 'number': case 'boolean': case 'bigint': return `${typeof value} ${String(value)}`;
+      case 'string': return `string ${quote(value)}`;
+      case 'symbol': return 'a symbol';
+      case 'function': return 'a function';
+    }
+    if (Array.isArray(value)) return `an array of ${value.length}`;
+    if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
+    const keys = Object.keys(value as object);
+    const shown = keys.slice(0, 4).map(k => JSON.stringify(k)).join(', ');
+    return `an object {${shown}${keys.length > 4 ? ', ...' : ''}}`;
+  } catch {
+    return 'an object that cannot be inspected';
+  }
+}
+
+/** "3 minutes", "2 hours", "45 seconds": a duration in words, for messages. */
+export function duration(seconds: number): string {
+  const s = Math.abs(Math.round(seconds));
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s < 120) return unit(s, 'second');
+  if (s < 7200) return unit(Math.round(s / 60), 'minute');
+  if (s < 172800) return unit(Math.round(s / 3600), 'hour');
+  return unit(Math.round(s / 86400), 'day');
+}
