@@ -47,7 +47,7 @@ export function duration(seconds: number): string {
   const s = Math.abs(Math.round(seconds));
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (s < 120) return unit(s, 'second');
-  if (s < 7200) return unit(Math.round(s / 60), 'minute');
-  if (s < 172800) return unit(Math.round(s / 3600), 'hour');
+  if (s < 3600) return unit(Math.round(s / 60), 'minute');
+  if (s < 172800) return unit(Math.round(s / 360) / 10, 'hour');
   return unit(Math.round(s / 86400), 'day');
 }

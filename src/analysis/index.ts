@@ -2,5 +2,6 @@
 export { analyzeToken, analyzeTokenSync, DEFAULT_SKEW_SECONDS } from './analyze.js';
 export { loadPublicKeys, KeyDocumentError } from './keys.js';
 export { parseContextVariables, ContextVariablesError } from './variables.js';
+export { summarize } from './summary.js';
 export { RULES, RULE_IDS, type RuleId, type RuleInfo } from './rules.js';
 export type * from './types.js';

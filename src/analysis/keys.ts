@@ -66,7 +66,7 @@ async function importPem(text: string): Promise<{ entry: PublicKeyEntry; notes: 
     throw new KeyDocumentError('This is a PKCS#1 "RSA PUBLIC KEY" block; Omnichannel expects an SPKI "PUBLIC KEY" block. Convert it: openssl rsa -RSAPublicKey_in -in key.pem -pubout.');
   }
   if (label === 'CERTIFICATE') {
-    const key = await importRsa(() => importX509(block, 'RS256'), 'certificate');
+    const key = await importRsa(block, 'x509');
     return {
       entry: entryFor(key),
       notes: [finding('key.certificate', 'The key was given as an X.509 certificate ("BEGIN CERTIFICATE").')],
@@ -74,7 +74,7 @@ async function importPem(text: string): Promise<{ entry: PublicKeyEntry; notes: 
     };
   }
   if (label !== 'PUBLIC KEY') throw new KeyDocumentError(`This is a PEM "${label}" block, not a "PUBLIC KEY" block.`);
-  const key = await importRsa(() => importSPKI(block, 'RS256'), 'public key');
+  const key = await importRsa(block, 'spki');
   return { entry: entryFor(key), notes: [], format: 'pem' };
 }
 
@@ -87,15 +87,17 @@ function extractBlock(text: string, label: string): string {
 }
 
 /** Imports as an RSA key; when that fails, says whether it is another kind of key or damaged. */
-async function importRsa(load: () => Promise<CryptoKey>, what: string): Promise<CryptoKey> {
+async function importRsa(block: string, kind: 'spki' | 'x509'): Promise<CryptoKey> {
+  const load = kind === 'spki' ? importSPKI : importX509;
+  const what = kind === 'spki' ? 'public key' : 'certificate';
   try {
-    return await load();
+    return await load(block, 'RS256');
   } catch (error) {
-    const message = errorText(error);
-    if (/not.*RSA|asymmetricKeyType|Invalid key|algorithm/i.test(message) || /EC|ec/.test(message)) {
-      throw new KeyDocumentError(`The ${what} is not an RSA key (${message}); Omnichannel needs an RSA key for RS256.`);
+    for (const alg of ['ES256', 'ES384', 'ES512', 'Ed25519']) {
+      const other = await load(block, alg).then(() => true, () => false);
+      if (other) throw new KeyDocumentError(`The ${what} holds an elliptic-curve (${alg}) key, not an RSA key; Omnichannel needs RSA for RS256.`);
     }
-    throw new KeyDocumentError(`The ${what} cannot be read (${message}): it is damaged or truncated.`);
+    throw new KeyDocumentError(`The ${what} cannot be read (${errorText(error)}): it is damaged or truncated.`);
   }
 }
 

@@ -1,1 +1,78 @@
-console.log("cli")
+/**
+ * lcw-auth: the analysis engine on the command line, for tokens pasted into tickets.
+ * Exit status: 0 no error finding, 1 an error finding, 2 usage or input problem.
+ */
+import { parseArgs } from 'node:util';
+import { runCheck } from './check.js';
+import { InputError } from './inputs.js';
+
+const USAGE = `Usage:
+  lcw-auth check [TOKEN | -] [--contexts FILE] [--key FILE_OR_URL] [--now UNIX_SECONDS] [--skew SECONDS] [--json]
+
+  TOKEN           the token exactly as the provider handed it; "-" or nothing reads standard input
+  --contexts FILE the work stream's context variables: ["name", ...] or [{"name": "...", "type": "text"|"number"}]
+  --key FILE_OR_URL
+                  the public key: a PEM block, the Omnichannel key list, a JWK or a JWKS (file or https:// URL)
+  --now SECONDS   judge time claims as of this Unix time (default: now)
+  --skew SECONDS  clock skew the service tolerates (default: 300)
+  --json          print one JSON object instead of the report
+
+Exit status: 0 no error, 1 the token has an error, 2 usage or input problem.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'check') throw new InputError(`unknown command "${command}" (try: lcw-auth check --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const { values, positionals } = parseCheckArgs(rest);
+  if (positionals.length > 1) throw new InputError(`expected one token, got ${positionals.length} arguments (quote the token?)`);
+  return runCheck({
+    token: positionals[0],
+    contexts: values.contexts,
+    key: values.key,
+    now: values.now === undefined ? undefined : parseNumber('--now', values.now),
+    skew: values.skew === undefined ? undefined : parseNumber('--skew', values.skew),
+    json: values.json ?? false,
+  });
+}
+
+function parseCheckArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        contexts: { type: 'string' },
+        key: { type: 'string' },
+        now: { type: 'string' },
+        skew: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    // parseArgs messages are specific ("Unknown option '--foo'"); keep only their first line.
+    throw new InputError(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
+  }
+}
+
+function parseNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InputError(`${flag} takes a non-negative number of seconds, not "${text}"`);
+  return value;
+}
+
+main(process.argv.slice(2)).then(
+  code => { process.exitCode = code; },
+  (error: unknown) => {
+    const message = error instanceof InputError ? error.message : `unexpected failure: ${(error as Error)?.message ?? String(error)}`;
+    process.stderr.write(`lcw-auth: ${message}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,74 @@
+/** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
+import { summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { isoDate } from '../analysis/claims.js';
+
+interface Style { color: boolean }
+
+const CODES = { red: 31, yellow: 33, cyan: 36, green: 32, dim: 2, bold: 1 } as const;
+type Tone = keyof typeof CODES;
+
+const MARKS: Record<Finding['severity'], { mark: string; tone: Tone }> = {
+  error: { mark: 'x', tone: 'red' },
+  warning: { mark: '!', tone: 'yellow' },
+  info: { mark: 'i', tone: 'cyan' },
+};
+
+export function formatReport(analysis: TokenAnalysis, style: Style): string {
+  const paint = (tone: Tone, text: string) => (style.color ? `\x1b[${CODES[tone]}m${text}\x1b[0m` : text);
+  const lines: string[] = [];
+  const headTone: Tone = analysis.verdict === 'error' ? 'red' : analysis.verdict === 'warning' ? 'yellow' : 'green';
+  lines.push(paint('bold', paint(headTone, safe(summarize(analysis)))), '');
+
+  if (analysis.header) lines.push(paint('bold', 'Header'), ...table(Object.entries(analysis.header).map(([k, v]) => [k, show(v)])), '');
+  if (analysis.claims) {
+    const rows = Object.entries(analysis.claims).map(([name, value]): [string, string] => {
+      const time = analysis.times[name as 'iat' | 'nbf' | 'exp'];
+      return [name, time === undefined ? show(value) : `${value}  ${isoDate(time)}  (${relative(time - analysis.times.now)})`];
+    });
+    lines.push(paint('bold', 'Claims'), ...table(rows), '');
+  }
+  const entries = analysis.contexts?.entries;
+  if (entries && entries.length > 0) {
+    const rows = entries.map((e): [string, string] => [e.name, `${show(e.value)}  ${e.valueType}${e.known === 'unknown' ? '' : e.known === 'yes' ? '  configured' : '  NOT configured'}`]);
+    lines.push(paint('bold', 'lwicontexts'), ...table(rows), '');
+  }
+  lines.push(`${paint('bold', 'Signature')}  ${analysis.signature.status}: ${safe(analysis.signature.detail)}`, '');
+
+  if (analysis.findings.length > 0) {
+    lines.push(paint('bold', 'Findings'));
+    for (const f of analysis.findings) {
+      const { mark, tone } = MARKS[f.severity];
+      lines.push(`  ${paint(tone, `${mark} ${f.severity.padEnd(7)}`)} ${paint('dim', f.rule)}`);
+      lines.push(`    ${safe(f.message)}`);
+      lines.push(`    ${paint('dim', 'fix:')} ${safe(f.fix)}`);
+    }
+    lines.push('');
+  }
+  const code = analysis.errorCode === null ? 'none' : String(analysis.errorCode);
+  lines.push(`Predicted widget error: ${code}    Details of each finding: docs/findings.md`);
+  return `${lines.join('\n')}\n`;
+}
+
+function table(rows: [string, string][]): string[] {
+  const width = Math.min(24, Math.max(0, ...rows.map(([k]) => safe(k).length)));
+  return rows.map(([k, v]) => `  ${safe(k).padEnd(width)}  ${v}`);
+}
+
+/** A claim value on one line: strings as they are (escaped), anything else as JSON. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return safe(value.length > 300 ? `${value.slice(0, 300)}... (${value.length} characters)` : value);
+  let text: string;
+  try { text = JSON.stringify(value) ?? String(value); } catch { text = '(too deeply nested to show)'; }
+  return safe(text.length > 300 ? `${text.slice(0, 300)}...` : text);
+}
+
+/** Escapes control characters so a hostile token cannot drive the terminal. */
+function safe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function relative(seconds: number): string {
+  const s = Math.abs(seconds);
+  const amount = s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} days`;
+  return seconds >= 0 ? `in ${amount}` : `${amount} ago`;
+}
