@@ -1,0 +1,17 @@
+/** Facts about the project that must stay true: docs in step with the catalog, a pure engine. */
+import { test, expect } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { renderFindingsDoc } from '../../src/analysis/findings-doc.js';
+
+test('docs/findings.md is generated from the current rule catalog (run `npm run docs`)', () => {
+  expect(readFileSync('docs/findings.md', 'utf8')).toBe(renderFindingsDoc());
+});
+
+test('the analysis engine imports nothing but jose and itself, and touches no browser or Node API', () => {
+  for (const file of readdirSync('src/analysis')) {
+    const source = readFileSync(`src/analysis/${file}`, 'utf8');
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map(m => m[1]);
+    expect(imports.filter(name => name !== 'jose' && !name!.startsWith('./')), file).toEqual([]);
+    expect(source, file).not.toMatch(/\b(window|document|chrome|browser|process)\.[a-zA-Z]|\brequire\(/);
+  }
+});
