@@ -12,7 +12,11 @@ if (mode === 'docs') {
   await writeFile('docs/findings.md', renderFindingsDoc());
   console.log('wrote docs/findings.md');
 } else {
-  await buildCli();
+  await Promise.all([buildCli(), buildDemo()]);
+}
+
+async function buildDemo() {
+  await esbuild.build({ entryPoints: ['src/demo/start.ts'], outfile: 'dist/demo/start.mjs', bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
 }
 
 async function buildCli() {
