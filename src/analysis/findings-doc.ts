@@ -10,6 +10,7 @@ const GROUPS: [prefix: string, title: string][] = [
   ['contexts.', 'Custom context (`lwicontexts`)'],
   ['signature.', 'Signature'],
   ['key.', 'The public key document'],
+  ['registration.', 'Provider registration (seen by the page hook)'],
   ['invocation.', 'Provider invocations (seen by the page hook)'],
   ['analysis.', 'The analysis itself'],
 ];

@@ -8,7 +8,7 @@ import type { Severity } from './types.js';
 
 export interface RuleInfo {
   severity: Severity;
-  errorCode: 2 | 3 | 4 | null;
+  errorCode: 2 | 3 | 4 | 8 | null;
   /** Short name for lists. */
   title: string;
   /** What it means, for docs/findings.md. */
@@ -216,6 +216,34 @@ export const RULES = {
   'key.jwks': rule('info', null, 'JWKS document',
     'The key was given as a JWK or JWKS. Omnichannel\'s public key URL does not read JWKS: it expects a PEM `PUBLIC KEY` block or the Omnichannel key list.',
     'Serve the public key as PEM at the public key URL (export it with `jose.exportSPKI` or `openssl`).'),
+  // --- Registration and invocations (seen by the page hook) --------------------------------
+  'registration.non-function': rule('error', 3, 'Provider is not a function',
+    '`setAuthTokenProvider` was called with something other than a function; the SDK threw and no provider is registered, so the widget gets no token.',
+    'Pass a function that takes a callback: `setAuthTokenProvider(function (callback) { callback(token); })`.'),
+  'registration.before-ready': rule('warning', null, 'Registered before lcw:ready',
+    '`setAuthTokenProvider` was called before the widget fired `lcw:ready`. SDK methods are meant to be called after it; depending on timing the call may reach an SDK that is not set up.',
+    'Register inside `window.addEventListener("lcw:ready", ...)`.'),
+  'registration.none': rule('warning', 3, 'No token provider',
+    'The widget is ready but the page never called `setAuthTokenProvider`, and the widget did not ask for a token through a client function. An authenticated chat then gets no token.',
+    'Call `Microsoft.Omnichannel.LiveChatWidget.SDK.setAuthTokenProvider(provider)` after `lcw:ready`, or check that authentication is meant to be on for this widget.'),
+  'invocation.async-callback': rule('error', 3, 'Callback ran asynchronously',
+    'The provider called back after it had returned. The v1 widget reads the token right after calling the provider, so it hands over nothing (or a stale token from an earlier call).',
+    'Fetch the token first and register a provider that calls back synchronously: `getToken().then(t => SDK.setAuthTokenProvider(cb => cb(t)))`, as Microsoft\'s sample does.'),
+  'invocation.multiple-callbacks': rule('warning', null, 'Callback ran more than once',
+    'The provider called the callback several times for one invocation; only one token is used and the others are ignored or race.',
+    'Call the callback exactly once per invocation.'),
+  'invocation.no-callback': rule('error', 3, 'No callback within 10 s',
+    'The provider did not call the callback within 10 seconds, the widget\'s limit.',
+    'Make sure every path of the provider (including errors from the token service) calls the callback, and that the token service answers quickly.'),
+  'invocation.threw': rule('error', 2, 'Provider threw',
+    'The provider threw an exception, which the widget reports as error 2.',
+    'Catch errors inside the provider; log them and decide what to hand over.'),
+  'invocation.rejected': rule('error', 3, 'Provider returned a rejected promise',
+    'The provider is async (returns a promise) and the promise was rejected. The widget ignores the promise, so it only sees that no token came.',
+    'Catch the error inside the async provider (try/catch around the token request) and handle it.'),
+  'invocation.client-function-missing': rule('error', 8, 'Client function not found',
+    'The widget asked the page for a token through the JavaScript client function named in its authentication settings, and no function of that name exists on `window`.',
+    'Define the function at that exact dotted path (e.g. `window.auth.getAuthenticationToken`) before the widget loads, or fix the name in the authentication settings.'),
   // --- The engine itself --------------------------------------------------------------------
   'analysis.internal-error': rule('error', null, 'Analysis failed',
     'The analysis itself failed on this input. This is a bug in lcw-auth, not a fact about the token.',

@@ -4,7 +4,7 @@ import type { RuleId } from './rules.js';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** The widget error a token (or an invocation) is expected to raise. 2 is only for invocations. */
-export type WidgetErrorCode = 2 | 3 | 4;
+export type WidgetErrorCode = 2 | 3 | 4 | 8;
 
 export interface Finding {
   /** Stable identifier, documented in docs/findings.md. */

@@ -1,0 +1,217 @@
+/**
+ * From the raw facts the page hook and relay recorded to what a support engineer wants to know:
+ * which route the page uses, each invocation judged (and its token analysed), widget errors, and
+ * a timeline. Pure: the background calls it when the panel asks, the tests call it directly.
+ */
+import { analyzeTokenSync } from './analyze.js';
+import { finding, duration, describeValue } from './finding.js';
+import { RULES } from './rules.js';
+import type { ContextVariable, Finding, TokenAnalysis } from './types.js';
+import type { ErrorInfo, HandedValue, PageEvent, WidgetScript } from '../protocol/hook.js';
+
+/** A PageEvent as stored: which frame it came from. */
+export type RecordedEvent = PageEvent & { frame: number };
+
+export type InvocationOutcome = 'token' | 'threw' | 'rejected' | 'empty' | 'non-string' | 'timeout' | 'pending';
+
+export interface InvocationView {
+  /** `frame:id`, unique within a page session. */
+  key: string;
+  frame: number;
+  route: 'setAuthTokenProvider' | 'clientFunction';
+  functionName?: string;
+  startedAt: number;
+  callbacks: { at: number; sync: boolean; value: HandedValue }[];
+  callbackCount: number;
+  /** Whether the first callback came after the provider returned; null without a callback. */
+  callbackAsync: boolean | null;
+  msToToken: number | null;
+  threw?: ErrorInfo;
+  rejected?: ErrorInfo;
+  outcome: InvocationOutcome;
+  /** The engine's analysis of the first value handed to the callback. */
+  analysis: TokenAnalysis | null;
+  /** Invocation findings first, then the token's. */
+  findings: Finding[];
+  /** Predicted widget error: 2, 3, 4, or null. */
+  errorCode: 2 | 3 | 4 | null;
+}
+
+export interface WidgetView {
+  detected: boolean;
+  version: string | null;
+  orgId: string | null;
+  appId: string | null;
+  orgUrl: string | null;
+  iframe: boolean;
+  ready: boolean;
+}
+
+export interface TimelineEntry { at: number; frame: number; kind: PageEvent['k']; text: string; invocation?: string }
+
+export interface SessionView {
+  widget: WidgetView;
+  route: 'setAuthTokenProvider' | 'clientFunction' | null;
+  registrations: { at: number; frame: number; isFunction: boolean; argumentType: string; beforeReady: boolean; error?: ErrorInfo }[];
+  invocations: InvocationView[];
+  widgetErrors: { at: number; frame: number; errorCode: number | null; description: string }[];
+  /** Findings about the page as a whole (registration, client function). */
+  findings: Finding[];
+  timeline: TimelineEntry[];
+}
+
+export interface AssembleOptions {
+  contextVariables?: readonly ContextVariable[];
+  /** Unix ms: invocations younger than 10 s without a callback are still pending. */
+  nowMs?: number;
+}
+
+const CALLBACK_LIMIT_MS = 10_000;
+
+export function assembleSession(events: readonly RecordedEvent[], options: AssembleOptions = {}): SessionView {
+  const ordered = [...events].sort((a, b) => a.at - b.at);
+  const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
+  const view: SessionView = { widget, route: null, registrations: [], invocations: [], widgetErrors: [], findings: [], timeline: [] };
+  const byKey = new Map<string, RecordedEvent[]>();
+  const starts: (RecordedEvent & { k: 'inv' })[] = [];
+  const missingFunctions = new Set<string>();
+
+  for (const event of ordered) {
+    const key = 'id' in event ? `${event.frame}:${event.id}` : undefined;
+    if (key) byKey.set(key, [...(byKey.get(key) ?? []), event]);
+    switch (event.k) {
+      case 'inv': starts.push(event); break;
+      case 'reg':
+        view.registrations.push({ at: event.at, frame: event.frame, isFunction: event.fn, argumentType: event.arg, beforeReady: !event.ready, ...(event.err ? { error: event.err } : {}) });
+        view.route ??= 'setAuthTokenProvider';
+        break;
+      case 'req':
+        view.route ??= 'clientFunction';
+        if (!event.found) missingFunctions.add(event.name);
+        break;
+      case 'widget':
+        if (event.script) applyScript(widget, event.script);
+        widget.iframe ||= event.iframe;
+        widget.detected = true;
+        break;
+      case 'evt':
+        widget.detected = true;
+        if (event.type === 'lcw:ready') widget.ready = true;
+        if (event.type === 'lcw:error') view.widgetErrors.push({ at: event.at, frame: event.frame, ...readWidgetError(event.detail) });
+        break;
+    }
+    view.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: describeEvent(event), ...(key ? { invocation: key } : {}) });
+  }
+
+  view.invocations = starts.map(start => judgeInvocation(start, byKey.get(`${start.frame}:${start.id}`) ?? [], options));
+  view.findings = pageFindings(view, missingFunctions);
+  return view;
+}
+
+function applyScript(widget: WidgetView, script: WidgetScript) {
+  widget.version = script.version || null;
+  widget.orgId = script.orgId || null;
+  widget.appId = script.appId || null;
+  widget.orgUrl = script.orgUrl || null;
+}
+
+/** `lcw:error` details come as `{errorCode, errorDescription}`, as a raw exception, or as anything. */
+function readWidgetError(detail: unknown): { errorCode: number | null; description: string } {
+  if (detail !== null && typeof detail === 'object') {
+    const d = detail as Record<string, unknown>;
+    const code = typeof d.errorCode === 'number' ? d.errorCode : typeof d.errorCode === 'string' && /^\d+$/.test(d.errorCode) ? Number(d.errorCode) : null;
+    const description = typeof d.errorDescription === 'string' ? d.errorDescription
+      : typeof d.m === 'string' ? `${String(d.n ?? 'Error')}: ${d.m}` : typeof d.message === 'string' ? d.message : describeValue(detail);
+    return { errorCode: code, description };
+  }
+  return { errorCode: null, description: detail == null ? '(no detail)' : String(detail) };
+}
+
+/** The value the page handed over, rebuilt for the engine from its recorded form. */
+function handedToRaw(value: HandedValue): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  switch (value.o) {
+    case 'object': return value.p;
+    case 'promise': return Promise.resolve();
+    case 'array': return [];
+    case 'function': return function handedFunction() { /* stands for the function the page passed */ };
+    default: return Symbol(value.o);
+  }
+}
+
+function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEvent[], options: AssembleOptions): InvocationView {
+  const callbacks = events.flatMap(e => (e.k === 'cb' ? [{ at: e.at, sync: e.sync, value: e.v }] : []));
+  const end = events.find(e => e.k === 'end');
+  const threw = end?.k === 'end' ? end.err : undefined;
+  const rejection = events.find(e => e.k === 'rej');
+  const rejected = rejection?.k === 'rej' ? rejection.err : undefined;
+  const timedOut = events.some(e => e.k === 'timeout');
+  const first = callbacks[0];
+  const route = start.route === 'sdk' ? 'setAuthTokenProvider' : 'clientFunction';
+  const findings: Finding[] = [];
+
+  if (threw) findings.push(finding('invocation.threw', `The provider threw ${threw.n}: ${JSON.stringify(threw.m)}${threw.s ? ` (${threw.s})` : ''}.`));
+  if (rejected && !first) findings.push(finding('invocation.rejected', `The provider's promise was rejected with ${rejected.n}: ${JSON.stringify(rejected.m)}${rejected.s ? ` (${rejected.s})` : ''}.`));
+  const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
+  if (overdue && !threw) findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
+  if (first && !first.sync && route === 'setAuthTokenProvider') {
+    findings.push(finding('invocation.async-callback', `The callback ran ${duration((first.at - start.at) / 1000)} after the provider was called, after the provider had returned.`));
+  }
+  if (callbacks.length > 1) findings.push(finding('invocation.multiple-callbacks', `The callback ran ${callbacks.length} times for this invocation.`));
+
+  let analysis: TokenAnalysis | null = null;
+  if (first) {
+    analysis = analyzeTokenSync(handedToRaw(first.value), { now: first.at / 1000, ...(options.contextVariables ? { contextVariables: options.contextVariables } : {}) });
+    findings.push(...analysis.findings);
+  }
+  const outcome: InvocationOutcome = threw ? 'threw'
+    : first ? outcomeOfValue(first.value)
+    : rejected ? 'rejected' : overdue ? 'timeout' : 'pending';
+  const codes = new Set(findings.map(f => RULES[f.rule].errorCode));
+  const errorCode = codes.has(2) ? 2 : codes.has(3) ? 3 : codes.has(4) ? 4 : null;
+  return {
+    key: `${start.frame}:${start.id}`, frame: start.frame, route, ...(start.name ? { functionName: start.name } : {}),
+    startedAt: start.at, callbacks, callbackCount: callbacks.length,
+    callbackAsync: first ? !first.sync : null, msToToken: first ? first.at - start.at : null,
+    ...(threw ? { threw } : {}), ...(rejected ? { rejected } : {}),
+    outcome, analysis, findings, errorCode,
+  };
+}
+
+function outcomeOfValue(value: HandedValue): InvocationOutcome {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'empty';
+  return typeof value === 'string' ? 'token' : 'non-string';
+}
+
+function pageFindings(view: SessionView, missingFunctions: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const reg of view.registrations) {
+    if (!reg.isFunction) {
+      findings.push(finding('registration.non-function', `setAuthTokenProvider was called with ${reg.argumentType === 'null' ? 'null' : `a value of type ${reg.argumentType}`}${reg.error ? `; the SDK threw ${JSON.stringify(reg.error.m)}` : ''}.`));
+    } else if (reg.beforeReady) {
+      findings.push(finding('registration.before-ready', 'setAuthTokenProvider was called before lcw:ready fired.'));
+    }
+  }
+  for (const name of missingFunctions) {
+    findings.push(finding('invocation.client-function-missing', `The widget asked for a token through "${name}", which is not a function on this page.`,
+      `Define window.${name} (a function taking a callback), or correct the name in the chat authentication settings.`));
+  }
+  if (view.widget.ready && view.route === null) {
+    findings.push(finding('registration.none', 'lcw:ready fired, but no token provider was registered and no client function was asked for.'));
+  }
+  return findings;
+}
+
+function describeEvent(event: RecordedEvent): string {
+  switch (event.k) {
+    case 'reg': return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${event.err ? ` threw ${event.err.m}` : ''}${event.ready ? '' : ' before lcw:ready'}`;
+    case 'inv': return event.route === 'sdk' ? `Provider invoked (#${event.id})` : `Client function ${event.name ?? ''} invoked (#${event.id})`;
+    case 'cb': return `Callback #${event.id} ${event.sync ? 'synchronously' : 'asynchronously'} with ${typeof event.v === 'string' ? (event.v.trim() ? `a token of ${event.v.length} characters` : 'an empty string') : describeValue(handedToRaw(event.v))}`;
+    case 'end': return `Provider #${event.id} ${event.err ? `threw ${event.err.n}: ${event.err.m}` : 'returned'}`;
+    case 'rej': return `Provider #${event.id}'s promise rejected: ${event.err.m}`;
+    case 'timeout': return `No callback from #${event.id} within 10 s`;
+    case 'evt': return event.type === 'lcw:error' ? `lcw:error ${readWidgetError(event.detail).errorCode ?? ''} ${readWidgetError(event.detail).description}`.replace(/\s+/g, ' ') : event.type;
+    case 'req': return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
+    case 'widget': return `Widget ${event.script ? `script (app ${event.script.appId || '?'}, ${event.script.version || 'version ?'})` : ''}${event.iframe ? ' iframe' : ''} found`;
+  }
+}

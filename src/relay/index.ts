@@ -1,0 +1,91 @@
+/**
+ * The content relay: the isolated-world content script beside the page hook in every frame.
+ * It takes the hook's private port, validates what comes through it, adds what only it can see
+ * (no callback within 10 s; the widget's script tag and iframe) and forwards everything to the
+ * background in order, retrying while the service worker restarts, so nothing is lost.
+ * No webextension-polyfill here: it must stay under 4 KB.
+ */
+import { HOOK_HELLO, RELAY_READY, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
+import { redactUrl, type RelayMessage } from '../protocol/messages.js';
+
+/** The one API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
+type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+declare const browser: Runtime | undefined;
+declare const chrome: Runtime;
+const { runtime } = typeof browser === 'undefined' ? chrome : browser;
+
+/** Both the SDK provider and the client function must call back within 10 s. */
+const CALLBACK_LIMIT_MS = 10_000;
+const now = () => performance.timeOrigin + performance.now();
+
+// --- Forwarding, in order, surviving a service worker restart ------------------------------------
+const queue: RelayMessage[] = [];
+let sending = false;
+async function flush() {
+  if (sending) return;
+  sending = true;
+  for (let attempt = 0; queue.length > 0;) {
+    try {
+      await runtime.sendMessage(queue[0]);
+      queue.shift();
+      attempt = 0;
+    } catch {
+      // The worker is (re)starting or the extension was reloaded: wait and try again, a bounded number of times.
+      if (++attempt > 8) break;
+      await new Promise(resolve => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+  sending = false;
+}
+const forward = (message: RelayMessage) => { queue.push(message); void flush(); };
+const record = (event: PageEvent) => forward({ type: 'page-event', event });
+
+forward({ type: 'frame-start', url: redactUrl(location.href), at: now() });
+
+// --- What only the relay can judge or see ------------------------------------------------------
+const timers = new Map<number, ReturnType<typeof setTimeout>>();
+let lastWidget = '';
+
+function readWidget() {
+  const tag = document.getElementById('Microsoft_Omnichannel_LCWidget');
+  const data = (name: string) => (tag?.getAttribute(`data-${name}`) ?? '').slice(0, 2048);
+  const script: WidgetScript | null = tag ? {
+    appId: data('app-id'), orgId: data('org-id'), orgUrl: data('org-url'),
+    // The bootstrapper picks v2 unless told "v1" (a bare attribute) or data-lcw-version says otherwise.
+    version: data('lcw-version') || (tag.hasAttribute('v1') ? 'v1' : tag.hasAttribute('v2') ? 'v2' : ''),
+    src: (tag.getAttribute('src') ?? '').slice(0, 2048),
+  } : null;
+  const iframe = !!document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');
+  const key = JSON.stringify([script, iframe]);
+  if (key !== lastWidget && (script || iframe)) {
+    lastWidget = key;
+    record({ k: 'widget', at: now(), script, iframe });
+  }
+}
+
+function observe(event: PageEvent) {
+  if (event.k === 'inv') {
+    timers.set(event.id, setTimeout(() => { timers.delete(event.id); record({ k: 'timeout', at: now(), id: event.id }); }, CALLBACK_LIMIT_MS));
+  } else if (event.k === 'cb') {
+    clearTimeout(timers.get(event.id));
+    timers.delete(event.id);
+  }
+  record(event);
+  if (event.k === 'reg' || event.k === 'evt' || event.k === 'req') readWidget();
+}
+
+document.addEventListener('DOMContentLoaded', readWidget, { once: true });
+
+// --- Taking the hook's port (see docs/architecture.md) ------------------------------------------
+const onHello = (e: Event) => {
+  const port = (e as MessageEvent).ports?.[0];
+  if (!port) return;
+  e.preventDefault(); // tells the hook its port was taken
+  removeEventListener(HOOK_HELLO, onHello);
+  port.onmessage = message => {
+    const event = parsePageEvent(message.data);
+    if (event) observe(event);
+  };
+};
+addEventListener(HOOK_HELLO, onHello);
+dispatchEvent(new Event(RELAY_READY));

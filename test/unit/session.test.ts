@@ -1,0 +1,114 @@
+/** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
+import { describe, test, expect, beforeAll } from 'vitest';
+import { assembleSession, type RecordedEvent } from '../../src/analysis/session.js';
+import { RULE_IDS, type RuleId } from '../../src/analysis/index.js';
+import { parsePageEvent } from '../../src/protocol/hook.js';
+import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
+
+type SessionRule = Extract<RuleId, `registration.${string}` | `invocation.${string}`>;
+const T0 = 1_764_000_000_000;
+let token: string;
+beforeAll(async () => {
+  const key = await makeKey();
+  // Valid at T0, the moment these events are stamped with.
+  token = await signToken(key, validClaims());
+});
+
+const frame = 0;
+const ready = (): RecordedEvent => ({ k: 'evt', at: T0, type: 'lcw:ready', detail: null, frame });
+const reg = (over: Partial<RecordedEvent & { k: 'reg' }> = {}): RecordedEvent => ({ k: 'reg', at: T0 + 1, fn: true, arg: 'function', ready: true, frame, ...over } as RecordedEvent);
+const inv = (id = 1, route: 'sdk' | 'fn' = 'sdk'): RecordedEvent => ({ k: 'inv', at: T0 + 2, id, route, frame });
+const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent => ({ k: 'cb', at, id, sync, v, frame } as RecordedEvent);
+const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({ k: 'end', at: T0 + 4, id, frame, ...(err ? { err } : {}) });
+const healthy = () => [ready(), reg(), inv(), cb(token), end()];
+
+const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => RecordedEvent[] }> = {
+  'registration.non-function': { fires: () => [ready(), reg({ fn: false, arg: 'string', err: { n: 'Error', m: 'AuthTokenProvider is not a function' } })], quiet: healthy },
+  'registration.before-ready': { fires: () => [reg({ ready: false }), ready(), inv(), cb(token), end()], quiet: healthy },
+  'registration.none': { fires: () => [ready()], quiet: healthy },
+  'invocation.async-callback': { fires: () => [ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)], quiet: healthy },
+  'invocation.multiple-callbacks': { fires: () => [...healthy(), cb(token, true, 1, T0 + 3)], quiet: healthy },
+  'invocation.no-callback': { fires: () => [ready(), reg(), inv(), end(), { k: 'timeout', at: T0 + 10_002, id: 1, frame }], quiet: () => [ready(), reg(), inv(), end()] },
+  'invocation.threw': { fires: () => [ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })], quiet: healthy },
+  'invocation.rejected': { fires: () => [ready(), reg(), inv(), end(), { k: 'rej', at: T0 + 5, id: 1, err: { n: 'Error', m: '401' }, frame }], quiet: healthy },
+  'invocation.client-function-missing': {
+    fires: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: false, frame }],
+    quiet: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: true, frame }, inv(1, 'fn'), cb(token, false), end()],
+  },
+};
+
+const rulesOf = (events: RecordedEvent[]) => {
+  const view = assembleSession(events);
+  return [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => f.rule);
+};
+
+describe('every page-level rule', () => {
+  test('has cases in this table', () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULE_IDS.filter(id => /^(registration|invocation)\./.test(id)).sort());
+  });
+  for (const [rule, c] of Object.entries(CASES)) {
+    test(`${rule} fires`, () => expect(rulesOf(c.fires())).toContain(rule));
+    test(`${rule} stays quiet`, () => expect(rulesOf(c.quiet())).not.toContain(rule));
+  }
+});
+
+describe('an invocation', () => {
+  test('a healthy one: token outcome, timing, no predicted error', () => {
+    const [invocation] = assembleSession(healthy()).invocations;
+    expect(invocation).toMatchObject({ route: 'setAuthTokenProvider', outcome: 'token', callbackCount: 1, callbackAsync: false, msToToken: 1, errorCode: null });
+    expect(invocation!.analysis?.claims?.sub).toBe(validClaims().sub);
+  });
+  test.each([
+    ['threw', [inv(), end(1, { n: 'Error', m: 'x' })], 'threw', 2],
+    ['empty', [inv(), cb(''), end()], 'empty', 3],
+    ['undefined', [inv(), cb(undefined), end()], 'empty', 3],
+    ['an object', [inv(), cb({ o: 'object', p: { access_token: 'x' } }), end()], 'non-string', 4],
+    ['a timeout', [inv(), end(), { k: 'timeout', at: T0 + 10_002, id: 1, frame } as RecordedEvent], 'timeout', 3],
+    ['no answer yet', [inv(), end()], 'pending', null],
+  ])('%s', (_, events, outcome, errorCode) => {
+    expect(assembleSession(events as RecordedEvent[]).invocations[0]).toMatchObject({ outcome, errorCode });
+  });
+  test('an invocation older than 10 s without callback is overdue even before the relay says so', () => {
+    expect(assembleSession([inv(), end()], { nowMs: T0 + 20_000 }).invocations[0]).toMatchObject({ outcome: 'timeout', errorCode: 3 });
+  });
+  test('the token is judged at the moment it was handed over', async () => {
+    const key = await makeKey();
+    const shortLived = await signToken(key, validClaims({ iat: T0 / 1000 - 60, exp: T0 / 1000 + 60 }));
+    expect(assembleSession([inv(), cb(shortLived), end()]).invocations[0]!.analysis!.findings.map(f => f.rule)).not.toContain('time.expired');
+  });
+  test('invocations in different frames with the same id stay apart', () => {
+    const events = [inv(1), { ...inv(1), frame: 7 }, cb(token), { ...cb(''), frame: 7 }];
+    expect(assembleSession(events).invocations.map(i => [i.key, i.outcome])).toEqual([['0:1', 'token'], ['7:1', 'empty']]);
+  });
+});
+
+describe('widget', () => {
+  test('script tag facts and lcw:error in both detail shapes', () => {
+    const view = assembleSession([
+      { k: 'widget', at: T0, frame, iframe: true, script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v1', src: 'x' } },
+      { k: 'evt', at: T0 + 1, frame, type: 'lcw:error', detail: { errorCode: 4, errorDescription: 'Auth token provider provided invalid token' } },
+      { k: 'evt', at: T0 + 2, frame, type: 'lcw:error', detail: { n: 'TypeError', m: 'auth is undefined' } },
+      { k: 'evt', at: T0 + 3, frame, type: 'lcw:error', detail: 'weird' },
+    ]);
+    expect(view.widget).toMatchObject({ detected: true, version: 'v1', orgId: 'org', appId: 'app', iframe: true });
+    expect(view.widgetErrors.map(e => [e.errorCode, e.description])).toEqual([
+      [4, 'Auth token provider provided invalid token'], [null, 'TypeError: auth is undefined'], [null, 'weird']]);
+  });
+});
+
+describe('parsePageEvent at the trust boundary', () => {
+  test.each([
+    [null], [{}], [{ k: 'inv', at: 1, id: 1, route: 'other' }], [{ k: 'evt', at: 1, type: 'click', detail: null }],
+    [{ k: 'reg', at: Infinity, fn: true, arg: 'function', ready: true }], [{ k: 'end', at: 1, id: 1, err: { n: 1 } }],
+    [{ k: 'widget', at: 1, iframe: true, script: { appId: 1 } }],
+  ])('rejects %j', message => expect(parsePageEvent(message)).toBeNull());
+  test('keeps only the protocol fields and bounds what it copies', () => {
+    const deep = JSON.parse('['.repeat(50) + ']'.repeat(50));
+    const event = parsePageEvent({ k: 'evt', at: 1, type: 'lcw:error', detail: { deep, s: 'x'.repeat(5000) }, extra: '<script>' });
+    expect(event).toEqual({ k: 'evt', at: 1, type: 'lcw:error', detail: { deep: [[['(object)']]], s: 'x'.repeat(2000) } });
+  });
+  test('reduces a handed object to its primitive properties', () => {
+    expect(parsePageEvent({ k: 'cb', at: 1, id: 1, sync: true, v: { access_token: 'abc', nested: { a: 1 }, n: 2 } }))
+      .toEqual({ k: 'cb', at: 1, id: 1, sync: true, v: { o: 'object', p: { access_token: 'abc', n: 2 } } });
+  });
+});
