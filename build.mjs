@@ -1,10 +1,24 @@
-// Builds everything that ships from the sources: the lcw-auth CLI (dist/cli) and, from the one
-// manifest.json, a loadable extension for Chrome (dist/chrome) and Firefox (dist/firefox).
-// `node build.mjs docs` regenerates docs/findings.md from the rule catalog instead.
+// Builds everything that ships from the sources:
+//   node build.mjs           the lcw-auth CLI (dist/cli), the npm start demo (dist/demo), and the
+//                            extension for Chrome (dist/chrome) and Firefox (dist/firefox) from
+//                            the one manifest.json
+//   node build.mjs package   the above, then the two zips a store accepts (dist/packages)
+//   node build.mjs docs      regenerates docs/findings.md from the rule catalog
 import * as esbuild from 'esbuild';
-import { writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { deflateSync, crc32 } from 'node:zlib';
 
 const mode = process.argv[2] ?? 'all';
+const BROWSERS = ['chrome', 'firefox'];
+/** The extension's contexts: one entry point each (see docs/architecture.md). */
+const CONTEXTS = {
+  hook: 'src/hook/index.ts',
+  relay: 'src/relay/index.ts',
+  background: 'src/background/index.ts',
+  devtools: 'src/devtools/devtools.ts',
+  panel: 'src/devtools/panel.ts',
+};
 
 if (mode === 'docs') {
   const bundle = await esbuild.build({ entryPoints: ['src/analysis/findings-doc.ts'], bundle: true, format: 'esm', platform: 'node', write: false });
@@ -12,21 +26,74 @@ if (mode === 'docs') {
   await writeFile('docs/findings.md', renderFindingsDoc());
   console.log('wrote docs/findings.md');
 } else {
-  await Promise.all([buildCli(), buildDemo()]);
+  await Promise.all([buildNode('src/cli/main.ts', 'dist/cli/lcw-auth.mjs'), buildNode('src/demo/start.ts', 'dist/demo/start.mjs'), ...BROWSERS.map(buildExtension)]);
+  if (mode === 'package') packageExtensions();
 }
 
-async function buildDemo() {
-  await esbuild.build({ entryPoints: ['src/demo/start.ts'], outfile: 'dist/demo/start.mjs', bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+function buildNode(entry, outfile) {
+  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
 }
 
-async function buildCli() {
+async function buildExtension(browser) {
+  const out = `dist/${browser}`;
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
   await esbuild.build({
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli/lcw-auth.mjs',
+    entryPoints: CONTEXTS,
+    outdir: out,
     bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    minify: true,
+    format: 'iife',
+    target: browser === 'chrome' ? 'chrome120' : 'firefox140',
+    legalComments: 'none',
     logLevel: 'warning',
   });
+  await cp('extension', out, { recursive: true });
+  await writeFile(`${out}/manifest.json`, `${JSON.stringify(manifestFor(browser, JSON.parse(await readFile('manifest.json', 'utf8'))), null, 2)}\n`);
+  for (const size of [32, 128]) await writeFile(`${out}/icon-${size}.png`, icon(size));
+}
+
+/** One source manifest; each browser gets only the keys it understands. */
+function manifestFor(browser, manifest) {
+  const result = structuredClone(manifest);
+  if (browser === 'chrome') {
+    delete result.background.scripts;
+    delete result.browser_specific_settings;
+  } else {
+    // Firefox has no extension service worker: it runs the same bundle as a background script.
+    delete result.background.service_worker;
+  }
+  return result;
+}
+
+function packageExtensions() {
+  const { version } = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./manifest.json"))']).toString());
+  for (const browser of BROWSERS) {
+    execFileSync('npx', ['web-ext', 'build', '--source-dir', `dist/${browser}`, '--artifacts-dir', 'dist/packages', '--filename', `lcw-auth-${browser}-${version}.zip`, '--overwrite-dest'], { stdio: 'inherit', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } });
+  }
+}
+
+/** The icon, drawn here so no binary sits in the repository: a speech bubble with a key slot. */
+function icon(size) {
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = [0];
+    for (let x = 0; x < size; x++) {
+      const u = (x + 0.5) / size - 0.5;
+      const v = (y + 0.5) / size - 0.5;
+      const bubble = Math.hypot(u, v * 1.15) < 0.42 || (u < -0.1 && u > -0.3 && v > 0.25 && v < 0.46 && u + 0.3 > (v - 0.25));
+      const hole = Math.hypot(u + 0.08, v + 0.02) < 0.11 || (Math.abs(v + 0.02) < 0.04 && u > -0.02 && u < 0.24);
+      row.push(...(bubble && !hole ? [0x1a, 0x73, 0xe8, 0xff] : [0, 0, 0, 0]));
+    }
+    rows.push(Buffer.from(row));
+  }
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const length = Buffer.alloc(4); length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0); header.writeUInt32BE(size, 4); header[8] = 8; header[9] = 6;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }

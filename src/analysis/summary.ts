@@ -1,7 +1,7 @@
 /** The verdict in plain words, as the panel's status line and the CLI's headline say it. */
-import type { TokenAnalysis } from './types.js';
+import type { Finding, TokenAnalysis } from './types.js';
 
-export function summarize(analysis: Pick<TokenAnalysis, 'findings' | 'errorCode' | 'verdict'>): string {
+export function summarize(analysis: { findings: readonly Finding[]; errorCode: number | null; verdict: TokenAnalysis['verdict'] }): string {
   const first = (severity: string) => analysis.findings.find(f => f.severity === severity)?.message ?? '';
   if (analysis.errorCode !== null) return `Error ${analysis.errorCode} expected: ${first('error')}`;
   if (analysis.verdict === 'error') return `Problem: ${first('error')}`;

@@ -57,10 +57,11 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isStr = (v: unknown, max = 2048): v is string => typeof v === 'string' && v.length <= max;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_TOKEN = 1 << 20;
+const MARKERS = ['promise', 'function', 'symbol', 'bigint', 'array'];
 
 function errorInfo(v: unknown): ErrorInfo | undefined {
   return isObj(v) && isStr(v.n, 200) && isStr(v.m, 4000) && (v.s == null || isStr(v.s, 1000))
-    ? { n: v.n, m: v.m, ...(v.s ? { s: v.s } : {}) } : undefined;
+    ? { n: v.n, m: v.m, s: v.s ?? undefined } : undefined;
 }
 
 /** Any value reduced to the protocol's shallow form (see HandedValue). */
@@ -69,7 +70,7 @@ function handedValue(v: unknown): HandedValue {
   if (typeof v === 'string') return v.slice(0, MAX_TOKEN);
   if (Array.isArray(v)) return { o: 'array' };
   if (!isObj(v)) return { o: typeof v === 'bigint' ? 'bigint' : 'function' };
-  if (['promise', 'function', 'symbol', 'bigint', 'array'].includes(v.o as string) && Object.keys(v).length === 1) return v as HandedValue;
+  if (MARKERS.includes(v.o as string)) return { o: v.o as 'promise' };
   const p: Record<string, string | number | boolean | null> = {};
   const source = v.o === 'object' && isObj(v.p) ? v.p : v;
   for (const key of Object.keys(source).slice(0, 20)) {
@@ -111,14 +112,14 @@ export function parsePageEvent(m: unknown): PageEvent | null {
   switch (m.k) {
     case 'reg':
       return typeof m.fn === 'boolean' && isStr(m.arg, 40) && typeof m.ready === 'boolean'
-        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, ...(err ? { err } : {}) } : null;
+        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, err } : null;
     case 'inv':
       return id !== undefined && (m.route === 'sdk' || m.route === 'fn') && (m.name == null || isStr(m.name, 500))
-        ? { k: 'inv', at, id, route: m.route, ...(m.name ? { name: m.name } : {}) } : null;
+        ? { k: 'inv', at, id, route: m.route, name: m.name ?? undefined } : null;
     case 'cb':
       return id !== undefined && typeof m.sync === 'boolean' ? { k: 'cb', at, id, sync: m.sync, v: handedValue(m.v) } : null;
     case 'end':
-      return id !== undefined ? { k: 'end', at, id, ...(err ? { err } : {}) } : null;
+      return id !== undefined ? { k: 'end', at, id, err } : null;
     case 'rej':
       return id !== undefined && err ? { k: 'rej', at, id, err } : null;
     case 'timeout':

@@ -52,7 +52,7 @@ export function parsePanelRequest(m: unknown): PanelRequest | null {
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
+    return u.origin === 'null' ? `${u.protocol}${u.pathname}` : `${u.origin}${u.pathname}`;
   } catch {
     return url.split(/[?#]/)[0]!.slice(0, 2048);
   }

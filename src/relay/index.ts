@@ -38,9 +38,16 @@ async function flush() {
   sending = false;
 }
 const forward = (message: RelayMessage) => { queue.push(message); void flush(); };
-const record = (event: PageEvent) => forward({ type: 'page-event', event });
 
-forward({ type: 'frame-start', url: redactUrl(location.href), at: now() });
+// A top-level page announces itself at once (a navigation starts a new page session); a sub-frame
+// only with its first event, so frames without the widget cost the background nothing.
+let announced = false;
+const announce = () => { announced = true; forward({ type: 'frame-start', url: redactUrl(location.href), at: now() }); };
+if (window === top && location.protocol.startsWith('http')) announce();
+const record = (event: PageEvent) => {
+  if (!announced) announce();
+  forward({ type: 'page-event', event });
+};
 
 // --- What only the relay can judge or see ------------------------------------------------------
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
@@ -52,7 +59,7 @@ function readWidget() {
   const script: WidgetScript | null = tag ? {
     appId: data('app-id'), orgId: data('org-id'), orgUrl: data('org-url'),
     // The bootstrapper picks v2 unless told "v1" (a bare attribute) or data-lcw-version says otherwise.
-    version: data('lcw-version') || (tag.hasAttribute('v1') ? 'v1' : tag.hasAttribute('v2') ? 'v2' : ''),
+    version: data('lcw-version') || ['v1', 'v2'].find(a => tag.hasAttribute(a)) || '',
     src: (tag.getAttribute('src') ?? '').slice(0, 2048),
   } : null;
   const iframe = !!document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');

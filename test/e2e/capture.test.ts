@@ -1,0 +1,207 @@
+/**
+ * The capture path in real Chromium and Firefox: every simulator scenario is run with the
+ * extension (its record checked through the background) and without it (what the page observed
+ * must be identical: the hook is invisible).
+ */
+import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { startSite, XSS, type Site } from '../helpers/site.js';
+import { runScenario, tabIdOf, recordOf, current, allRules, type ScenarioRun } from '../helpers/record.js';
+import type { SessionView } from '../../src/analysis/session.js';
+
+interface Scenario {
+  path: string;
+  /** The record holds everything the scenario produces. */
+  ready: (view: SessionView) => boolean;
+  check: (view: SessionView, run: ScenarioRun) => void;
+}
+
+const invocations = (n: number) => (view: SessionView) => view.invocations.length === n && view.invocations.every(i => i.outcome !== 'pending');
+const widgetError = (view: SessionView) => view.widgetErrors.map(e => e.errorCode);
+
+/** Two invocations (registration, then start chat), both handing over a good token. */
+const healthy = (view: SessionView) => {
+  expect(view.route).toBe('setAuthTokenProvider');
+  expect(view.invocations.map(i => [i.outcome, i.errorCode, i.callbackCount, i.callbackAsync])).toEqual([['token', null, 1, false], ['token', null, 1, false]]);
+  expect(view.registrations).toMatchObject([{ isFunction: true, beforeReady: false }]);
+  expect(allRules(view).filter(r => !r.startsWith('header.kid'))).toEqual([]);
+};
+
+const SCENARIOS: Record<string, Scenario> = {
+  valid: {
+    path: '/widget?scenario=valid', ready: invocations(2),
+    check: view => {
+      healthy(view);
+      expect(view.widget).toEqual({ detected: true, version: 'v1', orgId: '0c7e5fd8-0000-4000-8000-0000000000b2', appId: 'c6f5e8a1-0000-4000-8000-00000000a99', orgUrl: 'https://contoso.crm.dynamics.com', iframe: true, ready: true });
+      expect(view.invocations[0]!.analysis?.claims?.sub).toBe('87b4d06c-abc2-e811-a9b0-000d3a10e09e');
+      expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(0);
+    },
+  },
+  expired: {
+    path: '/widget?scenario=expired', ready: invocations(2),
+    check: view => {
+      expect(view.invocations.map(i => i.errorCode)).toEqual([4, 4]);
+      expect(allRules(view)).toContain('time.expired');
+    },
+  },
+  throws: {
+    path: '/widget?scenario=throws', ready: invocations(2),
+    check: view => {
+      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.threw?.m])).toEqual([['threw', 2, 'token service unavailable'], ['threw', 2, 'token service unavailable']]);
+      expect(widgetError(view)).toEqual([2, 2]);
+    },
+  },
+  rejected: {
+    path: '/widget?scenario=rejected', ready: view => invocations(2)(view) && view.invocations.every(i => i.rejected),
+    check: (view, run) => {
+      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.rejected?.m])).toEqual([['rejected', 3, '401 from token service'], ['rejected', 3, '401 from token service']]);
+      expect(allRules(view)).toContain('invocation.rejected');
+      // Watching the promise must not have handled it: the page still saw it go unhandled.
+      expect(run.observed).toContain('unhandledrejection 401 from token service');
+    },
+  },
+  empty: {
+    path: '/widget?scenario=empty', ready: invocations(2),
+    check: view => {
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', 3], ['empty', 3]]);
+      expect(widgetError(view)).toEqual([3, 3]);
+    },
+  },
+  never: {
+    path: '/widget?scenario=never', ready: invocations(2),
+    check: view => {
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['timeout', 3], ['timeout', 3]]);
+      expect(allRules(view)).toContain('invocation.no-callback');
+    },
+  },
+  later: {
+    path: '/widget?scenario=later', ready: view => invocations(2)(view) && view.invocations.every(i => i.callbackCount === 1),
+    check: view => {
+      expect(view.invocations.map(i => [i.outcome, i.callbackAsync, i.errorCode])).toEqual([['token', true, 3], ['token', true, 3]]);
+      expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(40);
+      expect(allRules(view)).toContain('invocation.async-callback');
+      expect(widgetError(view)).toEqual([3, 3]);
+    },
+  },
+  twice: {
+    path: '/widget?scenario=twice', ready: invocations(2),
+    check: view => {
+      expect(view.invocations.map(i => i.callbackCount)).toEqual([2, 2]);
+      expect(allRules(view)).toContain('invocation.multiple-callbacks');
+    },
+  },
+  'non-function': {
+    path: '/widget?scenario=non-function', ready: view => view.registrations.length === 1,
+    check: view => {
+      expect(view.registrations).toMatchObject([{ isFunction: false, argumentType: 'string', error: { m: 'AuthTokenProvider is not a function' } }]);
+      expect(view.invocations).toEqual([]);
+      expect(allRules(view)).toContain('registration.non-function');
+    },
+  },
+  'before-ready': {
+    path: '/widget?scenario=before-ready', ready: view => invocations(1)(view) && view.widget.ready,
+    check: view => {
+      expect(view.registrations).toMatchObject([{ isFunction: true, beforeReady: true }]);
+      expect(allRules(view)).toContain('registration.before-ready');
+    },
+  },
+  'client-function': {
+    path: '/widget?scenario=client-function', ready: view => view.invocations.length === 1 && view.invocations[0]!.outcome === 'token',
+    check: view => {
+      expect(view.route).toBe('clientFunction');
+      expect(view.invocations[0]).toMatchObject({ route: 'clientFunction', functionName: 'auth.getAuthenticationToken', outcome: 'token', callbackAsync: true, errorCode: null });
+      expect(allRules(view)).not.toContain('invocation.async-callback');
+    },
+  },
+  'client-function-missing': {
+    path: '/widget?scenario=client-function-missing', ready: view => view.findings.length > 0 && view.widgetErrors.length > 0,
+    check: view => {
+      expect(allRules(view)).toContain('invocation.client-function-missing');
+      expect(widgetError(view)).toEqual([8]);
+    },
+  },
+  'sdk-late': { path: '/widget?scenario=sdk-late', ready: invocations(2), check: healthy },
+  'sdk-class': { path: '/widget?scenario=sdk-class', ready: invocations(2), check: healthy },
+  'sdk-plain': { path: '/widget?scenario=sdk-plain', ready: invocations(2), check: healthy },
+  'sdk-stepwise': { path: '/widget?scenario=sdk-stepwise', ready: invocations(2), check: healthy },
+  'sdk-whole': { path: '/widget?scenario=sdk-whole', ready: invocations(2), check: healthy },
+  'sdk-replaced': { path: '/widget?scenario=sdk-replaced', ready: invocations(2), check: healthy },
+  'widget in an iframe': {
+    path: '/framed?scenario=valid', ready: invocations(2),
+    check: view => {
+      healthy(view);
+      expect(view.invocations.every(i => i.frame !== 0)).toBe(true);
+    },
+  },
+  'HTML and script in the token': {
+    path: '/widget?scenario=xss', ready: invocations(2),
+    check: (view, run) => {
+      expect(run.xss).toBeUndefined();
+      expect(view.invocations[0]!.analysis?.claims?.iss).toBe(XSS);
+      expect(view.invocations[0]!.analysis?.header?.kid).toBe(XSS);
+    },
+  },
+};
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(name, () => {
+    let site: Site;
+    let withExtension: TestBrowser;
+    let without: TestBrowser;
+    let panel: Page;
+
+    beforeAll(async () => {
+      site = await startSite();
+      [withExtension, without] = await Promise.all([launch(name), launch(name, { extension: false })]);
+      panel = await openExtensionPage(withExtension, 'panel.html?tabId=0');
+    });
+    afterAll(async () => {
+      await Promise.all([withExtension?.close(), without?.close()]);
+      site?.close();
+    });
+
+    for (const [title, scenario] of Object.entries(SCENARIOS)) {
+      test(title, async () => {
+        const [run, plain] = await Promise.all([runScenario(withExtension, site.origin, scenario.path), runScenario(without, site.origin, scenario.path)]);
+        try {
+          // The differential: the page observes exactly the same with and without the extension.
+          expect(run.observed).toEqual(plain.observed);
+          const tabId = await tabIdOf(panel, `${site.origin}${scenario.path.split('?')[0]}`);
+          const record = await recordOf(panel, tabId, r => scenario.ready(current(r)));
+          scenario.check(current(record), run);
+        } finally {
+          await Promise.all([run.page.close(), plain.page.close()]);
+        }
+      });
+    }
+
+    test('a hostile page cannot read, forge or replay into the record', async () => {
+      const run = await runScenario(withExtension, site.origin, '/widget?scenario=valid&hostile');
+      try {
+        const view = current(await recordOf(panel, await tabIdOf(panel, `${site.origin}/widget`), r => invocations(2)(current(r))));
+        healthy(view);
+        expect(await run.page.evaluate(() => (window as unknown as { __stolePort?: boolean }).__stolePort)).toBeUndefined();
+        expect(await run.page.evaluate(() => (window as unknown as { __resent: number }).__resent)).toBeGreaterThanOrEqual(20);
+        // Exactly the real events: nothing forged (id 999), no request the widget did not make.
+        expect(view.timeline.filter(t => t.kind === 'inv').map(t => t.invocation)).toEqual(['0:1', '0:2']);
+        expect(view.timeline.filter(t => t.kind === 'req')).toEqual([]);
+        expect(view.timeline.filter(t => t.kind === 'cb')).toHaveLength(2);
+      } finally {
+        await run.page.close();
+      }
+    });
+
+    test('a page without the widget leaves a page session with no events', async () => {
+      const page = await withExtension.browser.newPage();
+      try {
+        await page.goto(`${site.origin}/plain`);
+        const record = await recordOf(panel, await tabIdOf(panel, `${site.origin}/plain`));
+        expect(record.sessions.map(s => s.eventCount)).toEqual([0]);
+        expect(current(record).widget.detected).toBe(false);
+      } finally {
+        await page.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,47 @@
+/** Running a simulator scenario in a real browser and reading what the extension recorded. */
+import type { Page } from 'puppeteer-core';
+import type { TestBrowser } from './browsers.js';
+import { askBackground } from './browsers.js';
+import type { SessionView } from '../../src/analysis/session.js';
+
+export interface RecordedSession { url: string; dropped: number; eventCount: number; view: SessionView }
+export interface TabAnswer { tabId: number; preserve: boolean; sessions: RecordedSession[] }
+
+export interface ScenarioRun { page: Page; observed: string[]; xss: unknown }
+
+/** Opens `path` in a new tab, waits until the scenario says it is done, returns what the page observed. */
+export async function runScenario(tb: TestBrowser, origin: string, path: string): Promise<ScenarioRun> {
+  const page = await tb.browser.newPage();
+  await page.goto(`${origin}${path}`);
+  const frame = path.startsWith('/framed') ? (await (await page.waitForSelector('iframe'))!.contentFrame())! : page.mainFrame();
+  await frame.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, { timeout: 20_000, polling: 100 });
+  const observed = await frame.evaluate(() => (window as unknown as { __observed: string[] }).__observed);
+  const xss = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
+  return { page, observed, xss };
+}
+
+/** The tab id the background knows the page at `url` (no query) by. */
+export async function tabIdOf(panel: Page, url: string): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const tabs = await askBackground<{ tabId: number; url: string }[]>(panel, { type: 'list-tabs' });
+    const match = tabs.filter(t => t.url === url);
+    if (match.length === 1) return match[0]!.tabId;
+    if (match.length > 1) throw new Error(`several tabs record ${url}: close pages between tests`);
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error(`no tab recorded ${url}`);
+}
+
+/** The tab's record, once `ready` says it holds what the test waits for. */
+export async function recordOf(panel: Page, tabId: number, ready: (record: TabAnswer) => boolean = () => true): Promise<TabAnswer> {
+  let record: TabAnswer | undefined;
+  for (let attempt = 0; attempt < 60; attempt++) {
+    record = await askBackground<TabAnswer>(panel, { type: 'get-record', tabId });
+    if (record.sessions.length > 0 && ready(record)) return record;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error(`record of tab ${tabId} never got ready: ${JSON.stringify(record?.sessions.at(-1)?.view.timeline.map(t => t.text))}`);
+}
+
+export const current = (record: TabAnswer) => record.sessions.at(-1)!.view;
+export const allRules = (view: SessionView) => [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => f.rule);
