@@ -7,7 +7,7 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import { parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest } from '../protocol/messages.js';
 import { assembleSession } from '../analysis/session.js';
 import { parseContextVariables, type ContextVariable } from '../analysis/index.js';
-import { addEvent, clearRecord, frameStarted, listRecords, readRecord, removeRecord, setPreserve, type PageSession } from './store.js';
+import { append, clearRecord, listRecords, readRecord, removeRecord, setPreserve, type PageSession } from './store.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -42,12 +42,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
     const relayed = parseRelayMessage(message);
     if (!relayed) return undefined;
     const tabId = sender.tab.id;
-    const frameId = sender.frameId ?? 0;
-    const done = relayed.type === 'frame-start'
-      ? frameStarted(tabId, frameId, relayed.url, relayed.at)
-      : addEvent(tabId, frameId, relayed.event);
     // The relay waits for this answer before it sends the next message: nothing is lost or reordered.
-    return done.then(() => { notify(tabId); return true; });
+    return append(tabId, sender.frameId ?? 0, relayed.items).then(() => { notify(tabId); return true; });
   }
   return undefined;
 });
@@ -75,7 +71,7 @@ async function answer(request: PanelRequest): Promise<unknown> {
 /** A page session as the panel shows it: the raw facts assembled and judged by the engine. */
 async function describeSession(session: PageSession) {
   const view = assembleSession(session.events, { contextVariables: await contextVariablesFor(session.url), nowMs: Date.now() });
-  const described = { id: session.id, url: session.url, startedAt: session.startedAt, frames: session.frames, dropped: session.dropped, eventCount: session.events.length, view };
+  const described = { id: session.id, url: session.url, startedAt: session.startedAt, frames: session.frames, dropped: session.dropped, eventCount: session.count, view };
   try {
     // Messages must serialise; a token with absurdly deep claims would not.
     return JSON.parse(JSON.stringify(described));

@@ -1,119 +1,184 @@
 /**
  * Each tab's record, kept in storage.session (memory only: never on disk, never synced) so it
- * outlives the MV3 service worker. Writes to one tab are serialised; the record is bounded.
+ * outlives the MV3 service worker. Events are stored in chunks of CHUNK so appending touches one
+ * small key, whatever the record's size; the record is bounded by dropping whole old chunks.
+ * Writes to one tab are serialised.
  */
 import browser from 'webextension-polyfill';
 import type { PageEvent } from '../protocol/hook.js';
 import type { RecordedEvent } from '../analysis/session.js';
 
-export interface PageSession {
+export interface SessionMeta {
   id: string;
   url: string;
   startedAt: number;
   /** frameId -> document URL (no query or fragment). */
   frames: Record<string, string>;
-  events: RecordedEvent[];
-  /** Events dropped to keep the record under its bounds. */
+  /** Events kept, and events dropped to stay within the bounds. */
+  count: number;
   dropped: number;
-  /** Approximate size of `events`, in characters of JSON. */
-  size: number;
+  /** Chunk number -> [events, approximate size in characters], oldest first. */
+  chunks: [number, number, number][];
 }
 
 export interface TabRecord {
   /** Keep earlier page sessions across navigations ("Preserve log"). */
   preserve: boolean;
   /** Oldest first; the last is the current page. */
-  sessions: PageSession[];
+  sessions: SessionMeta[];
 }
 
-export const LIMITS = { eventsPerSession: 2000, sizePerTab: 4_000_000, sessionsKept: 5 };
+export interface PageSession extends Omit<SessionMeta, 'chunks'> { events: RecordedEvent[] }
 
-const keyOf = (tabId: number) => `tab:${tabId}`;
+export const LIMITS = { eventsPerSession: 2000, sizePerTab: 4_000_000, sessionsKept: 5, chunk: 100 };
+
+const metaKey = (tabId: number) => `tab:${tabId}`;
+const chunkKey = (tabId: number, session: SessionMeta, n: number) => `ev:${tabId}:${session.id}:${n}`;
 const chains = new Map<number, Promise<unknown>>();
+const session = browser.storage.session;
 
-/** Runs `change` on the tab's record after the tab's earlier changes, and saves what it returns. */
-function update(tabId: number, change: (record: TabRecord) => TabRecord | null): Promise<void> {
-  const run = async () => {
-    const key = keyOf(tabId);
-    const stored = (await browser.storage.session.get(key))[key] as TabRecord | undefined;
-    const next = change(stored ?? { preserve: false, sessions: [] });
-    if (next === null) await browser.storage.session.remove(key);
-    else await browser.storage.session.set({ [key]: next });
-  };
-  const result = (chains.get(tabId) ?? Promise.resolve()).then(run, run);
+/** Runs `work` after the tab's earlier writes have finished. */
+function serialised<T>(tabId: number, work: () => Promise<T>): Promise<T> {
+  const result = (chains.get(tabId) ?? Promise.resolve()).then(work, work);
   chains.set(tabId, result.catch(() => undefined));
   return result;
 }
 
-export async function readRecord(tabId: number): Promise<TabRecord | undefined> {
-  await chains.get(tabId);
-  const key = keyOf(tabId);
-  return (await browser.storage.session.get(key))[key] as TabRecord | undefined;
+async function readMeta(tabId: number): Promise<TabRecord | undefined> {
+  return (await session.get(metaKey(tabId)))[metaKey(tabId)] as TabRecord | undefined;
+}
+
+function newSession(url: string, at: number): SessionMeta {
+  return { id: `${Math.round(at)}-${Math.random().toString(36).slice(2, 8)}`, url, startedAt: at, frames: {}, count: 0, dropped: 0, chunks: [] };
+}
+
+const chunkKeys = (tabId: number, sessions: SessionMeta[]) => sessions.flatMap(s => s.chunks.map(([n]) => chunkKey(tabId, s, n)));
+
+export type RelayItem = { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent };
+
+/** Applies what one relay sent, in order: frame starts and page events. */
+export function append(tabId: number, frameId: number, items: RelayItem[]): Promise<void> {
+  return serialised(tabId, async () => {
+    const record = (await readMeta(tabId)) ?? { preserve: false, sessions: [] };
+    const obsolete: string[] = [];
+    const writes: Record<string, unknown> = {};
+    let open: { session: SessionMeta; n: number; events: RecordedEvent[] } | undefined;
+
+    for (const item of items) {
+      if (item.type === 'frame-start') {
+        if (frameId === 0) {
+          const fresh = newSession(item.url, item.at);
+          fresh.frames['0'] = item.url;
+          const keep = record.preserve ? LIMITS.sessionsKept - 1 : 0;
+          const gone = record.sessions.slice(0, Math.max(0, record.sessions.length - keep));
+          obsolete.push(...chunkKeys(tabId, gone));
+          record.sessions = [...record.sessions.slice(gone.length), fresh];
+          open = undefined;
+        } else {
+          currentSession(record, item.url, item.at).frames[String(frameId)] = item.url;
+        }
+        continue;
+      }
+      const current = currentSession(record, '', item.event.at);
+      if (!open || open.session !== current) open = await openChunk(tabId, current, writes);
+      if (open.events.length >= LIMITS.chunk) {
+        const n = open.n + 1;
+        current.chunks.push([n, 0, 0]);
+        open = { session: current, n, events: [] };
+      }
+      const recorded = { ...item.event, frame: frameId } as RecordedEvent;
+      open.events.push(recorded);
+      const last = current.chunks[current.chunks.length - 1]!;
+      last[1]++;
+      last[2] += JSON.stringify(recorded).length;
+      current.count++;
+      writes[chunkKey(tabId, current, open.n)] = open.events;
+    }
+    obsolete.push(...trim(tabId, record, writes));
+    await session.set({ ...writes, [metaKey(tabId)]: record });
+    if (obsolete.length > 0) await session.remove(obsolete);
+  });
+}
+
+/** The newest chunk of a session, loaded (or made) for appending. */
+async function openChunk(tabId: number, s: SessionMeta, writes: Record<string, unknown>) {
+  const last = s.chunks[s.chunks.length - 1];
+  if (!last) {
+    s.chunks.push([0, 0, 0]);
+    return { session: s, n: 0, events: [] as RecordedEvent[] };
+  }
+  const key = chunkKey(tabId, s, last[0]);
+  const events = (writes[key] as RecordedEvent[] | undefined) ?? ((await session.get(key))[key] as RecordedEvent[] | undefined) ?? [];
+  return { session: s, n: last[0], events };
+}
+
+/** Drops whole oldest chunks (oldest sessions first) until the record is within its bounds. */
+function trim(tabId: number, record: TabRecord, writes: Record<string, unknown>): string[] {
+  const removed: string[] = [];
+  const size = () => record.sessions.reduce((sum, s) => sum + s.chunks.reduce((a, c) => a + c[2], 0), 0);
+  const drop = (s: SessionMeta) => {
+    const [n, count] = s.chunks.shift()!;
+    const key = chunkKey(tabId, s, n);
+    delete writes[key];
+    removed.push(key);
+    s.count -= count;
+    s.dropped += count;
+  };
+  for (const s of record.sessions) while (s.count > LIMITS.eventsPerSession && s.chunks.length > 1) drop(s);
+  for (const s of record.sessions) while (size() > LIMITS.sizePerTab && s.chunks.length > (s === record.sessions.at(-1) ? 1 : 0)) drop(s);
+  return removed;
+}
+
+/** The current page session; one is made when events come before any frame start. */
+function currentSession(record: TabRecord, url: string, at: number): SessionMeta {
+  let current = record.sessions[record.sessions.length - 1];
+  if (!current) {
+    current = newSession(url, at);
+    record.sessions.push(current);
+  }
+  return current;
+}
+
+export async function readRecord(tabId: number): Promise<{ preserve: boolean; sessions: PageSession[] } | undefined> {
+  return serialised(tabId, async () => {
+    const record = await readMeta(tabId);
+    if (!record) return undefined;
+    const chunks = await session.get(chunkKeys(tabId, record.sessions));
+    const sessions = record.sessions.map(({ chunks: list, ...meta }) => ({
+      ...meta,
+      events: list.flatMap(([n]) => (chunks[`ev:${tabId}:${meta.id}:${n}`] as RecordedEvent[] | undefined) ?? []),
+    }));
+    return { preserve: record.preserve, sessions };
+  });
 }
 
 export async function listRecords(): Promise<[number, TabRecord][]> {
-  const all = await browser.storage.session.get(null);
+  const all = await session.get(null);
   return Object.entries(all).filter(([key]) => key.startsWith('tab:')).map(([key, record]) => [Number(key.slice(4)), record as TabRecord]);
 }
 
-function newSession(url: string, at: number): PageSession {
-  return { id: `${at.toFixed(3)}-${Math.random().toString(36).slice(2, 8)}`, url, startedAt: at, frames: {}, events: [], dropped: 0, size: 0 };
-}
-
-export function frameStarted(tabId: number, frameId: number, url: string, at: number): Promise<void> {
-  return update(tabId, record => {
-    if (frameId === 0) {
-      const session = newSession(url, at);
-      session.frames['0'] = url;
-      const kept = record.preserve ? record.sessions.slice(-(LIMITS.sessionsKept - 1)) : [];
-      return { ...record, sessions: [...kept, session] };
-    }
-    const current = currentSession(record, url, at);
-    current.frames[String(frameId)] = url;
-    return record;
-  });
-}
-
-export function addEvent(tabId: number, frameId: number, event: PageEvent): Promise<void> {
-  return update(tabId, record => {
-    const session = currentSession(record, '', event.at);
-    const recorded = { ...event, frame: frameId } as RecordedEvent;
-    session.events.push(recorded);
-    session.size += JSON.stringify(recorded).length;
-    // Over a bound: drop the oldest events of the oldest sessions, and count them.
-    while (session.events.length > LIMITS.eventsPerSession || totalSize(record) > LIMITS.sizePerTab) {
-      const victim = record.sessions.find(s => s.events.length > 0 && s !== session) ?? session;
-      const dropped = victim.events.shift();
-      if (!dropped) break;
-      victim.size -= JSON.stringify(dropped).length;
-      victim.dropped++;
-    }
-    return record;
-  });
-}
-
-function totalSize(record: TabRecord): number {
-  return record.sessions.reduce((sum, s) => sum + s.size, 0);
-}
-
-/** The current page session; one is made when events come before any frame-start (e.g. after a reload of the extension). */
-function currentSession(record: TabRecord, url: string, at: number): PageSession {
-  let session = record.sessions[record.sessions.length - 1];
-  if (!session) {
-    session = newSession(url, at);
-    record.sessions.push(session);
-  }
-  return session;
-}
-
 export function clearRecord(tabId: number): Promise<void> {
-  return update(tabId, record => ({ ...record, sessions: record.sessions.slice(-1).map(s => ({ ...s, events: [], dropped: 0, size: 0 })) }));
+  return serialised(tabId, async () => {
+    const record = await readMeta(tabId);
+    if (!record) return;
+    const obsolete = chunkKeys(tabId, record.sessions);
+    const last = record.sessions.at(-1);
+    record.sessions = last ? [{ ...last, count: 0, dropped: 0, chunks: [] }] : [];
+    await session.set({ [metaKey(tabId)]: record });
+    await session.remove(obsolete);
+  });
 }
 
 export function setPreserve(tabId: number, preserve: boolean): Promise<void> {
-  return update(tabId, record => ({ ...record, preserve }));
+  return serialised(tabId, async () => {
+    const record = (await readMeta(tabId)) ?? { preserve, sessions: [] };
+    await session.set({ [metaKey(tabId)]: { ...record, preserve } });
+  });
 }
 
 export function removeRecord(tabId: number): Promise<void> {
-  return update(tabId, () => null);
+  return serialised(tabId, async () => {
+    const record = await readMeta(tabId);
+    await session.remove([metaKey(tabId), ...(record ? chunkKeys(tabId, record.sessions) : [])]);
+  });
 }

@@ -5,11 +5,16 @@
  */
 import { parsePageEvent, type PageEvent } from './hook.js';
 
-/** Relay -> background. */
-export type RelayMessage =
+/** One thing a relay reports. */
+export type RelayItem =
   /** A frame's document started (the top frame's starts a new page session). */
   | { type: 'frame-start'; url: string; at: number }
   | { type: 'page-event'; event: PageEvent };
+
+/** Relay -> background: what the relay saw since its last message, in order. */
+export type RelayMessage = { type: 'relay'; items: RelayItem[] };
+
+export const MAX_RELAY_ITEMS = 100;
 
 /** Panel (or test) -> background. */
 export type PanelRequest =
@@ -26,7 +31,13 @@ export const PANEL_PORT_PREFIX = 'lcw-auth-panel:';
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isTabId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
+/** Validates a relay's message; items that are not well-formed are left out. */
 export function parseRelayMessage(m: unknown): RelayMessage | null {
+  if (!isObj(m) || m.type !== 'relay' || !Array.isArray(m.items) || m.items.length > MAX_RELAY_ITEMS) return null;
+  return { type: 'relay', items: m.items.map(parseRelayItem).filter((item): item is RelayItem => item !== null) };
+}
+
+function parseRelayItem(m: unknown): RelayItem | null {
   if (!isObj(m)) return null;
   if (m.type === 'frame-start') {
     return typeof m.url === 'string' && m.url.length <= 4096 && Number.isFinite(m.at) ? { type: 'frame-start', url: m.url, at: m.at as number } : null;

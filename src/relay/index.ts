@@ -6,7 +6,7 @@
  * No webextension-polyfill here: it must stay under 4 KB.
  */
 import { HOOK_HELLO, RELAY_READY, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
-import { redactUrl, type RelayMessage } from '../protocol/messages.js';
+import { MAX_RELAY_ITEMS, redactUrl, type RelayItem } from '../protocol/messages.js';
 
 /** The one API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
 type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown> } };
@@ -19,15 +19,17 @@ const CALLBACK_LIMIT_MS = 10_000;
 const now = () => performance.timeOrigin + performance.now();
 
 // --- Forwarding, in order, surviving a service worker restart ------------------------------------
-const queue: RelayMessage[] = [];
+const queue: RelayItem[] = [];
 let sending = false;
 async function flush() {
   if (sending) return;
   sending = true;
   for (let attempt = 0; queue.length > 0;) {
     try {
-      await runtime.sendMessage(queue[0]);
-      queue.shift();
+      // Everything queued goes in one message, so a chatty page costs few round trips.
+      const items = queue.slice(0, MAX_RELAY_ITEMS);
+      await runtime.sendMessage({ type: 'relay', items });
+      queue.splice(0, items.length);
       attempt = 0;
     } catch {
       // The worker is (re)starting or the extension was reloaded: wait and try again, a bounded number of times.
@@ -37,7 +39,7 @@ async function flush() {
   }
   sending = false;
 }
-const forward = (message: RelayMessage) => { queue.push(message); void flush(); };
+const forward = (item: RelayItem) => { queue.push(item); void flush(); };
 
 // A top-level page announces itself at once (a navigation starts a new page session); a sub-frame
 // only with its first event, so frames without the widget cost the background nothing.
@@ -55,12 +57,12 @@ let lastWidget = '';
 
 function readWidget() {
   const tag = document.getElementById('Microsoft_Omnichannel_LCWidget');
-  const data = (name: string) => (tag?.getAttribute(`data-${name}`) ?? '').slice(0, 2048);
+  const attr = (name: string) => (tag?.getAttribute(name) ?? '').slice(0, 2048);
   const script: WidgetScript | null = tag ? {
-    appId: data('app-id'), orgId: data('org-id'), orgUrl: data('org-url'),
+    appId: attr('data-app-id'), orgId: attr('data-org-id'), orgUrl: attr('data-org-url'),
     // The bootstrapper picks v2 unless told "v1" (a bare attribute) or data-lcw-version says otherwise.
-    version: data('lcw-version') || ['v1', 'v2'].find(a => tag.hasAttribute(a)) || '',
-    src: (tag.getAttribute('src') ?? '').slice(0, 2048),
+    version: attr('data-lcw-version') || ['v1', 'v2'].find(a => tag.hasAttribute(a)) || '',
+    src: attr('src'),
   } : null;
   const iframe = !!document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');
   const key = JSON.stringify([script, iframe]);
@@ -72,7 +74,7 @@ function readWidget() {
 
 function observe(event: PageEvent) {
   if (event.k === 'inv') {
-    timers.set(event.id, setTimeout(() => { timers.delete(event.id); record({ k: 'timeout', at: now(), id: event.id }); }, CALLBACK_LIMIT_MS));
+    timers.set(event.id, setTimeout(() => record({ k: 'timeout', at: now(), id: event.id }), CALLBACK_LIMIT_MS));
   } else if (event.k === 'cb') {
     clearTimeout(timers.get(event.id));
     timers.delete(event.id);
@@ -81,7 +83,7 @@ function observe(event: PageEvent) {
   if (event.k === 'reg' || event.k === 'evt' || event.k === 'req') readWidget();
 }
 
-document.addEventListener('DOMContentLoaded', readWidget, { once: true });
+document.addEventListener('DOMContentLoaded', readWidget); // readWidget reports only changes
 
 // --- Taking the hook's port (see docs/architecture.md) ------------------------------------------
 const onHello = (e: Event) => {

@@ -40,7 +40,7 @@ export async function recordOf(panel: Page, tabId: number, ready: (record: TabAn
     if (record.sessions.length > 0 && ready(record)) return record;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
-  throw new Error(`record of tab ${tabId} never got ready: ${JSON.stringify(record?.sessions.at(-1)?.view.timeline.map(t => t.text))}`);
+  throw new Error(`record of tab ${tabId} never got ready: ${JSON.stringify(record?.sessions.at(-1)?.view.timeline.slice(-8).map(t => t.text))}`);
 }
 
 export const current = (record: TabAnswer) => record.sessions.at(-1)!.view;

@@ -1,0 +1,105 @@
+/**
+ * The record over time: a stopped service worker, navigations with and without "Preserve log",
+ * a closed tab, and the per-session cap.
+ */
+import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launch, openExtensionPage, askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { startSite, type Site } from '../helpers/site.js';
+import { runScenario, tabIdOf, recordOf, current, type TabAnswer } from '../helpers/record.js';
+
+const startChat = (page: Page, times = 1) => page.evaluate(n => {
+  const sdk = (window as unknown as { Microsoft: { Omnichannel: { LiveChatWidget: { SDK: { startChat(): void } } } } }).Microsoft.Omnichannel.LiveChatWidget.SDK;
+  for (let i = 0; i < n; i++) sdk.startChat();
+}, times);
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(name, () => {
+    let site: Site;
+    let tb: TestBrowser;
+    let panel: Page;
+    beforeAll(async () => {
+      site = await startSite();
+      tb = await launch(name);
+      panel = await openExtensionPage(tb, 'panel.html?tabId=0');
+    });
+    afterAll(async () => { await tb?.close(); site?.close(); });
+
+    test.runIf(name === 'chromium')('nothing is lost when the service worker is stopped mid-session', async () => {
+      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      try {
+        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+        await recordOf(panel, tabId, r => current(r).invocations.length === 2);
+        await tb.stopBackground();
+        // Events that happen while the worker is down wake it; the relay retries until they land.
+        await startChat(run.page);
+        await tb.stopBackground();
+        await startChat(run.page);
+        const view = current(await recordOf(panel, tabId, r => current(r).invocations.length === 4));
+        expect(view.invocations.map(i => [i.key, i.outcome])).toEqual([['0:1', 'token'], ['0:2', 'token'], ['0:3', 'token'], ['0:4', 'token']]);
+      } finally {
+        await run.page.close();
+      }
+    });
+
+    test('a navigation starts a new page session; "Preserve log" keeps the previous one', async () => {
+      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      try {
+        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+        await recordOf(panel, tabId, r => current(r).invocations.length === 2);
+        await run.page.goto(`${site.origin}/widget?scenario=empty`);
+        let record = await recordOf(panel, tabId, r => current(r).invocations.length === 2 && current(r).invocations[0]!.outcome === 'empty');
+        expect(record.sessions).toHaveLength(1);
+
+        expect(await askBackground(panel, { type: 'set-preserve', tabId, preserve: true })).toBe(true);
+        await run.page.goto(`${site.origin}/widget?scenario=throws`);
+        record = await recordOf(panel, tabId, r => r.sessions.length === 2 && current(r).invocations.length === 2);
+        expect(record.preserve).toBe(true);
+        expect(record.sessions.map(s => s.view.invocations[0]?.outcome)).toEqual(['empty', 'threw']);
+
+        expect(await askBackground(panel, { type: 'clear', tabId })).toBe(true);
+        record = await askBackground<TabAnswer>(panel, { type: 'get-record', tabId });
+        expect(record.sessions.map(s => s.eventCount)).toEqual([0]);
+      } finally {
+        await run.page.close();
+      }
+    });
+
+    test('closing the tab frees its record', async () => {
+      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+      await run.page.close();
+      let tabs: { tabId: number }[] = [];
+      for (let i = 0; i < 50; i++) {
+        tabs = await askBackground(panel, { type: 'list-tabs' });
+        if (!tabs.some(t => t.tabId === tabId)) break;
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      expect(tabs.map(t => t.tabId)).not.toContain(tabId);
+      expect(await askBackground<TabAnswer>(panel, { type: 'get-record', tabId })).toEqual({ tabId, preserve: false, sessions: [] });
+    });
+
+    test('a page session is capped, and what was dropped is counted', async () => {
+      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      try {
+        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+        // Each start chat records 3 events (invoked, called back, returned).
+        await startChat(run.page, 800);
+        const record = await recordOf(panel, tabId, r => r.sessions[0]!.dropped > 0 && current(r).invocations.at(-1)?.key === '0:802', );
+        // Whole chunks of the oldest events go: between 1,900 and 2,000 stay, and nothing goes uncounted.
+        const { eventCount, dropped, view } = record.sessions[0]!;
+        expect(eventCount).toBeLessThanOrEqual(2000);
+        expect(eventCount).toBeGreaterThan(1900);
+        expect(eventCount + dropped).toBe(10 + 800 * 3);
+        expect(view.timeline).toHaveLength(eventCount);
+      } finally {
+        await run.page.close();
+      }
+    }, 120_000);
+
+    test('the panel requests are validated: a malformed one gets no answer', async () => {
+      expect(await askBackground(panel, { type: 'get-record', tabId: -1 })).toBeUndefined();
+      expect(await askBackground(panel, { type: 'drop-tables' })).toBeUndefined();
+    });
+  });
+}
