@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { deflateSync, crc32 } from 'node:zlib';
 
 const mode = process.argv[2] ?? 'all';
+/** Where builds go; a test that packages sets its own, so it never rewrites a build a browser has loaded. */
+const DIST = process.env.LCW_DIST ?? 'dist';
 const BROWSERS = ['chrome', 'firefox'];
 /** The extension's contexts: one entry point each (see docs/architecture.md). */
 const CONTEXTS = {
@@ -26,8 +28,8 @@ if (mode === 'docs') {
   await writeFile('docs/findings.md', renderFindingsDoc());
   console.log('wrote docs/findings.md');
 } else {
-  await Promise.all([buildNode('src/cli/main.ts', 'dist/cli/lcw-auth.mjs'), buildNode('src/demo/start.ts', 'dist/demo/start.mjs'), ...BROWSERS.map(buildExtension)]);
-  if (mode === 'package') packageExtensions();
+  await Promise.all([buildNode('src/cli/main.ts', `${DIST}/cli/lcw-auth.mjs`), buildNode('src/demo/start.ts', `${DIST}/demo/start.mjs`), ...BROWSERS.map(buildExtension)]);
+  if (mode === 'package') await packageExtensions();
 }
 
 function buildNode(entry, outfile) {
@@ -35,7 +37,7 @@ function buildNode(entry, outfile) {
 }
 
 async function buildExtension(browser) {
-  const out = `dist/${browser}`;
+  const out = `${DIST}/${browser}`;
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await esbuild.build({
@@ -66,10 +68,10 @@ function manifestFor(browser, manifest) {
   return result;
 }
 
-function packageExtensions() {
-  const { version } = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./manifest.json"))']).toString());
+async function packageExtensions() {
+  const { version } = JSON.parse(await readFile('manifest.json', 'utf8'));
   for (const browser of BROWSERS) {
-    execFileSync('npx', ['web-ext', 'build', '--source-dir', `dist/${browser}`, '--artifacts-dir', 'dist/packages', '--filename', `lcw-auth-${browser}-${version}.zip`, '--overwrite-dest'], { stdio: 'inherit', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } });
+    execFileSync('npx', ['web-ext', 'build', '--source-dir', `${DIST}/${browser}`, '--artifacts-dir', `${DIST}/packages`, '--filename', `lcw-auth-${browser}-${version}.zip`, '--overwrite-dest'], { stdio: 'inherit', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } });
   }
 }
 

@@ -155,7 +155,7 @@ function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEv
   const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
   if (overdue && !threw) findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
   if (first && !first.sync && route === 'setAuthTokenProvider') {
-    findings.push(finding('invocation.async-callback', `The callback ran ${duration((first.at - start.at) / 1000)} after the provider was called, after the provider had returned.`));
+    findings.push(finding('invocation.async-callback', `The callback ran ${elapsed(first.at - start.at)} after the provider was called, after the provider had returned.`));
   }
   if (callbacks.length > 1) findings.push(finding('invocation.multiple-callbacks', `The callback ran ${callbacks.length} times for this invocation.`));
 
@@ -176,6 +176,11 @@ function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEv
     ...(threw ? { threw } : {}), ...(rejected ? { rejected } : {}),
     outcome, analysis, findings, errorCode,
   };
+}
+
+/** "61 ms" below two seconds, else "3 seconds", "2 minutes". */
+function elapsed(ms: number): string {
+  return ms < 2000 ? `${Math.round(ms)} ms` : duration(ms / 1000);
 }
 
 function outcomeOfValue(value: HandedValue): InvocationOutcome {

@@ -30,4 +30,8 @@ for (const [title, token] of cases) {
   const analysis = await analyzeToken(token, { now, contextVariables: variables, key });
   process.stdout.write(`\n=== ${title}\n\n${formatReport(analysis, { color: Boolean(process.stdout.isTTY) })}`);
 }
-process.stdout.write('\nTry it on your own token: npx lcw-auth check <TOKEN> [--key URL] [--contexts FILE]\n');
+process.stdout.write(`
+Try it on your own token: npx lcw-auth check <TOKEN> [--key URL] [--contexts FILE]
+The extension is built in dist/chrome and dist/firefox: load it as the README says, then run the
+widget simulator (node test/fixtures/site/server.mjs) and open DevTools > LCW Auth on its pages.
+`);

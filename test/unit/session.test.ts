@@ -68,6 +68,10 @@ describe('an invocation', () => {
   ])('%s', (_, events, outcome, errorCode) => {
     expect(assembleSession(events as RecordedEvent[]).invocations[0]).toMatchObject({ outcome, errorCode });
   });
+  test('an async callback says how late it came, in ms below two seconds', () => {
+    const f = assembleSession([inv(), end(), cb(token, false, 1, T0 + 63)]).invocations[0]!.findings.find(x => x.rule === 'invocation.async-callback');
+    expect(f?.message).toBe('The callback ran 61 ms after the provider was called, after the provider had returned.');
+  });
   test('an invocation older than 10 s without callback is overdue even before the relay says so', () => {
     expect(assembleSession([inv(), end()], { nowMs: T0 + 20_000 }).invocations[0]).toMatchObject({ outcome: 'timeout', errorCode: 3 });
   });
