@@ -49,7 +49,7 @@ export function unwrapValue(raw: unknown, findings: Finding[]): string | null {
   // A token can be wrapped more than once ("Bearer \"eyJ...\""), so peel until nothing changes.
   for (let round = 0; round < 3; round++) {
     const quoted = /^(["'])([\s\S]*)\1$/.exec(value);
-    if (quoted && value.length >= 2) {
+    if (quoted) {
       findings.push(finding('token.quoted', `The token is wrapped in ${quoted[1] === '"' ? 'double' : 'single'} quotes: ${quote(value, 24)}.`));
       value = quoted[2]!.trim();
       continue;

@@ -215,7 +215,11 @@ function describeEvent(event: RecordedEvent): string {
     case 'end': return `Provider #${event.id} ${event.err ? `threw ${event.err.n}: ${event.err.m}` : 'returned'}`;
     case 'rej': return `Provider #${event.id}'s promise rejected: ${event.err.m}`;
     case 'timeout': return `No callback from #${event.id} within 10 s`;
-    case 'evt': return event.type === 'lcw:error' ? `lcw:error ${readWidgetError(event.detail).errorCode ?? ''} ${readWidgetError(event.detail).description}`.replace(/\s+/g, ' ') : event.type;
+    case 'evt': {
+      if (event.type !== 'lcw:error') return event.type;
+      const { errorCode, description } = readWidgetError(event.detail);
+      return `lcw:error${errorCode === null ? '' : ` ${errorCode}`}: ${description}`;
+    }
     case 'req': return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
     case 'widget': return `Widget ${event.script ? `script (app ${event.script.appId || '?'}, ${event.script.version || 'version ?'})` : ''}${event.iframe ? ' iframe' : ''} found`;
   }

@@ -1,6 +1,7 @@
 /** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
 import { summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { isoDate } from '../analysis/claims.js';
+import { duration } from '../analysis/finding.js';
 
 interface Style { color: boolean }
 
@@ -68,7 +69,5 @@ function safe(text: string): string {
 }
 
 function relative(seconds: number): string {
-  const s = Math.abs(seconds);
-  const amount = s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} days`;
-  return seconds >= 0 ? `in ${amount}` : `${amount} ago`;
+  return seconds >= 0 ? `in ${duration(seconds)}` : `${duration(seconds)} ago`;
 }
