@@ -42,6 +42,24 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
+    test.runIf(name === 'chromium')('an open panel reconnects after the service worker stops and keeps updating', async () => {
+      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      try {
+        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+        const view = await openExtensionPage(tb, `panel.html?tabId=${tabId}`);
+        const shown = () => view.evaluate(() => document.querySelectorAll('#invocations > li').length);
+        await view.waitForFunction(() => document.querySelectorAll('#invocations > li').length === 2);
+        await tb.stopBackground();
+        await startChat(run.page);
+        // No reload: the panel hears "changed" again once its port has reconnected.
+        await view.waitForFunction(() => document.querySelectorAll('#invocations > li').length === 3, { timeout: 15_000 });
+        expect(await shown()).toBe(3);
+        await view.close();
+      } finally {
+        await run.page.close();
+      }
+    });
+
     test('a navigation starts a new page session; "Preserve log" keeps the previous one', async () => {
       const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
       try {
