@@ -1,0 +1,113 @@
+/**
+ * The shareable report (docs/report-format.md, schema in docs/report.schema.json): one page
+ * session as a support engineer attaches it to a ticket. Signatures are redacted unless the
+ * caller explicitly includes tokens; the page URL loses its query and fragment.
+ */
+import type { Finding } from './types.js';
+import type { InvocationView, SessionView } from './session.js';
+
+export const REPORT_FORMAT = 'lcw-auth-report';
+export const REPORT_VERSION = 1;
+
+export interface ReportToken {
+  header: Record<string, unknown> | null;
+  claims: Record<string, unknown> | null;
+  /** "redacted" unless tokens were included on purpose; then the signature segment. */
+  signature: string;
+  /** The whole token as handed over: only when tokens were included on purpose. */
+  raw?: string;
+}
+
+export interface ReportInvocation {
+  id: string;
+  route: InvocationView['route'];
+  functionName?: string;
+  startedAt: string;
+  msToToken: number | null;
+  callbackCount: number;
+  callbackAsync: boolean | null;
+  outcome: InvocationView['outcome'];
+  errorCode: 2 | 3 | 4 | null;
+  token: ReportToken | null;
+  findings: Finding[];
+}
+
+export interface Report {
+  format: typeof REPORT_FORMAT;
+  version: typeof REPORT_VERSION;
+  createdAt: string;
+  tokensIncluded: boolean;
+  page: { url: string; origin: string };
+  widget: { detected: boolean; version: string | null; orgId: string | null; appId: string | null; orgUrl: string | null };
+  route: SessionView['route'];
+  findings: Finding[];
+  invocations: ReportInvocation[];
+  widgetErrors: { at: string; errorCode: number | null; description: string }[];
+  timeline: { at: string; kind: string; text: string; invocation?: string }[];
+}
+
+export interface ReportOptions {
+  /** The page URL; only origin and path are kept. */
+  url: string;
+  /** Include whole tokens and signatures (an explicit choice in the UI). */
+  includeTokens?: boolean;
+  /** Unix ms; default: the clock. */
+  now?: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function buildReport(view: SessionView, options: ReportOptions): Report {
+  const includeTokens = options.includeTokens === true;
+  const { url, origin } = pageOf(options.url);
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    createdAt: iso(options.now ?? Date.now()),
+    tokensIncluded: includeTokens,
+    page: { url, origin },
+    widget: { detected: view.widget.detected, version: view.widget.version, orgId: view.widget.orgId, appId: view.widget.appId, orgUrl: view.widget.orgUrl },
+    route: view.route,
+    findings: view.findings,
+    invocations: view.invocations.map(invocation => reportInvocation(invocation, includeTokens)),
+    widgetErrors: view.widgetErrors.map(e => ({ at: iso(e.at), errorCode: e.errorCode, description: e.description })),
+    timeline: view.timeline.map(t => ({ at: iso(t.at), kind: t.kind, text: t.text, ...(t.invocation ? { invocation: t.invocation } : {}) })),
+  };
+}
+
+function reportInvocation(invocation: InvocationView, includeTokens: boolean): ReportInvocation {
+  const analysis = invocation.analysis;
+  // Exactly what the provider handed over (the analysis may have stripped quotes or "Bearer ").
+  const handed = invocation.callbacks[0]?.value;
+  const raw = typeof handed === 'string' ? handed : null;
+  const token: ReportToken | null = analysis && (analysis.header || analysis.claims)
+    ? {
+      header: analysis.header,
+      claims: analysis.claims,
+      signature: includeTokens ? (analysis.token?.split('.')[2] ?? '') : 'redacted',
+      ...(includeTokens && raw ? { raw } : {}),
+    }
+    : null;
+  return {
+    id: invocation.key,
+    route: invocation.route,
+    ...(invocation.functionName ? { functionName: invocation.functionName } : {}),
+    startedAt: iso(invocation.startedAt),
+    msToToken: invocation.msToToken,
+    callbackCount: invocation.callbackCount,
+    callbackAsync: invocation.callbackAsync,
+    outcome: invocation.outcome,
+    errorCode: invocation.errorCode,
+    token,
+    findings: invocation.findings,
+  };
+}
+
+function pageOf(url: string): { url: string; origin: string } {
+  try {
+    const parsed = new URL(url);
+    return { url: `${parsed.origin}${parsed.pathname}`, origin: parsed.origin };
+  } catch {
+    return { url: url.split(/[?#]/)[0] ?? '', origin: '' };
+  }
+}
