@@ -112,7 +112,7 @@ function describeSurroundingWhitespace(value: string): string {
   return parts.join(' and ');
 }
 
-const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
+type SegmentName = 'header' | 'payload' | 'signature';
 
 /** Splits and decodes a compact JWT candidate, adding segment, base64url and JSON findings. */
 export function decodeCompact(token: string, findings: Finding[]): DecodedToken {
@@ -180,7 +180,7 @@ function decodeJsonSegment(segment: string, name: 'header' | 'payload', findings
 }
 
 /** Checks the base64url alphabet and length; adds a finding and returns false when it is wrong. */
-function checkBase64url(segment: string, name: typeof SEGMENT_NAMES[number], findings: Finding[], alphabetChecked: boolean): boolean {
+function checkBase64url(segment: string, name: SegmentName, findings: Finding[], alphabetChecked: boolean): boolean {
   const bad = alphabetChecked ? null : /[^A-Za-z0-9_-]/.exec(segment);
   if (bad) {
     const standard = bad[0] === '+' || bad[0] === '/' || bad[0] === '=';

@@ -4,11 +4,11 @@
  *
  * `errorCode` is the widget error a finding of this rule leads to (null: it does not block).
  */
-import type { Severity } from './types.js';
+import type { Severity, WidgetErrorCode } from './types.js';
 
 export interface RuleInfo {
   severity: Severity;
-  errorCode: 2 | 3 | 4 | 8 | null;
+  errorCode: WidgetErrorCode | null;
   /** Short name for lists. */
   title: string;
   /** What it means, for docs/findings.md. */

@@ -13,7 +13,7 @@ type Fn = (...args: unknown[]) => unknown;
 type Obj = Record<PropertyKey, unknown>;
 
 // Captured before the page can replace them.
-const { apply, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, ownKeys } = Reflect;
+const { apply, defineProperty, getOwnPropertyDescriptor, getPrototypeOf } = Reflect;
 const NativePromise = Promise;
 const perf = performance;
 const perfNow = perf.now.bind(perf);
