@@ -3,7 +3,7 @@
  * `analyzeTokenSync` does everything but the signature; `analyzeToken` adds it when given a key.
  * Neither throws: a failure of the engine itself becomes an `analysis.internal-error` finding.
  */
-import { RULES } from './rules.js';
+import { predictedErrorCode } from './rules.js';
 import { finding } from './finding.js';
 import { unwrapValue, decodeCompact, errorText, type DecodedToken } from './compact.js';
 import { checkHeader } from './header.js';
@@ -83,8 +83,8 @@ function conclude(analysis: TokenAnalysis, findings: Finding[]): TokenAnalysis {
   const sorted = findings.map((f, i) => [f, i] as const)
     .sort(([a, i], [b, j]) => order[a.severity] - order[b.severity] || i - j)
     .map(([f]) => f);
-  const codes = new Set(sorted.map(f => RULES[f.rule].errorCode));
-  const errorCode = codes.has(3) ? 3 : codes.has(4) ? 4 : null;
+  // Token rules never lead to error 2 (only a provider that throws does).
+  const errorCode = predictedErrorCode(sorted) as 3 | 4 | null;
   const verdict = sorted.some(f => f.severity === 'error') ? 'error' : sorted.some(f => f.severity === 'warning') ? 'warning' : 'ok';
   return { ...analysis, findings: sorted, errorCode, verdict };
 }

@@ -3,7 +3,7 @@ import type { Finding, TokenTimes } from './types.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A NumericDate above this (year 5138) can only be milliseconds. */
-const MILLISECONDS_THRESHOLD = 1e11;
+export const MILLISECONDS_THRESHOLD = 1e11;
 const LONG_LIFETIME_SECONDS = 24 * 3600;
 const EXPIRES_SOON_SECONDS = 30 * 60;
 

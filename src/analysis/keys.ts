@@ -6,13 +6,13 @@
 import { importJWK, importSPKI, importX509, type JWK } from 'jose';
 import { finding, quote } from './finding.js';
 import { errorText } from './compact.js';
+import { MILLISECONDS_THRESHOLD } from './claims.js';
 import type { KeySet, PublicKeyEntry, Finding } from './types.js';
 
 export class KeyDocumentError extends Error {
   override name = 'KeyDocumentError';
 }
 
-const MILLISECONDS_THRESHOLD = 1e11;
 
 /** Parses and imports a key document given as text (a file, a URL's body) or as parsed JSON. */
 export async function loadPublicKeys(document: unknown): Promise<KeySet> {

@@ -5,6 +5,7 @@
  */
 import type { Finding } from './types.js';
 import type { InvocationView, SessionView } from './session.js';
+import { redactUrl } from '../protocol/messages.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';
 export const REPORT_VERSION = 1;
@@ -104,10 +105,7 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
 }
 
 function pageOf(url: string): { url: string; origin: string } {
-  try {
-    const parsed = new URL(url);
-    return { url: `${parsed.origin}${parsed.pathname}`, origin: parsed.origin };
-  } catch {
-    return { url: url.split(/[?#]/)[0] ?? '', origin: '' };
-  }
+  let origin = '';
+  try { origin = new URL(url).origin; } catch { /* not a URL: no origin */ }
+  return { url: redactUrl(url), origin };
 }

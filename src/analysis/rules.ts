@@ -253,3 +253,9 @@ export const RULES = {
 export type RuleId = keyof typeof RULES;
 
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+/** The widget error findings lead to: 2 before 3 before 4 (8 is a page finding, not a prediction). */
+export function predictedErrorCode(findings: readonly { rule: RuleId }[]): 2 | 3 | 4 | null {
+  const codes = new Set(findings.map(f => RULES[f.rule].errorCode));
+  return codes.has(2) ? 2 : codes.has(3) ? 3 : codes.has(4) ? 4 : null;
+}

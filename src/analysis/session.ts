@@ -5,9 +5,9 @@
  */
 import { analyzeTokenSync } from './analyze.js';
 import { finding, duration, describeValue } from './finding.js';
-import { RULES } from './rules.js';
+import { predictedErrorCode } from './rules.js';
 import type { ContextVariable, Finding, TokenAnalysis } from './types.js';
-import type { ErrorInfo, HandedValue, PageEvent, WidgetScript } from '../protocol/hook.js';
+import { CALLBACK_LIMIT_MS, type ErrorInfo, type HandedValue, type PageEvent, type WidgetScript } from '../protocol/hook.js';
 
 /** A PageEvent as stored: which frame it came from. */
 export type RecordedEvent = PageEvent & { frame: number };
@@ -66,7 +66,6 @@ export interface AssembleOptions {
   nowMs?: number;
 }
 
-const CALLBACK_LIMIT_MS = 10_000;
 
 export function assembleSession(events: readonly RecordedEvent[], options: AssembleOptions = {}): SessionView {
   const ordered = [...events].sort((a, b) => a.at - b.at);
@@ -167,8 +166,7 @@ function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEv
   const outcome: InvocationOutcome = threw ? 'threw'
     : first ? outcomeOfValue(first.value)
     : rejected ? 'rejected' : overdue ? 'timeout' : 'pending';
-  const codes = new Set(findings.map(f => RULES[f.rule].errorCode));
-  const errorCode = codes.has(2) ? 2 : codes.has(3) ? 3 : codes.has(4) ? 4 : null;
+  const errorCode = predictedErrorCode(findings);
   return {
     key: `${start.frame}:${start.id}`, frame: start.frame, route, ...(start.name ? { functionName: start.name } : {}),
     startedAt: start.at, callbacks, callbackCount: callbacks.length,

@@ -33,7 +33,7 @@ export interface PageSession extends Omit<SessionMeta, 'chunks'> { events: Recor
 export const LIMITS = { eventsPerSession: 2000, sizePerTab: 4_000_000, sessionsKept: 5, chunk: 100 };
 
 const metaKey = (tabId: number) => `tab:${tabId}`;
-const chunkKey = (tabId: number, session: SessionMeta, n: number) => `ev:${tabId}:${session.id}:${n}`;
+const chunkKey = (tabId: number, session: Pick<SessionMeta, 'id'>, n: number) => `ev:${tabId}:${session.id}:${n}`;
 const chains = new Map<number, Promise<unknown>>();
 const session = browser.storage.session;
 
@@ -146,7 +146,7 @@ export async function readRecord(tabId: number): Promise<{ preserve: boolean; se
     const chunks = await session.get(chunkKeys(tabId, record.sessions));
     const sessions = record.sessions.map(({ chunks: list, ...meta }) => ({
       ...meta,
-      events: list.flatMap(([n]) => (chunks[`ev:${tabId}:${meta.id}:${n}`] as RecordedEvent[] | undefined) ?? []),
+      events: list.flatMap(([n]) => (chunks[chunkKey(tabId, meta, n)] as RecordedEvent[] | undefined) ?? []),
     }));
     return { preserve: record.preserve, sessions };
   });

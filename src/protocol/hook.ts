@@ -8,6 +8,9 @@
 export const HOOK_HELLO = 'lcw-auth:hook-hello';
 export const RELAY_READY = 'lcw-auth:relay-ready';
 
+/** Both the SDK provider and the client function must call back within 10 s (relay times it, session judges it). */
+export const CALLBACK_LIMIT_MS = 10_000;
+
 /** An exception as the hook saw it: name, message, top stack frame. */
 export interface ErrorInfo { n: string; m: string; s?: string }
 

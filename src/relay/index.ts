@@ -5,7 +5,7 @@
  * background in order, retrying while the service worker restarts, so nothing is lost.
  * No webextension-polyfill here: it must stay under 4 KB.
  */
-import { HOOK_HELLO, RELAY_READY, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
+import { CALLBACK_LIMIT_MS, HOOK_HELLO, RELAY_READY, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
 import { MAX_RELAY_ITEMS, redactUrl, type RelayItem } from '../protocol/messages.js';
 
 /** The one API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
@@ -14,8 +14,6 @@ declare const browser: Runtime | undefined;
 declare const chrome: Runtime;
 const { runtime } = typeof browser === 'undefined' ? chrome : browser;
 
-/** Both the SDK provider and the client function must call back within 10 s. */
-const CALLBACK_LIMIT_MS = 10_000;
 const now = () => performance.timeOrigin + performance.now();
 
 // --- Forwarding, in order, surviving a service worker restart ------------------------------------

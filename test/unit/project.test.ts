@@ -16,3 +16,9 @@ test('the analysis engine imports nothing but jose, itself and the (pure) protoc
     expect(code, file).not.toMatch(/\b(window|document|chrome|browser|process)\.[a-zA-Z]|\brequire\(/);
   }
 });
+
+test('token rules lead only to errors 3 or 4 (analyzeToken types its prediction so)', async () => {
+  const { RULES, RULE_IDS } = await import('../../src/analysis/rules.js');
+  const tokenRules = RULE_IDS.filter(id => !/^(registration|invocation)\./.test(id));
+  expect(tokenRules.filter(id => ![3, 4, null].includes(RULES[id].errorCode))).toEqual([]);
+});
