@@ -67,44 +67,93 @@ export interface AssembleOptions {
 }
 
 
-export function assembleSession(events: readonly RecordedEvent[], options: AssembleOptions = {}): SessionView {
-  const ordered = [...events].sort((a, b) => a.at - b.at);
-  const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
-  const view: SessionView = { widget, route: null, registrations: [], invocations: [], widgetErrors: [], findings: [], timeline: [] };
-  const byKey = new Map<string, RecordedEvent[]>();
-  const starts: (RecordedEvent & { k: 'inv' })[] = [];
-  const missingFunctions = new Set<string>();
+/**
+ * A page session assembled from its events, with the costly part (analysing each invocation's
+ * token) done on demand and remembered: the panel judges only the rows it shows, so a session
+ * with 10,000 invocations renders at once. `assembleSession` judges everything.
+ */
+export class SessionAssembly {
+  /** Everything but the invocations, which `invocation(i)` and `invocations()` judge. */
+  readonly page: Omit<SessionView, 'invocations'>;
+  readonly invocationCount: number;
+  private readonly starts: (RecordedEvent & { k: 'inv' })[] = [];
+  private readonly byKey = new Map<string, RecordedEvent[]>();
+  private readonly judged: (InvocationView | undefined)[];
+  private readonly indexByKey = new Map<string, number>();
 
-  for (const event of ordered) {
-    const key = 'id' in event ? `${event.frame}:${event.id}` : undefined;
-    if (key) byKey.set(key, [...(byKey.get(key) ?? []), event]);
-    switch (event.k) {
-      case 'inv': starts.push(event); break;
-      case 'reg':
-        view.registrations.push({ at: event.at, frame: event.frame, isFunction: event.fn, argumentType: event.arg, beforeReady: !event.ready, ...(event.err ? { error: event.err } : {}) });
-        view.route ??= 'setAuthTokenProvider';
-        break;
-      case 'req':
-        view.route ??= 'clientFunction';
-        if (!event.found) missingFunctions.add(event.name);
-        break;
-      case 'widget':
-        if (event.script) applyScript(widget, event.script);
-        widget.iframe ||= event.iframe;
-        widget.detected = true;
-        break;
-      case 'evt':
-        widget.detected = true;
-        if (event.type === 'lcw:ready') widget.ready = true;
-        if (event.type === 'lcw:error') view.widgetErrors.push({ at: event.at, frame: event.frame, ...readWidgetError(event.detail) });
-        break;
+  constructor(events: readonly RecordedEvent[], private readonly options: AssembleOptions = {}) {
+    const ordered = [...events].sort((a, b) => a.at - b.at);
+    const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
+    const page: Omit<SessionView, 'invocations'> = { widget, route: null, registrations: [], widgetErrors: [], findings: [], timeline: [] };
+    const missingFunctions = new Set<string>();
+
+    for (const event of ordered) {
+      const key = 'id' in event ? `${event.frame}:${event.id}` : undefined;
+      if (key) {
+        const list = this.byKey.get(key);
+        if (list) list.push(event); else this.byKey.set(key, [event]);
+      }
+      switch (event.k) {
+        case 'inv':
+          if (key && !this.indexByKey.has(key)) { this.indexByKey.set(key, this.starts.length); this.starts.push(event); }
+          break;
+        case 'reg':
+          page.registrations.push({ at: event.at, frame: event.frame, isFunction: event.fn, argumentType: event.arg, beforeReady: !event.ready, ...(event.err ? { error: event.err } : {}) });
+          page.route ??= 'setAuthTokenProvider';
+          break;
+        case 'req':
+          page.route ??= 'clientFunction';
+          if (!event.found) missingFunctions.add(event.name);
+          break;
+        case 'widget':
+          if (event.script) applyScript(widget, event.script);
+          widget.iframe ||= event.iframe;
+          widget.detected = true;
+          break;
+        case 'evt':
+          widget.detected = true;
+          if (event.type === 'lcw:ready') widget.ready = true;
+          if (event.type === 'lcw:error') page.widgetErrors.push({ at: event.at, frame: event.frame, ...readWidgetError(event.detail) });
+          break;
+      }
+      page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: describeEvent(event), ...(key ? { invocation: key } : {}) });
     }
-    view.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: describeEvent(event), ...(key ? { invocation: key } : {}) });
+    page.findings = pageFindings(page, missingFunctions);
+    this.page = page;
+    this.invocationCount = this.starts.length;
+    this.judged = new Array(this.starts.length);
   }
 
-  view.invocations = starts.map(start => judgeInvocation(start, byKey.get(`${start.frame}:${start.id}`) ?? [], options));
-  view.findings = pageFindings(view, missingFunctions);
-  return view;
+  /** The invocation at `index` (in start order), judged on first use. */
+  invocation(index: number): InvocationView {
+    let view = this.judged[index];
+    if (!view) {
+      const start = this.starts[index];
+      if (!start) throw new RangeError(`no invocation ${index}`);
+      view = judgeInvocation(start, this.byKey.get(`${start.frame}:${start.id}`) ?? [], this.options);
+      this.judged[index] = view;
+    }
+    return view;
+  }
+
+  /** The index of the invocation with `key` (`frame:id`), or -1. */
+  indexOf(key: string): number {
+    return this.indexByKey.get(key) ?? -1;
+  }
+
+  /** Every invocation, judged. */
+  invocations(): InvocationView[] {
+    return this.starts.map((_, index) => this.invocation(index));
+  }
+
+  /** The whole view, every invocation judged. */
+  view(): SessionView {
+    return { ...this.page, invocations: this.invocations() };
+  }
+}
+
+export function assembleSession(events: readonly RecordedEvent[], options: AssembleOptions = {}): SessionView {
+  return new SessionAssembly(events, options).view();
 }
 
 function applyScript(widget: WidgetView, script: WidgetScript) {
@@ -186,7 +235,7 @@ function outcomeOfValue(value: HandedValue): InvocationOutcome {
   return typeof value === 'string' ? 'token' : 'non-string';
 }
 
-function pageFindings(view: SessionView, missingFunctions: Set<string>): Finding[] {
+function pageFindings(view: Omit<SessionView, 'invocations'>, missingFunctions: Set<string>): Finding[] {
   const findings: Finding[] = [];
   for (const reg of view.registrations) {
     if (!reg.isFunction) {

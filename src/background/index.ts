@@ -1,13 +1,13 @@
 /**
  * The background: receives what each tab's relays saw, keeps it per tab and page session
- * (store.ts), and answers the panel. State lives in storage.session, so the MV3 service worker
- * may stop at any time; panels keep a port per tab and reconnect when it does.
+ * (store.ts), tells watching panels when it changed, and does what they ask (clear, preserve).
+ * It judges nothing: the panel reads the record and runs the engine. State lives in
+ * storage.session, so the MV3 service worker may stop at any time; panels keep a port per tab
+ * and reconnect when it does.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest } from '../protocol/messages.js';
-import { assembleSession } from '../analysis/session.js';
-import { parseContextVariables, type ContextVariable } from '../analysis/index.js';
-import { append, clearRecord, listRecords, readRecord, removeRecord, setPreserve, type PageSession } from './store.js';
+import { append, clearRecord, listRecords, readRecord, removeRecord, setPreserve } from './store.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -53,10 +53,9 @@ async function answer(request: PanelRequest): Promise<unknown> {
     case 'list-tabs':
       return (await listRecords()).map(([tabId, record]) => ({ tabId, url: record.sessions.at(-1)?.url ?? '', sessions: record.sessions.length }));
     case 'get-record': {
+      // The raw facts: whoever shows them judges them with the engine (the panel, the tests).
       const record = await readRecord(request.tabId);
-      if (!record) return { tabId: request.tabId, preserve: false, sessions: [] };
-      const sessions = await Promise.all(record.sessions.map(describeSession));
-      return { tabId: request.tabId, preserve: record.preserve, sessions };
+      return { tabId: request.tabId, preserve: record?.preserve ?? false, sessions: record?.sessions ?? [] };
     }
     case 'clear':
       await clearRecord(request.tabId);
@@ -66,28 +65,6 @@ async function answer(request: PanelRequest): Promise<unknown> {
       await setPreserve(request.tabId, request.preserve);
       return true;
   }
-}
-
-/** A page session as the panel shows it: the raw facts assembled and judged by the engine. */
-async function describeSession(session: PageSession) {
-  const view = assembleSession(session.events, { contextVariables: await contextVariablesFor(session.url), nowMs: Date.now() });
-  const described = { id: session.id, url: session.url, startedAt: session.startedAt, frames: session.frames, dropped: session.dropped, eventCount: session.count, view };
-  try {
-    // Messages must serialise; a token with absurdly deep claims would not.
-    return JSON.parse(JSON.stringify(described));
-  } catch {
-    for (const invocation of view.invocations) if (invocation.analysis) invocation.analysis = { ...invocation.analysis, header: null, claims: null, contexts: null };
-    return described;
-  }
-}
-
-/** The work stream's context variables the user set for this origin (settings only, in storage.local). */
-async function contextVariablesFor(url: string): Promise<ContextVariable[] | undefined> {
-  let origin: string;
-  try { origin = new URL(url).origin; } catch { return undefined; }
-  const key = `contexts:${origin}`;
-  const stored = (await browser.storage.local.get(key))[key];
-  try { return stored === undefined ? undefined : parseContextVariables(stored); } catch { return undefined; }
 }
 
 browser.tabs.onRemoved.addListener(tabId => { void removeRecord(tabId); panels.delete(tabId); });

@@ -30,7 +30,12 @@ export interface TabRecord {
 
 export interface PageSession extends Omit<SessionMeta, 'chunks'> { events: RecordedEvent[] }
 
-export const LIMITS = { eventsPerSession: 2000, sizePerTab: 4_000_000, sessionsKept: 5, chunk: 100 };
+/**
+ * Bounds of a tab's record. 40,000 events hold 10,000 invocations (each records 3-4 events); the
+ * size bound keeps a tab within storage.session's 10 MB quota (shared by all tabs: when a write
+ * still exceeds it, the tab's oldest chunks go and the write is retried).
+ */
+export const LIMITS = { eventsPerSession: 40_000, sizePerTab: 9_000_000, sessionsKept: 5, chunk: 100 };
 
 const metaKey = (tabId: number) => `tab:${tabId}`;
 const chunkKey = (tabId: number, session: Pick<SessionMeta, 'id'>, n: number) => `ev:${tabId}:${session.id}:${n}`;
@@ -94,8 +99,15 @@ export function append(tabId: number, frameId: number, items: RelayItem[]): Prom
       current.count++;
       writes[chunkKey(tabId, current, open.n)] = open.events;
     }
-    obsolete.push(...trim(tabId, record, writes));
-    await session.set({ ...writes, [metaKey(tabId)]: record });
+    obsolete.push(...trim(tabId, record, writes, LIMITS.sizePerTab));
+    try {
+      await session.set({ ...writes, [metaKey(tabId)]: record });
+    } catch {
+      // Over the quota (other tabs hold the rest): free this tab's oldest half and try once more.
+      obsolete.push(...trim(tabId, record, writes, sizeOf(record) / 2));
+      await session.remove(obsolete.splice(0));
+      await session.set({ ...writes, [metaKey(tabId)]: record });
+    }
     if (obsolete.length > 0) await session.remove(obsolete);
   });
 }
@@ -113,9 +125,11 @@ async function openChunk(tabId: number, s: SessionMeta, writes: Record<string, u
 }
 
 /** Drops whole oldest chunks (oldest sessions first) until the record is within its bounds. */
-function trim(tabId: number, record: TabRecord, writes: Record<string, unknown>): string[] {
+const sizeOf = (record: TabRecord) => record.sessions.reduce((sum, s) => sum + s.chunks.reduce((a, c) => a + c[2], 0), 0);
+
+function trim(tabId: number, record: TabRecord, writes: Record<string, unknown>, maxSize: number): string[] {
   const removed: string[] = [];
-  const size = () => record.sessions.reduce((sum, s) => sum + s.chunks.reduce((a, c) => a + c[2], 0), 0);
+  const size = () => sizeOf(record);
   const drop = (s: SessionMeta) => {
     const [n, count] = s.chunks.shift()!;
     const key = chunkKey(tabId, s, n);
@@ -125,7 +139,7 @@ function trim(tabId: number, record: TabRecord, writes: Record<string, unknown>)
     s.dropped += count;
   };
   for (const s of record.sessions) while (s.count > LIMITS.eventsPerSession && s.chunks.length > 1) drop(s);
-  for (const s of record.sessions) while (size() > LIMITS.sizePerTab && s.chunks.length > (s === record.sessions.at(-1) ? 1 : 0)) drop(s);
+  for (const s of record.sessions) while (size() > maxSize && s.chunks.length > (s === record.sessions.at(-1) ? 1 : 0)) drop(s);
   return removed;
 }
 
@@ -139,14 +153,26 @@ function currentSession(record: TabRecord, url: string, at: number): SessionMeta
   return current;
 }
 
-export async function readRecord(tabId: number): Promise<{ preserve: boolean; sessions: PageSession[] } | undefined> {
+/** Chunks already read, by key: a chunk that is not growing never changes, so it is read once. */
+export type ChunkCache = Map<string, RecordedEvent[]>;
+
+/**
+ * The tab's record with its events. The panel calls this directly (a record of several MB is
+ * too big to pass through a message quickly) with a cache, so each update reads only new chunks.
+ */
+export async function readRecord(tabId: number, cache: ChunkCache = new Map()): Promise<{ preserve: boolean; sessions: PageSession[] } | undefined> {
   return serialised(tabId, async () => {
     const record = await readMeta(tabId);
     if (!record) return undefined;
-    const chunks = await session.get(chunkKeys(tabId, record.sessions));
+    const wanted = record.sessions.flatMap(s => s.chunks.map(([n, count]) => [chunkKey(tabId, s, n), count] as const));
+    const missing = wanted.filter(([key, count]) => cache.get(key)?.length !== count).map(([key]) => key);
+    const fetched = missing.length > 0 ? await session.get(missing) : {};
+    for (const key of missing) cache.set(key, (fetched[key] as RecordedEvent[] | undefined) ?? []);
+    const live = new Set(wanted.map(([key]) => key));
+    for (const key of cache.keys()) if (!live.has(key)) cache.delete(key);
     const sessions = record.sessions.map(({ chunks: list, ...meta }) => ({
       ...meta,
-      events: list.flatMap(([n]) => (chunks[chunkKey(tabId, meta, n)] as RecordedEvent[] | undefined) ?? []),
+      events: list.flatMap(([n]) => cache.get(chunkKey(tabId, meta, n)) ?? []),
     }));
     return { preserve: record.preserve, sessions };
   });
@@ -163,7 +189,8 @@ export function clearRecord(tabId: number): Promise<void> {
     if (!record) return;
     const obsolete = chunkKeys(tabId, record.sessions);
     const last = record.sessions.at(-1);
-    record.sessions = last ? [{ ...last, count: 0, dropped: 0, chunks: [] }] : [];
+    // A fresh id: new chunks must never reuse the keys of cleared ones (readers cache by key).
+    record.sessions = last ? [{ ...newSession(last.url, last.startedAt), frames: last.frames }] : [];
     await session.set({ [metaKey(tabId)]: record });
     await session.remove(obsolete);
   });

@@ -2,10 +2,12 @@
 import type { Page } from 'puppeteer-core';
 import type { TestBrowser } from './browsers.js';
 import { askBackground } from './browsers.js';
-import type { SessionView } from '../../src/analysis/session.js';
+import { assembleSession, type RecordedEvent, type SessionView } from '../../src/analysis/session.js';
 
-export interface RecordedSession { url: string; dropped: number; eventCount: number; view: SessionView }
+/** A page session as the background keeps it, judged here by the engine as the panel would. */
+export interface RecordedSession { id: string; url: string; dropped: number; eventCount: number; events: RecordedEvent[]; view: SessionView }
 export interface TabAnswer { tabId: number; preserve: boolean; sessions: RecordedSession[] }
+interface RawAnswer { tabId: number; preserve: boolean; sessions: { id: string; url: string; dropped: number; count: number; events: RecordedEvent[] }[] }
 
 export interface ScenarioRun { page: Page; observed: string[]; xss: unknown }
 
@@ -32,11 +34,21 @@ export async function tabIdOf(panel: Page, url: string): Promise<number> {
   throw new Error(`no tab recorded ${url}`);
 }
 
+/** The tab's record, judged now. */
+export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
+  const raw = await askBackground<RawAnswer>(panel, { type: 'get-record', tabId });
+  const nowMs = Date.now();
+  return {
+    tabId: raw.tabId, preserve: raw.preserve,
+    sessions: raw.sessions.map(s => ({ id: s.id, url: s.url, dropped: s.dropped, eventCount: s.count, events: s.events, view: assembleSession(s.events, { nowMs }) })),
+  };
+}
+
 /** The tab's record, once `ready` says it holds what the test waits for. */
 export async function recordOf(panel: Page, tabId: number, ready: (record: TabAnswer) => boolean = () => true): Promise<TabAnswer> {
   let record: TabAnswer | undefined;
   for (let attempt = 0; attempt < 60; attempt++) {
-    record = await askBackground<TabAnswer>(panel, { type: 'get-record', tabId });
+    record = await readTab(panel, tabId);
     if (record.sessions.length > 0 && ready(record)) return record;
     await new Promise(resolve => setTimeout(resolve, 100));
   }

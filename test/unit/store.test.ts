@@ -1,0 +1,108 @@
+/**
+ * The background's record store against an in-memory storage.session that enforces a quota the
+ * way Chrome does (JSON size of keys and values): bounds, counting what was dropped, the quota
+ * retry, and the panel's incremental read.
+ */
+import { describe, test, expect, vi, beforeEach } from 'vitest';
+
+const area = vi.hoisted(() => {
+  const items = new Map<string, string>();
+  const state = { quota: 10_485_760, gets: [] as string[][] };
+  const bytes = () => [...items].reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+  return {
+    items, state,
+    async get(keys: string | string[] | null) {
+      const wanted = keys === null ? [...items.keys()] : typeof keys === 'string' ? [keys] : keys;
+      if (Array.isArray(keys)) state.gets.push(keys);
+      return Object.fromEntries(wanted.filter(k => items.has(k)).map(k => [k, JSON.parse(items.get(k)!)]));
+    },
+    async set(values: Record<string, unknown>) {
+      const before = new Map(items);
+      for (const [k, v] of Object.entries(values)) items.set(k, JSON.stringify(v));
+      if (bytes() > state.quota) {
+        items.clear();
+        for (const [k, v] of before) items.set(k, v);
+        throw new Error('Session storage quota bytes exceeded.');
+      }
+    },
+    async remove(keys: string | string[]) { for (const k of [keys].flat()) items.delete(k); },
+  };
+});
+vi.mock('webextension-polyfill', () => ({ default: { storage: { session: area } } }));
+
+const { append, readRecord, clearRecord, LIMITS } = await import('../../src/background/store.js');
+type Item = Parameters<typeof append>[2][number];
+
+/** One invocation as the relay reports it: invoked, called back with a token, returned. */
+const invocation = (id: number, token: string): Item[] => [
+  { type: 'page-event', event: { k: 'inv', id, at: id * 3, route: 'sdk' } },
+  { type: 'page-event', event: { k: 'cb', id, at: id * 3 + 1, sync: true, v: token } },
+  { type: 'page-event', event: { k: 'end', id, at: id * 3 + 2 } },
+];
+async function record(tabId: number, from: number, count: number, tokenLength = 700) {
+  const token = 'x'.repeat(tokenLength);
+  for (let start = from; start < from + count; start += 30) {
+    await append(tabId, 0, Array.from({ length: Math.min(30, from + count - start) }, (_, i) => invocation(start + i, token)).flat());
+  }
+}
+
+beforeEach(() => {
+  area.items.clear();
+  area.state.quota = 10_485_760;
+  area.state.gets = [];
+});
+
+describe('the record store', () => {
+  test('10,000 invocations with 700-character tokens are kept whole', async () => {
+    await append(1, 0, [{ type: 'frame-start', url: 'https://shop.example/', at: 0 }]);
+    await record(1, 1, 10_000);
+    const { sessions } = (await readRecord(1))!;
+    expect(sessions[0]!.count).toBe(30_000);
+    expect(sessions[0]!.dropped).toBe(0);
+    expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+  }, 60_000);
+
+  test('beyond the event bound the oldest whole chunks go, and each dropped event is counted', async () => {
+    const invocations = Math.ceil(LIMITS.eventsPerSession / 3) + 200;
+    await record(2, 1, invocations, 20);
+    const { sessions } = (await readRecord(2))!;
+    const s = sessions[0]!;
+    expect(s.count).toBeLessThanOrEqual(LIMITS.eventsPerSession);
+    expect(s.count).toBeGreaterThan(LIMITS.eventsPerSession - LIMITS.chunk);
+    expect(s.count + s.dropped).toBe(invocations * 3);
+    expect(s.events).toHaveLength(s.count);
+    // What stays is the newest, in order.
+    expect(s.events.at(-1)).toMatchObject({ k: 'end', id: invocations });
+  }, 60_000);
+
+  test('when other tabs hold the quota, a write frees this tab\'s oldest half and nothing throws', async () => {
+    await record(3, 1, 1000);
+    area.state.quota = [...area.items].reduce((sum, [k, v]) => sum + k.length + v.length, 0) + 5000;
+    await record(3, 1001, 100);
+    const s = (await readRecord(3))!.sessions[0]!;
+    expect(s.dropped).toBeGreaterThan(1000);
+    expect(s.count + s.dropped).toBe(1100 * 3);
+    expect(s.events.at(-1)).toMatchObject({ k: 'end', id: 1100 });
+  });
+
+  test('a reader with a cache fetches only the chunks that changed', async () => {
+    await record(4, 1, 100);
+    const cache = new Map();
+    await readRecord(4, cache);
+    area.state.gets = [];
+    await record(4, 101, 1);
+    const { sessions } = (await readRecord(4, cache))!;
+    expect(area.state.gets.filter(keys => keys.some(k => k.startsWith('ev:')))).toEqual([[expect.stringMatching(/^ev:4:.*:3$/)]]);
+    expect(sessions[0]!.events).toHaveLength(303);
+  });
+
+  test('after Clear, new events are never served from a cache of the cleared ones', async () => {
+    await record(5, 1, 40);
+    const cache = new Map();
+    await readRecord(5, cache);
+    await clearRecord(5);
+    await record(5, 500, 40);
+    const { sessions } = (await readRecord(5, cache))!;
+    expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(Array.from({ length: 40 }, (_, i) => 500 + i));
+  });
+});
