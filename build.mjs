@@ -20,6 +20,7 @@ const CONTEXTS = {
   background: 'src/background/index.ts',
   devtools: 'src/devtools/devtools.ts',
   panel: 'src/devtools/panel.ts',
+  findings: 'src/devtools/findings-page.ts',
 };
 
 if (mode === 'docs') {

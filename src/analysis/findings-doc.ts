@@ -1,7 +1,7 @@
 /** Renders docs/findings.md from the rule catalog (`npm run docs`); a test keeps the file current. */
 import { RULES, RULE_IDS, type RuleId } from './rules.js';
 
-const GROUPS: [prefix: string, title: string][] = [
+export const RULE_GROUPS: [prefix: string, title: string][] = [
   ['token.', 'The value the provider handed over'],
   ['header.', 'Header'],
   ['payload.', 'Payload'],
@@ -27,7 +27,7 @@ export function renderFindingsDoc(): string {
     'code the finding leads to (see `docs/architecture.md` for how the prediction is made).',
     '',
   ];
-  for (const [prefix, title] of GROUPS) {
+  for (const [prefix, title] of RULE_GROUPS) {
     const ids = RULE_IDS.filter(id => id.startsWith(prefix));
     if (ids.length === 0) continue;
     out.push(`## ${title}`, '');

@@ -1,7 +1,7 @@
 /** The analysis engine: pure TypeScript shared by the panel, the CLI and the tests. */
 export { analyzeToken, analyzeTokenSync, DEFAULT_SKEW_SECONDS } from './analyze.js';
 export { loadPublicKeys, KeyDocumentError } from './keys.js';
-export { parseContextVariables, ContextVariablesError } from './variables.js';
+export { parseContextVariables, parseContextVariableList, ContextVariablesError } from './variables.js';
 export { summarize } from './summary.js';
 export { RULES, RULE_IDS, type RuleId, type RuleInfo } from './rules.js';
 export type * from './types.js';

@@ -136,6 +136,23 @@ export class SessionAssembly {
     return view;
   }
 
+  /** The invocation at `index` if it was judged already (never judges). */
+  judgedInvocation(index: number): InvocationView | undefined {
+    return this.judged[index];
+  }
+
+  /** When the invocation at `index` started (Unix ms), without judging it. */
+  startedAt(index: number): number | undefined {
+    return this.starts[index]?.at;
+  }
+
+  /** The `lcw:error`s raised after the invocation at `index` started and before the next one did. */
+  widgetErrorsAfter(index: number): SessionView['widgetErrors'] {
+    const from = this.startedAt(index) ?? Infinity;
+    const to = this.startedAt(index + 1) ?? Infinity;
+    return this.page.widgetErrors.filter(e => e.at >= from && e.at < to);
+  }
+
   /** The index of the invocation with `key` (`frame:id`), or -1. */
   indexOf(key: string): number {
     return this.indexByKey.get(key) ?? -1;

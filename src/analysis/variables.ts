@@ -36,3 +36,34 @@ function nonEmpty(name: string, where: string): string {
   if (name.trim() === '') throw new ContextVariablesError(`${where} has an empty name.`);
   return name;
 }
+
+/**
+ * A list as an engineer pastes it: the JSON forms above, or one variable per line, `name` or
+ * `name` and `Text`/`Number` separated by a tab, comma, colon or spaces (as copied from the
+ * work stream's table; a "Name / Type" heading line is skipped).
+ */
+export function parseContextVariableList(text: string): ContextVariable[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch (error) {
+      throw new ContextVariablesError(`The list starts with "[" but is not valid JSON: ${(error as Error).message}`);
+    }
+    return parseContextVariables(json);
+  }
+  const items: { name: string; type: string }[] = [];
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || (items.length === 0 && /^name\s*[\t,:;]?\s*(data\s*)?type$/i.test(line))) continue;
+    const match = /^(.*?)(?:\s*[\t,:;]\s*|\s+)(text|number|string|int|integer|decimal|float)$/i.exec(line);
+    const name = (match ? match[1]! : line).replace(/^["']|["']$/g, '');
+    if (/[\t,;]/.test(name)) {
+      throw new ContextVariablesError(`Line ${index + 1} ("${line.slice(0, 60)}"): the type must be Text or Number.`);
+    }
+    const type = !match ? 'text' : /^(number|int|integer|decimal|float)$/i.test(match[2]!) ? 'number' : 'text';
+    items.push({ name, type });
+  }
+  return parseContextVariables(items);
+}

@@ -1,84 +1,288 @@
 /**
- * The panel (first version): status, findings, invocations and timeline for one tab. Works inside
- * DevTools (the inspected tab) and as /panel.html?tabId=N. Page data only ever becomes text.
+ * The "LCW Auth" panel: status at a glance, the timeline, the detail of what is selected, a
+ * token pasted from a ticket, the site's context variables, and the report. It works inside
+ * DevTools (the inspected tab) and in a normal tab as /panel.html?tabId=N. Page data only ever
+ * becomes text (see dom.ts).
  */
-import browser, { type Runtime } from 'webextension-polyfill';
-import { PANEL_PORT_PREFIX, type PanelRequest } from '../protocol/messages.js';
-import { summarize, type Finding } from '../analysis/index.js';
-import type { InvocationView, SessionView } from '../analysis/session.js';
+import browser from 'webextension-polyfill';
+import { h, byId, type Child } from './dom.js';
+import { clockTime, localTime, utcTime } from './time.js';
+import { followTheme } from './theme.js';
+import { RecordSource, originOf, type LoadedSession, type PanelData } from './source.js';
+import { VirtualList } from './virtual-list.js';
+import { invocationDetail, invocationTone, invocationVerdict, findingItem, tokenDetail } from './detail.js';
+import { VariablesView } from './variables-view.js';
+import { loadVariables, onVariablesChanged } from './settings.js';
+import { exportReport, copySummary } from './report-actions.js';
+import { analyzeTokenSync } from '../analysis/index.js';
+import type { TimelineEntry } from '../analysis/session.js';
+import type { PanelRequest } from '../protocol/messages.js';
 
-interface SessionRecord { id: string; url: string; startedAt: number; dropped: number; view: SessionView }
-interface RecordAnswer { tabId: number; preserve: boolean; sessions: SessionRecord[] }
+type Row = { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
 
-const tabId = Number(new URLSearchParams(location.search).get('tabId') ?? browser.devtools?.inspectedWindow.tabId);
-const $ = (id: string) => document.getElementById(id)!;
+const params = new URLSearchParams(location.search);
+const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.tabId);
 const request = (message: PanelRequest) => browser.runtime.sendMessage(message);
 
-function element(tag: string, text: string, className?: string): HTMLElement {
-  const node = document.createElement(tag);
-  node.textContent = text;
-  if (className) node.className = className;
-  return node;
+const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
+  reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget',
+};
+
+// --- State -----------------------------------------------------------------------------------
+const source = new RecordSource(tabId, loadVariables);
+let data: PanelData = { tabId, preserve: false, sessions: [] };
+let rows: Row[] = [];
+/** What the user selected (session id + timeline index); null follows the newest invocation. */
+let picked: { session: string; index: number } | null = null;
+let idleJudge = 0;
+
+const list = new VirtualList<Row>(byId('timeline'), renderRow, row => { if (row && 'entry' in row) picked = { session: row.session.id, index: row.index }; showDetail(row); });
+const variablesView = new VariablesView(byId('view-variables'));
+const current = () => data.sessions.at(-1);
+
+// --- Rendering ---------------------------------------------------------------------------------
+async function reload() {
+  data = await source.load();
+  render();
 }
 
-function findingItem(f: Finding): HTMLElement {
-  const item = element('li', `${f.severity}: ${f.message}`, f.severity);
-  item.dataset.rule = f.rule;
-  item.append(element('span', `Fix: ${f.fix}`, 'fix'));
-  return item;
+function render() {
+  renderStatus();
+  renderTimeline();
+  ($('preserve') as HTMLInputElement).checked = data.preserve;
+  for (const id of ['export', 'copy']) ($(id) as HTMLButtonElement).disabled = !current();
+  void variablesView.show(originOf(current()?.url));
+  scheduleJudging();
+  document.body.dataset.rendered = String(performance.now());
 }
 
-function statusOf(view: SessionView | undefined): string {
-  if (!view) return 'No page session recorded for this tab yet.';
-  const last = view.invocations.at(-1);
-  if (last?.analysis) return summarize({ ...last.analysis, findings: last.findings, errorCode: last.errorCode });
-  if (last) return `Provider invoked: ${last.outcome}${last.errorCode ? ` (error ${last.errorCode} expected)` : ''}`;
-  if (view.findings.length > 0) return view.findings[0]!.message;
-  if (view.route) return 'Token provider registered; not invoked yet.';
-  return view.widget.detected ? 'Widget found; no token provider seen yet.' : 'No Omnichannel chat widget seen on this page.';
-}
+function $(id: string) { return byId(id); }
 
-function invocationItem(invocation: InvocationView): HTMLElement {
-  const item = element('li', `#${invocation.key} ${invocation.route}: ${invocation.outcome}${invocation.errorCode ? `, error ${invocation.errorCode} expected` : ''}${invocation.msToToken === null ? '' : `, token after ${invocation.msToToken.toFixed(0)} ms`}`);
-  item.dataset.key = invocation.key;
-  const list = document.createElement('ul');
-  list.append(...invocation.findings.filter(f => f.severity !== 'info').map(findingItem));
-  item.append(list);
-  return item;
-}
-
-async function render() {
-  const record = await request({ type: 'get-record', tabId }) as RecordAnswer;
-  const session = record.sessions.at(-1);
-  const view = session?.view;
-  $('status').textContent = statusOf(view);
-  const w = view?.widget;
-  $('widget').textContent = w?.detected ? `Widget ${w.version ?? ''} · org ${w.orgId ?? '?'} · app ${w.appId ?? '?'} · ${w.orgUrl ?? ''}` : '';
-  ($('preserve') as HTMLInputElement).checked = record.preserve;
-  $('findings').replaceChildren(...(view?.findings ?? []).map(findingItem));
-  $('invocations').replaceChildren(...(view?.invocations ?? []).map(invocationItem));
-  $('timeline').replaceChildren(...record.sessions.flatMap(s => s.view.timeline.map(entry => {
-    const item = element('li', entry.text);
-    item.prepend(element('time', new Date(entry.at).toLocaleTimeString()));
-    return item;
-  })));
-  document.body.dataset.rendered = String(Date.now());
-}
-
-/** A port per tab, so the background can say "changed"; reconnects when the service worker restarts. */
-function watch() {
-  let port: Runtime.Port;
-  try {
-    port = browser.runtime.connect({ name: `${PANEL_PORT_PREFIX}${tabId}` });
-  } catch {
-    setTimeout(watch, 500);
+function renderStatus() {
+  const session = current();
+  const verdict = $('verdict');
+  if (!Number.isInteger(tabId)) {
+    verdict.textContent = 'No tab to inspect: open this panel from DevTools, or as panel.html?tabId=N.';
+    verdict.className = 'verdict warning';
     return;
   }
-  port.onMessage.addListener(() => { void render(); });
-  port.onDisconnect.addListener(() => setTimeout(() => { watch(); void render(); }, 200));
+  if (!session) {
+    verdict.textContent = 'Nothing recorded for this tab yet: reload the page with DevTools open.';
+    verdict.className = 'verdict pending';
+    $('facts').replaceChildren();
+    return;
+  }
+  const { assembly } = session;
+  const page = assembly.page;
+  const latest = assembly.invocationCount > 0 ? assembly.invocation(assembly.invocationCount - 1) : undefined;
+  const pageProblem = page.findings.find(f => f.severity === 'error') ?? page.findings[0];
+  if (latest) {
+    verdict.textContent = `${invocationVerdict(latest)}`;
+    verdict.className = `verdict ${invocationTone(latest)}`;
+  } else if (pageProblem) {
+    verdict.textContent = pageProblem.message;
+    verdict.className = `verdict ${pageProblem.severity}`;
+  } else {
+    verdict.textContent = page.route ? 'Token provider registered; not invoked yet.' : page.widget.detected ? 'Widget found; no token provider seen yet.' : 'No Omnichannel chat widget seen on this page.';
+    verdict.className = `verdict ${page.widget.detected ? 'pending' : 'none'}`;
+  }
+  const w = page.widget;
+  const registration = page.registrations.at(-1);
+  const provider = page.route === 'clientFunction' ? 'client function (widget asks the page)'
+    : !registration ? 'not registered'
+    : !registration.isFunction ? `set to a ${registration.argumentType}, not a function`
+    : registration.beforeReady ? 'registered before lcw:ready' : 'registered after lcw:ready';
+  const entries: [string, Child][] = [
+    ['Widget', w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen'],
+    ...(w.orgId ? [['Org id', w.orgId] as [string, Child]] : []),
+    ...(w.appId ? [['App id', w.appId] as [string, Child]] : []),
+    ...(w.orgUrl ? [['Org URL', w.orgUrl] as [string, Child]] : []),
+    ['Token route', page.route ?? 'none seen'],
+    ['Provider', provider],
+    ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session))],
+    ['Widget errors', page.widgetErrors.length === 0 ? 'none' : page.widgetErrors.map(e => (e.errorCode === null ? '?' : String(e.errorCode))).join(', ')],
+    ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as [string, Child]] : []),
+  ];
+  $('facts').replaceChildren(...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value))));
+  if (page.findings.length > 0) $('facts').append(h('div', { class: 'page-findings' }, h('dt', null, 'Page'), h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem)))));
 }
 
-$('clear').addEventListener('click', () => { void request({ type: 'clear', tabId }).then(render); });
-$('preserve').addEventListener('change', e => { void request({ type: 'set-preserve', tabId, preserve: (e.target as HTMLInputElement).checked }); });
-watch();
-void render();
+/** "12" while judging, then "12 · error 4: 3, ok: 9". */
+function invocationCounts(session: LoadedSession): string {
+  const a = session.assembly;
+  if (a.invocationCount === 0) return '0';
+  const counts = new Map<string, number>();
+  let judged = 0;
+  for (let i = 0; i < a.invocationCount; i++) {
+    const view = a.judgedInvocation(i);
+    if (!view) continue;
+    judged++;
+    const key = view.errorCode !== null ? `error ${view.errorCode}` : view.outcome === 'pending' ? 'pending' : 'no error';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
+  return judged < a.invocationCount ? `${a.invocationCount} (judging…)` : `${a.invocationCount} · ${parts}`;
+}
+
+/** Judges the remaining invocations a few hundred at a time, so counts fill in without blocking. */
+function scheduleJudging() {
+  clearTimeout(idleJudge);
+  const session = current();
+  if (!session) return;
+  const a = session.assembly;
+  let next = 0;
+  const step = () => {
+    const until = performance.now() + 8;
+    while (next < a.invocationCount && performance.now() < until) a.invocation(next++);
+    const count = document.getElementById('invocation-count');
+    if (next < a.invocationCount) idleJudge = window.setTimeout(step, 0);
+    else if (count) count.textContent = invocationCounts(session);
+  };
+  idleJudge = window.setTimeout(step, 50);
+}
+
+function renderTimeline() {
+  const filter = ($('filter') as HTMLInputElement).value.trim().toLowerCase();
+  rows = [];
+  for (const [n, session] of data.sessions.entries()) {
+    if (n > 0 || data.sessions.length > 1) rows.push({ session, navigation: true });
+    session.assembly.page.timeline.forEach((entry, index) => {
+      if (!filter || entry.text.toLowerCase().includes(filter) || KIND_LABELS[entry.kind].toLowerCase().includes(filter)) rows.push({ session, entry, index });
+    });
+  }
+  let select = -1;
+  if (picked) {
+    const { session: id, index } = picked;
+    select = rows.findIndex(r => 'entry' in r && r.session.id === id && r.index === index);
+  }
+  if (select < 0) {
+    // Follow the newest invocation, as a debugger would, until the user picks something.
+    for (let i = rows.length - 1; i >= 0; i--) { const r = rows[i]!; if ('entry' in r && r.entry.kind === 'inv') { select = i; break; } }
+    if (select < 0 && rows.length > 0) select = rows.length - 1;
+  }
+  list.setItems(rows, select);
+  showDetail(rows[select]);
+  if (select >= 0 && !picked) list.select(select, { reveal: true });
+  byId('timeline').setAttribute('aria-label', `Timeline, ${rows.length} entries${filter ? ` matching "${filter}"` : ''}`);
+}
+
+function renderRow(row: Row): HTMLElement {
+  if (!('entry' in row)) return h('div', { class: 'row navigation' }, h('span', { class: 'time' }, clockTime(row.session.startedAt)), h('span', { class: 'text' }, `Navigated to ${row.session.url || 'a new page'}`));
+  const { entry, session } = row;
+  let badge: Child = null;
+  let tone = '';
+  if (entry.kind === 'inv' && entry.invocation) {
+    const index = session.assembly.indexOf(entry.invocation);
+    const view = index >= 0 ? session.assembly.invocation(index) : undefined;
+    if (view) {
+      tone = invocationTone(view);
+      badge = h('span', { class: `badge ${tone}` }, view.errorCode !== null ? `error ${view.errorCode}` : view.outcome === 'pending' ? 'pending' : tone === 'ok' ? 'ok' : tone);
+    }
+  } else if (entry.kind === 'evt' && entry.text.startsWith('lcw:error')) {
+    tone = 'error';
+  }
+  return h('div', { class: `row kind-${entry.kind} ${tone}` },
+    h('span', { class: 'time' }, clockTime(entry.at)),
+    h('span', { class: 'kind' }, KIND_LABELS[entry.kind]),
+    h('span', { class: 'text' }, entry.text),
+    badge);
+}
+
+function showDetail(row: Row | undefined) {
+  const pane = $('detail');
+  if (!row) {
+    pane.replaceChildren(h('p', { class: 'empty' }, current() ? 'Nothing matches the filter.' : 'Nothing recorded yet.'));
+    return;
+  }
+  if (!('entry' in row)) {
+    pane.replaceChildren(h('article', { class: 'detail' }, h('h2', null, 'Navigation'), h('p', null, `${localTime(row.session.startedAt)}: ${row.session.url}`)));
+    return;
+  }
+  const { entry, session } = row;
+  const a = session.assembly;
+  const index = entry.invocation ? a.indexOf(entry.invocation) : -1;
+  if (index >= 0) {
+    const view = a.invocation(index);
+    pane.replaceChildren(invocationDetail(view, a.widgetErrorsAfter(index), session.frames[String(view.frame)], Date.now()));
+    return;
+  }
+  pane.replaceChildren(h('article', { class: 'detail', attrs: { 'aria-label': 'Timeline entry' } },
+    h('h2', null, KIND_LABELS[entry.kind]),
+    h('p', { class: 'entry-text' }, entry.text),
+    h('table', { class: 'facts', attrs: { 'aria-label': 'Entry facts' } }, h('tbody', null,
+      h('tr', null, h('th', { attrs: { scope: 'row' } }, 'When'), h('td', null, `${localTime(entry.at)} (${utcTime(entry.at)})`)),
+      h('tr', null, h('th', { attrs: { scope: 'row' } }, 'Frame'), h('td', null, session.frames[String(entry.frame)] ?? `frame ${entry.frame}`))))));
+}
+
+// --- Paste a token ------------------------------------------------------------------------------
+let pasteTimer = 0;
+async function analysePaste() {
+  const text = ($('paste-input') as HTMLTextAreaElement).value;
+  const result = $('paste-result');
+  if (text.trim() === '') {
+    result.replaceChildren(h('p', { class: 'empty' }, 'Paste a token above: the analysis appears here.'));
+    return;
+  }
+  const contextVariables = await loadVariables(originOf(current()?.url));
+  const analysis = analyzeTokenSync(text, { now: Date.now() / 1000, ...(contextVariables ? { contextVariables } : {}) });
+  result.replaceChildren(tokenDetail(analysis, Date.now()));
+}
+
+// --- Tabs, toolbar -----------------------------------------------------------------------------
+const TABS = ['session', 'paste', 'variables'] as const;
+function showTab(name: (typeof TABS)[number], focus = false) {
+  for (const tab of TABS) {
+    const button = $(`tab-${tab}`);
+    const selected = tab === name;
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+    $(`view-${tab}`).hidden = !selected;
+    if (selected && focus) button.focus();
+  }
+  if (name === 'paste') void analysePaste();
+}
+for (const tab of TABS) $(`tab-${tab}`).addEventListener('click', () => showTab(tab));
+$('tab-session').parentElement!.addEventListener('keydown', event => {
+  const at = TABS.findIndex(t => $(`tab-${t}`).getAttribute('aria-selected') === 'true');
+  const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+  if (step === undefined) return;
+  event.preventDefault();
+  showTab(TABS[(at + step + TABS.length) % TABS.length]!, true);
+});
+
+function notice(text: string) {
+  const note = $('notice');
+  note.textContent = text;
+  note.hidden = false;
+  window.setTimeout(() => { if (note.textContent === text) note.hidden = true; }, 6000);
+}
+
+$('clear').addEventListener('click', () => { picked = null; void request({ type: 'clear', tabId }).then(reload); });
+$('preserve').addEventListener('change', event => { void request({ type: 'set-preserve', tabId, preserve: (event.target as HTMLInputElement).checked }); });
+$('filter').addEventListener('input', () => renderTimeline());
+$('export').addEventListener('click', () => {
+  const session = current();
+  if (!session) return;
+  const include = ($('include-tokens') as HTMLInputElement).checked;
+  notice(exportReport(session, include));
+});
+$('copy').addEventListener('click', () => {
+  const session = current();
+  if (session) void copySummary(session).then(notice);
+});
+$('paste-input').addEventListener('input', () => { clearTimeout(pasteTimer); pasteTimer = window.setTimeout(() => void analysePaste(), 120); });
+
+onVariablesChanged(origin => {
+  if (origin !== originOf(current()?.url)) return;
+  source.invalidate();
+  void reload();
+  void variablesView.show(origin, { reload: true });
+});
+
+followTheme(params.get('theme'));
+if (Number.isInteger(tabId)) {
+  source.watch(() => void reload());
+  void reload();
+} else {
+  render();
+}

@@ -1,0 +1,156 @@
+/**
+ * The detail views: one invocation (what the provider did, and its token), and a token alone
+ * (the paste view). Both show the same token sections. Everything here is built with `h`.
+ */
+import { h, prose, type Child } from './dom.js';
+import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
+import { RULES, summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { CALLBACK_LIMIT_MS } from '../protocol/hook.js';
+import type { InvocationView, SessionView } from '../analysis/session.js';
+
+const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
+
+/** "Token accepted" / "Error 4 expected: ..." for an invocation, in plain words. */
+export function invocationVerdict(invocation: InvocationView): string {
+  if (invocation.analysis && invocation.outcome === 'token') {
+    return summarize({ ...invocation.analysis, findings: invocation.findings, errorCode: invocation.errorCode });
+  }
+  const first = invocation.findings.find(f => f.severity === 'error');
+  if (invocation.outcome === 'pending') return 'Waiting for the provider to call back';
+  const lead = invocation.errorCode === null ? `Provider ${OUTCOME_WORDS[invocation.outcome]}` : `Error ${invocation.errorCode} expected`;
+  return first ? `${lead}: ${first.message}` : lead;
+}
+
+export const OUTCOME_WORDS: Record<InvocationView['outcome'], string> = {
+  token: 'handed over a token',
+  threw: 'threw',
+  rejected: 'promise rejected',
+  empty: 'handed over an empty token',
+  'non-string': 'handed over a value that is not a string',
+  timeout: 'did not call back within 10 s',
+  pending: 'invoked, no callback yet',
+};
+
+/** ok / warning / error, for colouring a verdict. */
+export function invocationTone(invocation: InvocationView): 'ok' | 'warning' | 'error' | 'pending' {
+  if (invocation.outcome === 'pending') return 'pending';
+  if (invocation.errorCode !== null || invocation.findings.some(f => f.severity === 'error')) return 'error';
+  return invocation.findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
+}
+
+export function invocationDetail(invocation: InvocationView, widgetErrors: SessionView['widgetErrors'], frameUrl: string | undefined, nowMs: number): HTMLElement {
+  const first = invocation.callbacks[0];
+  const title = invocation.route === 'clientFunction' ? `Client function ${invocation.functionName ?? ''}` : 'setAuthTokenProvider provider';
+  const raised = widgetErrors.filter(e => e.errorCode !== null);
+  return h('article', { class: 'detail', attrs: { 'aria-label': `Invocation ${invocation.key}` } },
+    h('h2', null, `Invocation #${invocation.key.split(':')[1]} · ${title}`),
+    h('p', { class: `verdict ${invocationTone(invocation)}`, data: { verdict: '' } }, invocationVerdict(invocation)),
+    facts([
+      ['Outcome', OUTCOME_WORDS[invocation.outcome]],
+      ['Invoked', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
+      ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
+      ['Callback', first ? `${invocation.callbackAsync ? 'asynchronous (after the provider returned)' : 'synchronous (before the provider returned)'}, ${times(invocation.callbackCount)}` : 'never called'],
+      ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
+      ...(invocation.rejected ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]] : []),
+      ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
+      ['Widget raised', raised.length === 0 ? (widgetErrors.length ? widgetErrors.map(e => e.description).join('; ') : 'no lcw:error') : raised.map(e => `error ${e.errorCode} (${e.description})`).join('; ')],
+      ['Frame', frameUrl ?? `frame ${invocation.frame}`],
+    ], 'Invocation facts'),
+    ...findingsSection(invocation.findings),
+    ...(invocation.analysis ? tokenSections(invocation.analysis, nowMs) : []),
+  );
+}
+
+/** The paste view's result: the same sections for a token alone. */
+export function tokenDetail(analysis: TokenAnalysis, nowMs: number): HTMLElement {
+  return h('article', { class: 'detail', attrs: { 'aria-label': 'Token analysis' } },
+    h('p', { class: `verdict ${analysis.errorCode !== null || analysis.verdict === 'error' ? 'error' : analysis.verdict === 'warning' ? 'warning' : 'ok'}`, data: { verdict: '' } }, summarize(analysis)),
+    ...findingsSection(analysis.findings),
+    ...tokenSections(analysis, nowMs),
+  );
+}
+
+function timeToToken(ms: number): HTMLElement {
+  return h('span', null,
+    `${shortDuration(ms)} of the ${CALLBACK_LIMIT_MS / 1000} s limit `,
+    h('meter', { attrs: { min: 0, max: CALLBACK_LIMIT_MS, high: CALLBACK_LIMIT_MS * 0.5, value: Math.min(ms, CALLBACK_LIMIT_MS), 'aria-label': 'Time to token against the 10 second limit' } }));
+}
+
+const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+
+function facts(rows: [string, Child][], label: string): HTMLElement {
+  return h('table', { class: 'facts', attrs: { 'aria-label': label } },
+    h('tbody', null, ...rows.map(([name, value]) => h('tr', null, h('th', { attrs: { scope: 'row' } }, name), h('td', null, value)))));
+}
+
+function section(title: string, ...content: Child[]): HTMLElement {
+  return h('section', { attrs: { 'aria-label': title } }, h('h3', null, title), ...content);
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function findingsSection(findings: readonly Finding[]): HTMLElement[] {
+  if (findings.length === 0) return [section('Findings', h('p', { class: 'empty' }, 'No findings.'))];
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return [section(`Findings (${findings.length})`, h('ul', { class: 'findings' }, ...sorted.map(findingItem)))];
+}
+
+export function findingItem(f: Finding): HTMLElement {
+  const rule = RULES[f.rule];
+  return h('li', { class: `finding ${f.severity}`, data: { rule: f.rule } },
+    h('span', { class: 'severity', attrs: { 'aria-label': f.severity } }, f.severity === 'error' ? '✖' : f.severity === 'warning' ? '▲' : 'ℹ'),
+    h('div', null,
+      h('p', { class: 'message' }, f.message),
+      h('p', { class: 'fix' }, h('b', null, 'Fix: '), ...prose(f.fix)),
+      h('p', { class: 'rule' },
+        rule.errorCode === null ? '' : `Leads to error ${rule.errorCode} · `,
+        h('a', { attrs: { href: `/findings.html#${f.rule}`, target: '_blank', rel: 'noopener' } }, `${f.rule}: ${rule.title}`))));
+}
+
+function tokenSections(analysis: TokenAnalysis, nowMs: number): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (analysis.header) out.push(section('Header', keyValueTable(analysis.header, 'Header', nowMs)));
+  if (analysis.claims) out.push(section('Claims', keyValueTable(analysis.claims, 'Claims', nowMs)));
+  if (analysis.contexts) out.push(section('lwicontexts', contextsTable(analysis)));
+  out.push(section('Signature', h('p', null, analysis.signature.detail)));
+  return out;
+}
+
+function keyValueTable(values: Record<string, unknown>, label: string, nowMs: number): HTMLElement {
+  const timeHeads = label === 'Claims' && Object.keys(values).some(k => TIME_CLAIMS.has(k));
+  return h('table', { class: 'grid', attrs: { 'aria-label': label } },
+    h('thead', null, h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Name'), h('th', { attrs: { scope: 'col' } }, 'Value'), timeHeads && h('th', { attrs: { scope: 'col' } }, 'As a time'))),
+    h('tbody', null, ...Object.entries(values).map(([name, value]) => h('tr', null,
+      h('td', { class: 'name' }, name),
+      h('td', { class: 'value' }, show(value)),
+      timeHeads && h('td', null, TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value) ? timeCell(value, nowMs, name) : '')))));
+}
+
+function timeCell(seconds: number, nowMs: number, name: string): HTMLElement {
+  const ms = seconds * 1000;
+  const verb = name === 'exp' ? (ms > nowMs ? 'expires' : 'expired') : name === 'nbf' ? (ms > nowMs ? 'valid' : 'valid since') : 'issued';
+  return h('span', { class: 'time' }, h('span', null, localTime(ms)), h('span', { class: 'utc' }, utcTime(ms)), h('span', { class: 'relative' }, `${verb} ${relativeTime(ms, nowMs)}`));
+}
+
+/** A claim's value as text: strings as they are, anything else as JSON (never as markup). */
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function contextsTable(analysis: TokenAnalysis): HTMLElement {
+  const entries = analysis.contexts?.entries;
+  if (!entries) return h('p', null, 'Could not be read as an object: ', h('code', null, show(analysis.contexts?.raw)));
+  if (entries.length === 0) return h('p', { class: 'empty' }, 'No entries.');
+  return h('table', { class: 'grid', attrs: { 'aria-label': 'lwicontexts entries' } },
+    h('thead', null, h('tr', null, ...['Key', 'Value', 'Type', 'Known to the work stream'].map(t => h('th', { attrs: { scope: 'col' } }, t)))),
+    h('tbody', null, ...entries.map(e => h('tr', { data: { known: e.known } },
+      h('td', { class: 'name' }, e.name),
+      h('td', { class: 'value' }, show(e.value)),
+      h('td', null, e.valueType + (e.wrapped ? ` (wrapped${e.isDisplayable === undefined ? '' : `, isDisplayable ${e.isDisplayable}`})` : '')),
+      h('td', null, e.known === 'unknown' ? 'not configured' : e.known)))));
+}

@@ -1,0 +1,33 @@
+/** Times as a support engineer reads them: local, UTC, and relative to now. */
+import { duration } from '../analysis/finding.js';
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** "2026-11-24 18:02:11" in the browser's time zone. */
+export function localTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** "18:02:11.042", for timeline rows. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** "2026-11-24 17:02:11 UTC" */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "in 54 minutes" / "3 minutes ago" / "now". */
+export function relativeTime(ms: number, nowMs: number): string {
+  const seconds = (ms - nowMs) / 1000;
+  if (Math.abs(seconds) < 1) return 'now';
+  return seconds > 0 ? `in ${duration(seconds)}` : `${duration(seconds)} ago`;
+}
+
+/** "61 ms" below two seconds, else "3.2 s". */
+export function shortDuration(ms: number): string {
+  return ms < 2000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
