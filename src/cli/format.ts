@@ -64,7 +64,7 @@ function show(value: unknown): string {
 }
 
 /** Escapes control characters so a hostile token cannot drive the terminal. */
-function safe(text: string): string {
+export function safe(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -45,7 +45,7 @@ export async function readKey(source: string): Promise<KeySet> {
   }
 }
 
-async function readText(path: string, what: string): Promise<string> {
+export async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

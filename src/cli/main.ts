@@ -2,8 +2,9 @@
  * lcw-auth: the analysis engine on the command line, for tokens pasted into tickets.
  * Exit status: 0 no error finding, 1 an error finding, 2 usage or input problem.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCheck } from './check.js';
+import { runReport } from './report.js';
 import { InputError } from './inputs.js';
 
 const USAGE = `Usage:
@@ -17,7 +18,13 @@ const USAGE = `Usage:
   --skew SECONDS  clock skew the service tolerates (default: 300)
   --json          print one JSON object instead of the report
 
-Exit status: 0 no error, 1 the token has an error, 2 usage or input problem.`;
+  lcw-auth report FILE [--json]
+
+  FILE            a report exported by the LCW Auth panel (lcw-auth-report-<host>-<time>.json);
+                  checked against docs/report.schema.json, then summarised
+  --json          print {valid, errors, verdict, ...} instead of the summary
+
+Exit status: 0 no error, 1 the token (or report) shows an error, 2 usage or input problem.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,10 +32,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'check') throw new InputError(`unknown command "${command}" (try: lcw-auth check --help)`);
+  if (command !== 'check' && command !== 'report') throw new InputError(`unknown command "${command}" (try: lcw-auth --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (command === 'report') {
+    const { values, positionals } = parseOptions({ args: rest, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
+    if (positionals.length !== 1) throw new InputError(`report takes one file, got ${positionals.length} arguments`);
+    return runReport({ file: positionals[0]!, json: values.json === true });
   }
   const { values, positionals } = parseCheckArgs(rest);
   if (positionals.length > 1) throw new InputError(`expected one token, got ${positionals.length} arguments (quote the token?)`);
@@ -43,19 +55,24 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function parseCheckArgs(args: string[]) {
+  return parseOptions({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      contexts: { type: 'string' },
+      key: { type: 'string' },
+      now: { type: 'string' },
+      skew: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+}
+
+/** parseArgs, its errors turned into one-line input errors. */
+function parseOptions<T extends ParseArgsConfig>(config: T) {
   try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        contexts: { type: 'string' },
-        key: { type: 'string' },
-        now: { type: 'string' },
-        skew: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
+    return parseArgs(config);
   } catch (error) {
     // parseArgs messages are specific ("Unknown option '--foo'"); keep only their first line.
     throw new InputError(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));

@@ -1,6 +1,10 @@
 /** The exported report: valid against its schema, signatures redacted unless asked for. */
 import { describe, test, expect, beforeAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { reportSummary, verdictOf } from '../../src/analysis/report-summary.js';
+import { runCli } from '../helpers/cli.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { assembleSession, type RecordedEvent } from '../../src/analysis/session.js';
 import { buildReport } from '../../src/analysis/report.js';
@@ -62,5 +66,88 @@ describe('buildReport', () => {
     const token0 = report(true).invocations[0]!.token!;
     expect(token0.raw).toBe(` Bearer ${token}`);
     expect(token0.signature).toBe(token.split('.')[2]);
+  });
+});
+
+describe('reportSummary (Copy summary, lcw-auth report)', () => {
+  test('says the verdict, the widget, the counts and the latest findings', () => {
+    const text = reportSummary(report());
+    expect(text).toContain('**Error 2 expected: The provider threw Error: "down".**');
+    expect(text).toContain('| Invocations | 2 (error 4: 1, error 2: 1) |');
+    expect(text).toContain('| Widget errors | 2 ×1 |');
+    expect(text).toContain('- `invocation.threw` (');
+    expect(text).toContain('signatures redacted');
+    expect(text).not.toContain(token.split('.')[2]!);
+  });
+  test('page text cannot become a link, an image, markup or a new table cell in the ticket', () => {
+    const hostile = buildReport(assembleSession([
+      ...events.slice(0, 3),
+      { k: 'evt', at: T0 + 9, frame: 0, type: 'lcw:error', detail: { errorCode: 3, errorDescription: '![x](https://evil.example/p.png) <img src=x onerror=alert(1)> | cell\n# heading `code` [link](javascript:alert(1))' } },
+    ]), { url: 'https://shop.contoso.com/', now: T0 });
+    const text = reportSummary(hostile);
+    const line = text.split('\n').find(l => l.includes('evil.example'))!;
+    expect(line).toContain('!\\[x\\](https://evil.example/p.png) \\<img src=x onerror=alert(1)\\> \\| cell # heading \\`code\\` \\[link\\]');
+    expect(text).not.toMatch(/[^\\]<img/);
+  });
+  test('lists at most the newest 20 invocations and says how many there were', () => {
+    const many: RecordedEvent[] = [];
+    for (let id = 1; id <= 45; id++) many.push({ k: 'inv', at: T0 + id * 10, frame: 0, id, route: 'sdk' }, { k: 'cb', at: T0 + id * 10 + 1, frame: 0, id, sync: true, v: '' });
+    const text = reportSummary(buildReport(assembleSession(many), { url: 'https://a.example/', now: T0 }));
+    expect(text).toContain('The newest 20 of 45.');
+    expect(text.match(/^\| 0:\d+ \|/gm)).toHaveLength(20);
+    expect(text).toContain('| 0:45 |');
+    expect(text).not.toContain('| 0:25 |');
+  });
+  test('verdictOf a report without invocations speaks of the page', () => {
+    const quiet = buildReport(assembleSession([events[0]!]), { url: 'https://a.example/', now: T0 });
+    expect(verdictOf(quiet)).toBe('Widget found; no token provider seen yet.');
+    expect(verdictOf(buildReport(assembleSession([]), { url: 'https://a.example/', now: T0 }))).toBe('No Omnichannel chat widget seen on this page.');
+  });
+});
+
+describe('lcw-auth report', () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'lcw-report-')); });
+  const write = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+
+  test('prints the summary of a valid report; exit 1 when it shows an error', async () => {
+    const result = await runCli(['report', write('ok.json', report())]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('**Error 2 expected: The provider threw Error: "down".**');
+    expect(result.stdout).toContain('https://shop.contoso.com/help');
+  });
+  test('exit 0 for a report in which nothing fails', async () => {
+    const good = buildReport(assembleSession(events.slice(0, 3)), { url: 'https://a.example/', now: T0 });
+    expect((await runCli(['report', write('good.json', good)])).status).toBe(0);
+  });
+  test('--json: valid, the verdict and the error codes', async () => {
+    const result = await runCli(['report', write('ok2.json', report()), '--json']);
+    expect(JSON.parse(result.stdout)).toEqual({ valid: true, errors: [], verdict: 'Error 2 expected: The provider threw Error: "down".', invocations: 2, errorCodes: [4, 2], widgetErrors: [2] });
+  });
+  test('a file that is not a report: exit 2 with what is wrong, where', async () => {
+    const broken = { ...report(), invocations: [{ ...report().invocations[0], outcome: 'exploded' }] };
+    const result = await runCli(['report', write('broken.json', broken)]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is not a valid lcw-auth report v1');
+    expect(result.stderr).toContain('/invocations/0/outcome must be equal to one of the allowed values');
+    const json = await runCli(['report', write('broken2.json', broken), '--json']);
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout).valid).toBe(false);
+    const notJson = await runCli(['report', write('text.json', 'eyJhbGciOi...')]);
+    expect([notJson.status, notJson.stderr]).toEqual([2, expect.stringContaining('is not JSON')]);
+    const missing = await runCli(['report', join(dir, 'none.json')]);
+    expect([missing.status, missing.stderr]).toEqual([2, expect.stringContaining('no such file')]);
+  });
+  test('hostile text in a report cannot drive the terminal', async () => {
+    const r = report();
+    r.widgetErrors[0]!.description = 'ok\u001b[2J\u001b]0;pwned\u0007';
+    const result = await runCli(['report', write('ansi.json', r)]);
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).toContain('ok\\u001b[2J');
   });
 });

@@ -1,7 +1,7 @@
 /** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
 import { describe, test, expect, beforeAll } from 'vitest';
 import { assembleSession, type RecordedEvent } from '../../src/analysis/session.js';
-import { RULE_IDS, type RuleId } from '../../src/analysis/index.js';
+import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
@@ -114,5 +114,23 @@ describe('parsePageEvent at the trust boundary', () => {
   test('reduces a handed object to its primitive properties', () => {
     expect(parsePageEvent({ k: 'cb', at: 1, id: 1, sync: true, v: { access_token: 'abc', nested: { a: 1 }, n: 2 } }))
       .toEqual({ k: 'cb', at: 1, id: 1, sync: true, v: { o: 'object', p: { access_token: 'abc', n: 2 } } });
+  });
+});
+
+describe('parseContextVariableList (the panel\'s "paste a list")', () => {
+  test.each([
+    ['names, one per line', 'msdyn_cartvalue\nmsdyn_isvip\n', [{ name: 'msdyn_cartvalue', type: 'text' }, { name: 'msdyn_isvip', type: 'text' }]],
+    ['copied from the work stream table (tabs, a heading)', 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_isvip\tText\n', [{ name: 'msdyn_cartvalue', type: 'number' }, { name: 'msdyn_isvip', type: 'text' }]],
+    ['commas and colons, any case', 'a, number\nb: TEXT\nc integer', [{ name: 'a', type: 'number' }, { name: 'b', type: 'text' }, { name: 'c', type: 'number' }]],
+    ['a JSON array', '[{"name":"a","type":"number"},"b"]', [{ name: 'a', type: 'number' }, { name: 'b', type: 'text' }]],
+  ])('%s', (_, text, expected) => {
+    expect(parseContextVariableList(text)).toEqual(expected);
+  });
+  test.each([
+    ['a name twice', 'a\na number', /"a" is listed twice/],
+    ['an unknown type', 'a\tboolean', /Line 1 .*Text or Number/],
+    ['broken JSON', '[{"name": ', /not valid JSON/],
+  ])('%s gets a specific message', (_, text, message) => {
+    expect(() => parseContextVariableList(text)).toThrow(message);
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * `lcw-auth report FILE`: reads a report exported by the panel, checks it against the schema
+ * (docs/report.schema.json) and prints its summary, so the engineer on the other end of a
+ * ticket can read it without a browser.
+ */
+import Ajv2020 from 'ajv/dist/2020.js';
+import schema from '../../docs/report.schema.json' with { type: 'json' };
+import { reportSummary, verdictOf } from '../analysis/report-summary.js';
+import type { Report } from '../analysis/report.js';
+import { InputError, readText } from './inputs.js';
+import { safe } from './format.js';
+
+const validate = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile<Report>(schema);
+
+export interface ReportOptions { file: string; json: boolean }
+
+/** Exit status: 0 nothing fails in the report, 1 it shows an error, 2 not a valid report. */
+export async function runReport({ file, json }: ReportOptions): Promise<number> {
+  const text = await readText(file, 'report');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`report ${file} is not JSON: ${(error as Error).message}`);
+  }
+  if (!validate(data)) {
+    const errors = (validate.errors ?? []).slice(0, 20).map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ valid: false, errors }, null, 2)}\n`);
+      return 2;
+    }
+    const format = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).format : undefined;
+    const hint = format !== 'lcw-auth-report' ? ' (it does not say "format": "lcw-auth-report": is it an export of the LCW Auth panel?)' : '';
+    throw new InputError(`${file} is not a valid lcw-auth report v1${hint}:\n  ${errors.map(safe).join('\n  ')}`);
+  }
+  const report = data;
+  const failing = report.invocations.some(i => i.errorCode !== null) || report.findings.some(f => f.severity === 'error');
+  if (json) {
+    const errorCodes = report.invocations.map(i => i.errorCode);
+    process.stdout.write(`${JSON.stringify({ valid: true, errors: [], verdict: verdictOf(report), invocations: report.invocations.length, errorCodes, widgetErrors: report.widgetErrors.map(e => e.errorCode) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
+  }
+  return failing ? 1 : 0;
+}
