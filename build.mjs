@@ -8,6 +8,7 @@ import * as esbuild from 'esbuild';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { deflateSync, crc32 } from 'node:zlib';
+import { resolve } from 'node:path';
 
 const mode = process.argv[2] ?? 'all';
 /** Where builds go; a test that packages sets its own, so it never rewrites a build a browser has loaded. */
@@ -33,8 +34,19 @@ if (mode === 'docs') {
   if (mode === 'package') await packageExtensions();
 }
 
+/** The widget simulator is plain JS that finds its files next to itself: the demo imports it where it is. */
+function simulatorInPlace() {
+  return {
+    name: 'simulator-in-place',
+    setup(build) {
+      build.onResolve({ filter: /fixtures\/site\/server\.mjs$/ }, args => ({ path: resolve(args.resolveDir, args.path), external: true }));
+    },
+  };
+}
+
 function buildNode(entry, outfile) {
-  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  // puppeteer-core stays a package import (the demo only): bundling it gains nothing.
+  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', external: ['puppeteer-core'], plugins: [simulatorInPlace()] });
 }
 
 async function buildExtension(browser) {

@@ -1,37 +1,84 @@
 /**
- * `npm start`: shows the product working. Mints tokens the way a site's token service would
- * (a fresh RS256 key pair, never written to disk) and runs lcw-auth's analysis on each, as a
- * support engineer would on tokens pasted into a ticket.
+ * `npm start`: the product working, in one command. Serves the widget simulator (a scenario
+ * picker and one page per way a token provider can fail) and opens Chromium (or Firefox with
+ * `-- --firefox`) with the extension loaded and DevTools open on it. Where there is no display,
+ * it says so, explains how to load the extension by hand, and runs the same demo headless:
+ * each scenario's verdict as the panel shows it, and screenshots of the panel.
  */
-import { SignJWT, generateKeyPair, exportSPKI } from 'jose';
-import { analyzeToken, loadPublicKeys } from '../analysis/index.js';
-import { formatReport } from '../cli/format.js';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium, launchFirefox, type BrowserName } from './browsers.js';
+// @ts-expect-error the simulator is plain JavaScript (the tests serve it too)
+import { startSite, DESCRIPTIONS } from '../../test/fixtures/site/server.mjs';
 
-/** The sample token printed on Microsoft's setAuthTokenProvider page: it decodes to HS256. */
-const DOCS_SAMPLE = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4N2I0ZDA2Yy1hYmMyLWU4MTEtYTliMC0wMDBkM2ExMGUwOWUiLCJsd2ljb250ZXh0cyI6IntcIm1zZHluX2NhcnR2YWx1ZVwiOlwiMTAwMDBcIiwgXCJtc2R5bl9pc3ZpcFwiOlwiZmFsc2VcIn0iLCJpYXQiOjE1NDI2MjIwNzEsImlzcyI6ImNvbnRvc29oZWxwLmNvbSIsImV4cCI6MTU0MjYyNTY3MiwibmJmIjoxNTQyNjIyMDcyfQ.r37z1M5rMyRYMOJ-rhyTRYFOgvl9N7KvTMueSFPkiuM';
+const browserName: BrowserName = process.argv.includes('--firefox') ? 'firefox' : 'chromium';
+const port = Number(process.env.PORT) || 8080;
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
-const now = Math.floor(Date.now() / 1000);
-const { privateKey, publicKey } = await generateKeyPair('RS256');
-const key = await loadPublicKeys(await exportSPKI(publicKey));
-const variables = [{ name: 'msdyn_cartvalue', type: 'number' as const }, { name: 'msdyn_isvip', type: 'text' as const }];
-const sign = (claims: Record<string, unknown>) => new SignJWT({
-  sub: '87b4d06c-abc2-e811-a9b0-000d3a10e09e', iss: 'contosohelp.com', iat: now - 60, nbf: now - 60, exp: now + 3600,
-  lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000', msdyn_isvip: 'false' }), ...claims,
-}).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'demo' }).sign(privateKey);
+const site: { origin: string; close(): void } = await startSite({ port }).catch(() => startSite({ port: 0 }));
+const picker = `${site.origin}/`;
 
-const cases: [string, unknown][] = [
-  ['A valid token from the site\'s token service', await sign({})],
-  ['The sample token from Microsoft\'s documentation', DOCS_SAMPLE],
-  ['A cached token, expired, handed over with a "Bearer " prefix', `Bearer ${await sign({ iat: now - 7200, exp: now - 3600 })}`],
-  ['lwicontexts put in as an object, with a misspelt key', await sign({ lwicontexts: { msdyn_cartvalu: 10000 } })],
-  ['A provider that calls back with the whole response', { access_token: 'eyJ...' }],
-];
-for (const [title, token] of cases) {
-  const analysis = await analyzeToken(token, { now, contextVariables: variables, key });
-  process.stdout.write(`\n=== ${title}\n\n${formatReport(analysis, { color: Boolean(process.stdout.isTTY) })}`);
+if (hasDisplay) await interactive();
+else await headless();
+
+async function interactive() {
+  const { browser } = browserName === 'chromium'
+    ? await launchChromium({ headless: false, args: ['--auto-open-devtools-for-tabs', '--window-size=1400,900'] })
+    : await launchFirefox({ headless: false, args: ['--devtools'] });
+  const [page] = await browser.pages();
+  await (page ?? await browser.newPage()).goto(picker);
+  console.log(`Widget simulator: ${picker}
+${browserName === 'chromium' ? 'Chromium' : 'Firefox'} is open with the extension loaded and DevTools open: choose the "LCW Auth" panel (under » if hidden), then pick a scenario.
+Close the browser (or press Ctrl+C) to stop.`);
+  browser.on('disconnected', () => { site.close(); process.exit(0); });
+  process.on('SIGINT', () => { void browser.close(); });
 }
-process.stdout.write(`
-Try it on your own token: npx lcw-auth check <TOKEN> [--key URL] [--contexts FILE]
-The extension is built in dist/chrome and dist/firefox: load it as the README says, then run the
-widget simulator (node test/fixtures/site/server.mjs) and open DevTools > LCW Auth on its pages.
-`);
+
+async function headless() {
+  console.log(`No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > manifest.json) by hand, serve the simulator with "node test/fixtures/site/server.mjs", and open DevTools > LCW Auth. The same demo, headless, in ${browserName}:\n`);
+  const { browser, extensionUrl } = browserName === 'chromium' ? await launchChromium() : await launchFirefox();
+  const shots = resolve('dist/demo');
+  mkdirSync(shots, { recursive: true });
+  try {
+    const helper = await openExtensionPage(browser, `${extensionUrl}panel.html`);
+    for (const scenario of ['valid', 'expired', 'throws', 'empty', 'later', 'client-function-missing']) {
+      const verdict = await runScenario(browser, helper, extensionUrl!, scenario, scenario === 'expired' ? `${shots}/panel-${browserName}.png` : undefined);
+      console.log(`  ${scenario.padEnd(24)} ${verdict}\n  ${''.padEnd(24)} (${DESCRIPTIONS[scenario]})`);
+    }
+    console.log(`\nThe panel on the "expired" scenario: ${shots}/panel-${browserName}.png`);
+    console.log('For tokens pasted into a ticket: npx lcw-auth check <TOKEN>   (npx lcw-auth --help)');
+  } finally {
+    await browser.close();
+    site.close();
+  }
+}
+
+/** Runs one scenario page, then reads the panel's verdict for its tab. */
+async function runScenario(browser: Browser, helper: Page, extensionUrl: string, scenario: string, screenshot?: string): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${site.origin}/widget?scenario=${scenario}`);
+    await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, { timeout: 20_000, polling: 100 });
+    const tabs = await helper.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ tabId: number; url: string }[]> } } }).chrome.runtime.sendMessage({ type: 'list-tabs' }));
+    const tab = tabs.find(t => t.url === `${site.origin}/widget`);
+    if (!tab) return '(the extension recorded nothing for this page)';
+    const panel = await openExtensionPage(browser, `${extensionUrl}panel.html?tabId=${tab.tabId}`);
+    await panel.setViewport({ width: 1200, height: 720 });
+    await new Promise(done => setTimeout(done, 400));
+    const verdict = await panel.$eval('#verdict', node => node.textContent ?? '');
+    if (screenshot) await panel.screenshot({ path: screenshot });
+    await panel.close();
+    return verdict;
+  } finally {
+    await page.close();
+  }
+}
+
+async function openExtensionPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  // Firefox never reports an extension page as loaded: do not wait for it.
+  await page.goto(url, { timeout: 3000 }).catch(() => undefined);
+  await page.waitForFunction(() => document.readyState !== 'loading', { timeout: 10_000 });
+  return page;
+}

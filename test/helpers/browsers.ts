@@ -3,16 +3,10 @@
  * driven by puppeteer-core (see shared/browser-testing.md). The panel page, opened in a tab,
  * is how tests read the background's record.
  */
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium as startChromium, launchFirefox as startFirefox, type BrowserName } from '../../src/demo/browsers.js';
 
-export type BrowserName = 'chromium' | 'firefox';
-export const GECKO_ID = 'lcw-auth-debugger@example.org';
-const FIREFOX_UUID = '6f1c2a9e-4b1d-4e8a-9c3e-1d2f3a4b5c6d';
-
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+export { CHROMIUM_ARGS, GECKO_ID, type BrowserName } from '../../src/demo/browsers.js';
 
 export interface TestBrowser {
   name: BrowserName;
@@ -29,20 +23,7 @@ export async function launch(name: BrowserName, { extension = true } = {}): Prom
 }
 
 async function launchChromium(extension: boolean): Promise<TestBrowser> {
-  const dir = resolve('dist/chrome');
-  const browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-chromium-')),
-    args: CHROMIUM_ARGS,
-    ...(extension ? { enableExtensions: [dir] } : {}),
-  });
-  let extensionUrl: string | null = null;
-  if (extension) {
-    const worker = await browser.waitForTarget(t => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
-    extensionUrl = new URL('/', worker.url()).href;
-  }
+  const { browser, extensionUrl } = await startChromium({ extension });
   return {
     name: 'chromium', browser, extensionUrl,
     async stopBackground() {
@@ -61,17 +42,9 @@ async function launchChromium(extension: boolean): Promise<TestBrowser> {
 }
 
 async function launchFirefox(extension: boolean): Promise<TestBrowser> {
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: '/usr/bin/firefox-esr',
-    headless: true,
-    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-firefox-')),
-    args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }) },
-  });
-  if (extension) await browser.installExtension(resolve('dist/firefox'));
+  const { browser, extensionUrl } = await startFirefox({ extension });
   return {
-    name: 'firefox', browser, extensionUrl: extension ? `moz-extension://${FIREFOX_UUID}/` : null,
+    name: 'firefox', browser, extensionUrl,
     async stopBackground() { throw new Error('Firefox runs the background as an event page; stopping it is not scriptable here'); },
     close: () => browser.close(),
   };

@@ -1,0 +1,50 @@
+/**
+ * Launching Debian's Chromium and Firefox ESR with the built extension (puppeteer-core, no
+ * browser download). Shared by `npm start` and the tests, so both load it the same way.
+ */
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type BrowserName = 'chromium' | 'firefox';
+export const GECKO_ID = 'lcw-auth-debugger@example.org';
+/** Pinned so moz-extension:// URLs are known before the add-on is installed. */
+export const FIREFOX_UUID = '6f1c2a9e-4b1d-4e8a-9c3e-1d2f3a4b5c6d';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/** Quiet on a closed network: no update, sync or component traffic. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+
+export interface Launched { browser: Browser; extensionUrl: string | null }
+
+export async function launchChromium({ extension = true, headless = true, args = [] as string[], dist = 'dist' } = {}): Promise<Launched> {
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_PATH,
+    headless,
+    pipe: true,
+    defaultViewport: headless ? { width: 1280, height: 800 } : null,
+    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-chromium-')),
+    args: [...CHROMIUM_ARGS, ...args],
+    ...(extension ? { enableExtensions: [resolve(dist, 'chrome')] } : {}),
+  });
+  if (!extension) return { browser, extensionUrl: null };
+  const worker = await browser.waitForTarget(t => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
+  return { browser, extensionUrl: new URL('/', worker.url()).href };
+}
+
+export async function launchFirefox({ extension = true, headless = true, args = [] as string[], dist = 'dist' } = {}): Promise<Launched> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless,
+    defaultViewport: headless ? { width: 1280, height: 800 } : null,
+    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-firefox-')),
+    args: ['--remote-allow-system-access', ...args],
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }) },
+  });
+  if (!extension) return { browser, extensionUrl: null };
+  await browser.installExtension(resolve(dist, 'firefox'));
+  return { browser, extensionUrl: `moz-extension://${FIREFOX_UUID}/` };
+}
