@@ -2,7 +2,7 @@
  * Launching Debian's Chromium and Firefox ESR with the built extension (puppeteer-core, no
  * browser download). Shared by `npm start` and the tests, so both load it the same way.
  */
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,4 +47,20 @@ export async function launchFirefox({ extension = true, headless = true, args = 
   if (!extension) return { browser, extensionUrl: null };
   await browser.installExtension(resolve(dist, 'firefox'));
   return { browser, extensionUrl: `moz-extension://${FIREFOX_UUID}/` };
+}
+
+/**
+ * Opens an extension page in a new tab. Firefox never reports such a navigation as finished:
+ * start it, then wait until the tab is there.
+ */
+export async function openExtensionPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  if (url.startsWith('moz-extension:')) {
+    await page.goto(url, { timeout: 300 }).catch(() => undefined);
+    await page.waitForFunction(target => location.href === target, { timeout: 10_000, polling: 50 }, url);
+  } else {
+    await page.goto(url);
+  }
+  await page.waitForFunction(() => document.readyState !== 'loading', { timeout: 10_000 });
+  return page;
 }

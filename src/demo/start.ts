@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, launchFirefox, type BrowserName } from './browsers.js';
+import { launchChromium, launchFirefox, openExtensionPage, type BrowserName } from './browsers.js';
 // @ts-expect-error the simulator is plain JavaScript (the tests serve it too)
 import { startSite, DESCRIPTIONS } from '../../test/fixtures/site/server.mjs';
 
@@ -73,12 +73,4 @@ async function runScenario(browser: Browser, helper: Page, extensionUrl: string,
   } finally {
     await page.close();
   }
-}
-
-async function openExtensionPage(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage();
-  // Firefox never reports an extension page as loaded: do not wait for it.
-  await page.goto(url, { timeout: 3000 }).catch(() => undefined);
-  await page.waitForFunction(() => document.readyState !== 'loading', { timeout: 10_000 });
-  return page;
 }

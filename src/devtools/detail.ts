@@ -6,7 +6,7 @@ import { h, prose, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/hook.js';
-import type { InvocationView, SessionView } from '../analysis/session.js';
+import type { InvocationView, SessionAssembly, SessionView } from '../analysis/session.js';
 
 const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
 
@@ -19,6 +19,21 @@ export function invocationVerdict(invocation: InvocationView): string {
   if (invocation.outcome === 'pending') return 'Waiting for the provider to call back';
   const lead = invocation.errorCode === null ? `Provider ${OUTCOME_WORDS[invocation.outcome]}` : `Error ${invocation.errorCode} expected`;
   return first ? `${lead}: ${first.message}` : lead;
+}
+
+/** The status line: the newest invocation's verdict, else what the page did (or did not do). */
+export function sessionVerdict(assembly: SessionAssembly): { text: string; tone: string } {
+  const page = assembly.page;
+  if (assembly.invocationCount > 0) {
+    const latest = assembly.invocation(assembly.invocationCount - 1);
+    return { text: invocationVerdict(latest), tone: invocationTone(latest) };
+  }
+  const problem = page.findings.find(f => f.severity === 'error') ?? page.findings[0];
+  if (problem) return { text: problem.message, tone: problem.severity };
+  if (page.route) return { text: 'Token provider registered; not invoked yet.', tone: 'pending' };
+  return page.widget.detected
+    ? { text: 'Widget found; no token provider seen yet.', tone: 'pending' }
+    : { text: 'No Omnichannel chat widget seen on this page.', tone: 'none' };
 }
 
 export const OUTCOME_WORDS: Record<InvocationView['outcome'], string> = {

@@ -10,7 +10,7 @@ import { clockTime, localTime, utcTime } from './time.js';
 import { followTheme } from './theme.js';
 import { RecordSource, originOf, type LoadedSession, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
-import { invocationDetail, invocationTone, invocationVerdict, findingItem, tokenDetail } from './detail.js';
+import { invocationDetail, invocationTone, sessionVerdict, findingItem, tokenDetail } from './detail.js';
 import { VariablesView } from './variables-view.js';
 import { loadVariables, onVariablesChanged } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
@@ -74,18 +74,9 @@ function renderStatus() {
   }
   const { assembly } = session;
   const page = assembly.page;
-  const latest = assembly.invocationCount > 0 ? assembly.invocation(assembly.invocationCount - 1) : undefined;
-  const pageProblem = page.findings.find(f => f.severity === 'error') ?? page.findings[0];
-  if (latest) {
-    verdict.textContent = `${invocationVerdict(latest)}`;
-    verdict.className = `verdict ${invocationTone(latest)}`;
-  } else if (pageProblem) {
-    verdict.textContent = pageProblem.message;
-    verdict.className = `verdict ${pageProblem.severity}`;
-  } else {
-    verdict.textContent = page.route ? 'Token provider registered; not invoked yet.' : page.widget.detected ? 'Widget found; no token provider seen yet.' : 'No Omnichannel chat widget seen on this page.';
-    verdict.className = `verdict ${page.widget.detected ? 'pending' : 'none'}`;
-  }
+  const { text, tone } = sessionVerdict(assembly);
+  verdict.textContent = text;
+  verdict.className = `verdict ${tone}`;
   const w = page.widget;
   const registration = page.registrations.at(-1);
   const provider = page.route === 'clientFunction' ? 'client function (widget asks the page)'

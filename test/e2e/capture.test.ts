@@ -1,13 +1,20 @@
 /**
- * The capture path in real Chromium and Firefox: every simulator scenario is run with the
- * extension (its record checked through the background) and without it (what the page observed
- * must be identical: the hook is invisible).
+ * The capture path and the panel in real Chromium and Firefox: every simulator scenario is run
+ * with the extension (its record checked through the background, then the panel opened on its
+ * tab and its report exported) and without it (what the page observed must be identical: the
+ * hook is invisible).
  */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
 import { startSite, XSS, type Site } from '../helpers/site.js';
-import { runScenario, tabIdOf, recordOf, current, allRules, type ScenarioRun } from '../helpers/record.js';
+import { runScenario, tabIdOf, recordOf, current, allRules, type ScenarioRun, type TabAnswer } from '../helpers/record.js';
+import { openPanel, waitForPanel, exportFromPanel, copyFromPanel, injectedMarkup } from '../helpers/panel.js';
+import { sessionVerdict } from '../../src/devtools/detail.js';
+import { SessionAssembly } from '../../src/analysis/session.js';
+import type { Report } from '../../src/analysis/report.js';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
 import type { SessionView } from '../../src/analysis/session.js';
 
 interface Scenario {
@@ -15,6 +22,10 @@ interface Scenario {
   /** The record holds everything the scenario produces. */
   ready: (view: SessionView) => boolean;
   check: (view: SessionView, run: ScenarioRun) => void;
+  /** What the panel's status line must say. */
+  verdict: RegExp;
+  /** Facts the status must show, beyond the generic ones. */
+  facts?: Record<string, string | RegExp>;
 }
 
 const invocations = (n: number) => (view: SessionView) => view.invocations.length === n && view.invocations.every(i => i.outcome !== 'pending');
@@ -30,6 +41,7 @@ const healthy = (view: SessionView) => {
 
 const SCENARIOS: Record<string, Scenario> = {
   valid: {
+    verdict: /^Token accepted$/, facts: { Widget: 'found · v1 · in an iframe', 'Org id': '0c7e5fd8-0000-4000-8000-0000000000b2', 'Org URL': 'https://contoso.crm.dynamics.com', 'Token route': 'setAuthTokenProvider', Provider: 'registered after lcw:ready', Invocations: '2 · no error: 2' },
     path: '/widget?scenario=valid', ready: invocations(2),
     check: view => {
       healthy(view);
@@ -39,6 +51,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   expired: {
+    verdict: /^Error 4 expected: The token expired 1 hour ago/, facts: { Invocations: '2 · error 4: 2' },
     path: '/widget?scenario=expired', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => i.errorCode)).toEqual([4, 4]);
@@ -46,6 +59,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   throws: {
+    verdict: /^Error 2 expected: The provider threw Error: "token service unavailable"/, facts: { 'Widget errors': '2, 2' },
     path: '/widget?scenario=throws', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode, i.threw?.m])).toEqual([['threw', 2, 'token service unavailable'], ['threw', 2, 'token service unavailable']]);
@@ -53,7 +67,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   rejected: {
-    path: '/widget?scenario=rejected', ready: view => invocations(2)(view) && view.invocations.every(i => i.rejected),
+    verdict: /^Error 3 expected: The provider's promise was rejected with Error: "401 from token service"/, path: '/widget?scenario=rejected', ready: view => invocations(2)(view) && view.invocations.every(i => i.rejected),
     check: (view, run) => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode, i.rejected?.m])).toEqual([['rejected', 3, '401 from token service'], ['rejected', 3, '401 from token service']]);
       expect(allRules(view)).toContain('invocation.rejected');
@@ -62,6 +76,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   empty: {
+    verdict: /^Error 3 expected: The provider called back with an empty string/, facts: { 'Widget errors': '3, 3' },
     path: '/widget?scenario=empty', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', 3], ['empty', 3]]);
@@ -69,14 +84,14 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   never: {
-    path: '/widget?scenario=never', ready: invocations(2),
+    verdict: /^Error 3 expected: The provider did not call back within 10 seconds/, path: '/widget?scenario=never', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['timeout', 3], ['timeout', 3]]);
       expect(allRules(view)).toContain('invocation.no-callback');
     },
   },
   later: {
-    path: '/widget?scenario=later', ready: view => invocations(2)(view) && view.invocations.every(i => i.callbackCount === 1),
+    verdict: /^Error 3 expected: The callback ran \d+ ms after the provider was called/, path: '/widget?scenario=later', ready: view => invocations(2)(view) && view.invocations.every(i => i.callbackCount === 1),
     check: view => {
       expect(view.invocations.map(i => [i.outcome, i.callbackAsync, i.errorCode])).toEqual([['token', true, 3], ['token', true, 3]]);
       expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(40);
@@ -85,13 +100,14 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   twice: {
-    path: '/widget?scenario=twice', ready: invocations(2),
+    verdict: /The callback ran 2 times for this invocation/, path: '/widget?scenario=twice', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => i.callbackCount)).toEqual([2, 2]);
       expect(allRules(view)).toContain('invocation.multiple-callbacks');
     },
   },
   'non-function': {
+    verdict: /^setAuthTokenProvider was called with a value of type string/, facts: { Provider: 'set to a string, not a function', Invocations: '0' },
     path: '/widget?scenario=non-function', ready: view => view.registrations.length === 1,
     check: view => {
       expect(view.registrations).toMatchObject([{ isFunction: false, argumentType: 'string', error: { m: 'AuthTokenProvider is not a function' } }]);
@@ -100,6 +116,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'before-ready': {
+    verdict: /^Token accepted$/, facts: { Provider: 'registered before lcw:ready' },
     path: '/widget?scenario=before-ready', ready: view => invocations(1)(view) && view.widget.ready,
     check: view => {
       expect(view.registrations).toMatchObject([{ isFunction: true, beforeReady: true }]);
@@ -107,6 +124,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'client-function': {
+    verdict: /^Token accepted$/, facts: { 'Token route': 'clientFunction', Provider: 'client function (widget asks the page)' },
     path: '/widget?scenario=client-function', ready: view => view.invocations.length === 1 && view.invocations[0]!.outcome === 'token',
     check: view => {
       expect(view.route).toBe('clientFunction');
@@ -115,19 +133,21 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'client-function-missing': {
+    verdict: /auth\.missingFunction/, facts: { 'Widget errors': '8' },
     path: '/widget?scenario=client-function-missing', ready: view => view.findings.length > 0 && view.widgetErrors.length > 0,
     check: view => {
       expect(allRules(view)).toContain('invocation.client-function-missing');
       expect(widgetError(view)).toEqual([8]);
     },
   },
-  'sdk-late': { path: '/widget?scenario=sdk-late', ready: invocations(2), check: healthy },
-  'sdk-class': { path: '/widget?scenario=sdk-class', ready: invocations(2), check: healthy },
-  'sdk-plain': { path: '/widget?scenario=sdk-plain', ready: invocations(2), check: healthy },
-  'sdk-stepwise': { path: '/widget?scenario=sdk-stepwise', ready: invocations(2), check: healthy },
-  'sdk-whole': { path: '/widget?scenario=sdk-whole', ready: invocations(2), check: healthy },
-  'sdk-replaced': { path: '/widget?scenario=sdk-replaced', ready: invocations(2), check: healthy },
+  'sdk-late': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-late', ready: invocations(2), check: healthy },
+  'sdk-class': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-class', ready: invocations(2), check: healthy },
+  'sdk-plain': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-plain', ready: invocations(2), check: healthy },
+  'sdk-stepwise': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-stepwise', ready: invocations(2), check: healthy },
+  'sdk-whole': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-whole', ready: invocations(2), check: healthy },
+  'sdk-replaced': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-replaced', ready: invocations(2), check: healthy },
   'widget in an iframe': {
+    verdict: /^Token accepted$/, facts: { Widget: /in an iframe/ },
     path: '/framed?scenario=valid', ready: invocations(2),
     check: view => {
       healthy(view);
@@ -135,7 +155,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'HTML and script in the token': {
-    path: '/widget?scenario=xss', ready: invocations(2),
+    verdict: /.+/, path: '/widget?scenario=xss', ready: invocations(2),
     check: (view, run) => {
       expect(run.xss).toBeUndefined();
       expect(view.invocations[0]!.analysis?.claims?.iss).toBe(XSS);
@@ -143,6 +163,47 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 };
+
+const schema = JSON.parse(readFileSync('docs/report.schema.json', 'utf8'));
+const validateReport = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile(schema);
+
+/**
+ * The panel on the scenario's tab: its status line, facts and timeline agree with the engine's
+ * judgement of the record; nothing from the page became markup; the exported report is valid
+ * and holds the same invocations; the copied summary says the same verdict.
+ */
+async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, scenario: Scenario) {
+  const session = record.sessions.at(-1)!;
+  const view = session.view;
+  const expected = sessionVerdict(new SessionAssembly(session.events, { nowMs: Date.now() }));
+  const page = await openPanel(tb, tabId);
+  try {
+    const shown = await waitForPanel(page, text => text.verdict === expected.text && !text.facts.Invocations?.includes('judging'));
+    expect(shown.verdict).toMatch(scenario.verdict);
+    expect(shown.facts).toMatchObject({ 'Token route': view.route ?? 'none seen', ...scenario.facts });
+    expect(shown.facts.Invocations).toMatch(new RegExp(`^${view.invocations.length}\\b`));
+    expect(shown.rows.length).toBe(Math.min(view.timeline.length, shown.rows.length));
+    expect(shown.rows[0]).toContain(view.timeline[0]!.text);
+    if (view.invocations.length > 0) expect(shown.detail).toContain(`Invocation #${view.invocations.at(-1)!.key.split(':')[1]}`);
+    expect(await injectedMarkup(page)).toEqual([]);
+
+    const { name, text } = await exportFromPanel(page);
+    expect(name).toMatch(/^lcw-auth-report-127\.0\.0\.1_\d+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
+    const report = JSON.parse(text) as Report;
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report.invocations.map(i => [i.id, i.outcome, i.errorCode])).toEqual(view.invocations.map(i => [i.key, i.outcome, i.errorCode]));
+    expect(report.tokensIncluded).toBe(false);
+    for (const invocation of view.invocations) {
+      const signature = invocation.analysis?.token?.split('.')[2];
+      if (signature) expect(text).not.toContain(signature);
+    }
+    const summary = await copyFromPanel(page);
+    expect(summary.text).toContain(`| Invocations | ${view.invocations.length}`);
+    if (scenario.verdict.source.startsWith('^')) expect(summary.text.replace(/\\/g, '')).toContain(shown.verdict);
+  } finally {
+    await page.close();
+  }
+}
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
@@ -170,6 +231,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           const tabId = await tabIdOf(panel, `${site.origin}${scenario.path.split('?')[0]}`);
           const record = await recordOf(panel, tabId, r => scenario.ready(current(r)));
           scenario.check(current(record), run);
+          await checkPanel(withExtension, tabId, record, scenario);
         } finally {
           await Promise.all([run.page.close(), plain.page.close()]);
         }

@@ -4,7 +4,7 @@
  * is how tests read the background's record.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium as startChromium, launchFirefox as startFirefox, type BrowserName } from '../../src/demo/browsers.js';
+import { launchChromium as startChromium, launchFirefox as startFirefox, openExtensionPage as openPage, type BrowserName } from '../../src/demo/browsers.js';
 
 export { CHROMIUM_ARGS, GECKO_ID, type BrowserName } from '../../src/demo/browsers.js';
 
@@ -50,17 +50,9 @@ async function launchFirefox(extension: boolean): Promise<TestBrowser> {
   };
 }
 
-/** Opens an extension page in a new tab (Firefox never reports such a load as finished). */
-export async function openExtensionPage(tb: TestBrowser, path: string): Promise<Page> {
-  const page = await tb.browser.newPage();
-  const url = `${tb.extensionUrl}${path}`;
-  if (tb.name === 'firefox') {
-    await page.goto(url, { timeout: 3000 }).catch(() => undefined);
-  } else {
-    await page.goto(url);
-  }
-  await page.waitForFunction(() => document.readyState !== 'loading', { timeout: 10_000 });
-  return page;
+/** Opens one of the extension's pages (path relative to its root) in a new tab. */
+export function openExtensionPage(tb: TestBrowser, path: string): Promise<Page> {
+  return openPage(tb.browser, `${tb.extensionUrl}${path}`);
 }
 
 /** Sends a panel request to the background from an extension page. */

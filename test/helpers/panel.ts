@@ -42,3 +42,58 @@ export async function waitForPanel(page: Page, ready: (text: PanelText) => boole
   }
   return text;
 }
+
+/**
+ * Clicks "Export report" and returns the file the panel offered for download (name and text),
+ * caught at URL.createObjectURL and the link's click, so no file is written.
+ */
+export async function exportFromPanel(page: Page, { includeTokens = false } = {}): Promise<{ name: string; text: string }> {
+  await page.evaluate(include => {
+    const w = window as unknown as { __exports: { name: string; blob: Blob }[]; __blob?: Blob };
+    w.__exports = [];
+    const create = URL.createObjectURL;
+    URL.createObjectURL = (blob: Blob) => { w.__blob = blob; return create.call(URL, blob); };
+    HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) { w.__exports.push({ name: this.download, blob: w.__blob! }); };
+    const box = document.getElementById('include-tokens') as HTMLInputElement;
+    if (box.checked !== include) box.click();
+  }, includeTokens);
+  await page.click('#export');
+  return page.evaluate(async () => {
+    const w = window as unknown as { __exports: { name: string; blob: Blob }[] };
+    const [file] = w.__exports;
+    if (!file) throw new Error('no export happened');
+    return { name: file.name, text: await file.blob.text() };
+  });
+}
+
+/** Clicks "Copy summary" and returns what the panel put on the clipboard. */
+export async function copyFromPanel(page: Page): Promise<{ text: string; notice: string }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __copied?: string };
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => { w.__copied = text; } } });
+  });
+  await page.click('#copy');
+  await page.waitForFunction(() => (window as unknown as { __copied?: string }).__copied !== undefined);
+  return page.evaluate(() => ({ text: (window as unknown as { __copied: string }).__copied, notice: document.getElementById('notice')!.textContent! }));
+}
+
+/** Elements the panel itself builds; anything else in the document was injected. */
+const PANEL_TAGS = new Set(['HTML', 'HEAD', 'META', 'TITLE', 'LINK', 'BODY', 'DIV', 'SPAN', 'P', 'B', 'CODE', 'H2', 'H3', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'UL', 'LI',
+  'A', 'ARTICLE', 'SECTION', 'METER', 'BUTTON', 'INPUT', 'LABEL', 'TEXTAREA', 'DL', 'DT', 'DD', 'MAIN', 'SELECT', 'OPTION', 'SCRIPT']);
+
+/** Elements or attributes no panel view creates: injected markup, event handlers, foreign links. */
+export function injectedMarkup(page: Page): Promise<string[]> {
+  return page.evaluate((allowed: string[]) => {
+    const ok = new Set(allowed);
+    const problems: string[] = [];
+    for (const node of document.querySelectorAll('*')) {
+      if (!ok.has(node.tagName)) problems.push(`<${node.tagName.toLowerCase()}>`);
+      for (const attr of node.getAttributeNames()) if (attr.startsWith('on')) problems.push(`${node.tagName.toLowerCase()}[${attr}]`);
+    }
+    const scripts = [...document.scripts].map(s => s.getAttribute('src'));
+    if (scripts.join() !== '/panel.js') problems.push(`scripts: ${scripts.join()}`);
+    for (const a of document.querySelectorAll('a')) if (!(a.getAttribute('href') ?? '').startsWith('/findings.html#')) problems.push(`a[href=${a.getAttribute('href')}]`);
+    if ((window as unknown as { __xss?: unknown }).__xss !== undefined) problems.push('window.__xss was set');
+    return problems;
+  }, [...PANEL_TAGS]);
+}
