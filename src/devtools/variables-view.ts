@@ -9,12 +9,15 @@ import { parseContextVariableList, parseContextVariables, ContextVariablesError,
 export class VariablesView {
   private origin: string | null = null;
   private rows: ContextVariable[] = [];
+  /** The last save's outcome, kept across re-renders (a save re-renders through storage.onChanged). */
+  private message: { text: string; problem: boolean } | null = null;
 
   constructor(private readonly root: HTMLElement) {}
 
   /** Shows the variables of `origin` (reloaded when it changes or when told to). */
   async show(origin: string | null, { reload = false } = {}): Promise<void> {
     if (origin === this.origin && !reload) return;
+    if (origin !== this.origin) this.message = null;
     this.origin = origin;
     this.rows = [...((await loadVariables(origin)) ?? [])];
     this.render();
@@ -39,7 +42,7 @@ export class VariablesView {
       h('p', { class: 'hint' }, 'One per line: a name, then Text or Number (tab, comma or space between), as copied from the work stream; or a JSON array.'),
       paste,
       h('p', null, h('button', { attrs: { type: 'button', id: 'variables-replace' }, on: { click: () => { void this.replace(paste.value); } } }, 'Replace the list with these')),
-      h('p', { attrs: { id: 'variables-status', role: 'status', 'aria-live': 'polite' } }),
+      h('p', { attrs: { id: 'variables-status', role: this.message?.problem ? 'alert' : 'status', 'aria-live': 'polite' }, class: this.message?.problem ? 'problem' : '' }, this.message?.text),
     );
   }
 
@@ -84,6 +87,7 @@ export class VariablesView {
   }
 
   private say(text: string, problem: boolean) {
+    this.message = { text, problem };
     const status = byId('variables-status');
     status.textContent = text;
     status.className = problem ? 'problem' : '';

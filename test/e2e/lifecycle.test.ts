@@ -47,12 +47,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       try {
         const tabId = await tabIdOf(panel, `${site.origin}/widget`);
         const view = await openExtensionPage(tb, `panel.html?tabId=${tabId}`);
-        const shown = () => view.evaluate(() => document.querySelectorAll('#invocations > li').length);
-        await view.waitForFunction(() => document.querySelectorAll('#invocations > li').length === 2);
+        const shown = () => view.evaluate(() => document.querySelectorAll('#timeline .row.kind-inv').length);
+        await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 2);
         await tb.stopBackground();
         await startChat(run.page);
         // No reload: the panel hears "changed" again once its port has reconnected.
-        await view.waitForFunction(() => document.querySelectorAll('#invocations > li').length === 3, { timeout: 15_000 });
+        await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 3, { timeout: 15_000 });
         expect(await shown()).toBe(3);
         await view.close();
       } finally {

@@ -1,0 +1,256 @@
+/**
+ * The panel as an engineer uses it, in Chromium and Firefox: hostile page text stays text
+ * (the XSS corpus), keyboard and accessible names, theme, filter / Preserve log / Clear, the
+ * context variables editor, the paste view, exporting full tokens on request, and screenshots
+ * of the main views (into docs/screenshots with LCW_SCREENSHOTS=docs/screenshots).
+ */
+import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openExtensionPage, askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { startSite, type Site } from '../helpers/site.js';
+import { runScenario, tabIdOf, readTab, current } from '../helpers/record.js';
+import { openPanel, panelText, waitForPanel, exportFromPanel, injectedMarkup } from '../helpers/panel.js';
+// @ts-expect-error plain JavaScript fixture
+import { XSS_PAYLOADS } from '../fixtures/site/xss-corpus.mjs';
+
+const payloads = XSS_PAYLOADS as string[];
+const SHOTS = process.env.LCW_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'lcw-shots-'));
+mkdirSync(SHOTS, { recursive: true });
+
+/** Runs a scenario and opens the panel on its tab once the record holds `invocations` judged ones. */
+async function scenarioInPanel(tb: TestBrowser, helper: Page, site: Site, scenario: string, invocations: number, options: Parameters<typeof openPanel>[2] = {}) {
+  const run = await runScenario(tb, site.origin, `/widget?scenario=${scenario}`);
+  const tabId = await tabIdOf(helper, `${site.origin}/widget`);
+  const panel = await openPanel(tb, tabId, options);
+  await waitForPanel(panel, text => text.facts.Invocations?.startsWith(`${invocations} ·`) === true);
+  return { run, tabId, panel };
+}
+
+const storageLocal = (page: Page) => page.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get(null));
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(name, () => {
+    let site: Site;
+    let tb: TestBrowser;
+    let helper: Page;
+    beforeAll(async () => {
+      site = await startSite();
+      tb = await launch(name);
+      helper = await openExtensionPage(tb, 'panel.html?tabId=0');
+    });
+    afterAll(async () => { await tb?.close(); site?.close(); });
+
+    test(`the XSS corpus (${payloads.length} payloads in iss, kid, claim names and values, lwicontexts and lcw:error) stays text`, async () => {
+      expect(payloads.length).toBeGreaterThanOrEqual(20);
+      const { run, panel } = await scenarioInPanel(tb, helper, site, 'xss-corpus', payloads.length);
+      try {
+        expect(run.xss).toBeUndefined();
+        // Walk the whole timeline with the keyboard: every invocation's and every error's detail gets rendered.
+        await panel.focus('#timeline');
+        await panel.keyboard.press('Home');
+        const seen = new Set<string>();
+        const rows = await panel.evaluate(() => Number(document.getElementById('timeline')!.getAttribute('aria-setsize')));
+        for (let i = 0; i < rows; i++) {
+          const { detail } = await panelText(panel);
+          // (innerText may drop bidi controls: compare without them)
+          const plain = (text: string) => text.replace(/[\u202a-\u202e]/g, '').trim();
+          for (const p of payloads) if (plain(detail).includes(plain(p))) seen.add(p);
+          expect(await injectedMarkup(panel), `after row ${i}`).toEqual([]);
+          await panel.keyboard.press('ArrowDown');
+        }
+        // Every payload showed up, as the very characters the page sent.
+        expect(payloads.filter(p => !seen.has(p))).toEqual([]);
+        await panel.screenshot({ path: join(SHOTS, `xss-${name}.png`) });
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    }, 120_000);
+
+    test('keyboard: the views are tabs (arrow keys), the timeline a listbox, every control has a name', async () => {
+      const { run, panel } = await scenarioInPanel(tb, helper, site, 'expired', 2);
+      try {
+        const unnamed = await panel.evaluate(() => [...document.querySelectorAll('button, input, select, textarea, [role="listbox"], [role="option"], [role="tab"]')]
+          .filter(el => {
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.textContent!.trim();
+            return !labelled;
+          }).map(el => el.outerHTML.slice(0, 80)));
+        expect(unnamed).toEqual([]);
+
+        // The newest invocation is selected; Up/Down and Home move the selection and the detail follows.
+        expect((await panelText(panel)).detail).toContain('Invocation #2');
+        await panel.focus('#timeline');
+        await panel.keyboard.press('Home');
+        const first = await panelText(panel);
+        expect(first.detail).toMatch(/^Widget/);
+        const active = await panel.evaluate(() => document.getElementById('timeline')!.getAttribute('aria-activedescendant'));
+        expect(active).toBe('row-0');
+        for (let i = 0; i < 20 && !(await panelText(panel)).detail.startsWith('Invocation #1'); i++) await panel.keyboard.press('ArrowDown');
+        expect((await panelText(panel)).detail).toContain('Invocation #1');
+
+        await panel.focus('#tab-session');
+        await panel.keyboard.press('ArrowRight');
+        expect(await panel.evaluate(() => [document.activeElement?.id, document.getElementById('view-paste')!.hidden, document.getElementById('view-session')!.hidden])).toEqual(['tab-paste', false, true]);
+        await panel.keyboard.press('ArrowRight');
+        expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-variables');
+        await panel.keyboard.press('ArrowRight');
+        expect(await panel.evaluate(() => [document.activeElement?.id, document.getElementById('view-session')!.hidden])).toEqual(['tab-session', false]);
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
+    test('follows the theme: dark and light palettes', async () => {
+      const { run, tabId, panel } = await scenarioInPanel(tb, helper, site, 'expired', 2, { theme: 'dark' });
+      const light = await openPanel(tb, tabId, { theme: 'light' });
+      try {
+        const colours = (page: Page) => page.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]);
+        expect(await colours(panel)).toEqual(['dark', 'rgb(40, 40, 40)']);
+        expect(await colours(light)).toEqual(['light', 'rgb(255, 255, 255)']);
+        await panel.screenshot({ path: join(SHOTS, `panel-dark-${name}.png`) });
+        await light.screenshot({ path: join(SHOTS, `panel-light-${name}.png`) });
+      } finally {
+        await Promise.all([panel.close(), light.close(), run.page.close()]);
+      }
+    });
+
+    test('filter, Preserve log and Clear work from the toolbar', async () => {
+      const { run, tabId, panel } = await scenarioInPanel(tb, helper, site, 'throws', 2);
+      try {
+        await panel.type('#filter', 'threw');
+        const filtered = await waitForPanel(panel, text => text.rows.length === 2);
+        expect(filtered.rows.every(r => r.includes('threw'))).toBe(true);
+        await panel.click('#preserve');
+        await expect.poll(async () => (await readTab(helper, tabId)).preserve).toBe(true);
+        await run.page.goto(`${site.origin}/widget?scenario=empty`);
+        await panel.evaluate(() => { (document.getElementById('filter') as HTMLInputElement).value = ''; document.getElementById('filter')!.dispatchEvent(new Event('input')); });
+        const both = await waitForPanel(panel, text => text.rows.some(r => r.includes('Navigated to')) && text.verdict.includes('empty string'));
+        expect(both.rows.filter(r => r.includes('Navigated to'))).toHaveLength(2);
+        await panel.click('#clear');
+        await waitForPanel(panel, text => text.rows.length === 0);
+        expect((await readTab(helper, tabId)).sessions.map(s => s.eventCount)).toEqual([0]);
+        await panel.click('#preserve');
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
+    test('context variables: pasted as a list, kept per origin in storage.local, used by the analysis', async () => {
+      const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
+      try {
+        await panel.click('#tab-variables');
+        await panel.type('#variables-paste', 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_other\tText');
+        await panel.click('#variables-replace');
+        await panel.waitForFunction(() => document.getElementById('variables-status')?.textContent?.startsWith('Saved 2 variables'));
+        const stored = await storageLocal(helper);
+        expect(stored).toEqual({ [`contexts:${site.origin}`]: [{ name: 'msdyn_cartvalue', type: 'number' }, { name: 'msdyn_other', type: 'text' }] });
+        await panel.screenshot({ path: join(SHOTS, `variables-${name}.png`) });
+
+        // A bad list gets a specific message and changes nothing.
+        await panel.evaluate(() => { (document.getElementById('variables-paste') as HTMLTextAreaElement).value = 'a\tboolean'; });
+        await panel.click('#variables-replace');
+        expect(await panel.$eval('#variables-status', n => [n.getAttribute('role'), n.textContent])).toEqual(['alert', expect.stringContaining('Text or Number')]);
+        expect(await storageLocal(helper)).toEqual(stored);
+
+        // Back in the session, lwicontexts is compared with them: msdyn_isvip is not configured.
+        await panel.click('#tab-session');
+        const detail = await waitForPanel(panel, text => text.detail.includes('msdyn_isvip\tfalse\tstring\tno'));
+        expect(detail.detail).toContain('msdyn_cartvalue\t10000\tstring\tyes');
+        expect(detail.verdict).toMatch(/warning/);
+
+        // Edited one by one: removing both clears the setting.
+        await panel.click('#tab-variables');
+        await panel.click('button[aria-label^="Remove variable 2"]');
+        await panel.click('button[aria-label^="Remove variable 1"]');
+        await expect.poll(() => storageLocal(helper)).toEqual({});
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
+    test('paste a token: the same analysis, clear messages for junk', async () => {
+      const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
+      try {
+        await panel.click('#tab-paste');
+        await panel.evaluate(token => {
+          const input = document.getElementById('paste-input') as HTMLTextAreaElement;
+          input.value = `Bearer ${token}`;
+          input.dispatchEvent(new Event('input'));
+        }, site.tokens.expired);
+        await panel.waitForFunction(() => document.querySelector('#paste-result [data-verdict]')?.textContent?.startsWith('Error 4 expected'));
+        const result = await panel.$eval('#paste-result', n => (n as HTMLElement).innerText);
+        expect(result).toContain('token.bearer-prefix');
+        expect(result).toMatch(/expired \d hours? ago/);
+        await panel.screenshot({ path: join(SHOTS, `paste-${name}.png`) });
+
+        await panel.evaluate(() => {
+          const input = document.getElementById('paste-input') as HTMLTextAreaElement;
+          input.value = 'not a token at all';
+          input.dispatchEvent(new Event('input'));
+        });
+        await panel.waitForFunction(() => !document.querySelector('#paste-result [data-verdict]')?.textContent?.includes('Bearer'));
+        expect(await panel.$eval('#paste-result [data-verdict]', n => n.textContent)).toMatch(/^Error 4 expected: .*(three|segments|JWT)/i);
+        expect(await injectedMarkup(panel)).toEqual([]);
+        // Tokens never reach storage.local.
+        expect(JSON.stringify(await storageLocal(helper))).not.toContain('eyJ');
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
+    test('Export report: signatures redacted by default, whole tokens only when asked', async () => {
+      const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
+      try {
+        const signature = site.tokens.valid.split('.')[2]!;
+        const redacted = await exportFromPanel(panel);
+        expect(redacted.text).not.toContain(signature);
+        expect(JSON.parse(redacted.text).tokensIncluded).toBe(false);
+        const full = await exportFromPanel(panel, { includeTokens: true });
+        expect(JSON.parse(full.text)).toMatchObject({ tokensIncluded: true, invocations: [{ token: { raw: site.tokens.valid, signature } }, { token: { raw: site.tokens.valid } }] });
+        expect(await panel.$eval('#notice', n => n.textContent)).toContain('full tokens included');
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
+    test.runIf(name === 'chromium')('Export report really downloads lcw-auth-report-<host>-<timestamp>.json', async () => {
+      const { run, panel } = await scenarioInPanel(tb, helper, site, 'expired', 2);
+      const dir = mkdtempSync(join(tmpdir(), 'lcw-download-'));
+      try {
+        const cdp = await tb.browser.target().createCDPSession();
+        await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+        await panel.click('#export');
+        await expect.poll(() => readdirSync(dir).filter(f => f.endsWith('.json')), { timeout: 10_000 }).toHaveLength(1);
+        const [file] = readdirSync(dir);
+        expect(file).toMatch(/^lcw-auth-report-127\.0\.0\.1_\d+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
+        const report = JSON.parse(readFileSync(join(dir, file!), 'utf8'));
+        expect(report.invocations.map((i: { errorCode: number }) => i.errorCode)).toEqual([4, 4]);
+        await cdp.detach();
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
+    test('a panel opened before anything was recorded says so, then fills in', async () => {
+      const page = await tb.browser.newPage();
+      await page.goto(`${site.origin}/plain`);
+      const tabId = await tabIdOf(helper, `${site.origin}/plain`);
+      const panel = await openPanel(tb, tabId);
+      try {
+        expect((await panelText(panel)).verdict).toBe('No Omnichannel chat widget seen on this page.');
+        await page.goto(`${site.origin}/widget?scenario=valid`);
+        const text = await waitForPanel(panel, t => t.verdict.startsWith('Token accepted'));
+        expect(text.facts.Invocations).toMatch(/^2\b/);
+        expect(current(await readTab(helper, tabId)).invocations).toHaveLength(2);
+      } finally {
+        await Promise.all([panel.close(), page.close()]);
+      }
+    });
+
+    test('malformed panel requests get no answer', async () => {
+      expect(await askBackground(helper, { type: 'clear', tabId: 'all' })).toBeUndefined();
+    });
+  });
+}
