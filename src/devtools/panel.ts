@@ -20,6 +20,7 @@ import type { PanelRequest } from '../protocol/messages.js';
 
 type Row = { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
 
+performance.mark('lcw:start');
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.tabId);
 const request = (message: PanelRequest) => browser.runtime.sendMessage(message);
@@ -30,7 +31,7 @@ const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
 
 // --- State -----------------------------------------------------------------------------------
 const source = new RecordSource(tabId, loadVariables);
-let data: PanelData = { tabId, preserve: false, sessions: [] };
+let data: PanelData = { tabId, preserve: false, partial: false, sessions: [] };
 let rows: Row[] = [];
 /** What the user selected (session id + timeline index); null follows the newest invocation. */
 let picked: { session: string; index: number } | null = null;
@@ -44,6 +45,19 @@ const current = () => data.sessions.at(-1);
 async function reload() {
   data = await source.load();
   render();
+  performance.mark('lcw:complete');
+}
+
+/** First the newest part of a large record (status and newest entries at once), then all of it. */
+async function firstLoad() {
+  data = await source.load({ preview: true });
+  render();
+  if (data.partial) {
+    performance.mark('lcw:preview');
+    await reload();
+  } else {
+    performance.mark('lcw:complete');
+  }
 }
 
 function render() {
@@ -52,8 +66,9 @@ function render() {
   ($('preserve') as HTMLInputElement).checked = data.preserve;
   for (const id of ['export', 'copy']) ($(id) as HTMLButtonElement).disabled = !current();
   void variablesView.show(originOf(current()?.url));
-  scheduleJudging();
+  if (!data.partial) scheduleJudging();
   document.body.dataset.rendered = String(performance.now());
+  document.body.dataset.complete = String(!data.partial);
 }
 
 function $(id: string) { return byId(id); }
@@ -101,6 +116,7 @@ function renderStatus() {
 /** "12" while judging, then "12 · error 4: 3, ok: 9". */
 function invocationCounts(session: LoadedSession): string {
   const a = session.assembly;
+  if (data.partial) return `reading ${session.count} recorded events…`;
   if (a.invocationCount === 0) return '0';
   const counts = new Map<string, number>();
   let judged = 0;
@@ -273,7 +289,7 @@ onVariablesChanged(origin => {
 followTheme(params.get('theme'));
 if (Number.isInteger(tabId)) {
   source.watch(() => void reload());
-  void reload();
+  void firstLoad();
 } else {
   render();
 }

@@ -23,9 +23,14 @@ export interface LoadedSession {
 export interface PanelData {
   tabId: number;
   preserve: boolean;
+  /** Only the newest part of the record, shown while the rest is read. */
+  partial: boolean;
   /** Oldest first; the last is the page shown now. */
   sessions: LoadedSession[];
 }
+
+/** Chunks of 100 events: the newest ~100 invocations show at once, whatever the record's size. */
+const PREVIEW_CHUNKS = 3;
 
 export function originOf(url: string | undefined): string | null {
   try {
@@ -42,8 +47,10 @@ export class RecordSource {
 
   constructor(readonly tabId: number, private readonly variablesFor: (origin: string | null) => Promise<ContextVariable[] | undefined>) {}
 
-  async load(): Promise<PanelData> {
-    const record = await readRecord(this.tabId, this.cache);
+  /** The record; with `preview`, only its newest chunks (see ReadOptions.previewChunks). */
+  async load({ preview = false } = {}): Promise<PanelData> {
+    const record = await readRecord(this.tabId, this.cache, preview ? { previewChunks: PREVIEW_CHUNKS } : {});
+    performance.mark(preview ? 'lcw:read-preview' : 'lcw:read');
     const nowMs = Date.now();
     const sessions: LoadedSession[] = [];
     const kept = new Map<string, { signature: string; assembly: SessionAssembly }>();
@@ -52,11 +59,11 @@ export class RecordSource {
       const signature = JSON.stringify([session.count, session.dropped, variables ?? null]);
       let entry = this.assemblies.get(session.id);
       if (entry?.signature !== signature) entry = { signature, assembly: assemble(session, variables, nowMs) };
-      kept.set(session.id, entry);
+      if (!record?.partial) kept.set(session.id, entry);
       sessions.push({ id: session.id, url: session.url, startedAt: session.startedAt, count: session.count, dropped: session.dropped, frames: session.frames, assembly: entry.assembly });
     }
-    this.assemblies = kept;
-    return { tabId: this.tabId, preserve: record?.preserve ?? false, sessions };
+    if (!record?.partial) this.assemblies = kept;
+    return { tabId: this.tabId, preserve: record?.preserve ?? false, partial: record?.partial ?? false, sessions };
   }
 
   /** Forget judged assemblies (the context variables changed). */
