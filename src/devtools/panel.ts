@@ -37,13 +37,19 @@ let rows: Row[] = [];
 let picked: { session: string; index: number } | null = null;
 let idleJudge = 0;
 
-const list = new VirtualList<Row>(byId('timeline'), renderRow, row => { if (row && 'entry' in row) picked = { session: row.session.id, index: row.index }; showDetail(row); });
+const list = new VirtualList<Row>(byId('timeline'), renderRow, (row, _, byUser) => {
+  if (byUser && row && 'entry' in row) picked = { session: row.session.id, index: row.index };
+  showDetail(row);
+});
 const variablesView = new VariablesView(byId('view-variables'));
 const current = () => data.sessions.at(-1);
 
 // --- Rendering ---------------------------------------------------------------------------------
 async function reload() {
+  const wasPartial = data.partial;
   data = await source.load();
+  // Timeline positions change once the whole record is in: follow the newest invocation again.
+  if (wasPartial) picked = null;
   render();
   performance.mark('lcw:complete');
 }
@@ -168,8 +174,8 @@ function renderTimeline() {
     if (select < 0 && rows.length > 0) select = rows.length - 1;
   }
   list.setItems(rows, select);
-  showDetail(rows[select]);
   if (select >= 0 && !picked) list.select(select, { reveal: true });
+  else showDetail(rows[select]);
   byId('timeline').setAttribute('aria-label', `Timeline, ${rows.length} entries${filter ? ` matching "${filter}"` : ''}`);
 }
 

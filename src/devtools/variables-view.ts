@@ -18,8 +18,12 @@ export class VariablesView {
   async show(origin: string | null, { reload = false } = {}): Promise<void> {
     if (origin === this.origin && !reload) return;
     if (origin !== this.origin) this.message = null;
+    const sameOrigin = origin === this.origin;
     this.origin = origin;
-    this.rows = [...((await loadVariables(origin)) ?? [])];
+    const stored = (await loadVariables(origin)) ?? [];
+    // Our own save coming back through storage.onChanged: keep the rows (and the focus) as they are.
+    if (sameOrigin && JSON.stringify(stored) === JSON.stringify(this.rows.filter(r => r.name !== ''))) return;
+    this.rows = [...stored];
     this.render();
   }
 

@@ -12,7 +12,8 @@ export class VirtualList<T> {
   constructor(
     private readonly container: HTMLElement,
     private readonly renderRow: (item: T, index: number) => HTMLElement,
-    private readonly onSelect: (item: T | undefined, index: number) => void,
+    /** `byUser`: a click or a key, not `select()` called by the code. */
+    private readonly onSelect: (item: T | undefined, index: number, byUser: boolean) => void,
     private readonly rowHeight = 20,
   ) {
     container.setAttribute('role', 'listbox');
@@ -24,7 +25,7 @@ export class VirtualList<T> {
     container.addEventListener('keydown', event => this.key(event));
     container.addEventListener('click', event => {
       const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
-      if (row) this.select(Number(row.dataset.index));
+      if (row) this.select(Number(row.dataset.index), { byUser: true });
     });
     new ResizeObserver(() => this.schedule()).observe(container);
   }
@@ -46,12 +47,12 @@ export class VirtualList<T> {
     this.render();
   }
 
-  select(index: number, { reveal = true } = {}): void {
+  select(index: number, { reveal = true, byUser = false } = {}): void {
     if (this.items.length === 0) return;
     this.selectedIndex = Math.max(0, Math.min(index, this.items.length - 1));
     if (reveal) this.reveal(this.selectedIndex);
     this.render();
-    this.onSelect(this.items[this.selectedIndex], this.selectedIndex);
+    this.onSelect(this.items[this.selectedIndex], this.selectedIndex, byUser);
   }
 
   /** Re-renders the rows in view (their content may have changed). */
@@ -101,6 +102,6 @@ export class VirtualList<T> {
     const target = moves[event.key];
     if (target === undefined) return;
     event.preventDefault();
-    this.select(target);
+    this.select(target, { byUser: true });
   }
 }

@@ -7,6 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { launch, openExtensionPage, askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
 import { startSite, type Site } from '../helpers/site.js';
 import { runScenario, tabIdOf, recordOf, readTab, current } from '../helpers/record.js';
+import { openPanel, waitForPanel } from '../helpers/panel.js';
 
 const startChat = (page: Page, times = 1) => page.evaluate(n => {
   const sdk = (window as unknown as { Microsoft: { Omnichannel: { LiveChatWidget: { SDK: { startChat(): void } } } } }).Microsoft.Omnichannel.LiveChatWidget.SDK;
@@ -107,6 +108,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         const { eventCount, dropped, view } = record.sessions[0]!;
         expect([eventCount, dropped]).toEqual([10 + 800 * 3, 0]);
         expect(view.invocations.map(i => i.key)).toEqual(Array.from({ length: 802 }, (_, i) => `0:${i + 1}`));
+        // The panel shows the newest part first, then all of it.
+        const shown = await openPanel(tb, tabId);
+        const text = await waitForPanel(shown, t => t.facts.Invocations === '802 · no error: 802');
+        expect(text.detail).toContain('Invocation #802');
+        expect(await shown.evaluate(() => [performance.getEntriesByName('lcw:preview').length, document.body.dataset.complete])).toEqual([1, 'true']);
+        await shown.close();
       } finally {
         await run.page.close();
       }

@@ -141,7 +141,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
       try {
         await panel.click('#tab-variables');
-        await panel.type('#variables-paste', 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_other\tText');
+        await panel.$eval('#variables-paste', n => { (n as HTMLTextAreaElement).value = 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_other\tText'; });
         await panel.click('#variables-replace');
         await panel.waitForFunction(() => document.getElementById('variables-status')?.textContent?.startsWith('Saved 2 variables'));
         const stored = await storageLocal(helper);
@@ -162,8 +162,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
         // Edited one by one: removing both clears the setting.
         await panel.click('#tab-variables');
+        const rowCount = () => panel.$$eval('#view-variables tbody tr', rows => rows.length);
+        expect(await rowCount()).toBe(2);
         await panel.click('button[aria-label^="Remove variable 2"]');
+        await expect.poll(rowCount).toBe(1);
         await panel.click('button[aria-label^="Remove variable 1"]');
+        await expect.poll(rowCount).toBe(0);
         await expect.poll(() => storageLocal(helper)).toEqual({});
       } finally {
         await Promise.all([panel.close(), run.page.close()]);

@@ -105,4 +105,22 @@ describe('the record store', () => {
     const { sessions } = (await readRecord(5, cache))!;
     expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(Array.from({ length: 40 }, (_, i) => 500 + i));
   });
+
+  test('a preview read holds the first chunk and the newest ones, says it is partial, and does not spoil the cache', async () => {
+    await append(6, 0, [{ type: 'frame-start', url: 'https://shop.example/', at: 0 }]);
+    await record(6, 1, 200); // 600 events: chunks 0-5
+    const cache = new Map();
+    const preview = (await readRecord(6, cache, { previewChunks: 2 }))!;
+    expect(preview.partial).toBe(true);
+    const ids = preview.sessions[0]!.events.map(e => (e as { id: number }).id);
+    expect(ids.slice(0, 3)).toEqual([1, 1, 1]);
+    expect(ids.at(-1)).toBe(200);
+    expect(preview.sessions[0]!.events).toHaveLength(300);
+    const whole = (await readRecord(6, cache))!;
+    expect(whole.partial).toBe(false);
+    expect(whole.sessions[0]!.events).toHaveLength(600);
+    // A small record is whole even when a preview is asked for.
+    await record(7, 1, 10);
+    expect((await readRecord(7, new Map(), { previewChunks: 2 }))!.partial).toBe(false);
+  });
 });
