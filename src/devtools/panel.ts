@@ -112,11 +112,18 @@ function renderStatus() {
     ['Token route', page.route ?? 'none seen'],
     ['Provider', provider],
     ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session))],
-    ['Widget errors', page.widgetErrors.length === 0 ? 'none' : page.widgetErrors.map(e => (e.errorCode === null ? '?' : String(e.errorCode))).join(', ')],
+    ['Widget errors', page.widgetErrors.length === 0 ? 'none' : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode))))],
     ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as [string, Child]] : []),
   ];
   $('facts').replaceChildren(...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value))));
   if (page.findings.length > 0) $('facts').append(h('div', { class: 'page-findings' }, h('dt', null, 'Page'), h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem)))));
+}
+
+/** "2, 3" for a few; "4 ×25" when they repeat. */
+function countCodes(codes: string[]): string {
+  const counts = new Map<string, number>();
+  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return [...counts].map(([code, n]) => (n === 1 ? code : `${code} ×${n}`)).join(', ');
 }
 
 /** "12" while judging, then "12 · error 4: 3, ok: 9". */

@@ -59,7 +59,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   throws: {
-    verdict: /^Error 2 expected: The provider threw Error: "token service unavailable"/, facts: { 'Widget errors': '2, 2' },
+    verdict: /^Error 2 expected: The provider threw Error: "token service unavailable"/, facts: { 'Widget errors': '2 ×2' },
     path: '/widget?scenario=throws', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode, i.threw?.m])).toEqual([['threw', 2, 'token service unavailable'], ['threw', 2, 'token service unavailable']]);
@@ -76,7 +76,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   empty: {
-    verdict: /^Error 3 expected: The provider called back with an empty string/, facts: { 'Widget errors': '3, 3' },
+    verdict: /^Error 3 expected: The provider called back with an empty string/, facts: { 'Widget errors': '3 ×2' },
     path: '/widget?scenario=empty', ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', 3], ['empty', 3]]);
