@@ -82,7 +82,9 @@ export class SessionAssembly {
   private readonly indexByKey = new Map<string, number>();
 
   constructor(events: readonly RecordedEvent[], private readonly options: AssembleOptions = {}) {
-    const ordered = [...events].sort((a, b) => a.at - b.at);
+    // Same timestamp (coarse clocks, Firefox): a registration comes before the invocation it caused
+    // synchronously, although the hook can only report it once setAuthTokenProvider has returned.
+    const ordered = [...events].sort((a, b) => a.at - b.at || (a.k === 'reg' ? -1 : 0) - (b.k === 'reg' ? -1 : 0));
     const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
     const page: Omit<SessionView, 'invocations'> = { widget, route: null, registrations: [], widgetErrors: [], findings: [], timeline: [] };
     const missingFunctions = new Set<string>();

@@ -134,3 +134,13 @@ describe('parseContextVariableList (the panel\'s "paste a list")', () => {
     expect(() => parseContextVariableList(text)).toThrow(message);
   });
 });
+
+test('with equal timestamps a registration is placed before the invocation it caused', () => {
+  const view = assembleSession([
+    { k: 'inv', at: 5, frame: 0, id: 1, route: 'sdk' },
+    { k: 'cb', at: 5, frame: 0, id: 1, sync: true, v: '' },
+    { k: 'end', at: 5, frame: 0, id: 1 },
+    { k: 'reg', at: 5, frame: 0, fn: true, arg: 'function', ready: true },
+  ]);
+  expect(view.timeline.map(t => t.kind)).toEqual(['reg', 'inv', 'cb', 'end']);
+});
