@@ -115,7 +115,7 @@ describe('bad input gets one line and status 2', () => {
     [['check', 'x', '--now', 'yesterday'], /--now takes a non-negative number of seconds, not "yesterday"/],
     [['check', 'x', '--contexts', '/nonexistent/contexts.json'], /cannot read contexts file \/nonexistent\/contexts.json: no such file/],
     [['check', 'x', '--key', '/nonexistent/key.pem'], /cannot read key file .*: no such file/],
-    [['check', 'x', '--key', 'http://example.com/key.pem'], /only https:\/\/ URLs are fetched/],
+    [['check', 'x', '--key', 'http://example.com/key.pem'], /is not https: Omnichannel only fetches public https URLs/],
   ])('%j', async (args, pattern) => {
     expectInputError(await runCli(args as string[]), pattern);
   });
