@@ -81,7 +81,7 @@ export class SessionAssembly {
   private readonly judged: (InvocationView | undefined)[];
   private readonly indexByKey = new Map<string, number>();
 
-  constructor(events: readonly RecordedEvent[], private readonly options: AssembleOptions = {}) {
+  constructor(events: readonly RecordedEvent[], readonly options: AssembleOptions = {}) {
     // Same timestamp (coarse clocks, Firefox): a registration comes before the invocation it caused
     // synchronously, although the hook can only report it once setAuthTokenProvider has returned.
     const ordered = [...events].sort((a, b) => a.at - b.at || (a.k === 'reg' ? -1 : 0) - (b.k === 'reg' ? -1 : 0));

@@ -7,6 +7,10 @@ import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/hook.js';
 import type { InvocationView, SessionAssembly, SessionView } from '../analysis/session.js';
+import { verifySection, type VerifyContext } from './verify.js';
+
+/** What the "Verify signature" section needs beyond the token: where to look for the key. */
+export type VerifySettings = Omit<VerifyContext, 'raw' | 'now'>;
 
 const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
 
@@ -53,7 +57,7 @@ export function invocationTone(invocation: InvocationView): 'ok' | 'warning' | '
   return invocation.findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
 }
 
-export function invocationDetail(invocation: InvocationView, widgetErrors: SessionView['widgetErrors'], frameUrl: string | undefined, nowMs: number): HTMLElement {
+export function invocationDetail(invocation: InvocationView, widgetErrors: SessionView['widgetErrors'], frameUrl: string | undefined, nowMs: number, verify: VerifySettings): HTMLElement {
   const first = invocation.callbacks[0];
   const title = invocation.route === 'clientFunction' ? `Client function ${invocation.functionName ?? ''}` : 'setAuthTokenProvider provider';
   const raised = widgetErrors.filter(e => e.errorCode !== null);
@@ -72,16 +76,16 @@ export function invocationDetail(invocation: InvocationView, widgetErrors: Sessi
       ['Frame', frameUrl ?? `frame ${invocation.frame}`],
     ], 'Invocation facts'),
     ...findingsSection(invocation.findings),
-    ...(invocation.analysis ? tokenSections(invocation.analysis, nowMs) : []),
+    ...(invocation.analysis ? tokenSections(invocation.analysis, nowMs, { ...verify, raw: invocation.callbacks[0]?.value, now: invocation.analysis.times.now }) : []),
   );
 }
 
 /** The paste view's result: the same sections for a token alone. */
-export function tokenDetail(analysis: TokenAnalysis, nowMs: number): HTMLElement {
+export function tokenDetail(analysis: TokenAnalysis, raw: string, nowMs: number, verify: VerifySettings): HTMLElement {
   return h('article', { class: 'detail', attrs: { 'aria-label': 'Token analysis' } },
     h('p', { class: `verdict ${analysis.errorCode !== null || analysis.verdict === 'error' ? 'error' : analysis.verdict === 'warning' ? 'warning' : 'ok'}`, data: { verdict: '' } }, summarize(analysis)),
     ...findingsSection(analysis.findings),
-    ...tokenSections(analysis, nowMs),
+    ...tokenSections(analysis, nowMs, { ...verify, raw, now: analysis.times.now }),
   );
 }
 
@@ -122,12 +126,13 @@ export function findingItem(f: Finding): HTMLElement {
         h('a', { attrs: { href: `/findings.html#${f.rule}`, target: '_blank', rel: 'noopener' } }, `${f.rule}: ${rule.title}`))));
 }
 
-function tokenSections(analysis: TokenAnalysis, nowMs: number): HTMLElement[] {
+function tokenSections(analysis: TokenAnalysis, nowMs: number, verify: VerifyContext): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (analysis.header) out.push(section('Header', keyValueTable(analysis.header, 'Header', nowMs)));
   if (analysis.claims) out.push(section('Claims', keyValueTable(analysis.claims, 'Claims', nowMs)));
   if (analysis.contexts) out.push(section('lwicontexts', contextsTable(analysis)));
   out.push(section('Signature', h('p', null, analysis.signature.detail)));
+  if (analysis.header) out.push(verifySection(verify));
   return out;
 }
 

@@ -10,9 +10,9 @@ import { clockTime, localTime, utcTime } from './time.js';
 import { followTheme } from './theme.js';
 import { RecordSource, originOf, type LoadedSession, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
-import { invocationDetail, invocationTone, sessionVerdict, findingItem, tokenDetail } from './detail.js';
+import { invocationDetail, invocationTone, sessionVerdict, findingItem, tokenDetail, type VerifySettings } from './detail.js';
 import { VariablesView } from './variables-view.js';
-import { loadVariables, onVariablesChanged } from './settings.js';
+import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
 import type { TimelineEntry } from '../analysis/session.js';
@@ -36,6 +36,18 @@ let rows: Row[] = [];
 /** What the user selected (session id + timeline index); null follows the newest invocation. */
 let picked: { session: string; index: number } | null = null;
 let idleJudge = 0;
+/** The public key URL to offer in "Verify signature" for the current site. */
+let keyUrl: string | undefined;
+
+function verifySettings(contextVariables: VerifySettings['contextVariables'], reuseKey?: string): VerifySettings {
+  const origin = originOf(current()?.url);
+  return {
+    suggestedUrl: keyUrl,
+    ...(reuseKey ? { reuseKey } : {}),
+    rememberUrl: url => { keyUrl = url; void saveKeyUrl(origin, url); },
+    ...(contextVariables ? { contextVariables } : {}),
+  };
+}
 
 const list = new VirtualList<Row>(byId('timeline'), renderRow, (row, _, byUser) => {
   if (byUser && row && 'entry' in row) picked = { session: row.session.id, index: row.index };
@@ -48,6 +60,7 @@ const current = () => data.sessions.at(-1);
 async function reload() {
   const wasPartial = data.partial;
   data = await source.load();
+  keyUrl = await loadKeyUrl(originOf(current()?.url));
   // Timeline positions change once the whole record is in: follow the newest invocation again.
   if (wasPartial) picked = null;
   render();
@@ -57,6 +70,7 @@ async function reload() {
 /** First the newest part of a large record (status and newest entries at once), then all of it. */
 async function firstLoad() {
   data = await source.load({ preview: true });
+  keyUrl = await loadKeyUrl(originOf(current()?.url));
   render();
   if (data.partial) {
     performance.mark('lcw:preview');
@@ -223,7 +237,7 @@ function showDetail(row: Row | undefined) {
   const index = entry.invocation ? a.indexOf(entry.invocation) : -1;
   if (index >= 0) {
     const view = a.invocation(index);
-    pane.replaceChildren(invocationDetail(view, a.widgetErrorsAfter(index), session.frames[String(view.frame)], Date.now()));
+    pane.replaceChildren(invocationDetail(view, a.widgetErrorsAfter(index), session.frames[String(view.frame)], Date.now(), verifySettings(a.options.contextVariables, `${session.id}|${view.key}`)));
     return;
   }
   pane.replaceChildren(h('article', { class: 'detail', attrs: { 'aria-label': 'Timeline entry' } },
@@ -245,7 +259,7 @@ async function analysePaste() {
   }
   const contextVariables = await loadVariables(originOf(current()?.url));
   const analysis = analyzeTokenSync(text, { now: Date.now() / 1000, ...(contextVariables ? { contextVariables } : {}) });
-  result.replaceChildren(tokenDetail(analysis, Date.now()));
+  result.replaceChildren(tokenDetail(analysis, text, Date.now(), verifySettings(contextVariables)));
 }
 
 // --- Tabs, toolbar -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
- * The user's settings, in storage.local: the work stream's context variables per site origin.
- * Settings only: tokens and records never go to storage.local.
+ * The user's settings, in storage.local, per site origin: the work stream's context variables
+ * and the public key URL last verified with. Settings only: tokens and records never go there.
  */
 import browser from 'webextension-polyfill';
 import { parseContextVariables, type ContextVariable } from '../analysis/index.js';
@@ -30,4 +30,17 @@ export function onVariablesChanged(listener: (origin: string) => void): void {
     if (area !== 'local') return;
     for (const name of Object.keys(changes)) if (name.startsWith('contexts:')) listener(name.slice('contexts:'.length));
   });
+}
+
+const keyUrlKey = (origin: string) => `keyurl:${origin}`;
+
+/** The public key URL last verified with on `origin` (a URL: a setting, not a credential). */
+export async function loadKeyUrl(origin: string | null): Promise<string | undefined> {
+  if (!origin) return undefined;
+  const stored = (await browser.storage.local.get(keyUrlKey(origin)))[keyUrlKey(origin)];
+  return typeof stored === 'string' ? stored : undefined;
+}
+
+export async function saveKeyUrl(origin: string | null, url: string): Promise<void> {
+  if (origin) await browser.storage.local.set({ [keyUrlKey(origin)]: url });
 }
