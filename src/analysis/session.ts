@@ -7,10 +7,30 @@ import { analyzeTokenSync } from './analyze.js';
 import { finding, duration, describeValue } from './finding.js';
 import { predictedErrorCode } from './rules.js';
 import type { ContextVariable, Finding, TokenAnalysis } from './types.js';
+import type { NetworkEvent } from '../protocol/network.js';
+import { redactUrl } from '../protocol/messages.js';
+import { parseWidgetConfig, authEndpoint, authFailureMessage, type ConfigReading } from './traffic.js';
 import { CALLBACK_LIMIT_MS, type ErrorInfo, type HandedValue, type PageEvent, type WidgetScript } from '../protocol/hook.js';
 
 /** A PageEvent as stored: which frame it came from. */
-export type RecordedEvent = PageEvent & { frame: number };
+/** A fact as stored: which frame it came from (-1: the widget's traffic, seen by DevTools). */
+export type RecordedEvent = (PageEvent | NetworkEvent) & { frame: number };
+
+/** The frame number of facts from the widget's traffic. */
+export const NETWORK_FRAME = -1;
+
+export interface AuthCallView {
+  at: number;
+  /** Without query. */
+  url: string;
+  /** getchattoken, sessioninit, validateauthchatmaprecord, ... */
+  endpoint: string;
+  method: string;
+  status: number;
+  message: string | null;
+  /** The invocation whose token the call carried (`frame:id`). */
+  invocation?: string;
+}
 
 export type InvocationOutcome = 'token' | 'threw' | 'rejected' | 'empty' | 'non-string' | 'timeout' | 'pending';
 
@@ -47,7 +67,7 @@ export interface WidgetView {
   ready: boolean;
 }
 
-export interface TimelineEntry { at: number; frame: number; kind: PageEvent['k']; text: string; invocation?: string }
+export interface TimelineEntry { at: number; frame: number; kind: RecordedEvent['k']; text: string; invocation?: string }
 
 export interface SessionView {
   widget: WidgetView;
@@ -55,9 +75,13 @@ export interface SessionView {
   registrations: { at: number; frame: number; isFunction: boolean; argumentType: string; beforeReady: boolean; error?: ErrorInfo }[];
   invocations: InvocationView[];
   widgetErrors: { at: number; frame: number; errorCode: number | null; description: string }[];
-  /** Findings about the page as a whole (registration, client function). */
+  /** Findings about the page as a whole (registration, client function, configuration). */
   findings: Finding[];
   timeline: TimelineEntry[];
+  /** The widget's configuration, when DevTools saw it load. */
+  config: { at: number; url: string; reading: ConfigReading } | null;
+  /** The widget's calls to `/auth/` endpoints, when DevTools saw them. */
+  authCalls: AuthCallView[];
 }
 
 export interface AssembleOptions {
@@ -79,14 +103,18 @@ export class SessionAssembly {
   private readonly starts: (RecordedEvent & { k: 'inv' })[] = [];
   private readonly byKey = new Map<string, RecordedEvent[]>();
   private readonly judged: (InvocationView | undefined)[];
+  private readonly base: (InvocationView | undefined)[];
   private readonly indexByKey = new Map<string, number>();
+  /** Auth calls by the index of the invocation whose token they carried. */
+  private readonly callsByIndex = new Map<number, AuthCallView[]>();
 
   constructor(events: readonly RecordedEvent[], readonly options: AssembleOptions = {}) {
     // Same timestamp (coarse clocks, Firefox): a registration comes before the invocation it caused
     // synchronously, although the hook can only report it once setAuthTokenProvider has returned.
     const ordered = [...events].sort((a, b) => a.at - b.at || (a.k === 'reg' ? -1 : 0) - (b.k === 'reg' ? -1 : 0));
     const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
-    const page: Omit<SessionView, 'invocations'> = { widget, route: null, registrations: [], widgetErrors: [], findings: [], timeline: [] };
+    const page: Omit<SessionView, 'invocations'> = { widget, route: null, registrations: [], widgetErrors: [], findings: [], timeline: [], config: null, authCalls: [] };
+    const callTokens: (string | null)[] = [];
     const missingFunctions = new Set<string>();
 
     for (const event of ordered) {
@@ -117,6 +145,14 @@ export class SessionAssembly {
           if (event.type === 'lcw:ready') widget.ready = true;
           if (event.type === 'lcw:error') page.widgetErrors.push({ at: event.at, frame: event.frame, ...readWidgetError(event.detail) });
           break;
+        case 'cfg':
+          page.config = { at: event.at, url: redactUrl(event.url), reading: event.status >= 200 && event.status < 300 ? parseWidgetConfig(event.body) : { ok: false, problem: `The configuration request answered ${event.status}.` } };
+          widget.detected = true;
+          break;
+        case 'auth':
+          page.authCalls.push({ at: event.at, url: redactUrl(event.url), endpoint: authEndpoint(event.url), method: event.method, status: event.status, message: event.status >= 400 ? authFailureMessage(event.body) : null });
+          callTokens.push(event.token);
+          break;
       }
       page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: describeEvent(event), ...(key ? { invocation: key } : {}) });
     }
@@ -124,15 +160,54 @@ export class SessionAssembly {
     this.page = page;
     this.invocationCount = this.starts.length;
     this.judged = new Array(this.starts.length);
+    this.base = new Array(this.starts.length);
+    this.tieCalls(callTokens);
+  }
+
+  /** Ties each auth call to the newest invocation, started before it, that handed over its token. */
+  private tieCalls(callTokens: (string | null)[]) {
+    if (this.page.authCalls.length === 0) return;
+    const byToken = new Map<string, number[]>();
+    this.starts.forEach((start, index) => {
+      const handed = this.byKey.get(`${start.frame}:${start.id}`)?.find(e => e.k === 'cb');
+      const value = handed?.k === 'cb' && typeof handed.v === 'string' ? handed.v.trim() : undefined;
+      if (value) byToken.set(value, [...(byToken.get(value) ?? []), index]);
+    });
+    this.page.authCalls.forEach((call, n) => {
+      const token = callTokens[n]?.replace(/^Bearer\s+/i, '').trim();
+      const candidates = token ? byToken.get(token) ?? [] : [];
+      const index = candidates.filter(i => this.starts[i]!.at <= call.at).at(-1);
+      if (index === undefined) return;
+      const start = this.starts[index]!;
+      call.invocation = `${start.frame}:${start.id}`;
+      this.callsByIndex.set(index, [...(this.callsByIndex.get(index) ?? []), call]);
+      const entry = this.page.timeline.find(t => t.kind === 'auth' && t.at === call.at && !t.invocation);
+      if (entry) entry.invocation = call.invocation;
+    });
+  }
+
+  /** The invocation judged on its own (no comparison with the others), remembered. */
+  private baseInvocation(index: number): InvocationView {
+    let view = this.base[index];
+    if (!view) {
+      const start = this.starts[index];
+      if (!start) throw new RangeError(`no invocation ${index}`);
+      view = judgeInvocation(start, this.byKey.get(`${start.frame}:${start.id}`) ?? [], this.options, this.page.config?.reading);
+      this.base[index] = view;
+    }
+    return view;
   }
 
   /** The invocation at `index` (in start order), judged on first use. */
   invocation(index: number): InvocationView {
     let view = this.judged[index];
     if (!view) {
-      const start = this.starts[index];
-      if (!start) throw new RangeError(`no invocation ${index}`);
-      view = judgeInvocation(start, this.byKey.get(`${start.frame}:${start.id}`) ?? [], this.options);
+      const own = this.baseInvocation(index);
+      const extra = [
+        ...(index > 0 ? acrossInvocations(this.baseInvocation(index - 1), own) : []),
+        ...(this.callsByIndex.get(index) ?? []).flatMap(call => callFindings(call, own)),
+      ];
+      view = extra.length === 0 ? own : { ...own, findings: [...own.findings, ...extra], errorCode: predictedErrorCode([...own.findings, ...extra]) };
       this.judged[index] = view;
     }
     return view;
@@ -175,6 +250,42 @@ export function assembleSession(events: readonly RecordedEvent[], options: Assem
   return new SessionAssembly(events, options).view();
 }
 
+/** What comparing an invocation with the one before says: another user, the same expired token again. */
+function acrossInvocations(previous: InvocationView, current: InvocationView): Finding[] {
+  const out: Finding[] = [];
+  const sub = (v: InvocationView) => (typeof v.analysis?.claims?.sub === 'string' ? v.analysis.claims.sub : undefined);
+  const [before, now] = [sub(previous), sub(current)];
+  if (before !== undefined && now !== undefined && before !== now) {
+    out.push(finding('session.sub-changed', `"sub" is ${JSON.stringify(now)}; the previous invocation's token had ${JSON.stringify(before)}.`));
+  }
+  const token = (v: InvocationView) => v.analysis?.token ?? undefined;
+  if (token(current) && token(current) === token(previous) && current.findings.some(f => f.rule === 'time.expired')) {
+    out.push(finding('session.stale-token-reused', `The widget asked again (invocation ${current.key}) and got the same expired token as invocation ${previous.key}.`));
+  }
+  return out;
+}
+
+/** What one `/auth/` call says about the invocation whose token it carried. */
+function callFindings(call: AuthCallView, invocation: InvocationView): Finding[] {
+  const out: Finding[] = [];
+  const said = call.message ? `: ${JSON.stringify(call.message)}` : '';
+  if (call.status === 401 && /userid not found/i.test(call.message ?? '')) {
+    const sub = invocation.analysis?.claims?.sub;
+    out.push(finding('auth.user-not-found', `${call.endpoint} answered 401${said}: no active contact has the id ${JSON.stringify(sub ?? '(no sub)')}.`));
+  } else if (call.status === 401 && call.endpoint === 'getchattoken') {
+    out.push(finding('auth.rejected', `getchattoken answered 401${said}: the service refused this token.`));
+  } else if (call.endpoint === 'validateauthchatmaprecord' && call.status >= 400) {
+    out.push(finding('auth.chat-map-mismatch', `validateauthchatmaprecord answered ${call.status}${said}: the cached chat belongs to another user than ${JSON.stringify(invocation.analysis?.claims?.sub ?? '(no sub)')}.`));
+  } else if (call.status >= 400) {
+    out.push(finding('auth.failed', `${call.method} ${call.endpoint} answered ${call.status}${said}.`));
+  }
+  const exp = invocation.analysis?.times.exp;
+  if (exp !== undefined && call.at / 1000 > exp) {
+    out.push(finding('session.chat-outlived-token', `${call.endpoint} was called with this token ${duration(call.at / 1000 - exp)} after it expired.`));
+  }
+  return out;
+}
+
 function applyScript(widget: WidgetView, script: WidgetScript) {
   widget.version = script.version || null;
   widget.orgId = script.orgId || null;
@@ -206,7 +317,7 @@ function handedToRaw(value: HandedValue): unknown {
   }
 }
 
-function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEvent[], options: AssembleOptions): InvocationView {
+function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEvent[], options: AssembleOptions, config?: ConfigReading): InvocationView {
   const callbacks = events.flatMap(e => (e.k === 'cb' ? [{ at: e.at, sync: e.sync, value: e.v }] : []));
   const end = events.find(e => e.k === 'end');
   const threw = end?.k === 'end' ? end.err : undefined;
@@ -234,6 +345,11 @@ function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEv
   const outcome: InvocationOutcome = threw ? 'threw'
     : first ? outcomeOfValue(first.value)
     : rejected ? 'rejected' : overdue ? 'timeout' : 'pending';
+  if (outcome === 'empty' && config?.ok && config.config.signInOptional) {
+    // Sign-in optional: no token means "continue anonymously", which is not error 3.
+    const kept = findings.filter(f => f.rule !== 'token.empty' && f.rule !== 'token.missing');
+    findings.splice(0, findings.length, ...kept, finding('config.sign-in-optional', 'The provider handed over no token, and the widget is configured with "sign-in optional": the chat continues anonymously.'));
+  }
   const errorCode = predictedErrorCode(findings);
   return {
     key: `${start.frame}:${start.id}`, frame: start.frame, route, ...(start.name ? { functionName: start.name } : {}),
@@ -267,6 +383,11 @@ function pageFindings(view: Omit<SessionView, 'invocations'>, missingFunctions: 
     findings.push(finding('invocation.client-function-missing', `The widget asked for a token through "${name}", which is not a function on this page.`,
       `Define window.${name} (a function taking a callback), or correct the name in the chat authentication settings.`));
   }
+  const config = view.config?.reading;
+  if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
+  if (config?.ok && config.config.authenticationType === 'oauth2') {
+    findings.push(finding('config.oauth', `The chat authentication type is OAuth 2.0 (msdyn_authenticationtype ${JSON.stringify(config.config.authenticationTypeRaw)}): the page hands over an authorization code; JWT checks do not apply.`));
+  }
   if (view.widget.ready && view.route === null) {
     findings.push(finding('registration.none', 'lcw:ready fired, but no token provider was registered and no client function was asked for.'));
   }
@@ -287,6 +408,16 @@ function describeEvent(event: RecordedEvent): string {
       return `lcw:error${errorCode === null ? '' : ` ${errorCode}`}: ${description}`;
     }
     case 'req': return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
+    case 'cfg': {
+      const reading = event.status >= 200 && event.status < 300 ? parseWidgetConfig(event.body) : null;
+      if (!reading?.ok) return `Widget configuration ${reading ? 'not readable' : `answered ${event.status}`}`;
+      const c = reading.config;
+      return `Widget configuration: ${c.authenticationType === 'oauth2' ? 'OAuth 2.0' : c.authenticationType === 'jwt' ? 'JWT' : `authentication type ${c.authenticationTypeRaw}`}${c.clientFunction ? `, client function ${c.clientFunction}` : ''}${c.publicKeyUrl ? `, public key ${c.publicKeyUrl}` : ''}${c.signInOptional ? ', sign-in optional' : ''}${c.persistentChat ? ', persistent chat' : ''}`;
+    }
+    case 'auth': {
+      const message = event.status >= 400 ? authFailureMessage(event.body) : null;
+      return `${event.method} ${authEndpoint(event.url)} → ${event.status}${message ? ` ${message}` : ''}`;
+    }
     case 'widget': return `Widget ${event.script ? `script (app ${event.script.appId || '?'}, ${event.script.version || 'version ?'})` : ''}${event.iframe ? ' iframe' : ''} found`;
   }
 }

@@ -26,7 +26,7 @@ const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.ta
 const request = (message: PanelRequest) => browser.runtime.sendMessage(message);
 
 const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
-  reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget',
+  reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget', cfg: 'Config', auth: 'Auth',
 };
 
 // --- State -----------------------------------------------------------------------------------

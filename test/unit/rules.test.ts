@@ -29,8 +29,8 @@ const goodCase = async (): Promise<Case> => ({ raw: good });
 const keyed = async (raw: Promise<string> | string, document: unknown): Promise<Case> => ({ raw: await raw, options: { key: await loadPublicKeys(document) } });
 
 /** The rules judged on a token alone; the page-level ones are in session.test.ts. */
-type TokenRule = Exclude<RuleId, `registration.${string}` | `invocation.${string}`>;
-const TOKEN_RULES = RULE_IDS.filter((id): id is TokenRule => !/^(registration|invocation)\./.test(id));
+type TokenRule = Exclude<RuleId, `${'registration' | 'invocation' | 'config' | 'auth' | 'session'}.${string}`>;
+const TOKEN_RULES = RULE_IDS.filter((id): id is TokenRule => !/^(registration|invocation|config|auth|session)\./.test(id));
 
 const CASES: Record<TokenRule, Cases> = {
   'token.missing': { fires: () => plain(undefined), quiet: goodCase },

@@ -5,13 +5,17 @@ import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analy
 import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
-type SessionRule = Extract<RuleId, `registration.${string}` | `invocation.${string}`>;
+type SessionRule = Extract<RuleId, `${'registration' | 'invocation' | 'config' | 'auth' | 'session'}.${string}`>;
 const T0 = 1_764_000_000_000;
 let token: string;
+let otherUser: string;
+let expired: string;
 beforeAll(async () => {
   const key = await makeKey();
   // Valid at T0, the moment these events are stamped with.
   token = await signToken(key, validClaims());
+  otherUser = await signToken(key, validClaims({ sub: '11111111-2222-3333-4444-555555555555' }));
+  expired = await signToken(key, validClaims({ iat: T0 / 1000 - 7200, nbf: T0 / 1000 - 7200, exp: T0 / 1000 - 3600 }));
 });
 
 const frame = 0;
@@ -21,6 +25,18 @@ const inv = (id = 1, route: 'sdk' | 'fn' = 'sdk'): RecordedEvent => ({ k: 'inv',
 const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent => ({ k: 'cb', at, id, sync, v, frame } as RecordedEvent);
 const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({ k: 'end', at: T0 + 4, id, frame, ...(err ? { err } : {}) });
 const healthy = () => [ready(), reg(), inv(), cb(token), end()];
+/** Two invocations handing over `first`, then `second`. */
+const twice = (first: string, second: string) => [ready(), reg(), inv(), cb(first), end(), inv(2), cb(second, true, 2), end(2)];
+
+// The widget's traffic, as the DevTools page reports it.
+const CONFIG = (auth: Record<string, unknown> = {}, join: Record<string, unknown> = {}) => ({
+  LiveChatConfigAuthSettings: { msdyn_authenticationtype: 192350000, msdyn_javascriptclientfunction: null, msdyn_publickeyurl: 'https://contoso.example/_services/auth/publickey', ...auth },
+  LiveWSAndLiveChatEngJoin: { msdyn_conversationmode: '192350000', msdyn_enablechatreconnect: 'false', msdyn_authenticatedsigninoptional: 'false', ...join },
+});
+const cfg = (body: unknown, status = 200): RecordedEvent => ({ k: 'cfg', at: T0 - 10, url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app?channel=lcw', status, body: typeof body === 'string' ? body : JSON.stringify(body), frame: -1 });
+const auth = (endpoint: string, status: number, body: string, carried: string | null, at = T0 + 10): RecordedEvent =>
+  ({ k: 'auth', at, url: `https://org.crm.dynamics.com/livechatconnector/v2/auth/${endpoint}`, method: 'POST', status, body, token: carried, frame: -1 });
+const emptyHandOff = () => [ready(), reg(), inv(), cb(''), end()];
 
 const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => RecordedEvent[] }> = {
   'registration.non-function': { fires: () => [ready(), reg({ fn: false, arg: 'string', err: { n: 'Error', m: 'AuthTokenProvider is not a function' } })], quiet: healthy },
@@ -35,6 +51,16 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
     fires: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: false, frame }],
     quiet: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: true, frame }, inv(1, 'fn'), cb(token, false), end()],
   },
+  'config.oauth': { fires: () => [cfg(CONFIG({ msdyn_authenticationtype: 192350001 })), ...healthy()], quiet: () => [cfg(CONFIG()), ...healthy()] },
+  'config.sign-in-optional': { fires: () => [cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()], quiet: () => [cfg(CONFIG()), ...emptyHandOff()] },
+  'config.unreadable': { fires: () => [cfg('{"LiveChatConfigAuthSettings": {"msdyn_auth'), ...healthy()], quiet: () => [cfg(CONFIG()), ...healthy()] },
+  'auth.user-not-found': { fires: () => [...healthy(), auth('getchattoken', 401, '{"message":"UserId not found"}', token)], quiet: () => [...healthy(), auth('getchattoken', 200, '{"ChatId":"1"}', token)] },
+  'auth.rejected': { fires: () => [...healthy(), auth('getchattoken', 401, 'Unauthorized', token)], quiet: () => [...healthy(), auth('getchattoken', 200, '{}', token)] },
+  'auth.chat-map-mismatch': { fires: () => [...healthy(), auth('validateauthchatmaprecord', 400, '{"message":"Chat map record does not belong to user"}', token)], quiet: () => [...healthy(), auth('validateauthchatmaprecord', 200, '{}', token)] },
+  'auth.failed': { fires: () => [...healthy(), auth('sessioninit', 500, '<html>error</html>', token)], quiet: () => [...healthy(), auth('sessioninit', 200, '', token)] },
+  'session.sub-changed': { fires: () => twice(token, otherUser), quiet: () => twice(token, token) },
+  'session.stale-token-reused': { fires: () => twice(expired, expired), quiet: () => twice(token, token) },
+  'session.chat-outlived-token': { fires: () => [...healthy(), auth('sessionclose', 200, '', token, T0 + 2 * 3600_000)], quiet: () => [...healthy(), auth('sessionclose', 200, '', token)] },
 };
 
 const rulesOf = (events: RecordedEvent[]) => {
@@ -44,7 +70,7 @@ const rulesOf = (events: RecordedEvent[]) => {
 
 describe('every page-level rule', () => {
   test('has cases in this table', () => {
-    expect(Object.keys(CASES).sort()).toEqual(RULE_IDS.filter(id => /^(registration|invocation)\./.test(id)).sort());
+    expect(Object.keys(CASES).sort()).toEqual(RULE_IDS.filter(id => /^(registration|invocation|config|auth|session)\./.test(id)).sort());
   });
   for (const [rule, c] of Object.entries(CASES)) {
     test(`${rule} fires`, () => expect(rulesOf(c.fires())).toContain(rule));
@@ -143,4 +169,29 @@ test('with equal timestamps a registration is placed before the invocation it ca
     { k: 'reg', at: 5, frame: 0, fn: true, arg: 'function', ready: true },
   ]);
   expect(view.timeline.map(t => t.kind)).toEqual(['reg', 'inv', 'cb', 'end']);
+});
+
+describe('the widget\'s traffic', () => {
+  test('sign-in optional: an empty token is not error 3', () => {
+    expect(assembleSession([cfg(CONFIG()), ...emptyHandOff()]).invocations[0]!.errorCode).toBe(3);
+    expect(assembleSession([cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()]).invocations[0]!.errorCode).toBeNull();
+  });
+  test('each /auth/ call is tied to the invocation whose token it carried, "Bearer " or not', () => {
+    const view = assembleSession([...twice(token, otherUser), auth('getchattoken', 200, '{}', `Bearer ${token}`, T0 + 20), auth('getchattoken', 401, '{"message":"UserId not found"}', otherUser, T0 + 30), auth('sessioninit', 200, '', 'unknown', T0 + 40)]);
+    expect(view.authCalls.map(c => [c.endpoint, c.status, c.message, c.invocation])).toEqual([['getchattoken', 200, null, '0:1'], ['getchattoken', 401, 'UserId not found', '0:2'], ['sessioninit', 200, null, undefined]]);
+    expect(view.timeline.filter(t => t.kind === 'auth').map(t => [t.text, t.invocation])).toEqual([['POST getchattoken → 200', '0:1'], ['POST getchattoken → 401 UserId not found', '0:2'], ['POST sessioninit → 200', undefined]]);
+    expect(view.invocations[1]!.findings.map(f => f.rule)).toContain('auth.user-not-found');
+    expect(view.invocations[0]!.findings.map(f => f.rule)).not.toContain('auth.user-not-found');
+  });
+  test('the configuration: what it says, and what it says when it cannot be read', () => {
+    const view = assembleSession([cfg(CONFIG({ msdyn_javascriptclientfunction: 'auth.getToken' }, { msdyn_conversationmode: '192350001', msdyn_enablechatreconnect: 'true' }))]);
+    expect(view.config?.reading).toEqual({ ok: true, config: { authenticationType: 'jwt', authenticationTypeRaw: 192350000, clientFunction: 'auth.getToken', publicKeyUrl: 'https://contoso.example/_services/auth/publickey', persistentChat: true, reconnect: true, signInOptional: false } });
+    expect(view.config?.url).toBe('https://org.crm.dynamics.com/livechatconnector/config/org/app');
+    expect(view.timeline[0]!.text).toBe('Widget configuration: JWT, client function auth.getToken, public key https://contoso.example/_services/auth/publickey, persistent chat');
+    for (const [body, status, problem] of [['', 200, /not JSON \(0 characters\)/], ['[1,2]', 200, /not a JSON object/], ['{}', 503, /answered 503/], ['{"LiveChatConfigAuthSettings": "<script>"}', 200, null]] as const) {
+      const reading = assembleSession([cfg(body, status)]).config!.reading;
+      if (problem) expect(reading.ok ? '' : reading.problem).toMatch(problem);
+      else expect(reading).toMatchObject({ ok: true, config: { authenticationType: 'unknown', publicKeyUrl: null } });
+    }
+  });
 });

@@ -1,0 +1,102 @@
+/**
+ * Reading the widget's own traffic (see shared facts in docs/architecture.md): its configuration
+ * response, and what the `/auth/` endpoints answered. Pure; hostile or truncated bodies give a
+ * clear "could not read" instead of an exception.
+ */
+import { quote } from './finding.js';
+
+export type AuthenticationType = 'jwt' | 'oauth2' | 'other' | 'unknown';
+
+export interface WidgetConfig {
+  authenticationType: AuthenticationType;
+  /** The value as the configuration has it. */
+  authenticationTypeRaw: string | number | null;
+  clientFunction: string | null;
+  publicKeyUrl: string | null;
+  /** msdyn_conversationmode 192350001: persistent chat, which is always authenticated. */
+  persistentChat: boolean;
+  reconnect: boolean;
+  /** "Sign-in optional": an empty token means "continue anonymously", not error 3. */
+  signInOptional: boolean;
+}
+
+export type ConfigReading = { ok: true; config: WidgetConfig } | { ok: false; problem: string };
+
+const PERSISTENT_CHAT = 192350001;
+/**
+ * msdyn_authenticationtype option values: 192350001 is the authorization-code (OAuth 2.0) flow
+ * and 192350002 Gatekeeper biometric sign-in (both named in Microsoft's form scripts); the
+ * default, 192350000, is the JWT token provider.
+ */
+const AUTH_TYPES: Record<string, AuthenticationType> = { '192350000': 'jwt', '192350001': 'oauth2', '192350002': 'other' };
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads a configuration response body. */
+export function parseWidgetConfig(body: string): ConfigReading {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, problem: `The configuration response is not JSON (${body.length} characters${body.length ? `, starting ${quote(body.slice(0, 40))}` : ''}): it was cut off, or an error page.` };
+  }
+  if (!isObj(json)) return { ok: false, problem: 'The configuration response is not a JSON object.' };
+  const auth = json.LiveChatConfigAuthSettings;
+  const join = json.LiveWSAndLiveChatEngJoin;
+  const a = isObj(auth) ? auth : {};
+  const j = isObj(join) ? join : {};
+  const raw = a.msdyn_authenticationtype;
+  const rawValue = typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw)) ? raw : null;
+  return {
+    ok: true,
+    config: {
+      authenticationType: !isObj(auth) ? 'unknown' : authType(rawValue),
+      authenticationTypeRaw: rawValue,
+      clientFunction: text(a.msdyn_javascriptclientfunction),
+      publicKeyUrl: text(a.msdyn_publickeyurl),
+      persistentChat: Number(j.msdyn_conversationmode) === PERSISTENT_CHAT,
+      reconnect: yes(j.msdyn_enablechatreconnect),
+      signInOptional: yes(j.msdyn_authenticatedsigninoptional),
+    },
+  };
+}
+
+function authType(raw: string | number | null): AuthenticationType {
+  if (raw === null) return 'jwt';
+  const known = AUTH_TYPES[String(raw).trim()];
+  if (known) return known;
+  return /oauth|code/i.test(String(raw)) ? 'oauth2' : /jwt|token/i.test(String(raw)) ? 'jwt' : 'unknown';
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 2048) : null);
+const yes = (v: unknown): boolean => v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
+
+/** The last path segment an `/auth/` URL names: getchattoken, sessioninit, validateauthchatmaprecord, ... */
+export function authEndpoint(url: string): string {
+  try {
+    const parts = new URL(url).pathname.split('/').filter(Boolean);
+    return (parts.at(-1) ?? '').toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/** The message a failed `/auth/` call gave: a JSON `message`/`Message`/`error`, else the text itself. */
+export function authFailureMessage(body: string): string | null {
+  const trimmed = body.trim();
+  if (trimmed === '') return null;
+  try {
+    const json: unknown = JSON.parse(trimmed);
+    if (isObj(json)) {
+      for (const key of ['message', 'Message', 'error_description', 'error', 'errorMessage']) {
+        const v = json[key];
+        if (typeof v === 'string' && v.trim()) return v.trim().slice(0, 300);
+        if (isObj(v) && typeof v.message === 'string') return v.message.trim().slice(0, 300);
+      }
+    }
+    if (typeof json === 'string') return json.slice(0, 300);
+  } catch {
+    /* not JSON: the text is the message */
+  }
+  return trimmed.startsWith('<') ? null : trimmed.slice(0, 300);
+}
