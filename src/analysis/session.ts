@@ -8,6 +8,7 @@ import { finding, duration, describeValue } from './finding.js';
 import { predictedErrorCode } from './rules.js';
 import type { ContextVariable, Finding, TokenAnalysis } from './types.js';
 import type { NetworkEvent } from '../protocol/network.js';
+export { NETWORK_FRAME } from '../protocol/network.js';
 import { redactUrl } from '../protocol/messages.js';
 import { parseWidgetConfig, authEndpoint, authFailureMessage, type ConfigReading } from './traffic.js';
 import { CALLBACK_LIMIT_MS, type ErrorInfo, type HandedValue, type PageEvent, type WidgetScript } from '../protocol/hook.js';
@@ -16,8 +17,6 @@ import { CALLBACK_LIMIT_MS, type ErrorInfo, type HandedValue, type PageEvent, ty
 /** A fact as stored: which frame it came from (-1: the widget's traffic, seen by DevTools). */
 export type RecordedEvent = (PageEvent | NetworkEvent) & { frame: number };
 
-/** The frame number of facts from the widget's traffic. */
-export const NETWORK_FRAME = -1;
 
 export interface AuthCallView {
   at: number;
@@ -164,20 +163,31 @@ export class SessionAssembly {
     this.tieCalls(callTokens);
   }
 
-  /** Ties each auth call to the newest invocation, started before it, that handed over its token. */
+  /**
+   * Ties each auth call to the invocation whose token it carried. The k-th call of an endpoint
+   * with a token goes to the k-th invocation that handed that token over (a provider that returns
+   * the same token every time makes the token alone ambiguous); the network's and the page's
+   * clocks may differ by a few ms, hence the tolerance.
+   */
   private tieCalls(callTokens: (string | null)[]) {
     if (this.page.authCalls.length === 0) return;
+    const CLOCK_TOLERANCE_MS = 250;
     const byToken = new Map<string, number[]>();
     this.starts.forEach((start, index) => {
       const handed = this.byKey.get(`${start.frame}:${start.id}`)?.find(e => e.k === 'cb');
       const value = handed?.k === 'cb' && typeof handed.v === 'string' ? handed.v.trim() : undefined;
       if (value) byToken.set(value, [...(byToken.get(value) ?? []), index]);
     });
+    const seen = new Map<string, number>();
     this.page.authCalls.forEach((call, n) => {
       const token = callTokens[n]?.replace(/^Bearer\s+/i, '').trim();
-      const candidates = token ? byToken.get(token) ?? [] : [];
-      const index = candidates.filter(i => this.starts[i]!.at <= call.at).at(-1);
-      if (index === undefined) return;
+      if (!token) return;
+      const eligible = (byToken.get(token) ?? []).filter(i => this.starts[i]!.at <= call.at + CLOCK_TOLERANCE_MS);
+      if (eligible.length === 0) return;
+      const counter = `${call.endpoint}\n${token}`;
+      const k = seen.get(counter) ?? 0;
+      seen.set(counter, k + 1);
+      const index = eligible[Math.min(k, eligible.length - 1)]!;
       const start = this.starts[index]!;
       call.invocation = `${start.frame}:${start.id}`;
       this.callsByIndex.set(index, [...(this.callsByIndex.get(index) ?? []), call]);
@@ -211,6 +221,11 @@ export class SessionAssembly {
       this.judged[index] = view;
     }
     return view;
+  }
+
+  /** The `/auth/` calls that carried the token of the invocation at `index`. */
+  authCallsOf(index: number): readonly AuthCallView[] {
+    return this.callsByIndex.get(index) ?? [];
   }
 
   /** The invocation at `index` if it was judged already (never judges). */
@@ -338,7 +353,9 @@ function judgeInvocation(start: RecordedEvent & { k: 'inv' }, events: RecordedEv
   if (callbacks.length > 1) findings.push(finding('invocation.multiple-callbacks', `The callback ran ${callbacks.length} times for this invocation.`));
 
   let analysis: TokenAnalysis | null = null;
-  if (first) {
+  // OAuth 2.0: the page hands over an authorization code, which no JWT rule applies to.
+  const oauth = config?.ok === true && config.config.authenticationType === 'oauth2';
+  if (first && !oauth) {
     analysis = analyzeTokenSync(handedToRaw(first.value), { now: first.at / 1000, ...(options.contextVariables ? { contextVariables: options.contextVariables } : {}) });
     findings.push(...analysis.findings);
   }

@@ -6,7 +6,8 @@
  * and reconnect when it does.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest } from '../protocol/messages.js';
+import { parseNetworkMessage, parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest } from '../protocol/messages.js';
+import { NETWORK_FRAME } from '../protocol/network.js';
 import { append, clearRecord, listRecords, readRecord, removeRecord, setPreserve } from './store.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
@@ -36,7 +37,11 @@ function isExtensionPage(sender: Runtime.MessageSender | undefined): boolean {
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (isExtensionPage(sender)) {
     const request = parsePanelRequest(message);
-    return request ? answer(request) : undefined;
+    if (request) return answer(request);
+    // The DevTools page, reporting the widget's traffic in the tab it inspects.
+    const network = parseNetworkMessage(message);
+    if (!network || network.events.length === 0) return undefined;
+    return append(network.tabId, NETWORK_FRAME, network.events.map(event => ({ type: 'page-event' as const, event }))).then(() => { notify(network.tabId); return true; });
   }
   if (sender.tab?.id !== undefined && sender.id === browser.runtime.id) {
     const relayed = parseRelayMessage(message);

@@ -6,6 +6,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { PageEvent } from '../protocol/hook.js';
+import type { NetworkEvent } from '../protocol/network.js';
 import type { RecordedEvent } from '../analysis/session.js';
 
 export interface SessionMeta {
@@ -59,7 +60,8 @@ function newSession(url: string, at: number): SessionMeta {
 
 const chunkKeys = (tabId: number, sessions: SessionMeta[]) => sessions.flatMap(s => s.chunks.map(([n]) => chunkKey(tabId, s, n)));
 
-export type RelayItem = { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent };
+/** What is appended: a relay's frame starts and page events, or the DevTools page's network events. */
+export type RelayItem = { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent | NetworkEvent };
 
 /** Applies what one relay sent, in order: frame starts and page events. */
 export function append(tabId: number, frameId: number, items: RelayItem[]): Promise<void> {

@@ -5,8 +5,9 @@
 import { h, prose, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { invocationTone, invocationVerdict, OUTCOME_WORDS } from './verdict.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/hook.js';
-import type { InvocationView, SessionAssembly, SessionView } from '../analysis/session.js';
+import type { AuthCallView, InvocationView, SessionView } from '../analysis/session.js';
 import { verifySection, type VerifyContext } from './verify.js';
 
 /** What the "Verify signature" section needs beyond the token: where to look for the key. */
@@ -14,50 +15,7 @@ export type VerifySettings = Omit<VerifyContext, 'raw' | 'now'>;
 
 const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
 
-/** "Token accepted" / "Error 4 expected: ..." for an invocation, in plain words. */
-export function invocationVerdict(invocation: InvocationView): string {
-  if (invocation.analysis && invocation.outcome === 'token') {
-    return summarize({ ...invocation.analysis, findings: invocation.findings, errorCode: invocation.errorCode });
-  }
-  const first = invocation.findings.find(f => f.severity === 'error');
-  if (invocation.outcome === 'pending') return 'Waiting for the provider to call back';
-  const lead = invocation.errorCode === null ? `Provider ${OUTCOME_WORDS[invocation.outcome]}` : `Error ${invocation.errorCode} expected`;
-  return first ? `${lead}: ${first.message}` : lead;
-}
-
-/** The status line: the newest invocation's verdict, else what the page did (or did not do). */
-export function sessionVerdict(assembly: SessionAssembly): { text: string; tone: string } {
-  const page = assembly.page;
-  if (assembly.invocationCount > 0) {
-    const latest = assembly.invocation(assembly.invocationCount - 1);
-    return { text: invocationVerdict(latest), tone: invocationTone(latest) };
-  }
-  const problem = page.findings.find(f => f.severity === 'error') ?? page.findings[0];
-  if (problem) return { text: problem.message, tone: problem.severity };
-  if (page.route) return { text: 'Token provider registered; not invoked yet.', tone: 'pending' };
-  return page.widget.detected
-    ? { text: 'Widget found; no token provider seen yet.', tone: 'pending' }
-    : { text: 'No Omnichannel chat widget seen on this page.', tone: 'none' };
-}
-
-export const OUTCOME_WORDS: Record<InvocationView['outcome'], string> = {
-  token: 'handed over a token',
-  threw: 'threw',
-  rejected: 'promise rejected',
-  empty: 'handed over an empty token',
-  'non-string': 'handed over a value that is not a string',
-  timeout: 'did not call back within 10 s',
-  pending: 'invoked, no callback yet',
-};
-
-/** ok / warning / error, for colouring a verdict. */
-export function invocationTone(invocation: InvocationView): 'ok' | 'warning' | 'error' | 'pending' {
-  if (invocation.outcome === 'pending') return 'pending';
-  if (invocation.errorCode !== null || invocation.findings.some(f => f.severity === 'error')) return 'error';
-  return invocation.findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
-}
-
-export function invocationDetail(invocation: InvocationView, widgetErrors: SessionView['widgetErrors'], frameUrl: string | undefined, nowMs: number, verify: VerifySettings): HTMLElement {
+export function invocationDetail(invocation: InvocationView, widgetErrors: SessionView['widgetErrors'], calls: readonly AuthCallView[], frameUrl: string | undefined, nowMs: number, verify: VerifySettings): HTMLElement {
   const first = invocation.callbacks[0];
   const title = invocation.route === 'clientFunction' ? `Client function ${invocation.functionName ?? ''}` : 'setAuthTokenProvider provider';
   const raised = widgetErrors.filter(e => e.errorCode !== null);
@@ -72,6 +30,7 @@ export function invocationDetail(invocation: InvocationView, widgetErrors: Sessi
       ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
       ...(invocation.rejected ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]] : []),
       ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
+      ['Service answered', calls.length === 0 ? 'no /auth/ call seen with this token (open DevTools before the chat starts to see them)' : calls.map(c => `${c.endpoint} ${c.status}${c.message ? ` "${c.message}"` : ''}`).join('; ')],
       ['Widget raised', raised.length === 0 ? (widgetErrors.length ? widgetErrors.map(e => e.description).join('; ') : 'no lcw:error') : raised.map(e => `error ${e.errorCode} (${e.description})`).join('; ')],
       ['Frame', frameUrl ?? `frame ${invocation.frame}`],
     ], 'Invocation facts'),

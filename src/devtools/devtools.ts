@@ -1,4 +1,58 @@
-/** The DevTools page: adds the "LCW Auth" panel for the inspected tab. */
+/**
+ * The DevTools page: adds the "LCW Auth" panel, and, for as long as DevTools is open, reads the
+ * widget's own traffic in the inspected tab through devtools.network (the only API that gives
+ * response bodies in both browsers; webRequest does not in Chrome): the configuration response
+ * and the calls to /auth/ endpoints, passed to the background for the tab's record.
+ */
 import browser from 'webextension-polyfill';
+import { widgetRequestKind, MAX_AUTH_BODY, MAX_CONFIG_BODY, type NetworkEvent } from '../protocol/network.js';
+import type { NetworkMessage } from '../protocol/messages.js';
 
 void browser.devtools.panels.create('LCW Auth', '/icon-32.png', '/panel.html');
+
+const tabId = browser.devtools.inspectedWindow.tabId;
+
+interface HarEntry {
+  startedDateTime: string;
+  request: { url: string; method: string; headers: { name: string; value: string }[] };
+  response: { status: number };
+  getContent(callback?: (content: string, encoding: string) => void): Promise<[string, string]> | void;
+}
+
+/** The body, whichever way this browser's getContent answers (callback in Chrome, promise in Firefox). */
+function contentOf(entry: HarEntry): Promise<string> {
+  return new Promise(resolve => {
+    const done = (content: unknown, encoding: unknown) => {
+      const text = typeof content === 'string' ? content : '';
+      try {
+        resolve(encoding === 'base64' ? new TextDecoder().decode(Uint8Array.from(atob(text), c => c.charCodeAt(0))) : text);
+      } catch {
+        resolve('');
+      }
+    };
+    try {
+      const answer = entry.getContent(done);
+      if (answer && typeof (answer as Promise<unknown>).then === 'function') (answer as Promise<[string, string]>).then(([c, e]) => done(c, e), () => resolve(''));
+    } catch {
+      resolve('');
+    }
+  });
+}
+
+browser.devtools.network.onRequestFinished.addListener(request => {
+  const entry = request as unknown as HarEntry;
+  const kind = widgetRequestKind(entry.request.url);
+  if (!kind) return;
+  void contentOf(entry).then(body => {
+    const at = Date.parse(entry.startedDateTime) || Date.now();
+    const base = { at, url: entry.request.url.slice(0, 4096), status: entry.response.status };
+    const event: NetworkEvent = kind === 'cfg'
+      ? { k: 'cfg', ...base, body: body.slice(0, MAX_CONFIG_BODY) }
+      : {
+        k: 'auth', ...base, method: entry.request.method.slice(0, 10), body: body.slice(0, MAX_AUTH_BODY),
+        token: entry.request.headers.find(h => h.name.toLowerCase() === 'authenticatedusertoken')?.value ?? null,
+      };
+    const message: NetworkMessage = { type: 'network', tabId, events: [event] };
+    return browser.runtime.sendMessage(message);
+  }).catch(() => undefined);
+});

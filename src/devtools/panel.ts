@@ -10,7 +10,8 @@ import { clockTime, localTime, utcTime } from './time.js';
 import { followTheme } from './theme.js';
 import { RecordSource, originOf, type LoadedSession, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
-import { invocationDetail, invocationTone, sessionVerdict, findingItem, tokenDetail, type VerifySettings } from './detail.js';
+import { invocationDetail, findingItem, tokenDetail, type VerifySettings } from './detail.js';
+import { invocationTone, sessionVerdict } from './verdict.js';
 import { VariablesView } from './variables-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
@@ -41,8 +42,10 @@ let keyUrl: string | undefined;
 
 function verifySettings(contextVariables: VerifySettings['contextVariables'], reuseKey?: string): VerifySettings {
   const origin = originOf(current()?.url);
+  const config = current()?.assembly.page.config?.reading;
   return {
-    suggestedUrl: keyUrl,
+    // The URL last used on this site, else the one the widget's configuration names.
+    suggestedUrl: keyUrl ?? (config?.ok ? config.config.publicKeyUrl ?? undefined : undefined),
     ...(reuseKey ? { reuseKey } : {}),
     rememberUrl: url => { keyUrl = url; void saveKeyUrl(origin, url); },
     ...(contextVariables ? { contextVariables } : {}),
@@ -123,6 +126,7 @@ function renderStatus() {
     ...(w.orgId ? [['Org id', w.orgId] as [string, Child]] : []),
     ...(w.appId ? [['App id', w.appId] as [string, Child]] : []),
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as [string, Child]] : []),
+    ...configFacts(page),
     ['Token route', page.route ?? 'none seen'],
     ['Provider', provider],
     ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session))],
@@ -131,6 +135,22 @@ function renderStatus() {
   ];
   $('facts').replaceChildren(...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value))));
   if (page.findings.length > 0) $('facts').append(h('div', { class: 'page-findings' }, h('dt', null, 'Page'), h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem)))));
+}
+
+/** What the widget's configuration says, when DevTools saw it load. */
+function configFacts(page: LoadedSession['assembly']['page']): [string, Child][] {
+  const reading = page.config?.reading;
+  if (!reading) return [];
+  if (!reading.ok) return [['Configuration', 'not readable']];
+  const c = reading.config;
+  const type = c.authenticationType === 'jwt' ? 'JWT' : c.authenticationType === 'oauth2' ? 'OAuth 2.0 (no JWT checks)' : `type ${String(c.authenticationTypeRaw)}`;
+  const asked = page.timeline.some(t => t.kind === 'req');
+  const fn = c.clientFunction ? `${c.clientFunction}${asked ? (page.findings.some(f => f.rule === 'invocation.client-function-missing') ? ' (not found on the page)' : ' (found on the page)') : ''}` : null;
+  return [
+    ['Authentication', [type, c.signInOptional ? 'sign-in optional' : null, c.persistentChat ? 'persistent chat' : null, c.reconnect ? 'reconnect' : null].filter(Boolean).join(' · ')],
+    ...(fn ? [['Client function', fn] as [string, Child]] : []),
+    ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as [string, Child]] : []),
+  ];
 }
 
 /** "2, 3" for a few; "4 ×25" when they repeat. */
@@ -237,7 +257,7 @@ function showDetail(row: Row | undefined) {
   const index = entry.invocation ? a.indexOf(entry.invocation) : -1;
   if (index >= 0) {
     const view = a.invocation(index);
-    pane.replaceChildren(invocationDetail(view, a.widgetErrorsAfter(index), session.frames[String(view.frame)], Date.now(), verifySettings(a.options.contextVariables, `${session.id}|${view.key}`)));
+    pane.replaceChildren(invocationDetail(view, a.widgetErrorsAfter(index), a.authCallsOf(index), session.frames[String(view.frame)], Date.now(), verifySettings(a.options.contextVariables, `${session.id}|${view.key}`)));
     return;
   }
   pane.replaceChildren(h('article', { class: 'detail', attrs: { 'aria-label': 'Timeline entry' } },

@@ -4,6 +4,7 @@
  * background's boundary, where content scripts and extension pages are told apart by sender.
  */
 import { parsePageEvent, type PageEvent } from './hook.js';
+import { parseNetworkEvent, type NetworkEvent } from './network.js';
 
 /** One thing a relay reports. */
 export type RelayItem =
@@ -22,6 +23,9 @@ export type PanelRequest =
   | { type: 'list-tabs' }
   | { type: 'clear'; tabId: number }
   | { type: 'set-preserve'; tabId: number; preserve: boolean };
+
+/** DevTools page -> background: what the widget's traffic showed in the inspected tab. */
+export type NetworkMessage = { type: 'network'; tabId: number; events: NetworkEvent[] };
 
 /** Background -> panel port: something changed for the tab the port watches. */
 export type PanelNotice = { type: 'changed'; tabId: number };
@@ -57,6 +61,12 @@ export function parsePanelRequest(m: unknown): PanelRequest | null {
     case 'set-preserve': return isTabId(m.tabId) && typeof m.preserve === 'boolean' ? { type: 'set-preserve', tabId: m.tabId, preserve: m.preserve } : null;
     default: return null;
   }
+}
+
+/** Validates a DevTools page's report; events that are not well-formed are left out. */
+export function parseNetworkMessage(m: unknown): NetworkMessage | null {
+  if (!isObj(m) || m.type !== 'network' || !isTabId(m.tabId) || !Array.isArray(m.events) || m.events.length > MAX_RELAY_ITEMS) return null;
+  return { type: 'network', tabId: m.tabId, events: m.events.map(parseNetworkEvent).filter((e): e is NetworkEvent => e !== null) };
 }
 
 /** A page URL as the record keeps it: no query or fragment, which may carry tokens or codes. */

@@ -9,6 +9,9 @@ export type NetworkEvent =
   /** A call to an `/auth/` path, with the token it carried (AuthenticatedUserToken). */
   | { k: 'auth'; at: number; url: string; method: string; status: number; body: string; token: string | null };
 
+/** The frame number recorded with network events (page frames are 0 and up). */
+export const NETWORK_FRAME = -1;
+
 export const MAX_CONFIG_BODY = 256 * 1024;
 export const MAX_AUTH_BODY = 4096;
 const MAX_TOKEN = 64 * 1024;

@@ -10,7 +10,7 @@ import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '.
 import { startSite, XSS, type Site } from '../helpers/site.js';
 import { runScenario, tabIdOf, recordOf, current, allRules, type ScenarioRun, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel, copyFromPanel, injectedMarkup } from '../helpers/panel.js';
-import { sessionVerdict } from '../../src/devtools/detail.js';
+import { sessionVerdict } from '../../src/devtools/verdict.js';
 import { SessionAssembly } from '../../src/analysis/session.js';
 import type { Report } from '../../src/analysis/report.js';
 import { readFileSync } from 'node:fs';
@@ -146,6 +146,21 @@ const SCENARIOS: Record<string, Scenario> = {
   'sdk-stepwise': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-stepwise', ready: invocations(2), check: healthy },
   'sdk-whole': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-whole', ready: invocations(2), check: healthy },
   'sdk-replaced': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-replaced', ready: invocations(2), check: healthy },
+  // Without DevTools open the service's answers are not seen: only what the page itself shows.
+  'unknown-user': { verdict: /^Token accepted$/, path: '/widget?scenario=unknown-user', ready: invocations(2), check: view => expect(view.invocations[0]!.analysis?.claims?.sub).toBe('00000000-dead-beef-0000-000000000000') },
+  'sub-changed': {
+    verdict: /^Token accepted, with 1 warning: "sub" is "00000000-dead-beef-0000-000000000000"; the previous invocation's token had "87b4d06c/, path: '/widget?scenario=sub-changed', ready: invocations(2),
+    check: view => expect(view.invocations.map(i => i.findings.some(f => f.rule === 'session.sub-changed'))).toEqual([false, true]),
+  },
+  'chat-map': { verdict: /^Token accepted$/, path: '/widget?scenario=chat-map', ready: invocations(2), check: healthy },
+  'signin-optional': {
+    verdict: /^Error 3 expected: The provider called back with an empty string/, facts: { 'Widget errors': 'none' }, path: '/widget?scenario=signin-optional', ready: invocations(2),
+    check: view => expect(view.widgetErrors).toEqual([]),
+  },
+  oauth: {
+    verdict: /^Error 4 expected/, path: '/widget?scenario=oauth', ready: invocations(2),
+    check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
+  },
   'widget in an iframe': {
     verdict: /^Token accepted$/, facts: { Widget: /in an iframe/ },
     path: '/framed?scenario=valid', ready: invocations(2),

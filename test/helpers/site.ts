@@ -5,7 +5,7 @@ import * as server from '../fixtures/site/server.mjs';
 export interface Site {
   origin: string;
   frameOrigin: string;
-  tokens: { valid: string; expired: string; xss: string; kid: string; corpus: string[] };
+  tokens: { valid: string; expired: string; xss: string; kid: string; unknownUser: string; corpus: string[] };
   publicKeyPem: string;
   close(): void;
 }

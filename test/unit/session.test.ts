@@ -195,3 +195,9 @@ describe('the widget\'s traffic', () => {
     }
   });
 });
+
+test('a provider that hands over the same token each time: the k-th call goes to the k-th invocation, despite clocks a few ms apart', () => {
+  const view = assembleSession([...twice(token, token).map(e => (e.k === 'inv' && e.id === 2 ? { ...e, at: T0 + 50 } : e)),
+    auth('getchattoken', 200, '{}', token, T0 + 5), auth('getchattoken', 200, '{}', token, T0 + 48), auth('sessionclose', 200, '', token, T0 + 900)]);
+  expect(view.authCalls.map(c => [c.endpoint, c.invocation])).toEqual([['getchattoken', '0:1'], ['getchattoken', '0:2'], ['sessionclose', '0:1']]);
+});

@@ -1,0 +1,113 @@
+/**
+ * The widget's own traffic, read by the DevTools page through devtools.network: Chromium with
+ * DevTools open on every tab (--auto-open-devtools-for-tabs loads the extension's DevTools page).
+ * Firefox is not run here: its headless mode does not open DevTools for a tab from the command
+ * line, so devtools.network cannot be driven (the parsing is unit-tested in session.test.ts).
+ */
+import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium, openExtensionPage } from '../../src/demo/browsers.js';
+import { startSite, type Site } from '../helpers/site.js';
+import { readTab, tabIdOf, allRules, type TabAnswer } from '../helpers/record.js';
+import { openPanel, waitForPanel } from '../helpers/panel.js';
+import type { SessionView } from '../../src/analysis/session.js';
+
+let site: Site;
+let browser: Browser;
+let extensionUrl: string;
+let helper: Page;
+
+beforeAll(async () => {
+  site = await startSite();
+  ({ browser, extensionUrl } = await launchChromium({ args: ['--auto-open-devtools-for-tabs'] }) as { browser: Browser; extensionUrl: string });
+  helper = await openExtensionPage(browser, `${extensionUrl}panel.html?tabId=0`);
+});
+afterAll(async () => { await browser?.close(); site?.close(); });
+
+/**
+ * Runs a scenario with DevTools open and returns its record once the traffic is in. DevTools
+ * opens with the tab and may miss the first requests: reload once, as an engineer would.
+ */
+async function withTraffic(scenario: string, ready: (view: SessionView) => boolean): Promise<{ page: Page; tabId: number; record: TabAnswer }> {
+  const page = await browser.newPage();
+  await page.goto(`${site.origin}/widget?scenario=${scenario}`);
+  const tabId = await tabIdOf(helper, `${site.origin}/widget`);
+  for (let attempt = 0; attempt < 80; attempt++) {
+    const record = await readTab(helper, tabId);
+    const view = record.sessions.at(-1)?.view;
+    if (view && view.config && ready(view)) return { page, tabId, record };
+    if (attempt === 20) await page.reload();
+    await new Promise(resolve => setTimeout(resolve, 150));
+  }
+  throw new Error(`no traffic recorded for ${scenario}: ${JSON.stringify((await readTab(helper, tabId)).sessions.at(-1)?.view.timeline.map(t => t.text))}`);
+}
+/** Ready: `n` auth calls, each tied to one of the two invocations, which are over. */
+const calls = (n: number) => (view: SessionView) => view.authCalls.length === n && view.invocations.length === 2 && view.authCalls.every(c => c.invocation) && view.invocations.every(i => i.outcome !== 'pending');
+const tab = (t: { page: Page }) => t.page.close();
+
+describe('chromium, DevTools open', () => {
+  test('valid: the configuration is read and each getchattoken call is tied to its invocation', async () => {
+    const run = await withTraffic('valid', calls(2));
+    try {
+      const view = run.record.sessions.at(-1)!.view;
+      expect(view.config?.reading).toMatchObject({ ok: true, config: { authenticationType: 'jwt', publicKeyUrl: `${site.origin}/keys/public.pem`, signInOptional: false } });
+      expect(view.authCalls.map(c => [c.endpoint, c.status, c.invocation])).toEqual([['getchattoken', 200, '0:1'], ['getchattoken', 200, '0:2']]);
+      const panel = await openPanel({ name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} }, run.tabId);
+      const text = await waitForPanel(panel, t => t.facts.Authentication !== undefined && t.detail.includes('getchattoken 200'));
+      expect(text.facts).toMatchObject({ Authentication: 'JWT', 'Public key URL': `${site.origin}/keys/public.pem` });
+      // "Verify signature" offers the configuration's public key URL, and it verifies.
+      expect(await panel.$eval('#detail .verify-section input', n => (n as HTMLInputElement).value)).toBe(`${site.origin}/keys/public.pem`);
+      await panel.click('#detail .verify-section button');
+      await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
+      await panel.close();
+    } finally {
+      await tab(run);
+    }
+  });
+
+  test.each([
+    ['unknown-user', 'auth.user-not-found', calls(2)],
+    ['expired', 'auth.rejected', calls(2)],
+    ['expired', 'session.stale-token-reused', calls(2)],
+    ['sub-changed', 'session.sub-changed', calls(2)],
+    ['chat-map', 'auth.chat-map-mismatch', calls(4)],
+  ] as const)('%s: %s', async (scenario, rule, ready) => {
+    const run = await withTraffic(scenario, ready);
+    try {
+      const view = run.record.sessions.at(-1)!.view;
+      expect(allRules(view)).toContain(rule);
+      const panel = await openPanel({ name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} }, run.tabId);
+      await panel.waitForSelector(`#detail [data-rule="${rule}"]`, { timeout: 10_000 }).catch(async e => { throw new Error(`${(e as Error).message}; the panel shows: ${await panel.$eval('body', n => (n as HTMLElement).innerText.slice(0, 1500))}`); });
+      await panel.close();
+    } finally {
+      await tab(run);
+    }
+  });
+
+  test('sign-in optional: an empty token is not error 3', async () => {
+    const run = await withTraffic('signin-optional', view => view.invocations.length === 2);
+    try {
+      const view = run.record.sessions.at(-1)!.view;
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', null], ['empty', null]]);
+      expect(allRules(view)).toContain('config.sign-in-optional');
+      expect(view.widgetErrors).toEqual([]);
+    } finally {
+      await tab(run);
+    }
+  });
+
+  test('OAuth 2.0: no JWT checks on the authorization code', async () => {
+    const run = await withTraffic('oauth', view => view.invocations.length === 2);
+    try {
+      const view = run.record.sessions.at(-1)!.view;
+      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.analysis])).toEqual([['token', null, null], ['token', null, null]]);
+      expect(view.findings.map(f => f.rule)).toContain('config.oauth');
+      const panel = await openPanel({ name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} }, run.tabId);
+      const text = await waitForPanel(panel, t => t.facts.Authentication === 'OAuth 2.0 (no JWT checks)');
+      expect(text.verdict).not.toMatch(/^Error/);
+      await panel.close();
+    } finally {
+      await tab(run);
+    }
+  });
+});
