@@ -9,13 +9,13 @@ import { predictedErrorCode } from './rules.js';
 import type { ContextVariable, Finding, TokenAnalysis } from './types.js';
 import type { NetworkEvent } from '../protocol/network.js';
 export { NETWORK_FRAME } from '../protocol/network.js';
-import { redactUrl } from '../protocol/messages.js';
+import { redactUrl, type PanelEvent } from '../protocol/messages.js';
 import { parseWidgetConfig, authEndpoint, authFailureMessage, type ConfigReading } from './traffic.js';
 import { CALLBACK_LIMIT_MS, type ErrorInfo, type HandedValue, type PageEvent, type WidgetScript } from '../protocol/hook.js';
 
 /** A PageEvent as stored: which frame it came from. */
 /** A fact as stored: which frame it came from (-1: the widget's traffic, seen by DevTools). */
-export type RecordedEvent = (PageEvent | NetworkEvent) & { frame: number };
+export type RecordedEvent = (PageEvent | NetworkEvent | PanelEvent) & { frame: number };
 
 
 export interface AuthCallView {
@@ -54,6 +54,8 @@ export interface InvocationView {
   findings: Finding[];
   /** Predicted widget error: 2, 3, 4, or null. */
   errorCode: 2 | 3 | 4 | null;
+  /** Called from the panel ("Call provider again"): what it handed over went to nobody. */
+  rerun?: true;
 }
 
 export interface WidgetView {
@@ -104,6 +106,8 @@ export class SessionAssembly {
   private readonly judged: (InvocationView | undefined)[];
   private readonly base: (InvocationView | undefined)[];
   private readonly indexByKey = new Map<string, number>();
+  /** Keys of the invocations the panel asked for. */
+  private readonly reruns = new Set<string>();
   /** Auth calls by the index of the invocation whose token they carried. */
   private readonly callsByIndex = new Map<number, AuthCallView[]>();
 
@@ -114,6 +118,8 @@ export class SessionAssembly {
     const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
     const page: Omit<SessionView, 'invocations'> = { widget, route: null, registrations: [], widgetErrors: [], findings: [], timeline: [], config: null, authCalls: [] };
     const callTokens: (string | null)[] = [];
+    /** Frame -> when the panel asked it to call the provider again (the next invocation there is that call). */
+    const asked = new Map<number, number>();
     const missingFunctions = new Set<string>();
 
     for (const event of ordered) {
@@ -124,7 +130,15 @@ export class SessionAssembly {
       }
       switch (event.k) {
         case 'inv':
-          if (key && !this.indexByKey.has(key)) { this.indexByKey.set(key, this.starts.length); this.starts.push(event); }
+          if (key && !this.indexByKey.has(key)) {
+            const askedAt = asked.get(event.frame);
+            if (askedAt !== undefined && event.at - askedAt < 5000) { this.reruns.add(key); asked.delete(event.frame); }
+            this.indexByKey.set(key, this.starts.length);
+            this.starts.push(event);
+          }
+          break;
+        case 'again':
+          asked.set(event.frame, event.at);
           break;
         case 'reg':
           page.registrations.push({ at: event.at, frame: event.frame, isFunction: event.fn, argumentType: event.arg, beforeReady: !event.ready, ...(event.err ? { error: event.err } : {}) });
@@ -203,6 +217,7 @@ export class SessionAssembly {
       const start = this.starts[index];
       if (!start) throw new RangeError(`no invocation ${index}`);
       view = judgeInvocation(start, this.byKey.get(`${start.frame}:${start.id}`) ?? [], this.options, this.page.config?.reading);
+      if (this.reruns.has(view.key)) view.rerun = true;
       this.base[index] = view;
     }
     return view;
@@ -435,6 +450,7 @@ function describeEvent(event: RecordedEvent): string {
       const message = event.status >= 400 ? authFailureMessage(event.body) : null;
       return `${event.method} ${authEndpoint(event.url)} → ${event.status}${message ? ` ${message}` : ''}`;
     }
+    case 'again': return 'Call provider again (asked from the panel)';
     case 'widget': return `Widget ${event.script ? `script (app ${event.script.appId || '?'}, ${event.script.version || 'version ?'})` : ''}${event.iframe ? ' iframe' : ''} found`;
   }
 }

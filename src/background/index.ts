@@ -6,7 +6,8 @@
  * and reconnect when it does.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { parseNetworkMessage, parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest } from '../protocol/messages.js';
+import { parseNetworkMessage, parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest, type RerunAnswer } from '../protocol/messages.js';
+import { RERUN_COMMAND } from '../protocol/hook.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
 import { append, clearRecord, listRecords, readRecord, removeRecord, setPreserve } from './store.js';
 
@@ -69,7 +70,27 @@ async function answer(request: PanelRequest): Promise<unknown> {
     case 'set-preserve':
       await setPreserve(request.tabId, request.preserve);
       return true;
+    case 'call-provider-again':
+      return callProviderAgain(request.tabId);
   }
+}
+
+/**
+ * Asks the frame where the provider was last registered (or the client function last called) to
+ * call it once more. Recorded first, so the panel can tell this invocation from the widget's.
+ */
+async function callProviderAgain(tabId: number): Promise<RerunAnswer> {
+  const events = (await readRecord(tabId))?.sessions.at(-1)?.events ?? [];
+  const source = events.filter(e => (e.k === 'reg' && e.fn) || (e.k === 'inv' && e.route === 'fn')).at(-1);
+  if (!source) return { ok: false, reason: 'No token provider has been registered on this page (and no client function called) yet.' };
+  try {
+    await append(tabId, source.frame, [{ type: 'page-event', event: { k: 'again', at: Date.now() } }]);
+    await browser.tabs.sendMessage(tabId, RERUN_COMMAND, { frameId: source.frame });
+  } catch {
+    return { ok: false, reason: 'The page did not answer: it was closed or navigated. Reload it and try again.' };
+  }
+  notify(tabId);
+  return { ok: true, frame: source.frame };
 }
 
 browser.tabs.onRemoved.addListener(tabId => { void removeRecord(tabId); panels.delete(tabId); });

@@ -6,6 +6,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { PageEvent } from '../protocol/hook.js';
+import { redactUrl, type PanelEvent } from '../protocol/messages.js';
 import type { NetworkEvent } from '../protocol/network.js';
 import type { RecordedEvent } from '../analysis/session.js';
 
@@ -61,7 +62,7 @@ function newSession(url: string, at: number): SessionMeta {
 const chunkKeys = (tabId: number, sessions: SessionMeta[]) => sessions.flatMap(s => s.chunks.map(([n]) => chunkKey(tabId, s, n)));
 
 /** What is appended: a relay's frame starts and page events, or the DevTools page's network events. */
-export type RelayItem = { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent | NetworkEvent };
+export type RelayItem = { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
 
 /** Applies what one relay sent, in order: frame starts and page events. */
 export function append(tabId: number, frameId: number, items: RelayItem[]): Promise<void> {
@@ -73,16 +74,17 @@ export function append(tabId: number, frameId: number, items: RelayItem[]): Prom
 
     for (const item of items) {
       if (item.type === 'frame-start') {
+        const url = redactUrl(item.url);
         if (frameId === 0) {
-          const fresh = newSession(item.url, item.at);
-          fresh.frames['0'] = item.url;
+          const fresh = newSession(url, item.at);
+          fresh.frames['0'] = url;
           const keep = record.preserve ? LIMITS.sessionsKept - 1 : 0;
           const gone = record.sessions.slice(0, Math.max(0, record.sessions.length - keep));
           obsolete.push(...chunkKeys(tabId, gone));
           record.sessions = [...record.sessions.slice(gone.length), fresh];
           open = undefined;
         } else {
-          currentSession(record, item.url, item.at).frames[String(frameId)] = item.url;
+          currentSession(record, url, item.at).frames[String(frameId)] = url;
         }
         continue;
       }

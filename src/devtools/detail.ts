@@ -20,10 +20,11 @@ export function invocationDetail(invocation: InvocationView, widgetErrors: Sessi
   const title = invocation.route === 'clientFunction' ? `Client function ${invocation.functionName ?? ''}` : 'setAuthTokenProvider provider';
   const raised = widgetErrors.filter(e => e.errorCode !== null);
   return h('article', { class: 'detail', attrs: { 'aria-label': `Invocation ${invocation.key}` } },
-    h('h2', null, `Invocation #${invocation.key.split(':')[1]} · ${title}`),
+    h('h2', null, `Invocation #${invocation.key.split(':')[1]} · ${title}${invocation.rerun ? ' · called again from this panel' : ''}`),
     h('p', { class: `verdict ${invocationTone(invocation)}`, data: { verdict: '' } }, invocationVerdict(invocation)),
     facts([
       ['Outcome', OUTCOME_WORDS[invocation.outcome]],
+      ...(invocation.rerun ? [['Called by', 'this panel ("Call provider again"): what the provider handed over went to nobody, not to the widget'] as [string, Child]] : []),
       ['Invoked', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
       ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
       ['Callback', first ? `${invocation.callbackAsync ? 'asynchronous (after the provider returned)' : 'synchronous (before the provider returned)'}, ${times(invocation.callbackCount)}` : 'never called'],

@@ -17,7 +17,7 @@ import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './set
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
 import type { TimelineEntry } from '../analysis/session.js';
-import type { PanelRequest } from '../protocol/messages.js';
+import type { PanelRequest, RerunAnswer } from '../protocol/messages.js';
 
 type Row = { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
 
@@ -27,7 +27,7 @@ const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.ta
 const request = (message: PanelRequest) => browser.runtime.sendMessage(message);
 
 const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
-  reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget', cfg: 'Config', auth: 'Auth',
+  reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget', cfg: 'Config', auth: 'Auth', again: 'Again',
 };
 
 // --- State -----------------------------------------------------------------------------------
@@ -88,6 +88,8 @@ function render() {
   renderTimeline();
   ($('preserve') as HTMLInputElement).checked = data.preserve;
   for (const id of ['export', 'copy']) ($(id) as HTMLButtonElement).disabled = !current();
+  const page = current()?.assembly.page;
+  ($('call-again') as HTMLButtonElement).disabled = !page || !(page.registrations.some(r => r.isFunction) || page.route === 'clientFunction');
   void variablesView.show(originOf(current()?.url));
   if (!data.partial) scheduleJudging();
   document.body.dataset.rendered = String(performance.now());
@@ -311,6 +313,12 @@ function notice(text: string) {
   window.setTimeout(() => { if (note.textContent === text) note.hidden = true; }, 6000);
 }
 
+$('call-again').addEventListener('click', () => {
+  picked = null; // show the new invocation when it comes
+  void (request({ type: 'call-provider-again', tabId }) as Promise<RerunAnswer | undefined>).then(answer => {
+    notice(answer?.ok ? 'Asked the page to call its provider again: the new invocation appears in the timeline.' : answer?.reason ?? 'The background did not answer.');
+  });
+});
 $('clear').addEventListener('click', () => { picked = null; void request({ type: 'clear', tabId }).then(reload); });
 $('preserve').addEventListener('change', event => { void request({ type: 'set-preserve', tabId, preserve: (event.target as HTMLInputElement).checked }); });
 $('filter').addEventListener('input', () => renderTimeline());

@@ -63,6 +63,8 @@ const originalOf = new WeakMap<object, unknown>();
 const rejectable = new WeakMap<object, number>();
 let seq = 0;
 let ready = false;
+/** The provider (or client function) the widget would call next, wrapped: what "Call provider again" calls. */
+let latest: Fn | undefined;
 let watchingRejections = false;
 
 function wrapProvider(provider: Fn, route: Route, name?: string): Fn {
@@ -100,8 +102,19 @@ function wrapProvider(provider: Fn, route: Route, name?: string): Fn {
     wrapperOf.set(provider, wrapper);
     originalOf.set(wrapper, provider);
   }
-  return wrapper;
+  return latest = wrapper;
 }
+
+// The only message on the port is the relay's "call the provider again". It is recorded like any
+// invocation; the callback hands the token to nobody and nothing reaches the page: not a throw,
+// not an unhandled rejection (reported here instead).
+channel.port1.onmessage = () => {
+  try {
+    const result = latest?.(() => {});
+    const id = seq;
+    if (result instanceof NativePromise) result.then(undefined, e => send({ k: 'rej', at: now(), id, err: errorInfo(e) }));
+  } catch { /* recorded as the invocation's end */ }
+};
 
 // Listening for unhandledrejection (rather than calling .then) leaves the page's promise exactly as
 // unhandled as it would be without the extension.
@@ -192,7 +205,8 @@ function watchLevel(obj: Obj, level: number) {
 watchLevel(win as unknown as Obj, 0);
 
 // --- Widget events: registered now, so they run before the page's own listeners -----------------
-for (const type of 'ready error startChat closeChat chatQueued chatRetrieved onClose onMinimize onMaximize onMessageReceived onMessageSent threadUpdate getAgentAvailability'.split(' ')) {
+// The events that matter to authentication (the others would only add noise to the timeline).
+for (const type of 'ready error startChat closeChat chatRetrieved'.split(' ')) {
   listen(`lcw:${type}`, e => {
     if (type == 'ready') {
       ready = true;

@@ -8,6 +8,13 @@
 export const HOOK_HELLO = 'lcw-auth:hook-hello';
 export const RELAY_READY = 'lcw-auth:relay-ready';
 
+/**
+ * Background -> relay (tabs.sendMessage) -> hook (over the private port): "call the provider
+ * again" from the panel. The hook calls the provider the widget would call next, records it like
+ * any invocation, and hands what it gives to nobody.
+ */
+export const RERUN_COMMAND = 'lcw-auth:call-provider-again';
+
 /** Both the SDK provider and the client function must call back within 10 s (relay times it, session judges it). */
 export const CALLBACK_LIMIT_MS = 10_000;
 

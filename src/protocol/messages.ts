@@ -22,7 +22,14 @@ export type PanelRequest =
   | { type: 'get-record'; tabId: number }
   | { type: 'list-tabs' }
   | { type: 'clear'; tabId: number }
-  | { type: 'set-preserve'; tabId: number; preserve: boolean };
+  | { type: 'set-preserve'; tabId: number; preserve: boolean }
+  /** Ask the page to call its registered provider once more (answered with a RerunAnswer). */
+  | { type: 'call-provider-again'; tabId: number };
+
+export type RerunAnswer = { ok: true; frame: number } | { ok: false; reason: string };
+
+/** Recorded by the background when it asks a frame to call the provider again. */
+export type PanelEvent = { k: 'again'; at: number };
 
 /** DevTools page -> background: what the widget's traffic showed in the inspected tab. */
 export type NetworkMessage = { type: 'network'; tabId: number; events: NetworkEvent[] };
@@ -57,7 +64,7 @@ export function parsePanelRequest(m: unknown): PanelRequest | null {
   if (!isObj(m)) return null;
   switch (m.type) {
     case 'list-tabs': return { type: 'list-tabs' };
-    case 'get-record': case 'clear': return isTabId(m.tabId) ? { type: m.type, tabId: m.tabId } : null;
+    case 'get-record': case 'clear': case 'call-provider-again': return isTabId(m.tabId) ? { type: m.type, tabId: m.tabId } : null;
     case 'set-preserve': return isTabId(m.tabId) && typeof m.preserve === 'boolean' ? { type: 'set-preserve', tabId: m.tabId, preserve: m.preserve } : null;
     default: return null;
   }

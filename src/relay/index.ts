@@ -5,11 +5,11 @@
  * background in order, retrying while the service worker restarts, so nothing is lost.
  * No webextension-polyfill here: it must stay under 4 KB.
  */
-import { CALLBACK_LIMIT_MS, HOOK_HELLO, RELAY_READY, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
-import { MAX_RELAY_ITEMS, redactUrl, type RelayItem } from '../protocol/messages.js';
+import { CALLBACK_LIMIT_MS, HOOK_HELLO, RELAY_READY, RERUN_COMMAND, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
+import { MAX_RELAY_ITEMS, type RelayItem } from '../protocol/messages.js';
 
-/** The one API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
-type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+/** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
+type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown>; onMessage: { addListener(listener: (message: unknown) => void): void } } };
 declare const browser: Runtime | undefined;
 declare const chrome: Runtime;
 const { runtime } = typeof browser === 'undefined' ? chrome : browser;
@@ -42,7 +42,8 @@ const forward = (item: RelayItem) => { queue.push(item); void flush(); };
 // A top-level page announces itself at once (a navigation starts a new page session); a sub-frame
 // only with its first event, so frames without the widget cost the background nothing.
 let announced = false;
-const announce = () => { announced = true; forward({ type: 'frame-start', url: redactUrl(location.href), at: now() }); };
+// No query or fragment (they may carry codes or tokens); the background normalises it again.
+const announce = () => { announced = true; forward({ type: 'frame-start', url: location.href.split(/[?#]/)[0]!, at: now() }); };
 if (window === top && location.protocol.startsWith('http')) announce();
 const record = (event: PageEvent) => {
   if (!announced) announce();
@@ -89,6 +90,8 @@ const onHello = (e: Event) => {
   if (!port) return;
   e.preventDefault(); // tells the hook its port was taken
   removeEventListener(HOOK_HELLO, onHello);
+  // "Call provider again", from the panel through the background: only ever to the hook.
+  runtime.onMessage.addListener(message => { if (message === RERUN_COMMAND) port.postMessage(0); });
   port.onmessage = message => {
     const event = parsePageEvent(message.data);
     if (event) observe(event);
