@@ -11,6 +11,12 @@ import { startSite, type Site } from '../helpers/site.js';
 import { readTab, tabIdOf, allRules, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 import type { SessionView } from '../../src/analysis/session.js';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SHOTS = process.env.LCW_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'lcw-shots-'));
+mkdirSync(SHOTS, { recursive: true });
 
 let site: Site;
 let browser: Browser;
@@ -59,6 +65,8 @@ describe('chromium, DevTools open', () => {
       expect(await panel.$eval('#detail .verify-section input', n => (n as HTMLInputElement).value)).toBe(`${site.origin}/keys/public.pem`);
       await panel.click('#detail .verify-section button');
       await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
+      await panel.evaluate(() => document.querySelector('#detail .verify-section')!.scrollIntoView());
+      await panel.screenshot({ path: join(SHOTS, 'traffic-verify-chromium.png') });
       await panel.close();
     } finally {
       await tab(run);
