@@ -2,10 +2,10 @@
  * The record over time: a stopped service worker, navigations with and without "Preserve log",
  * a closed tab, and the per-session cap.
  */
-import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openExtensionPage, askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
-import { startSite, type Site } from '../helpers/site.js';
+import { useRig } from '../helpers/rig.js';
+import { openExtensionPage, askBackground, type BrowserName } from '../helpers/browsers.js';
 import { runScenario, tabIdOf, recordOf, readTab, current } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 
@@ -16,27 +16,19 @@ const startChat = (page: Page, times = 1) => page.evaluate(n => {
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
-    let site: Site;
-    let tb: TestBrowser;
-    let panel: Page;
-    beforeAll(async () => {
-      site = await startSite();
-      tb = await launch(name);
-      panel = await openExtensionPage(tb, 'panel.html?tabId=0');
-    });
-    afterAll(async () => { await tb?.close(); site?.close(); });
+    const rig = useRig(name);
 
     test.runIf(name === 'chromium')('nothing is lost when the service worker is stopped mid-session', async () => {
-      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
       try {
-        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
-        await recordOf(panel, tabId, r => current(r).invocations.length === 2);
-        await tb.stopBackground();
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+        await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2);
+        await rig.tb.stopBackground();
         // Events that happen while the worker is down wake it; the relay retries until they land.
         await startChat(run.page);
-        await tb.stopBackground();
+        await rig.tb.stopBackground();
         await startChat(run.page);
-        const view = current(await recordOf(panel, tabId, r => current(r).invocations.length === 4));
+        const view = current(await recordOf(rig.helper, tabId, r => current(r).invocations.length === 4));
         expect(view.invocations.map(i => [i.key, i.outcome])).toEqual([['0:1', 'token'], ['0:2', 'token'], ['0:3', 'token'], ['0:4', 'token']]);
       } finally {
         await run.page.close();
@@ -44,13 +36,13 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test.runIf(name === 'chromium')('an open panel reconnects after the service worker stops and keeps updating', async () => {
-      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
       try {
-        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
-        const view = await openExtensionPage(tb, `panel.html?tabId=${tabId}`);
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+        const view = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
         const shown = () => view.evaluate(() => document.querySelectorAll('#timeline .row.kind-inv').length);
         await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 2);
-        await tb.stopBackground();
+        await rig.tb.stopBackground();
         await startChat(run.page);
         // No reload: the panel hears "changed" again once its port has reconnected.
         await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 3, { timeout: 15_000 });
@@ -62,22 +54,22 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('a navigation starts a new page session; "Preserve log" keeps the previous one', async () => {
-      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
       try {
-        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
-        await recordOf(panel, tabId, r => current(r).invocations.length === 2);
-        await run.page.goto(`${site.origin}/widget?scenario=empty`);
-        let record = await recordOf(panel, tabId, r => current(r).invocations.length === 2 && current(r).invocations[0]!.outcome === 'empty');
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+        await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2);
+        await run.page.goto(`${rig.site.origin}/widget?scenario=empty`);
+        let record = await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2 && current(r).invocations[0]!.outcome === 'empty');
         expect(record.sessions).toHaveLength(1);
 
-        expect(await askBackground(panel, { type: 'set-preserve', tabId, preserve: true })).toBe(true);
-        await run.page.goto(`${site.origin}/widget?scenario=throws`);
-        record = await recordOf(panel, tabId, r => r.sessions.length === 2 && current(r).invocations.length === 2);
+        expect(await askBackground(rig.helper, { type: 'set-preserve', tabId, preserve: true })).toBe(true);
+        await run.page.goto(`${rig.site.origin}/widget?scenario=throws`);
+        record = await recordOf(rig.helper, tabId, r => r.sessions.length === 2 && current(r).invocations.length === 2);
         expect(record.preserve).toBe(true);
         expect(record.sessions.map(s => s.view.invocations[0]?.outcome)).toEqual(['empty', 'threw']);
 
-        expect(await askBackground(panel, { type: 'clear', tabId })).toBe(true);
-        record = await readTab(panel, tabId);
+        expect(await askBackground(rig.helper, { type: 'clear', tabId })).toBe(true);
+        record = await readTab(rig.helper, tabId);
         expect(record.sessions.map(s => s.eventCount)).toEqual([0]);
       } finally {
         await run.page.close();
@@ -85,31 +77,31 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('closing the tab frees its record', async () => {
-      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
-      const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
+      const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
       await run.page.close();
       let tabs: { tabId: number }[] = [];
       for (let i = 0; i < 50; i++) {
-        tabs = await askBackground(panel, { type: 'list-tabs' });
+        tabs = await askBackground(rig.helper, { type: 'list-tabs' });
         if (!tabs.some(t => t.tabId === tabId)) break;
         await new Promise(resolve => setTimeout(resolve, 100));
       }
       expect(tabs.map(t => t.tabId)).not.toContain(tabId);
-      expect(await readTab(panel, tabId)).toEqual({ tabId, preserve: false, sessions: [] });
+      expect(await readTab(rig.helper, tabId)).toEqual({ tabId, preserve: false, sessions: [] });
     });
 
     test('800 start chats in a row are all kept, in order', async () => {
-      const run = await runScenario(tb, site.origin, '/widget?scenario=valid');
+      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
       try {
-        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
         // Each start chat records 3 events (invoked, called back, returned); the bounds (store.test.ts) are far above.
         await startChat(run.page, 800);
-        const record = await recordOf(panel, tabId, r => current(r).invocations.at(-1)?.key === '0:802');
+        const record = await recordOf(rig.helper, tabId, r => current(r).invocations.at(-1)?.key === '0:802');
         const { eventCount, dropped, view } = record.sessions[0]!;
         expect([eventCount, dropped]).toEqual([10 + 800 * 3, 0]);
         expect(view.invocations.map(i => i.key)).toEqual(Array.from({ length: 802 }, (_, i) => `0:${i + 1}`));
         // The panel shows the newest part first, then all of it.
-        const shown = await openPanel(tb, tabId);
+        const shown = await openPanel(rig.tb, tabId);
         const text = await waitForPanel(shown, t => t.facts.Invocations === '802 · no error: 802');
         expect(text.detail).toContain('Invocation #802');
         expect(await shown.evaluate(() => [performance.getEntriesByName('lcw:preview').length, document.body.dataset.complete])).toEqual([1, 'true']);
@@ -120,8 +112,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     }, 120_000);
 
     test('the panel requests are validated: a malformed one gets no answer', async () => {
-      expect(await askBackground(panel, { type: 'get-record', tabId: -1 })).toBeUndefined();
-      expect(await askBackground(panel, { type: 'drop-tables' })).toBeUndefined();
+      expect(await askBackground(rig.helper, { type: 'get-record', tabId: -1 })).toBeUndefined();
+      expect(await askBackground(rig.helper, { type: 'drop-tables' })).toBeUndefined();
     });
   });
 }

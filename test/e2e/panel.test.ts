@@ -4,15 +4,16 @@
  * context variables editor, the paste view, exporting full tokens on request, and screenshots
  * of the main views (into docs/screenshots with LCW_SCREENSHOTS=docs/screenshots).
  */
-import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
+import { useRig } from '../helpers/rig.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openExtensionPage, askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
-import { startSite, type Site } from '../helpers/site.js';
+import { askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import type { Site } from '../helpers/site.js';
 import { runScenario, tabIdOf, readTab, current } from '../helpers/record.js';
-import { openPanel, panelText, waitForPanel, exportFromPanel, injectedMarkup } from '../helpers/panel.js';
+import { openPanel, panelText, waitForPanel, exportFromPanel, injectedMarkup, pasteToken } from '../helpers/panel.js';
 // @ts-expect-error plain JavaScript fixture
 import { XSS_PAYLOADS } from '../fixtures/site/xss-corpus.mjs';
 
@@ -33,19 +34,11 @@ const storageLocal = (page: Page) => page.evaluate(() => (globalThis as unknown 
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
-    let site: Site;
-    let tb: TestBrowser;
-    let helper: Page;
-    beforeAll(async () => {
-      site = await startSite();
-      tb = await launch(name);
-      helper = await openExtensionPage(tb, 'panel.html?tabId=0');
-    });
-    afterAll(async () => { await tb?.close(); site?.close(); });
+    const rig = useRig(name);
 
     test(`the XSS corpus (${payloads.length} payloads in iss, kid, claim names and values, lwicontexts and lcw:error) stays text`, async () => {
       expect(payloads.length).toBeGreaterThanOrEqual(20);
-      const { run, panel } = await scenarioInPanel(tb, helper, site, 'xss-corpus', payloads.length);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'xss-corpus', payloads.length);
       try {
         expect(run.xss).toBeUndefined();
         // Walk the whole timeline with the keyboard: every invocation's and every error's detail gets rendered.
@@ -70,7 +63,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     }, 120_000);
 
     test('keyboard: the views are tabs (arrow keys), the timeline a listbox, every control has a name', async () => {
-      const { run, panel } = await scenarioInPanel(tb, helper, site, 'expired', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
       try {
         const unnamed = await panel.evaluate(() => [...document.querySelectorAll('button, input, select, textarea, [role="listbox"], [role="option"], [role="tab"]')]
           .filter(el => {
@@ -103,8 +96,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('follows the theme: dark and light palettes', async () => {
-      const { run, tabId, panel } = await scenarioInPanel(tb, helper, site, 'expired', 2, { theme: 'dark' });
-      const light = await openPanel(tb, tabId, { theme: 'light' });
+      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2, { theme: 'dark' });
+      const light = await openPanel(rig.tb, tabId, { theme: 'light' });
       try {
         const colours = (page: Page) => page.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]);
         expect(await colours(panel)).toEqual(['dark', 'rgb(40, 40, 40)']);
@@ -117,20 +110,20 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('filter, Preserve log and Clear work from the toolbar', async () => {
-      const { run, tabId, panel } = await scenarioInPanel(tb, helper, site, 'throws', 2);
+      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'throws', 2);
       try {
         await panel.type('#filter', 'threw');
         const filtered = await waitForPanel(panel, text => text.rows.length === 2);
         expect(filtered.rows.every(r => r.includes('threw'))).toBe(true);
         await panel.click('#preserve');
-        await expect.poll(async () => (await readTab(helper, tabId)).preserve).toBe(true);
-        await run.page.goto(`${site.origin}/widget?scenario=empty`);
+        await expect.poll(async () => (await readTab(rig.helper, tabId)).preserve).toBe(true);
+        await run.page.goto(`${rig.site.origin}/widget?scenario=empty`);
         await panel.evaluate(() => { (document.getElementById('filter') as HTMLInputElement).value = ''; document.getElementById('filter')!.dispatchEvent(new Event('input')); });
         const both = await waitForPanel(panel, text => text.rows.some(r => r.includes('Navigated to')) && text.verdict.includes('empty string'));
         expect(both.rows.filter(r => r.includes('Navigated to'))).toHaveLength(2);
         await panel.click('#clear');
         await waitForPanel(panel, text => text.rows.length === 0);
-        expect((await readTab(helper, tabId)).sessions.map(s => s.eventCount)).toEqual([0]);
+        expect((await readTab(rig.helper, tabId)).sessions.map(s => s.eventCount)).toEqual([0]);
         await panel.click('#preserve');
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
@@ -138,21 +131,21 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('context variables: pasted as a list, kept per origin in storage.local, used by the analysis', async () => {
-      const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
       try {
         await panel.click('#tab-variables');
         await panel.$eval('#variables-paste', n => { (n as HTMLTextAreaElement).value = 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_other\tText'; });
         await panel.click('#variables-replace');
         await panel.waitForFunction(() => document.getElementById('variables-status')?.textContent?.startsWith('Saved 2 variables'));
-        const stored = await storageLocal(helper);
-        expect(stored).toEqual({ [`contexts:${site.origin}`]: [{ name: 'msdyn_cartvalue', type: 'number' }, { name: 'msdyn_other', type: 'text' }] });
+        const stored = await storageLocal(rig.helper);
+        expect(stored).toEqual({ [`contexts:${rig.site.origin}`]: [{ name: 'msdyn_cartvalue', type: 'number' }, { name: 'msdyn_other', type: 'text' }] });
         await panel.screenshot({ path: join(SHOTS, `variables-${name}.png`) });
 
         // A bad list gets a specific message and changes nothing.
         await panel.evaluate(() => { (document.getElementById('variables-paste') as HTMLTextAreaElement).value = 'a\tboolean'; });
         await panel.click('#variables-replace');
         expect(await panel.$eval('#variables-status', n => [n.getAttribute('role'), n.textContent])).toEqual(['alert', expect.stringContaining('Text or Number')]);
-        expect(await storageLocal(helper)).toEqual(stored);
+        expect(await storageLocal(rig.helper)).toEqual(stored);
 
         // Back in the session, lwicontexts is compared with them: msdyn_isvip is not configured.
         await panel.click('#tab-session');
@@ -168,51 +161,43 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await expect.poll(rowCount).toBe(1);
         await panel.click('button[aria-label^="Remove variable 1"]');
         await expect.poll(rowCount).toBe(0);
-        await expect.poll(() => storageLocal(helper)).toEqual({});
+        await expect.poll(() => storageLocal(rig.helper)).toEqual({});
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
       }
     });
 
     test('paste a token: the same analysis, clear messages for junk', async () => {
-      const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
       try {
         await panel.click('#tab-paste');
-        await panel.evaluate(token => {
-          const input = document.getElementById('paste-input') as HTMLTextAreaElement;
-          input.value = `Bearer ${token}`;
-          input.dispatchEvent(new Event('input'));
-        }, site.tokens.expired);
+        await pasteToken(panel, `Bearer ${rig.site.tokens.expired}`);
         await panel.waitForFunction(() => document.querySelector('#paste-result [data-verdict]')?.textContent?.startsWith('Error 4 expected'));
         const result = await panel.$eval('#paste-result', n => (n as HTMLElement).innerText);
         expect(result).toContain('token.bearer-prefix');
         expect(result).toMatch(/expired \d hours? ago/);
         await panel.screenshot({ path: join(SHOTS, `paste-${name}.png`) });
 
-        await panel.evaluate(() => {
-          const input = document.getElementById('paste-input') as HTMLTextAreaElement;
-          input.value = 'not a token at all';
-          input.dispatchEvent(new Event('input'));
-        });
+        await pasteToken(panel, 'not a token at all');
         await panel.waitForFunction(() => !document.querySelector('#paste-result [data-verdict]')?.textContent?.includes('Bearer'));
         expect(await panel.$eval('#paste-result [data-verdict]', n => n.textContent)).toMatch(/^Error 4 expected: .*(three|segments|JWT)/i);
         expect(await injectedMarkup(panel)).toEqual([]);
         // Tokens never reach storage.local.
-        expect(JSON.stringify(await storageLocal(helper))).not.toContain('eyJ');
+        expect(JSON.stringify(await storageLocal(rig.helper))).not.toContain('eyJ');
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
       }
     });
 
     test('Export report: signatures redacted by default, whole tokens only when asked', async () => {
-      const { run, panel } = await scenarioInPanel(tb, helper, site, 'valid', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
       try {
-        const signature = site.tokens.valid.split('.')[2]!;
+        const signature = rig.site.tokens.valid.split('.')[2]!;
         const redacted = await exportFromPanel(panel);
         expect(redacted.text).not.toContain(signature);
         expect(JSON.parse(redacted.text).tokensIncluded).toBe(false);
         const full = await exportFromPanel(panel, { includeTokens: true });
-        expect(JSON.parse(full.text)).toMatchObject({ tokensIncluded: true, invocations: [{ token: { raw: site.tokens.valid, signature } }, { token: { raw: site.tokens.valid } }] });
+        expect(JSON.parse(full.text)).toMatchObject({ tokensIncluded: true, invocations: [{ token: { raw: rig.site.tokens.valid, signature } }, { token: { raw: rig.site.tokens.valid } }] });
         expect(await panel.$eval('#notice', n => n.textContent)).toContain('full tokens included');
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
@@ -220,10 +205,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test.runIf(name === 'chromium')('Export report really downloads lcw-auth-report-<host>-<timestamp>.json', async () => {
-      const { run, panel } = await scenarioInPanel(tb, helper, site, 'expired', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
       const dir = mkdtempSync(join(tmpdir(), 'lcw-download-'));
       try {
-        const cdp = await tb.browser.target().createCDPSession();
+        const cdp = await rig.tb.browser.target().createCDPSession();
         await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
         await panel.click('#export');
         await expect.poll(() => readdirSync(dir).filter(f => f.endsWith('.json')), { timeout: 10_000 }).toHaveLength(1);
@@ -238,23 +223,23 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('a panel opened before anything was recorded says so, then fills in', async () => {
-      const page = await tb.browser.newPage();
-      await page.goto(`${site.origin}/plain`);
-      const tabId = await tabIdOf(helper, `${site.origin}/plain`);
-      const panel = await openPanel(tb, tabId);
+      const page = await rig.tb.browser.newPage();
+      await page.goto(`${rig.site.origin}/plain`);
+      const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/plain`);
+      const panel = await openPanel(rig.tb, tabId);
       try {
         expect((await panelText(panel)).verdict).toBe('No Omnichannel chat widget seen on this page.');
-        await page.goto(`${site.origin}/widget?scenario=valid`);
+        await page.goto(`${rig.site.origin}/widget?scenario=valid`);
         const text = await waitForPanel(panel, t => t.verdict.startsWith('Token accepted'));
         expect(text.facts.Invocations).toMatch(/^2\b/);
-        expect(current(await readTab(helper, tabId)).invocations).toHaveLength(2);
+        expect(current(await readTab(rig.helper, tabId)).invocations).toHaveLength(2);
       } finally {
         await Promise.all([panel.close(), page.close()]);
       }
     });
 
     test('malformed panel requests get no answer', async () => {
-      expect(await askBackground(helper, { type: 'clear', tabId: 'all' })).toBeUndefined();
+      expect(await askBackground(rig.helper, { type: 'clear', tabId: 'all' })).toBeUndefined();
     });
   });
 }

@@ -3,10 +3,10 @@
  * private channel, is recorded as an invocation marked as the panel's, and the page sees nothing
  * else: the widget gets no token, no error or unhandled rejection escapes.
  */
-import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openExtensionPage, askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
-import { startSite, type Site } from '../helpers/site.js';
+import { useRig } from '../helpers/rig.js';
+import { askBackground, type BrowserName } from '../helpers/browsers.js';
 import { runScenario, tabIdOf, recordOf, current } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 
@@ -22,15 +22,7 @@ const pageState = (page: Page) => page.evaluate(() => {
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
-    let site: Site;
-    let tb: TestBrowser;
-    let helper: Page;
-    beforeAll(async () => {
-      site = await startSite();
-      tb = await launch(name);
-      helper = await openExtensionPage(tb, 'panel.html?tabId=0');
-    });
-    afterAll(async () => { await tb?.close(); site?.close(); });
+    const rig = useRig(name);
 
     test.each([
       ['valid', 'token', null],
@@ -39,14 +31,14 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       ['client-function', 'token', null],
     ] as const)('%s: called again, recorded as the panel\'s, invisible to the page', async (scenario, outcome, errorCode) => {
       const path = scenario === 'client-function' ? '/widget?scenario=client-function' : `/widget?scenario=${scenario}`;
-      const run = await runScenario(tb, site.origin, path);
-      const tabId = await tabIdOf(helper, `${site.origin}/widget`);
-      const before = current(await recordOf(helper, tabId, r => current(r).invocations.length >= 1 && current(r).invocations.every(i => i.outcome !== 'pending'))).invocations.length;
-      const panel = await openPanel(tb, tabId);
+      const run = await runScenario(rig.tb, rig.site.origin, path);
+      const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+      const before = current(await recordOf(rig.helper, tabId, r => current(r).invocations.length >= 1 && current(r).invocations.every(i => i.outcome !== 'pending'))).invocations.length;
+      const panel = await openPanel(rig.tb, tabId);
       try {
         const seen = await pageState(run.page);
         await panel.click('#call-again');
-        const record = await recordOf(helper, tabId, r => current(r).invocations.length === before + 1 && current(r).invocations.at(-1)!.outcome !== 'pending');
+        const record = await recordOf(rig.helper, tabId, r => current(r).invocations.length === before + 1 && current(r).invocations.at(-1)!.outcome !== 'pending');
         const again = current(record).invocations.at(-1)!;
         expect([again.rerun, again.outcome, again.errorCode]).toEqual([true, outcome, errorCode]);
         expect(current(record).invocations.slice(0, -1).every(i => !i.rerun)).toBe(true);
@@ -65,13 +57,13 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('without a registered provider the button is off and the background says why', async () => {
-      const page = await tb.browser.newPage();
-      await page.goto(`${site.origin}/plain`);
-      const tabId = await tabIdOf(helper, `${site.origin}/plain`);
-      const panel = await openPanel(tb, tabId);
+      const page = await rig.tb.browser.newPage();
+      await page.goto(`${rig.site.origin}/plain`);
+      const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/plain`);
+      const panel = await openPanel(rig.tb, tabId);
       try {
         expect(await panel.$eval('#call-again', b => (b as HTMLButtonElement).disabled)).toBe(true);
-        expect(await askBackground(helper, { type: 'call-provider-again', tabId })).toEqual({ ok: false, reason: expect.stringContaining('No token provider') });
+        expect(await askBackground(rig.helper, { type: 'call-provider-again', tabId })).toEqual({ ok: false, reason: expect.stringContaining('No token provider') });
       } finally {
         await Promise.all([panel.close(), page.close()]);
       }

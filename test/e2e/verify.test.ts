@@ -3,10 +3,11 @@
  * documented formats, a JWKS, an expired key-list entry, a weak or wrong key, 401, an HTML page,
  * silence; and keys pasted by hand.
  */
-import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
-import { startSite, type Site } from '../helpers/site.js';
+import { useRig } from '../helpers/rig.js';
+import { openExtensionPage, type BrowserName } from '../helpers/browsers.js';
+import type { Site } from '../helpers/site.js';
 
 /** Pastes `token`, then verifies it with the key at `url` (or the pasted `key`); returns the result lines. */
 async function verify(panel: Page, token: string, { url = '', key = '' }: { url?: string; key?: string }, timeout = 15_000): Promise<{ status: string | undefined; lines: string[] }> {
@@ -38,16 +39,7 @@ async function verify(panel: Page, token: string, { url = '', key = '' }: { url?
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
-    let site: Site;
-    let tb: TestBrowser;
-    let panel: Page;
-    beforeAll(async () => {
-      site = await startSite();
-      tb = await launch(name);
-      panel = await openExtensionPage(tb, 'panel.html?tabId=0');
-      await panel.click('#tab-paste');
-    });
-    afterAll(async () => { await tb?.close(); site?.close(); });
+    const rig = useRig(name, { then: rig => rig.helper.click('#tab-paste') });
 
     const cases: [title: string, token: (s: Site) => string, key: (s: Site) => { url?: string; key?: string }, status: string | undefined, says: RegExp][] = [
       ['a PEM key URL', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/public.pem` }), 'verified', /holds a PEM public key \(1 key\)/],
@@ -69,32 +61,32 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     ];
     for (const [title, token, key, status, says] of cases) {
       test(title, async () => {
-        const result = await verify(panel, token(site), key(site));
+        const result = await verify(rig.helper, token(rig.site), key(rig.site));
         expect(result.status).toBe(status);
         expect(result.lines.join(' ')).toMatch(says);
       });
     }
 
     test.runIf(name === 'chromium')('a URL that never answers: stopped after 10 s, and said so', async () => {
-      const result = await verify(panel, site.tokens.valid, { url: `${site.origin}/keys/silent` }, 20_000);
+      const result = await verify(rig.helper, rig.site.tokens.valid, { url: `${rig.site.origin}/keys/silent` }, 20_000);
       expect(result.lines.join(' ')).toMatch(/did not answer within 10 s/);
     }, 30_000);
 
     test('from an invocation: verified, and the URL is offered again for the site', async () => {
-      const page = await tb.browser.newPage();
-      await page.goto(`${site.origin}/widget?scenario=valid`);
-      const tabs = await panel.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'list-tabs' })) as { tabId: number; url: string }[];
-      const tabId = tabs.find(t => t.url === `${site.origin}/widget`)!.tabId;
-      const view = await openExtensionPage(tb, `panel.html?tabId=${tabId}`);
+      const page = await rig.tb.browser.newPage();
+      await page.goto(`${rig.site.origin}/widget?scenario=valid`);
+      const tabs = await rig.helper.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'list-tabs' })) as { tabId: number; url: string }[];
+      const tabId = tabs.find(t => t.url === `${rig.site.origin}/widget`)!.tabId;
+      const view = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
       try {
         await view.waitForSelector('#detail .verify-section input');
-        await view.type('#detail .verify-section input', `${site.origin}/keys/public.pem`);
+        await view.type('#detail .verify-section input', `${rig.site.origin}/keys/public.pem`);
         await view.click('#detail .verify-section button');
         await view.waitForSelector('#detail .verify-line[data-status="verified"]');
-        await expect.poll(() => panel.evaluate(() => (globalThis as any).chrome.storage.local.get(null))).toMatchObject({ [`keyurl:${site.origin}`]: `${site.origin}/keys/public.pem` });
-        const again = await openExtensionPage(tb, `panel.html?tabId=${tabId}`);
+        await expect.poll(() => rig.helper.evaluate(() => (globalThis as any).chrome.storage.local.get(null))).toMatchObject({ [`keyurl:${rig.site.origin}`]: `${rig.site.origin}/keys/public.pem` });
+        const again = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
         await again.waitForSelector('#detail .verify-section input');
-        expect(await again.$eval('#detail .verify-section input', n => (n as HTMLInputElement).value)).toBe(`${site.origin}/keys/public.pem`);
+        expect(await again.$eval('#detail .verify-section input', n => (n as HTMLInputElement).value)).toBe(`${rig.site.origin}/keys/public.pem`);
         await again.close();
       } finally {
         await Promise.all([view.close(), page.close()]);

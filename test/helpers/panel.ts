@@ -97,3 +97,12 @@ export function injectedMarkup(page: Page): Promise<string[]> {
     return problems;
   }, [...PANEL_TAGS]);
 }
+
+/** Puts `text` in the "Paste a token" box, as typing would. */
+export function pasteToken(page: Page, text: string): Promise<void> {
+  return page.evaluate(value => {
+    const input = document.getElementById('paste-input') as HTMLTextAreaElement;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }, text);
+}
