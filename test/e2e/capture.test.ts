@@ -161,6 +161,7 @@ const SCENARIOS: Record<string, Scenario> = {
     verdict: /^Error 4 expected/, path: '/widget?scenario=oauth', ready: invocations(2),
     check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
   },
+  outlived: { verdict: /^Token accepted/, path: '/widget?scenario=outlived', ready: invocations(2), check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']) },
   'widget in an iframe': {
     verdict: /^Token accepted$/, facts: { Widget: /in an iframe/ },
     path: '/framed?scenario=valid', ready: invocations(2),

@@ -79,6 +79,7 @@ describe('chromium, DevTools open', () => {
     ['expired', 'session.stale-token-reused', calls(2)],
     ['sub-changed', 'session.sub-changed', calls(2)],
     ['chat-map', 'auth.chat-map-mismatch', calls(4)],
+    ['outlived', 'session.chat-outlived-token', calls(4)],
   ] as const)('%s: %s', async (scenario, rule, ready) => {
     const run = await withTraffic(scenario, ready);
     try {
