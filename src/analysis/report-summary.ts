@@ -37,6 +37,10 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   const codes = countBy(report.invocations.map(i => (i.errorCode === null ? 'no error' : `error ${i.errorCode}`)));
   lines.push('| | |', '|---|---|');
   lines.push(`| Widget | ${w.detected ? mdText([w.version ?? 'version unknown', w.orgId && `org ${w.orgId}`, w.appId && `app ${w.appId}`, w.orgUrl].filter(Boolean).join(' · ')) : 'not found'} |`);
+  if (report.config) {
+    const c = report.config;
+    lines.push(`| Configuration | ${'problem' in c ? mdText(c.problem) : mdText([c.authenticationType === 'oauth2' ? 'OAuth 2.0' : c.authenticationType === 'jwt' ? 'JWT' : `type ${String(c.authenticationTypeRaw)}`, c.clientFunction && `client function ${c.clientFunction}`, c.publicKeyUrl && `public key ${c.publicKeyUrl}`, c.signInOptional && 'sign-in optional', c.persistentChat && 'persistent chat'].filter(Boolean).join(' · '))} |`);
+  }
   lines.push(`| Token route | ${report.route ?? 'none seen'} |`);
   lines.push(`| Invocations | ${report.invocations.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`);
   lines.push(`| Widget errors | ${report.widgetErrors.length === 0 ? 'none' : countBy(report.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))).map(([k, n]) => `${k} ×${n}`).join(', ')} |`);
@@ -68,6 +72,10 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
       for (const [name, value] of Object.entries(latest.token.claims)) lines.push(`| ${mdText(name, 80)} | ${mdText(typeof value === 'string' ? value : safeJson(value), 200)} |`);
       lines.push('');
     }
+  }
+  const failed = (report.authCalls ?? []).filter(c => c.status >= 400);
+  if (failed.length > 0) {
+    lines.push('### Service answers that failed', '', ...failed.slice(-SUMMARY_INVOCATIONS).map(c => `- ${c.at}: ${mdText(`${c.method} ${c.endpoint}`)} → ${c.status}${c.message ? ` ${mdText(c.message)}` : ''}${c.invocation ? ` (invocation ${mdText(c.invocation)})` : ''}`), '');
   }
   if (report.widgetErrors.length > 0) {
     lines.push('### Widget errors', '', ...report.widgetErrors.slice(-SUMMARY_INVOCATIONS).map(e => `- ${e.at}: ${e.errorCode === null ? '' : `error ${e.errorCode}: `}${mdText(e.description)}`), '');

@@ -5,6 +5,7 @@
  */
 import type { Finding } from './types.js';
 import type { InvocationView, SessionView } from './session.js';
+import type { WidgetConfig } from './traffic.js';
 import { redactUrl } from '../protocol/messages.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';
@@ -31,7 +32,13 @@ export interface ReportInvocation {
   errorCode: 2 | 3 | 4 | null;
   token: ReportToken | null;
   findings: Finding[];
+  /** Made by the panel's "Call provider again". */
+  rerun?: true;
 }
+
+export type ReportConfig = { url: string; problem: string } | ({ url: string } & WidgetConfig);
+
+export interface ReportAuthCall { at: string; url: string; endpoint: string; method: string; status: number; message: string | null; invocation?: string }
 
 export interface Report {
   format: typeof REPORT_FORMAT;
@@ -45,6 +52,10 @@ export interface Report {
   invocations: ReportInvocation[];
   widgetErrors: { at: string; errorCode: number | null; description: string }[];
   timeline: { at: string; kind: string; text: string; invocation?: string }[];
+  /** Only when DevTools saw the widget's configuration load. */
+  config?: ReportConfig;
+  /** Only when DevTools saw calls to /auth/ endpoints (never with the token they carried). */
+  authCalls?: ReportAuthCall[];
 }
 
 export interface ReportOptions {
@@ -73,6 +84,10 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
     invocations: view.invocations.map(invocation => reportInvocation(invocation, includeTokens)),
     widgetErrors: view.widgetErrors.map(e => ({ at: iso(e.at), errorCode: e.errorCode, description: e.description })),
     timeline: view.timeline.map(t => ({ at: iso(t.at), kind: t.kind, text: t.text, ...(t.invocation ? { invocation: t.invocation } : {}) })),
+    ...(view.config ? { config: view.config.reading.ok ? { url: view.config.url, ...view.config.reading.config } : { url: view.config.url, problem: view.config.reading.problem } } : {}),
+    ...(view.authCalls.length > 0 ? {
+      authCalls: view.authCalls.map(c => ({ at: iso(c.at), url: c.url, endpoint: c.endpoint, method: c.method, status: c.status, message: c.message, ...(c.invocation ? { invocation: c.invocation } : {}) })),
+    } : {}),
   };
 }
 
@@ -101,6 +116,7 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
     errorCode: invocation.errorCode,
     token,
     findings: invocation.findings,
+    ...(invocation.rerun ? { rerun: true as const } : {}),
   };
 }
 

@@ -189,12 +189,12 @@ export class SessionAssembly {
     const byToken = new Map<string, number[]>();
     this.starts.forEach((start, index) => {
       const handed = this.byKey.get(`${start.frame}:${start.id}`)?.find(e => e.k === 'cb');
-      const value = handed?.k === 'cb' && typeof handed.v === 'string' ? handed.v.trim() : undefined;
+      const value = handed?.k === 'cb' && typeof handed.v === 'string' ? bareToken(handed.v) : undefined;
       if (value) byToken.set(value, [...(byToken.get(value) ?? []), index]);
     });
     const seen = new Map<string, number>();
     this.page.authCalls.forEach((call, n) => {
-      const token = callTokens[n]?.replace(/^Bearer\s+/i, '').trim();
+      const token = callTokens[n] ? bareToken(callTokens[n]) : undefined;
       if (!token) return;
       const eligible = (byToken.get(token) ?? []).filter(i => this.starts[i]!.at <= call.at + CLOCK_TOLERANCE_MS);
       if (eligible.length === 0) return;
@@ -279,6 +279,9 @@ export class SessionAssembly {
 export function assembleSession(events: readonly RecordedEvent[], options: AssembleOptions = {}): SessionView {
   return new SessionAssembly(events, options).view();
 }
+
+/** A token as handed over or sent, without the wrapping either side may add ("Bearer ", whitespace). */
+const bareToken = (value: string) => value.trim().replace(/^Bearer\s+/i, '');
 
 /** What comparing an invocation with the one before says: another user, the same expired token again. */
 function acrossInvocations(previous: InvocationView, current: InvocationView): Finding[] {

@@ -13,8 +13,7 @@ import { openPanel, waitForPanel, exportFromPanel, copyFromPanel, injectedMarkup
 import { sessionVerdict } from '../../src/devtools/verdict.js';
 import { SessionAssembly } from '../../src/analysis/session.js';
 import type { Report } from '../../src/analysis/report.js';
-import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { validateReport } from '../helpers/report-schema.js';
 import type { SessionView } from '../../src/analysis/session.js';
 
 interface Scenario {
@@ -180,8 +179,6 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-const schema = JSON.parse(readFileSync('docs/report.schema.json', 'utf8'));
-const validateReport = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile(schema);
 
 /**
  * The panel on the scenario's tab: its status line, facts and timeline agree with the engine's

@@ -9,7 +9,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, openExtensionPage } from '../../src/demo/browsers.js';
 import { startSite, type Site } from '../helpers/site.js';
 import { readTab, tabIdOf, allRules, type TabAnswer } from '../helpers/record.js';
-import { openPanel, waitForPanel } from '../helpers/panel.js';
+import { openPanel, waitForPanel, exportFromPanel } from '../helpers/panel.js';
+import { validateReport } from '../helpers/report-schema.js';
 import type { SessionView } from '../../src/analysis/session.js';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,11 @@ describe('chromium, DevTools open', () => {
       await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
       await panel.evaluate(() => document.querySelector('#detail .verify-section')!.scrollIntoView());
       await panel.screenshot({ path: join(SHOTS, 'traffic-verify-chromium.png') });
+      // The exported report carries the configuration and the calls, and is valid.
+      const report = JSON.parse((await exportFromPanel(panel)).text);
+      expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+      expect(report.config).toMatchObject({ authenticationType: 'jwt', publicKeyUrl: `${site.origin}/keys/public.pem` });
+      expect(report.authCalls.map((c: { endpoint: string; invocation: string }) => [c.endpoint, c.invocation])).toEqual([['getchattoken', '0:1'], ['getchattoken', '0:2']]);
       await panel.close();
     } finally {
       await tab(run);

@@ -1,18 +1,16 @@
 /** The exported report: valid against its schema, signatures redacted unless asked for. */
 import { describe, test, expect, beforeAll } from 'vitest';
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportSummary, verdictOf } from '../../src/analysis/report-summary.js';
 import { runCli } from '../helpers/cli.js';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { validateReport as validate } from '../helpers/report-schema.js';
 import { assembleSession, type RecordedEvent } from '../../src/analysis/session.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
 const T0 = 1_764_000_000_000;
-const schema = JSON.parse(readFileSync('docs/report.schema.json', 'utf8'));
-const validate = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile(schema);
 let token: string;
 let events: RecordedEvent[];
 beforeAll(async () => {
@@ -149,5 +147,33 @@ describe('lcw-auth report', () => {
     const result = await runCli(['report', write('ansi.json', r)]);
     expect(result.stdout).not.toContain('\u001b');
     expect(result.stdout).toContain('ok\\u001b[2J');
+  });
+});
+
+describe('a report with the widget\'s traffic and a "Call provider again"', () => {
+  const traffic = (): RecordedEvent[] => [
+    { k: 'cfg', at: T0 - 50, frame: -1, url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app?secret=1', status: 200, body: JSON.stringify({ LiveChatConfigAuthSettings: { msdyn_authenticationtype: 192350000, msdyn_publickeyurl: 'https://contoso.example/pk' }, LiveWSAndLiveChatEngJoin: {} }) },
+    ...events,
+    { k: 'auth', at: T0 + 6, frame: -1, url: 'https://org.crm.dynamics.com/livechatconnector/v2/auth/getchattoken?x=1', method: 'POST', status: 401, body: '{"message":"UserId not found"}', token: token },
+    { k: 'again', at: T0 + 20, frame: 0 },
+    { k: 'inv', at: T0 + 21, frame: 0, id: 3, route: 'sdk' },
+    { k: 'cb', at: T0 + 22, frame: 0, id: 3, sync: true, v: token },
+    { k: 'end', at: T0 + 23, frame: 0, id: 3 },
+  ];
+  test('is valid, and holds the configuration, the failed call and the re-run, never the token the call carried', () => {
+    const r = buildReport(assembleSession(traffic()), { url: 'https://shop.contoso.com/', now: T0 + 30 });
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(r.config).toEqual({ url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app', authenticationType: 'jwt', authenticationTypeRaw: 192350000, clientFunction: null, publicKeyUrl: 'https://contoso.example/pk', persistentChat: false, reconnect: false, signInOptional: false });
+    expect(r.authCalls).toEqual([{ at: '2025-11-24T16:00:00.006Z', url: 'https://org.crm.dynamics.com/livechatconnector/v2/auth/getchattoken', endpoint: 'getchattoken', method: 'POST', status: 401, message: 'UserId not found', invocation: '0:1' }]);
+    expect(r.invocations.map(i => i.rerun)).toEqual([undefined, undefined, true]);
+    expect(JSON.stringify(r)).not.toContain(token.split('.')[2]!);
+    const summary = reportSummary(r);
+    expect(summary).toContain('| Configuration | JWT · public key https://contoso.example/pk |');
+    expect(summary).toContain('POST getchattoken → 401 UserId not found (invocation 0:1)');
+  });
+  test('a configuration that could not be read is reported as such', () => {
+    const r = buildReport(assembleSession([{ k: 'cfg', at: T0, frame: -1, url: 'https://org.crm.dynamics.com/livechatconnector/config/o/a', status: 502, body: '' }]), { url: 'https://a.example/', now: T0 });
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(r.config).toEqual({ url: 'https://org.crm.dynamics.com/livechatconnector/config/o/a', problem: 'The configuration request answered 502.' });
   });
 });
