@@ -118,6 +118,8 @@ export class SessionAssembly {
     const widget: WidgetView = { detected: false, version: null, orgId: null, appId: null, orgUrl: null, iframe: false, ready: false };
     const page: Omit<SessionView, 'invocations'> = { widget, route: null, registrations: [], widgetErrors: [], findings: [], timeline: [], config: null, authCalls: [] };
     const callTokens: (string | null)[] = [];
+    /** The timeline position of each auth call, to tie its entry to an invocation. */
+    const callEntries: number[] = [];
     /** Frame -> when the panel asked it to call the provider again (the next invocation there is that call). */
     const asked = new Map<number, number>();
     const missingFunctions = new Set<string>();
@@ -165,16 +167,21 @@ export class SessionAssembly {
         case 'auth':
           page.authCalls.push({ at: event.at, url: redactUrl(event.url), endpoint: authEndpoint(event.url), method: event.method, status: event.status, message: event.status >= 400 ? authFailureMessage(event.body) : null });
           callTokens.push(event.token);
+          callEntries.push(page.timeline.length);
           break;
       }
-      page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: describeEvent(event), ...(key ? { invocation: key } : {}) });
+      // The configuration and the auth call were just read: describe them from that, not from the body again.
+      const text = event.k === 'cfg' ? describeConfig(page.config!.reading, event.status)
+        : event.k === 'auth' ? describeAuthCall(page.authCalls.at(-1)!)
+        : describeEvent(event);
+      page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text, ...(key ? { invocation: key } : {}) });
     }
     page.findings = pageFindings(page, missingFunctions);
     this.page = page;
     this.invocationCount = this.starts.length;
     this.judged = new Array(this.starts.length);
     this.base = new Array(this.starts.length);
-    this.tieCalls(callTokens);
+    this.tieCalls(callTokens, callEntries);
   }
 
   /**
@@ -183,7 +190,7 @@ export class SessionAssembly {
    * the same token every time makes the token alone ambiguous); the network's and the page's
    * clocks may differ by a few ms, hence the tolerance.
    */
-  private tieCalls(callTokens: (string | null)[]) {
+  private tieCalls(callTokens: (string | null)[], callEntries: number[]) {
     if (this.page.authCalls.length === 0) return;
     const CLOCK_TOLERANCE_MS = 250;
     const byToken = new Map<string, number[]>();
@@ -205,8 +212,7 @@ export class SessionAssembly {
       const start = this.starts[index]!;
       call.invocation = `${start.frame}:${start.id}`;
       this.callsByIndex.set(index, [...(this.callsByIndex.get(index) ?? []), call]);
-      const entry = this.page.timeline.find(t => t.kind === 'auth' && t.at === call.at && !t.invocation);
-      if (entry) entry.invocation = call.invocation;
+      this.page.timeline[callEntries[n]!]!.invocation = call.invocation;
     });
   }
 
@@ -429,7 +435,17 @@ function pageFindings(view: Omit<SessionView, 'invocations'>, missingFunctions: 
   return findings;
 }
 
-function describeEvent(event: RecordedEvent): string {
+function describeConfig(reading: ConfigReading, status: number): string {
+  if (!reading.ok) return `Widget configuration ${status >= 200 && status < 300 ? 'not readable' : `answered ${status}`}`;
+  const c = reading.config;
+  return `Widget configuration: ${c.authenticationType === 'oauth2' ? 'OAuth 2.0' : c.authenticationType === 'jwt' ? 'JWT' : `authentication type ${c.authenticationTypeRaw}`}${c.clientFunction ? `, client function ${c.clientFunction}` : ''}${c.publicKeyUrl ? `, public key ${c.publicKeyUrl}` : ''}${c.signInOptional ? ', sign-in optional' : ''}${c.persistentChat ? ', persistent chat' : ''}`;
+}
+
+function describeAuthCall(call: AuthCallView): string {
+  return `${call.method} ${call.endpoint} → ${call.status}${call.message ? ` ${call.message}` : ''}`;
+}
+
+function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' }>): string {
   switch (event.k) {
     case 'reg': return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${event.err ? ` threw ${event.err.m}` : ''}${event.ready ? '' : ' before lcw:ready'}`;
     case 'inv': return event.route === 'sdk' ? `Provider invoked (#${event.id})` : `Client function ${event.name ?? ''} invoked (#${event.id})`;
@@ -443,16 +459,6 @@ function describeEvent(event: RecordedEvent): string {
       return `lcw:error${errorCode === null ? '' : ` ${errorCode}`}: ${description}`;
     }
     case 'req': return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
-    case 'cfg': {
-      const reading = event.status >= 200 && event.status < 300 ? parseWidgetConfig(event.body) : null;
-      if (!reading?.ok) return `Widget configuration ${reading ? 'not readable' : `answered ${event.status}`}`;
-      const c = reading.config;
-      return `Widget configuration: ${c.authenticationType === 'oauth2' ? 'OAuth 2.0' : c.authenticationType === 'jwt' ? 'JWT' : `authentication type ${c.authenticationTypeRaw}`}${c.clientFunction ? `, client function ${c.clientFunction}` : ''}${c.publicKeyUrl ? `, public key ${c.publicKeyUrl}` : ''}${c.signInOptional ? ', sign-in optional' : ''}${c.persistentChat ? ', persistent chat' : ''}`;
-    }
-    case 'auth': {
-      const message = event.status >= 400 ? authFailureMessage(event.body) : null;
-      return `${event.method} ${authEndpoint(event.url)} → ${event.status}${message ? ` ${message}` : ''}`;
-    }
     case 'again': return 'Call provider again (asked from the panel)';
     case 'widget': return `Widget ${event.script ? `script (app ${event.script.appId || '?'}, ${event.script.version || 'version ?'})` : ''}${event.iframe ? ' iframe' : ''} found`;
   }
