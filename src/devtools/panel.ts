@@ -60,27 +60,23 @@ const variablesView = new VariablesView(byId('view-variables'));
 const current = () => data.sessions.at(-1);
 
 // --- Rendering ---------------------------------------------------------------------------------
-async function reload() {
+/** Reads the record (`preview`: only its newest part) and draws it. */
+async function load({ preview = false } = {}) {
   const wasPartial = data.partial;
-  data = await source.load();
+  data = await source.load({ preview });
   keyUrl = await loadKeyUrl(originOf(current()?.url));
   // Timeline positions change once the whole record is in: follow the newest invocation again.
   if (wasPartial) picked = null;
   render();
-  performance.mark('lcw:complete');
+  performance.mark(data.partial ? 'lcw:preview' : 'lcw:complete');
 }
+
+const reload = () => load();
 
 /** First the newest part of a large record (status and newest entries at once), then all of it. */
 async function firstLoad() {
-  data = await source.load({ preview: true });
-  keyUrl = await loadKeyUrl(originOf(current()?.url));
-  render();
-  if (data.partial) {
-    performance.mark('lcw:preview');
-    await reload();
-  } else {
-    performance.mark('lcw:complete');
-  }
+  await load({ preview: true });
+  if (data.partial) await reload();
 }
 
 function render() {
