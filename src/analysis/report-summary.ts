@@ -3,6 +3,7 @@
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
 import { RULES } from './rules.js';
+import { invocationVerdict, pageVerdict } from './summary.js';
 import type { Finding } from './types.js';
 import type { Report, ReportInvocation } from './report.js';
 
@@ -84,20 +85,10 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   return `${lines.join('\n')}\n`;
 }
 
-/** The latest verdict in plain words, from what the report holds. */
+/** The latest verdict in plain words, from what the report holds (the same words as the panel's). */
 export function verdictOf(report: Report, latest: ReportInvocation | undefined = report.invocations.at(-1)): string {
-  if (!latest) {
-    const page = report.findings.find(f => f.severity === 'error') ?? report.findings[0];
-    if (page) return page.message;
-    if (!report.widget.detected) return 'No Omnichannel chat widget seen on this page.';
-    return report.route ? 'Token provider registered; not invoked yet.' : 'Widget found; no token provider seen yet.';
-  }
-  const firstError = latest.findings.find(f => f.severity === 'error');
-  if (latest.errorCode !== null) return `Error ${latest.errorCode} expected: ${firstError?.message ?? latest.outcome}`;
-  if (firstError) return `Problem: ${firstError.message}`;
-  const warnings = latest.findings.filter(f => f.severity === 'warning');
-  if (latest.outcome !== 'token') return `Provider outcome: ${latest.outcome}`;
-  return warnings.length ? `Token accepted, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings[0]!.message}` : 'Token accepted';
+  if (!latest) return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
+  return invocationVerdict({ ...latest, analysed: latest.token !== null });
 }
 
 function countBy(keys: string[]): [string, number][] {
