@@ -91,7 +91,8 @@ export function verdictOf(report: Report, latest: ReportInvocation | undefined =
   return invocationVerdict({ ...latest, analysed: latest.token !== null });
 }
 
-function countBy(keys: string[]): [string, number][] {
+/** How often each key occurs, in order of first occurrence. */
+export function countBy(keys: readonly string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
   return [...counts];

@@ -16,6 +16,7 @@ import { VariablesView } from './variables-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
+import { countBy } from '../analysis/report-summary.js';
 import type { TimelineEntry } from '../analysis/session.js';
 import type { PanelRequest, RerunAnswer } from '../protocol/messages.js';
 
@@ -153,9 +154,7 @@ function configFacts(page: LoadedSession['assembly']['page']): [string, Child][]
 
 /** "2, 3" for a few; "4 ×25" when they repeat. */
 function countCodes(codes: string[]): string {
-  const counts = new Map<string, number>();
-  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
-  return [...counts].map(([code, n]) => (n === 1 ? code : `${code} ×${n}`)).join(', ');
+  return countBy(codes).map(([code, n]) => (n === 1 ? code : `${code} ×${n}`)).join(', ');
 }
 
 /** "12" while judging, then "12 · error 4: 3, ok: 9". */
@@ -163,17 +162,13 @@ function invocationCounts(session: LoadedSession): string {
   const a = session.assembly;
   if (data.partial) return `reading ${session.count} recorded events…`;
   if (a.invocationCount === 0) return '0';
-  const counts = new Map<string, number>();
-  let judged = 0;
+  const keys: string[] = [];
   for (let i = 0; i < a.invocationCount; i++) {
     const view = a.judgedInvocation(i);
-    if (!view) continue;
-    judged++;
-    const key = view.errorCode !== null ? `error ${view.errorCode}` : view.outcome === 'pending' ? 'pending' : 'no error';
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (view) keys.push(view.errorCode !== null ? `error ${view.errorCode}` : view.outcome === 'pending' ? 'pending' : 'no error');
   }
-  const parts = [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
-  return judged < a.invocationCount ? `${a.invocationCount} (judging…)` : `${a.invocationCount} · ${parts}`;
+  if (keys.length < a.invocationCount) return `${a.invocationCount} (judging…)`;
+  return `${a.invocationCount} · ${countBy(keys).map(([k, n]) => `${k}: ${n}`).join(', ')}`;
 }
 
 /** Judges the remaining invocations a few hundred at a time, so counts fill in without blocking. */
