@@ -8,7 +8,6 @@ import * as esbuild from 'esbuild';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { deflateSync, crc32 } from 'node:zlib';
-import { resolve } from 'node:path';
 
 const mode = process.argv[2] ?? 'all';
 /** Where builds go; a test that packages sets its own, so it never rewrites a build a browser has loaded. */
@@ -30,23 +29,18 @@ if (mode === 'docs') {
   await writeFile('docs/findings.md', renderFindingsDoc());
   console.log('wrote docs/findings.md');
 } else {
-  await Promise.all([buildNode('src/cli/main.ts', `${DIST}/cli/lcw-auth.mjs`), buildNode('src/demo/start.ts', `${DIST}/demo/start.mjs`), ...BROWSERS.map(buildExtension)]);
+  await Promise.all([
+    buildNode('src/cli/main.ts', `${DIST}/cli/lcw-auth.mjs`),
+    buildNode('src/demo/start.ts', `${DIST}/demo/start.mjs`),
+    buildNode('src/simulator/main.ts', `${DIST}/simulator/main.mjs`),
+    ...BROWSERS.map(buildExtension),
+  ]);
   if (mode === 'package') await packageExtensions();
-}
-
-/** The widget simulator is plain JS that finds its files next to itself: the demo imports it where it is. */
-function simulatorInPlace() {
-  return {
-    name: 'simulator-in-place',
-    setup(build) {
-      build.onResolve({ filter: /fixtures\/site\/server\.mjs$/ }, args => ({ path: resolve(args.resolveDir, args.path), external: true }));
-    },
-  };
 }
 
 function buildNode(entry, outfile) {
   // puppeteer-core stays a package import (the demo only): bundling it gains nothing.
-  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', external: ['puppeteer-core'], plugins: [simulatorInPlace()] });
+  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', external: ['puppeteer-core'] });
 }
 
 async function buildExtension(browser) {

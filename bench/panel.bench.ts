@@ -59,8 +59,8 @@ try {
   for (let round = 0; round < 9; round++) {
     for (const tabId of round % 2 ? [bigTab, smallTab] : [smallTab, bigTab]) {
       const { panel, first, complete } = await open(tabId);
-      firsts[tabId === bigTab ? 1 : 0]!.push(first);
-      completes[tabId === bigTab ? 1 : 0]!.push(complete);
+      firsts[tabId === bigTab ? 1 : 0].push(first);
+      completes[tabId === bigTab ? 1 : 0].push(complete);
       await panel.close();
     }
   }

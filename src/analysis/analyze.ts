@@ -4,13 +4,14 @@
  * Neither throws: a failure of the engine itself becomes an `analysis.internal-error` finding.
  */
 import { predictedErrorCode } from './rules.js';
+import { levelOf } from './verdict.js';
 import { finding } from './finding.js';
 import { unwrapValue, decodeCompact, errorText, type DecodedToken } from './compact.js';
 import { checkHeader } from './header.js';
 import { checkClaims, readTimes, checkTimes } from './claims.js';
 import { checkContexts } from './contexts.js';
 import { checkSignature } from './signature.js';
-import type { AnalyzeOptions, Finding, SignatureResult, TokenAnalysis } from './types.js';
+import type { AnalyzeOptions, Finding, SignatureResult, TokenAnalysis, TokenErrorCode } from './types.js';
 
 export const DEFAULT_SKEW_SECONDS = 300;
 
@@ -83,8 +84,7 @@ function conclude(analysis: TokenAnalysis, findings: Finding[]): TokenAnalysis {
   const sorted = findings.map((f, i) => [f, i] as const)
     .sort(([a, i], [b, j]) => order[a.severity] - order[b.severity] || i - j)
     .map(([f]) => f);
-  // Token rules never lead to error 2 (only a provider that throws does).
-  const errorCode = predictedErrorCode(sorted) as 3 | 4 | null;
-  const verdict = sorted.some(f => f.severity === 'error') ? 'error' : sorted.some(f => f.severity === 'warning') ? 'warning' : 'ok';
-  return { ...analysis, findings: sorted, errorCode, verdict };
+  // Token rules never lead to error 2 (only a provider that throws does; a test keeps it so).
+  const errorCode = predictedErrorCode(sorted) as TokenErrorCode | null;
+  return { ...analysis, findings: sorted, errorCode, verdict: levelOf(sorted) };
 }

@@ -18,7 +18,7 @@ export function checkClaims(claims: Record<string, unknown>, findings: Finding[]
     const value = claims[name];
     if (value !== undefined && typeof value !== 'string') {
       findings.push(finding('claims.type', `"${name}" is ${quote(value)}; it must be a string.`,
-        `Issue "${name}" as a JSON string, e.g. "${name}": ${JSON.stringify(String(value))}.`));
+        `Issue "${name}" as a JSON string, e.g. "${name}": ${JSON.stringify(typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'text')}.`));
     }
   }
   if (claims.iss === '') findings.push(finding('claims.type', '"iss" is an empty string.', 'Set "iss" to your site or token service, e.g. "contosohelp.com".'));

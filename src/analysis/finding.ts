@@ -34,7 +34,7 @@ export function describeValue(value: unknown): string {
     }
     if (Array.isArray(value)) return `an array of ${value.length}`;
     if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
-    const keys = Object.keys(value as object);
+    const keys = Object.keys(value);
     const shown = keys.slice(0, 4).map(k => JSON.stringify(k)).join(', ');
     return `an object {${shown}${keys.length > 4 ? ', ...' : ''}}`;
   } catch {

@@ -2,6 +2,6 @@
 export { analyzeToken, analyzeTokenSync, DEFAULT_SKEW_SECONDS } from './analyze.js';
 export { loadPublicKeys, KeyDocumentError } from './keys.js';
 export { parseContextVariables, parseContextVariableList, ContextVariablesError } from './variables.js';
-export { summarize } from './summary.js';
+export { tokenVerdict, levelOf, type Verdict, type Tone } from './verdict.js';
 export { RULES, RULE_IDS, type RuleId, type RuleInfo } from './rules.js';
 export type * from './types.js';

@@ -2,6 +2,8 @@
  * Fetching the site's public key document from its URL, saying precisely what went wrong.
  * The fetch function is passed in (Node's, the panel's): the engine itself makes no requests.
  */
+import { KEY_FETCH_TIMEOUT_MS, MAX_KEY_DOCUMENT_BYTES } from '../protocol/limits.js';
+
 export type KeyFetchFailure = 'bad-url' | 'not-https' | 'timeout' | 'unreachable' | 'status' | 'too-large' | 'broken-off';
 
 export class KeyFetchError extends Error {
@@ -42,7 +44,7 @@ export function checkKeyUrl(source: string): URL {
   return url;
 }
 
-export async function fetchKeyDocument(source: string, { fetch: fetchFn, timeoutMs = 10_000, maxBytes = 1024 * 1024 }: KeyFetchOptions): Promise<FetchedKeyDocument> {
+export async function fetchKeyDocument(source: string, { fetch: fetchFn, timeoutMs = KEY_FETCH_TIMEOUT_MS, maxBytes = MAX_KEY_DOCUMENT_BYTES }: KeyFetchOptions): Promise<FetchedKeyDocument> {
   const url = checkKeyUrl(source);
   let response: Response;
   try {

@@ -114,7 +114,7 @@ async function loadFromJson(json: object): Promise<KeySet> {
   }
   const record = json as Record<string, unknown>;
   if (Array.isArray(record.keys)) return loadJwks(record.keys as JWK[], 'jwks');
-  if (typeof record.kty === 'string') return loadJwks([record as JWK], 'jwk');
+  if (typeof record.kty === 'string') return loadJwks([record], 'jwk');
   if ('publicKey' in record) return loadKeyList([record]);
   const keys = Object.keys(record).slice(0, 5).map(k => JSON.stringify(k)).join(', ');
   throw new KeyDocumentError(`This is a JSON object with ${keys ? `the keys ${keys}` : 'no keys'}: not a PEM key, an Omnichannel key list, a JWK or a JWKS.`);

@@ -3,9 +3,9 @@
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
 import { RULES } from './rules.js';
-import { invocationVerdict, pageVerdict } from './summary.js';
+import { describeConfig, invocationCountKey, reportVerdict } from './verdict.js';
 import type { Finding } from './types.js';
-import type { Report, ReportInvocation } from './report.js';
+import type { Report } from './report.js';
 
 /** How many invocations the table lists (the newest); the rest are counted. */
 export const SUMMARY_INVOCATIONS = 20;
@@ -33,14 +33,14 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   const lines: string[] = [];
   const latest = report.invocations.at(-1);
   lines.push(`## LCW auth report: ${mdText(report.page.url || '(no page URL)')}`, '');
-  lines.push(`**${mdText(verdictOf(report, latest))}**`, '');
+  lines.push(`**${mdText(reportVerdict(report, latest).text)}**`, '');
   const w = report.widget;
-  const codes = countBy(report.invocations.map(i => (i.errorCode === null ? 'no error' : `error ${i.errorCode}`)));
+  const codes = countBy(report.invocations.map(invocationCountKey));
   lines.push('| | |', '|---|---|');
   lines.push(`| Widget | ${w.detected ? mdText([w.version ?? 'version unknown', w.orgId && `org ${w.orgId}`, w.appId && `app ${w.appId}`, w.orgUrl].filter(Boolean).join(' · ')) : 'not found'} |`);
   if (report.config) {
     const c = report.config;
-    lines.push(`| Configuration | ${'problem' in c ? mdText(c.problem) : mdText([c.authenticationType === 'oauth2' ? 'OAuth 2.0' : c.authenticationType === 'jwt' ? 'JWT' : `type ${String(c.authenticationTypeRaw)}`, c.clientFunction && `client function ${c.clientFunction}`, c.publicKeyUrl && `public key ${c.publicKeyUrl}`, c.signInOptional && 'sign-in optional', c.persistentChat && 'persistent chat'].filter(Boolean).join(' · '))} |`);
+    lines.push(`| Configuration | ${mdText('problem' in c ? c.problem : describeConfig(c).join(' · '))} |`);
   }
   lines.push(`| Token route | ${report.route ?? 'none seen'} |`);
   lines.push(`| Invocations | ${report.invocations.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`);
@@ -83,12 +83,6 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   }
   lines.push('Each finding is explained in the extension\'s findings page (docs/findings.md).');
   return `${lines.join('\n')}\n`;
-}
-
-/** The latest verdict in plain words, from what the report holds (the same words as the panel's). */
-export function verdictOf(report: Report, latest: ReportInvocation | undefined = report.invocations.at(-1)): string {
-  if (!latest) return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
-  return invocationVerdict({ ...latest, analysed: latest.token !== null });
 }
 
 /** How often each key occurs, in order of first occurrence. */

@@ -3,8 +3,8 @@
  * session as a support engineer attaches it to a ticket. Signatures are redacted unless the
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
-import type { Finding } from './types.js';
-import type { InvocationView, SessionView } from './session.js';
+import type { Finding, PredictedErrorCode } from './types.js';
+import type { InvocationView, SessionView } from './session-view.js';
 import type { WidgetConfig } from './traffic.js';
 import { redactUrl } from '../protocol/messages.js';
 
@@ -29,7 +29,7 @@ export interface ReportInvocation {
   callbackCount: number;
   callbackAsync: boolean | null;
   outcome: InvocationView['outcome'];
-  errorCode: 2 | 3 | 4 | null;
+  errorCode: PredictedErrorCode | null;
   token: ReportToken | null;
   findings: Finding[];
   /** Made by the panel's "Call provider again". */

@@ -4,7 +4,7 @@
  *
  * `errorCode` is the widget error a finding of this rule leads to (null: it does not block).
  */
-import type { Severity, WidgetErrorCode } from './types.js';
+import type { PredictedErrorCode, Severity, WidgetErrorCode } from './types.js';
 
 export interface RuleInfo {
   severity: Severity;
@@ -288,7 +288,7 @@ export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 /** The widget error findings lead to: 2 before 3 before 4 (8 is a page finding, not a prediction). */
-export function predictedErrorCode(findings: readonly { rule: RuleId }[]): 2 | 3 | 4 | null {
+export function predictedErrorCode(findings: readonly { rule: RuleId }[]): PredictedErrorCode | null {
   const codes = new Set(findings.map(f => RULES[f.rule].errorCode));
   return codes.has(2) ? 2 : codes.has(3) ? 3 : codes.has(4) ? 4 : null;
 }

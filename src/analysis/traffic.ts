@@ -4,6 +4,7 @@
  * clear "could not read" instead of an exception.
  */
 import { quote } from './finding.js';
+import { isRecord } from '../protocol/guards.js';
 
 export type AuthenticationType = 'jwt' | 'oauth2' | 'other' | 'unknown';
 
@@ -30,7 +31,6 @@ const PERSISTENT_CHAT = 192350001;
  */
 const AUTH_TYPES: Record<string, AuthenticationType> = { '192350000': 'jwt', '192350001': 'oauth2', '192350002': 'other' };
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads a configuration response body. */
 export function parseWidgetConfig(body: string): ConfigReading {
@@ -40,17 +40,17 @@ export function parseWidgetConfig(body: string): ConfigReading {
   } catch {
     return { ok: false, problem: `The configuration response is not JSON (${body.length} characters${body.length ? `, starting ${quote(body.slice(0, 40))}` : ''}): it was cut off, or an error page.` };
   }
-  if (!isObj(json)) return { ok: false, problem: 'The configuration response is not a JSON object.' };
+  if (!isRecord(json)) return { ok: false, problem: 'The configuration response is not a JSON object.' };
   const auth = json.LiveChatConfigAuthSettings;
   const join = json.LiveWSAndLiveChatEngJoin;
-  const a = isObj(auth) ? auth : {};
-  const j = isObj(join) ? join : {};
+  const a = isRecord(auth) ? auth : {};
+  const j = isRecord(join) ? join : {};
   const raw = a.msdyn_authenticationtype;
   const rawValue = typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw)) ? raw : null;
   return {
     ok: true,
     config: {
-      authenticationType: !isObj(auth) ? 'unknown' : authType(rawValue),
+      authenticationType: !isRecord(auth) ? 'unknown' : authType(rawValue),
       authenticationTypeRaw: rawValue,
       clientFunction: text(a.msdyn_javascriptclientfunction),
       publicKeyUrl: text(a.msdyn_publickeyurl),
@@ -87,11 +87,11 @@ export function authFailureMessage(body: string): string | null {
   if (trimmed === '') return null;
   try {
     const json: unknown = JSON.parse(trimmed);
-    if (isObj(json)) {
+    if (isRecord(json)) {
       for (const key of ['message', 'Message', 'error_description', 'error', 'errorMessage']) {
         const v = json[key];
         if (typeof v === 'string' && v.trim()) return v.trim().slice(0, 300);
-        if (isObj(v) && typeof v.message === 'string') return v.message.trim().slice(0, 300);
+        if (isRecord(v) && typeof v.message === 'string') return v.message.trim().slice(0, 300);
       }
     }
     if (typeof json === 'string') return json.slice(0, 300);

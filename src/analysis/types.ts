@@ -6,6 +6,12 @@ export type Severity = 'error' | 'warning' | 'info';
 /** The widget error a token (or an invocation) is expected to raise. 2 is only for invocations. */
 export type WidgetErrorCode = 2 | 3 | 4 | 8;
 
+/** The errors the engine predicts from findings (8, a missing client function, is a page finding). */
+export type PredictedErrorCode = Exclude<WidgetErrorCode, 8>;
+
+/** What a token alone can lead to: only a provider that throws leads to error 2. */
+export type TokenErrorCode = Exclude<PredictedErrorCode, 2>;
+
 export interface Finding {
   /** Stable identifier, documented in docs/findings.md. */
   rule: RuleId;
@@ -94,7 +100,7 @@ export interface TokenAnalysis {
   findings: Finding[];
   signature: SignatureResult;
   /** The widget error this token is expected to cause: 3, 4 or null (accepted). */
-  errorCode: 3 | 4 | null;
+  errorCode: TokenErrorCode | null;
   verdict: 'ok' | 'warning' | 'error';
 }
 

@@ -1,15 +1,25 @@
 /**
  * The background: receives what each tab's relays saw, keeps it per tab and page session
- * (store.ts), tells watching panels when it changed, and does what they ask (clear, preserve).
- * It judges nothing: the panel reads the record and runs the engine. State lives in
- * storage.session, so the MV3 service worker may stop at any time; panels keep a port per tab
- * and reconnect when it does.
+ * (store.ts writes the format of src/record/), tells watching panels when it changed, and does
+ * what they ask (clear, preserve, call the provider again). It judges nothing: the panel reads
+ * the record and runs the engine. State lives in storage.session, so the MV3 service worker may
+ * stop at any time; panels keep a port per tab and reconnect when it does.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { parseNetworkMessage, parsePanelRequest, parseRelayMessage, PANEL_PORT_PREFIX, type PanelNotice, type PanelRequest, type RerunAnswer } from '../protocol/messages.js';
+import {
+  parseNetworkMessage,
+  parsePanelRequest,
+  parseRelayMessage,
+  PANEL_PORT_PREFIX,
+  type BackgroundRequests,
+  type PanelNotice,
+  type PanelRequest,
+  type RerunAnswer,
+} from '../protocol/messages.js';
 import { RERUN_COMMAND } from '../protocol/hook.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
-import { append, clearRecord, listRecords, readRecord, removeRecord, setPreserve } from './store.js';
+import { listRecords, readRecord } from '../record/read.js';
+import { append, clearRecord, removeRecord, serialised, setPreserve } from './store.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -32,7 +42,8 @@ function notify(tabId: number) {
 // --- Messages -----------------------------------------------------------------------------------
 /** One of our own pages (the panel, in DevTools or opened in a tab), as opposed to a content script. */
 function isExtensionPage(sender: Runtime.MessageSender | undefined): boolean {
-  return sender?.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL(''));
+  const url = sender?.url;
+  return sender?.id === browser.runtime.id && typeof url === 'string' && url.startsWith(browser.runtime.getURL(''));
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
@@ -42,37 +53,50 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
     // The DevTools page, reporting the widget's traffic in the tab it inspects.
     const network = parseNetworkMessage(message);
     if (!network || network.events.length === 0) return undefined;
-    return append(network.tabId, NETWORK_FRAME, network.events.map(event => ({ type: 'page-event' as const, event }))).then(() => { notify(network.tabId); return true; });
+    const items = network.events.map(event => ({ type: 'page-event' as const, event }));
+    return append(network.tabId, NETWORK_FRAME, items).then(() => changed(network.tabId));
   }
-  if (sender.tab?.id !== undefined && sender.id === browser.runtime.id) {
+  const tabId = sender.tab?.id;
+  if (tabId !== undefined && sender.id === browser.runtime.id) {
     const relayed = parseRelayMessage(message);
     if (!relayed) return undefined;
-    const tabId = sender.tab.id;
     // The relay waits for this answer before it sends the next message: nothing is lost or reordered.
-    return append(tabId, sender.frameId ?? 0, relayed.items).then(() => { notify(tabId); return true; });
+    return append(tabId, sender.frameId ?? 0, relayed.items).then(() => changed(tabId));
   }
   return undefined;
 });
 
-async function answer(request: PanelRequest): Promise<unknown> {
-  switch (request.type) {
-    case 'list-tabs':
-      return (await listRecords()).map(([tabId, record]) => ({ tabId, url: record.sessions.at(-1)?.url ?? '', sessions: record.sessions.length }));
-    case 'get-record': {
-      // The raw facts: whoever shows them judges them with the engine (the panel, the tests).
-      const record = await readRecord(request.tabId);
-      return { tabId: request.tabId, preserve: record?.preserve ?? false, sessions: record?.sessions ?? [] };
-    }
-    case 'clear':
-      await clearRecord(request.tabId);
-      notify(request.tabId);
-      return true;
-    case 'set-preserve':
-      await setPreserve(request.tabId, request.preserve);
-      return true;
-    case 'call-provider-again':
-      return callProviderAgain(request.tabId);
-  }
+function changed(tabId: number): true {
+  notify(tabId);
+  return true;
+}
+
+type Handlers = {
+  [K in keyof BackgroundRequests]: (
+    request: BackgroundRequests[K]['request'],
+  ) => Promise<BackgroundRequests[K]['answer']>;
+};
+
+const handlers: Handlers = {
+  'list-tabs': async () =>
+    (await listRecords()).map(([tabId, record]) => ({
+      tabId,
+      url: record.sessions.at(-1)?.url ?? '',
+      sessions: record.sessions.length,
+    })),
+  clear: async ({ tabId }) => {
+    await clearRecord(tabId);
+    return changed(tabId);
+  },
+  'set-preserve': async ({ tabId, preserve }) => {
+    await setPreserve(tabId, preserve);
+    return true;
+  },
+  'call-provider-again': ({ tabId }) => callProviderAgain(tabId),
+};
+
+function answer(request: PanelRequest): Promise<unknown> {
+  return (handlers[request.type] as (r: PanelRequest) => Promise<unknown>)(request);
 }
 
 /**
@@ -80,9 +104,11 @@ async function answer(request: PanelRequest): Promise<unknown> {
  * call it once more. Recorded first, so the panel can tell this invocation from the widget's.
  */
 async function callProviderAgain(tabId: number): Promise<RerunAnswer> {
-  const events = (await readRecord(tabId))?.sessions.at(-1)?.events ?? [];
+  const events = (await serialised(tabId, () => readRecord(tabId)))?.sessions.at(-1)?.events ?? [];
   const source = events.filter(e => (e.k === 'reg' && e.fn) || (e.k === 'inv' && e.route === 'fn')).at(-1);
-  if (!source) return { ok: false, reason: 'No token provider has been registered on this page (and no client function called) yet.' };
+  if (!source) {
+    return { ok: false, reason: 'No token provider has been registered on this page (and no client function called) yet.' };
+  }
   try {
     await append(tabId, source.frame, [{ type: 'page-event', event: { k: 'again', at: Date.now() } }]);
     await browser.tabs.sendMessage(tabId, RERUN_COMMAND, { frameId: source.frame });
@@ -93,4 +119,7 @@ async function callProviderAgain(tabId: number): Promise<RerunAnswer> {
   return { ok: true, frame: source.frame };
 }
 
-browser.tabs.onRemoved.addListener(tabId => { void removeRecord(tabId); panels.delete(tabId); });
+browser.tabs.onRemoved.addListener(tabId => {
+  void removeRecord(tabId);
+  panels.delete(tabId);
+});

@@ -1,5 +1,5 @@
 /** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
-import { summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { tokenVerdict, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { isoDate } from '../analysis/claims.js';
 import { duration } from '../analysis/finding.js';
 
@@ -17,14 +17,15 @@ const MARKS: Record<Finding['severity'], { mark: string; tone: Tone }> = {
 export function formatReport(analysis: TokenAnalysis, style: Style): string {
   const paint = (tone: Tone, text: string) => (style.color ? `\x1b[${CODES[tone]}m${text}\x1b[0m` : text);
   const lines: string[] = [];
-  const headTone: Tone = analysis.verdict === 'error' ? 'red' : analysis.verdict === 'warning' ? 'yellow' : 'green';
-  lines.push(paint('bold', paint(headTone, safe(summarize(analysis)))), '');
+  const verdict = tokenVerdict(analysis);
+  const headTone: Tone = verdict.tone === 'error' ? 'red' : verdict.tone === 'warning' ? 'yellow' : 'green';
+  lines.push(paint('bold', paint(headTone, safe(verdict.text))), '');
 
   if (analysis.header) lines.push(paint('bold', 'Header'), ...table(Object.entries(analysis.header).map(([k, v]) => [k, show(v)])), '');
   if (analysis.claims) {
     const rows = Object.entries(analysis.claims).map(([name, value]): [string, string] => {
       const time = analysis.times[name as 'iat' | 'nbf' | 'exp'];
-      return [name, time === undefined ? show(value) : `${value}  ${isoDate(time)}  (${relative(time - analysis.times.now)})`];
+      return [name, time === undefined ? show(value) : `${show(value)}  ${isoDate(time)}  (${relative(time - analysis.times.now)})`];
     });
     lines.push(paint('bold', 'Claims'), ...table(rows), '');
   }
@@ -65,7 +66,7 @@ function show(value: unknown): string {
 
 /** Escapes control characters so a hostile token cannot drive the terminal. */
 export function safe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/\p{Cc}|[\u2028\u2029]/gu, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function relative(seconds: number): string {

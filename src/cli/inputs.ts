@@ -2,13 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { loadPublicKeys, parseContextVariables, type ContextVariable, type KeySet } from '../analysis/index.js';
 import { fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
+import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
 
 /** A problem with the user's input: printed as one line, exit status 2. */
 export class InputError extends Error {
   override name = 'InputError';
 }
 
-const KEY_FETCH_TIMEOUT_MS = Number(process.env.LCW_AUTH_KEY_TIMEOUT_MS) || 10_000;
+/** The tests shorten the wait for a silent key URL. */
+const keyFetchTimeoutMs = Number(process.env.LCW_AUTH_KEY_TIMEOUT_MS) || KEY_FETCH_TIMEOUT_MS;
 
 /** The token argument as given, or standard input with exactly one trailing newline dropped. */
 export async function readToken(argument: string | undefined): Promise<string> {
@@ -57,7 +59,7 @@ export async function readText(path: string, what: string): Promise<string> {
 
 async function fetchKey(source: string): Promise<string> {
   try {
-    return (await fetchKeyDocument(source, { fetch, timeoutMs: KEY_FETCH_TIMEOUT_MS })).text;
+    return (await fetchKeyDocument(source, { fetch, timeoutMs: keyFetchTimeoutMs })).text;
   } catch (error) {
     throw new InputError(`key URL ${error instanceof KeyFetchError ? error.message.replace(/\.$/, '') : String(error)}`);
   }

@@ -5,7 +5,8 @@
  */
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
-import { reportSummary, verdictOf } from '../analysis/report-summary.js';
+import { reportSummary } from '../analysis/report-summary.js';
+import { reportVerdict } from '../analysis/verdict.js';
 import type { Report } from '../analysis/report.js';
 import { InputError, readText } from './inputs.js';
 import { safe } from './format.js';
@@ -39,7 +40,7 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
   const failing = report.invocations.some(i => i.errorCode !== null) || report.findings.some(f => f.severity === 'error');
   if (json) {
     const errorCodes = report.invocations.map(i => i.errorCode);
-    process.stdout.write(`${JSON.stringify({ valid: true, errors: [], verdict: verdictOf(report), invocations: report.invocations.length, errorCodes, widgetErrors: report.widgetErrors.map(e => e.errorCode) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ valid: true, errors: [], verdict: reportVerdict(report).text, invocations: report.invocations.length, errorCodes, widgetErrors: report.widgetErrors.map(e => e.errorCode) }, null, 2)}\n`);
   } else {
     process.stdout.write(reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
   }

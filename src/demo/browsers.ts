@@ -2,7 +2,7 @@
  * Launching Debian's Chromium and Firefox ESR with the built extension (puppeteer-core, no
  * browser download). Shared by `npm start` and the tests, so both load it the same way.
  */
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,7 +30,7 @@ export async function launchChromium({ extension = true, headless = true, args =
     ...(extension ? { enableExtensions: [resolve(dist, 'chrome')] } : {}),
   });
   if (!extension) return { browser, extensionUrl: null };
-  const worker = await browser.waitForTarget(t => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
+  const worker = await browser.waitForTarget(t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
   return { browser, extensionUrl: new URL('/', worker.url()).href };
 }
 

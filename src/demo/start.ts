@@ -9,14 +9,13 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName } from './browsers.js';
-// @ts-expect-error the simulator is plain JavaScript (the tests serve it too)
-import { startSite, DESCRIPTIONS } from '../../test/fixtures/site/server.mjs';
+import { startSite, DESCRIPTIONS, type Site } from '../simulator/server.js';
 
 const browserName: BrowserName = process.argv.includes('--firefox') ? 'firefox' : 'chromium';
 const port = Number(process.env.PORT) || 8080;
 const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
-const site: { origin: string; close(): void } = await startSite({ port }).catch(() => startSite({ port: 0 }));
+const site: Site = await startSite({ port }).catch(() => startSite({ port: 0 }));
 const picker = `${site.origin}/`;
 
 if (hasDisplay) await interactive();
@@ -36,7 +35,7 @@ Close the browser (or press Ctrl+C) to stop.`);
 }
 
 async function headless() {
-  console.log(`No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > manifest.json) by hand, serve the simulator with "node test/fixtures/site/server.mjs", and open DevTools > LCW Auth. The same demo, headless, in ${browserName}:\n`);
+  console.log(`No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW Auth. The same demo, headless, in ${browserName}:\n`);
   const { browser, extensionUrl } = browserName === 'chromium' ? await launchChromium() : await launchFirefox();
   const shots = resolve('dist/demo');
   mkdirSync(shots, { recursive: true });

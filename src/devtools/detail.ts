@@ -4,10 +4,10 @@
  */
 import { h, prose, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
-import { RULES, summarize, type Finding, type TokenAnalysis } from '../analysis/index.js';
-import { invocationTone, invocationVerdict, OUTCOME_WORDS } from './verdict.js';
-import { CALLBACK_LIMIT_MS } from '../protocol/hook.js';
-import type { AuthCallView, InvocationView, SessionView } from '../analysis/session.js';
+import { RULES, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/verdict.js';
+import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
+import type { AuthCallView, InvocationView, WidgetErrorView } from '../analysis/session-view.js';
 import { verifySection, type VerifyContext } from './verify.js';
 
 /** What the "Verify signature" section needs beyond the token: where to look for the key. */
@@ -15,13 +15,13 @@ export type VerifySettings = Omit<VerifyContext, 'raw' | 'now'>;
 
 const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
 
-export function invocationDetail(invocation: InvocationView, widgetErrors: SessionView['widgetErrors'], calls: readonly AuthCallView[], frameUrl: string | undefined, nowMs: number, verify: VerifySettings): HTMLElement {
+export function invocationDetail(invocation: InvocationView, widgetErrors: readonly WidgetErrorView[], calls: readonly AuthCallView[], frameUrl: string | undefined, nowMs: number, verify: VerifySettings): HTMLElement {
   const first = invocation.callbacks[0];
   const title = invocation.route === 'clientFunction' ? `Client function ${invocation.functionName ?? ''}` : 'setAuthTokenProvider provider';
   const raised = widgetErrors.filter(e => e.errorCode !== null);
   return h('article', { class: 'detail', attrs: { 'aria-label': `Invocation ${invocation.key}` } },
     h('h2', null, `Invocation #${invocation.key.split(':')[1]} · ${title}${invocation.rerun ? ' · called again from this panel' : ''}`),
-    h('p', { class: `verdict ${invocationTone(invocation)}`, data: { verdict: '' } }, invocationVerdict(invocation)),
+    verdictLine(viewVerdict(invocation)),
     facts([
       ['Outcome', OUTCOME_WORDS[invocation.outcome]],
       ...(invocation.rerun ? [['Called by', 'this panel ("Call provider again"): what the provider handed over went to nobody, not to the widget'] as [string, Child]] : []),
@@ -43,11 +43,13 @@ export function invocationDetail(invocation: InvocationView, widgetErrors: Sessi
 /** The paste view's result: the same sections for a token alone. */
 export function tokenDetail(analysis: TokenAnalysis, raw: string, nowMs: number, verify: VerifySettings): HTMLElement {
   return h('article', { class: 'detail', attrs: { 'aria-label': 'Token analysis' } },
-    h('p', { class: `verdict ${analysis.errorCode !== null || analysis.verdict === 'error' ? 'error' : analysis.verdict === 'warning' ? 'warning' : 'ok'}`, data: { verdict: '' } }, summarize(analysis)),
+    verdictLine(tokenVerdict(analysis)),
     ...findingsSection(analysis.findings),
     ...tokenSections(analysis, nowMs, { ...verify, raw, now: analysis.times.now }),
   );
 }
+
+const verdictLine = ({ text, tone }: Verdict) => h('p', { class: `verdict ${tone}`, data: { verdict: '' } }, text);
 
 function timeToToken(ms: number): HTMLElement {
   return h('span', null,

@@ -5,7 +5,8 @@
  * and the calls to /auth/ endpoints, passed to the background for the tab's record.
  */
 import browser from 'webextension-polyfill';
-import { widgetRequestKind, MAX_AUTH_BODY, MAX_CONFIG_BODY, type NetworkEvent } from '../protocol/network.js';
+import { widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
+import { MAX_AUTH_BODY_CHARS, MAX_CONFIG_BODY_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
 import type { NetworkMessage } from '../protocol/messages.js';
 
 void browser.devtools.panels.create('LCW Auth', '/icon-32.png', '/panel.html');
@@ -32,7 +33,7 @@ function contentOf(entry: HarEntry): Promise<string> {
     };
     try {
       const answer = entry.getContent(done);
-      if (answer && typeof (answer as Promise<unknown>).then === 'function') (answer as Promise<[string, string]>).then(([c, e]) => done(c, e), () => resolve(''));
+      if (answer && typeof (answer as Promise<unknown>).then === 'function') (answer).then(([c, e]) => done(c, e), () => resolve(''));
     } catch {
       resolve('');
     }
@@ -45,11 +46,11 @@ browser.devtools.network.onRequestFinished.addListener(request => {
   if (!kind) return;
   void contentOf(entry).then(body => {
     const at = Date.parse(entry.startedDateTime) || Date.now();
-    const base = { at, url: entry.request.url.slice(0, 4096), status: entry.response.status };
+    const base = { at, url: entry.request.url.slice(0, MAX_URL_CHARS), status: entry.response.status };
     const event: NetworkEvent = kind === 'cfg'
-      ? { k: 'cfg', ...base, body: body.slice(0, MAX_CONFIG_BODY) }
+      ? { k: 'cfg', ...base, body: body.slice(0, MAX_CONFIG_BODY_CHARS) }
       : {
-        k: 'auth', ...base, method: entry.request.method.slice(0, 10), body: body.slice(0, MAX_AUTH_BODY),
+        k: 'auth', ...base, method: entry.request.method.slice(0, 10), body: body.slice(0, MAX_AUTH_BODY_CHARS),
         token: entry.request.headers.find(h => h.name.toLowerCase() === 'authenticatedusertoken')?.value ?? null,
       };
     const message: NetworkMessage = { type: 'network', tabId, events: [event] };

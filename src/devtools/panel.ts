@@ -11,21 +11,29 @@ import { followTheme } from './theme.js';
 import { RecordSource, originOf, type LoadedSession, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
 import { invocationDetail, findingItem, tokenDetail, type VerifySettings } from './detail.js';
-import { invocationTone, sessionVerdict } from './verdict.js';
+import {
+  authenticationName,
+  configSwitches,
+  hasCallableProvider,
+  invocationBadge,
+  invocationCountKey,
+  providerStatus,
+  sessionVerdict,
+} from '../analysis/verdict.js';
 import { VariablesView } from './variables-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
 import { countBy } from '../analysis/report-summary.js';
-import type { TimelineEntry } from '../analysis/session.js';
-import type { PanelRequest, RerunAnswer } from '../protocol/messages.js';
+import type { PageView, TimelineEntry } from '../analysis/session-view.js';
+import { askBackground, type PanelRequest } from '../protocol/messages.js';
 
 type Row = { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
 
 performance.mark('lcw:start');
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.tabId);
-const request = (message: PanelRequest) => browser.runtime.sendMessage(message);
+const request = <R extends PanelRequest>(message: R) => askBackground(m => browser.runtime.sendMessage(m), message);
 
 const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget', cfg: 'Config', auth: 'Auth', again: 'Again',
@@ -86,7 +94,7 @@ function render() {
   ($('preserve') as HTMLInputElement).checked = data.preserve;
   for (const id of ['export', 'copy']) ($(id) as HTMLButtonElement).disabled = !current();
   const page = current()?.assembly.page;
-  ($('call-again') as HTMLButtonElement).disabled = !page || !(page.registrations.some(r => r.isFunction) || page.route === 'clientFunction');
+  ($('call-again') as HTMLButtonElement).disabled = !page || !hasCallableProvider(page);
   void variablesView.show(originOf(current()?.url));
   if (!data.partial) scheduleJudging();
   document.body.dataset.rendered = String(performance.now());
@@ -115,11 +123,6 @@ function renderStatus() {
   verdict.textContent = text;
   verdict.className = `verdict ${tone}`;
   const w = page.widget;
-  const registration = page.registrations.at(-1);
-  const provider = page.route === 'clientFunction' ? 'client function (widget asks the page)'
-    : !registration ? 'not registered'
-    : !registration.isFunction ? `set to a ${registration.argumentType}, not a function`
-    : registration.beforeReady ? 'registered before lcw:ready' : 'registered after lcw:ready';
   const entries: [string, Child][] = [
     ['Widget', w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen'],
     ...(w.orgId ? [['Org id', w.orgId] as [string, Child]] : []),
@@ -127,7 +130,7 @@ function renderStatus() {
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as [string, Child]] : []),
     ...configFacts(page),
     ['Token route', page.route ?? 'none seen'],
-    ['Provider', provider],
+    ['Provider', providerStatus(page)],
     ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session))],
     ['Widget errors', page.widgetErrors.length === 0 ? 'none' : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode))))],
     ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as [string, Child]] : []),
@@ -137,16 +140,16 @@ function renderStatus() {
 }
 
 /** What the widget's configuration says, when DevTools saw it load. */
-function configFacts(page: LoadedSession['assembly']['page']): [string, Child][] {
+function configFacts(page: PageView): [string, Child][] {
   const reading = page.config?.reading;
   if (!reading) return [];
   if (!reading.ok) return [['Configuration', 'not readable']];
   const c = reading.config;
-  const type = c.authenticationType === 'jwt' ? 'JWT' : c.authenticationType === 'oauth2' ? 'OAuth 2.0 (no JWT checks)' : `type ${String(c.authenticationTypeRaw)}`;
-  const asked = page.timeline.some(t => t.kind === 'req');
-  const fn = c.clientFunction ? `${c.clientFunction}${asked ? (page.findings.some(f => f.rule === 'invocation.client-function-missing') ? ' (not found on the page)' : ' (found on the page)') : ''}` : null;
+  const type = `${authenticationName(c)}${c.authenticationType === 'oauth2' ? ' (no JWT checks)' : ''}`;
+  const found = page.clientFunctionFound === null ? '' : page.clientFunctionFound ? ' (found on the page)' : ' (not found on the page)';
+  const fn = c.clientFunction ? `${c.clientFunction}${found}` : null;
   return [
-    ['Authentication', [type, c.signInOptional ? 'sign-in optional' : null, c.persistentChat ? 'persistent chat' : null, c.reconnect ? 'reconnect' : null].filter(Boolean).join(' · ')],
+    ['Authentication', [type, ...configSwitches(c)].join(' · ')],
     ...(fn ? [['Client function', fn] as [string, Child]] : []),
     ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as [string, Child]] : []),
   ];
@@ -165,7 +168,7 @@ function invocationCounts(session: LoadedSession): string {
   const keys: string[] = [];
   for (let i = 0; i < a.invocationCount; i++) {
     const view = a.judgedInvocation(i);
-    if (view) keys.push(view.errorCode !== null ? `error ${view.errorCode}` : view.outcome === 'pending' ? 'pending' : 'no error');
+    if (view) keys.push(invocationCountKey(view));
   }
   if (keys.length < a.invocationCount) return `${a.invocationCount} (judging…)`;
   return `${a.invocationCount} · ${countBy(keys).map(([k, n]) => `${k}: ${n}`).join(', ')}`;
@@ -222,10 +225,11 @@ function renderRow(row: Row): HTMLElement {
     const index = session.assembly.indexOf(entry.invocation);
     const view = index >= 0 ? session.assembly.invocation(index) : undefined;
     if (view) {
-      tone = invocationTone(view);
-      badge = h('span', { class: `badge ${tone}` }, view.errorCode !== null ? `error ${view.errorCode}` : view.outcome === 'pending' ? 'pending' : tone === 'ok' ? 'ok' : tone);
+      const shown = invocationBadge(view);
+      tone = shown.tone;
+      badge = h('span', { class: `badge ${tone}` }, shown.label);
     }
-  } else if (entry.kind === 'evt' && entry.text.startsWith('lcw:error')) {
+  } else if (entry.widgetError) {
     tone = 'error';
   }
   return h('div', { class: `row kind-${entry.kind} ${tone}` },
@@ -306,7 +310,7 @@ function notice(text: string) {
 
 $('call-again').addEventListener('click', () => {
   picked = null; // show the new invocation when it comes
-  void (request({ type: 'call-provider-again', tabId }) as Promise<RerunAnswer | undefined>).then(answer => {
+  void request({ type: 'call-provider-again', tabId }).then(answer => {
     notice(answer?.ok ? 'Asked the page to call its provider again: the new invocation appears in the timeline.' : answer?.reason ?? 'The background did not answer.');
   });
 });

@@ -4,7 +4,8 @@
  * did not change keeps its assembly, so what was judged stays judged.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { readRecord, type ChunkCache, type PageSession } from '../background/store.js';
+import { readRecord, type ChunkCache } from '../record/read.js';
+import type { PageSession } from '../record/format.js';
 import { PANEL_PORT_PREFIX } from '../protocol/messages.js';
 import { SessionAssembly } from '../analysis/session.js';
 import type { ContextVariable } from '../analysis/index.js';

@@ -8,7 +8,7 @@ import { h } from './dom.js';
 import { analyzeToken, loadPublicKeys, KeyDocumentError, type ContextVariable, type KeySet } from '../analysis/index.js';
 import { checkKeyUrl, fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
 
-export const KEY_FETCH_TIMEOUT_MS = 10_000;
+import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
 
 export interface VerifyContext {
   /** What the provider handed over. */

@@ -198,7 +198,10 @@ function trap(obj: Obj, prop: string, onSet: (value: unknown) => unknown) {
 const PATH = ['Microsoft', 'Omnichannel', 'LiveChatWidget', 'SDK'];
 function watchLevel(obj: Obj, level: number) {
   trap(obj, PATH[level]!, value => {
-    if (isObject(value)) level < 3 ? watchLevel(value, level + 1) : hookSdk(value);
+    if (isObject(value)) {
+      if (level < 3) watchLevel(value, level + 1);
+      else hookSdk(value);
+    }
     return value;
   });
 }
@@ -214,7 +217,7 @@ for (const type of 'ready error startChat closeChat chatRetrieved'.split(' ')) {
       const sdk = dig(PATH);
       if (isObject(sdk)) hookSdk(sdk);
     }
-    const detail = (e as CustomEvent).detail;
+    const detail: unknown = (e as CustomEvent).detail;
     send({ k: 'evt', at: now(), type: e.type, detail: detail instanceof Error ? errorInfo(detail) : detail });
   }, true);
 }
@@ -223,7 +226,7 @@ for (const type of 'ready error startChat closeChat chatRetrieved'.split(' ')) {
 // The widget iframe asks the host page for a token by function name; the function is wrapped here,
 // before the widget's host script (whose listener came later) resolves and calls it.
 listen('message', e => {
-  const data = e.data;
+  const data: unknown = e.data;
   if (e.source === win || !isObject(data) || data.messageName !== 'authTokenRequest' || typeof data.functionFullName != 'string') return;
   const name = data.functionFullName;
   const path = name.split('.');

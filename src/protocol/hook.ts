@@ -4,6 +4,18 @@
  * every message with `parseHookMessage` before it goes any further.
  */
 
+import { isBoundedString, isFiniteNumber, isRecord } from './guards.js';
+import {
+  EVENT_DETAIL,
+  MAX_ATTRIBUTE_CHARS,
+  MAX_ERROR_MESSAGE_CHARS,
+  MAX_ERROR_NAME_CHARS,
+  MAX_ERROR_STACK_CHARS,
+  MAX_FUNCTION_NAME_CHARS,
+  MAX_HANDED_OBJECT_KEYS,
+  MAX_HANDED_TOKEN_CHARS,
+} from './limits.js';
+
 /** The event names of the port hand-off. Only used before any page script has run. */
 export const HOOK_HELLO = 'lcw-auth:hook-hello';
 export const RELAY_READY = 'lcw-auth:relay-ready';
@@ -14,9 +26,6 @@ export const RELAY_READY = 'lcw-auth:relay-ready';
  * any invocation, and hands what it gives to nobody.
  */
 export const RERUN_COMMAND = 'lcw-auth:call-provider-again';
-
-/** Both the SDK provider and the client function must call back within 10 s (relay times it, session judges it). */
-export const CALLBACK_LIMIT_MS = 10_000;
 
 /** An exception as the hook saw it: name, message, top stack frame. */
 export interface ErrorInfo { n: string; m: string; s?: string }
@@ -63,50 +72,48 @@ export type HookMessage = Exclude<PageEvent, { k: 'cb' } | { k: 'evt' }>
   | { k: 'cb'; at: number; id: number; sync: boolean; v: unknown }
   | { k: 'evt'; at: number; type: string; detail: unknown };
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStr = (v: unknown, max = 2048): v is string => typeof v === 'string' && v.length <= max;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const MAX_TOKEN = 1 << 20;
 const MARKERS = ['promise', 'function', 'symbol', 'bigint', 'array'];
 
 function errorInfo(v: unknown): ErrorInfo | undefined {
-  return isObj(v) && isStr(v.n, 200) && isStr(v.m, 4000) && (v.s == null || isStr(v.s, 1000))
-    ? { n: v.n, m: v.m, s: v.s ?? undefined } : undefined;
+  const fits = isRecord(v) && isBoundedString(v.n, MAX_ERROR_NAME_CHARS) && isBoundedString(v.m, MAX_ERROR_MESSAGE_CHARS);
+  return fits && (v.s == null || isBoundedString(v.s, MAX_ERROR_STACK_CHARS)) ? { n: v.n as string, m: v.m as string, s: (v.s as string | null) ?? undefined } : undefined;
 }
 
 /** Any value reduced to the protocol's shallow form (see HandedValue). */
 function handedValue(v: unknown): HandedValue {
-  if (v == null || typeof v === 'number' || typeof v === 'boolean') return v as HandedValue;
-  if (typeof v === 'string') return v.slice(0, MAX_TOKEN);
+  if (v == null || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'string') return v.slice(0, MAX_HANDED_TOKEN_CHARS);
   if (Array.isArray(v)) return { o: 'array' };
-  if (!isObj(v)) return { o: typeof v === 'bigint' ? 'bigint' : 'function' };
+  if (!isRecord(v)) return { o: typeof v === 'bigint' ? 'bigint' : 'function' };
   if (MARKERS.includes(v.o as string)) return { o: v.o as 'promise' };
   const p: Record<string, string | number | boolean | null> = {};
-  const source = v.o === 'object' && isObj(v.p) ? v.p : v;
-  for (const key of Object.keys(source).slice(0, 20)) {
+  const source = v.o === 'object' && isRecord(v.p) ? v.p : v;
+  for (const key of Object.keys(source).slice(0, MAX_HANDED_OBJECT_KEYS)) {
     const x = source[key];
     if (x === null || typeof x === 'number' || typeof x === 'boolean') p[key] = x;
-    else if (typeof x === 'string') p[key] = x.slice(0, MAX_TOKEN);
+    else if (typeof x === 'string') p[key] = x.slice(0, MAX_HANDED_TOKEN_CHARS);
   }
   return { o: 'object', p };
 }
 
-/** Any value reduced to bounded JSON data: depth 4, 50 keys, 2,000 characters a string. */
+/** Any value reduced to bounded JSON data (EVENT_DETAIL: depth, keys, characters). */
 export function plain(v: unknown, depth = 0): unknown {
-  if (v == null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return v ?? null;
-  if (typeof v === 'string') return v.slice(0, 2000);
-  if (typeof v !== 'object' || depth > 3) return `(${typeof v})`;
-  if (Array.isArray(v)) return v.slice(0, 50).map(x => plain(x, depth + 1));
+  if (v == null || typeof v === 'boolean' || isFiniteNumber(v)) return v ?? null;
+  if (typeof v === 'string') return v.slice(0, EVENT_DETAIL.chars);
+  if (typeof v !== 'object' || depth >= EVENT_DETAIL.depth) return `(${typeof v})`;
+  if (Array.isArray(v)) return v.slice(0, EVENT_DETAIL.keys).map(x => plain(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v).slice(0, 50)) out[key.slice(0, 200)] = plain((v as Record<string, unknown>)[key], depth + 1);
+  for (const key of Object.keys(v).slice(0, EVENT_DETAIL.keys)) {
+    out[key.slice(0, EVENT_DETAIL.keyChars)] = plain((v as Record<string, unknown>)[key], depth + 1);
+  }
   return out;
 }
 
 function widgetScript(v: unknown): WidgetScript | null | undefined {
   if (v === null) return null;
-  if (!isObj(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   const fields = ['appId', 'orgId', 'orgUrl', 'version', 'src'] as const;
-  return fields.every(f => isStr(v[f], 2048)) ? Object.fromEntries(fields.map(f => [f, v[f]])) as WidgetScript : undefined;
+  return fields.every(f => isBoundedString(v[f], MAX_ATTRIBUTE_CHARS)) ? Object.fromEntries(fields.map(f => [f, v[f]])) as WidgetScript : undefined;
 }
 
 /**
@@ -114,17 +121,17 @@ function widgetScript(v: unknown): WidgetScript | null | undefined {
  * relay) and returns a fresh, reduced copy holding only the protocol's fields, or null.
  */
 export function parsePageEvent(m: unknown): PageEvent | null {
-  if (!isObj(m) || !isNum(m.at)) return null;
+  if (!isRecord(m) || !isFiniteNumber(m.at)) return null;
   const { at } = m;
-  const id = isNum(m.id) ? m.id : undefined;
+  const id = isFiniteNumber(m.id) ? m.id : undefined;
   const err = m.err === undefined ? undefined : errorInfo(m.err);
   if (m.err !== undefined && !err) return null;
   switch (m.k) {
     case 'reg':
-      return typeof m.fn === 'boolean' && isStr(m.arg, 40) && typeof m.ready === 'boolean'
+      return typeof m.fn === 'boolean' && isBoundedString(m.arg, 40) && typeof m.ready === 'boolean'
         ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, err } : null;
     case 'inv':
-      return id !== undefined && (m.route === 'sdk' || m.route === 'fn') && (m.name == null || isStr(m.name, 500))
+      return id !== undefined && (m.route === 'sdk' || m.route === 'fn') && (m.name == null || isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS))
         ? { k: 'inv', at, id, route: m.route, name: m.name ?? undefined } : null;
     case 'cb':
       return id !== undefined && typeof m.sync === 'boolean' ? { k: 'cb', at, id, sync: m.sync, v: handedValue(m.v) } : null;
@@ -135,9 +142,9 @@ export function parsePageEvent(m: unknown): PageEvent | null {
     case 'timeout':
       return id !== undefined ? { k: 'timeout', at, id } : null;
     case 'evt':
-      return isStr(m.type, 100) && m.type.startsWith('lcw:') ? { k: 'evt', at, type: m.type, detail: plain(m.detail) } : null;
+      return isBoundedString(m.type, 100) && m.type.startsWith('lcw:') ? { k: 'evt', at, type: m.type, detail: plain(m.detail) } : null;
     case 'req':
-      return isStr(m.name, 500) && typeof m.found === 'boolean' ? { k: 'req', at, name: m.name, found: m.found } : null;
+      return isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) && typeof m.found === 'boolean' ? { k: 'req', at, name: m.name, found: m.found } : null;
     case 'widget': {
       const script = widgetScript(m.script);
       return script !== undefined && typeof m.iframe === 'boolean' ? { k: 'widget', at, script, iframe: m.iframe } : null;

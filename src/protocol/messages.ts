@@ -1,9 +1,13 @@
 /**
- * The one message protocol between the extension's contexts (relay -> background, panel <->
- * background). Typed here once; `parseRelayMessage` and `parsePanelRequest` validate at the
- * background's boundary, where content scripts and extension pages are told apart by sender.
+ * The one message protocol between the extension's contexts (relay -> background, DevTools page
+ * -> background, panel <-> background). Typed here once; `parseRelayMessage`, `parsePanelRequest`
+ * and `parseNetworkMessage` validate at the background's boundary, where content scripts and
+ * extension pages are told apart by sender. Each panel request is typed with its answer in
+ * `BackgroundRequests`, so callers never cast what comes back.
  */
+import { isBoundedString, isFiniteNumber, isRecord, isTabId } from './guards.js';
 import { parsePageEvent, type PageEvent } from './hook.js';
+import { MAX_RELAY_ITEMS, MAX_URL_CHARS } from './limits.js';
 import { parseNetworkEvent, type NetworkEvent } from './network.js';
 
 /** One thing a relay reports. */
@@ -13,45 +17,77 @@ export type RelayItem =
   | { type: 'page-event'; event: PageEvent };
 
 /** Relay -> background: what the relay saw since its last message, in order. */
-export type RelayMessage = { type: 'relay'; items: RelayItem[] };
+export interface RelayMessage {
+  type: 'relay';
+  items: RelayItem[];
+}
 
-export const MAX_RELAY_ITEMS = 100;
-
-/** Panel (or test) -> background. */
-export type PanelRequest =
-  | { type: 'get-record'; tabId: number }
-  | { type: 'list-tabs' }
-  | { type: 'clear'; tabId: number }
-  | { type: 'set-preserve'; tabId: number; preserve: boolean }
-  /** Ask the page to call its registered provider once more (answered with a RerunAnswer). */
-  | { type: 'call-provider-again'; tabId: number };
+/** A tab the background holds a record for. */
+export interface TabSummary {
+  tabId: number;
+  /** The current page session's URL (no query or fragment). */
+  url: string;
+  sessions: number;
+}
 
 export type RerunAnswer = { ok: true; frame: number } | { ok: false; reason: string };
 
+/** Panel (or test, or demo) -> background: each request with the answer it gets. */
+export interface BackgroundRequests {
+  'list-tabs': { request: { type: 'list-tabs' }; answer: TabSummary[] };
+  clear: { request: { type: 'clear'; tabId: number }; answer: true };
+  'set-preserve': { request: { type: 'set-preserve'; tabId: number; preserve: boolean }; answer: true };
+  /** Ask the page to call its registered provider once more. */
+  'call-provider-again': { request: { type: 'call-provider-again'; tabId: number }; answer: RerunAnswer };
+}
+
+export type PanelRequest = BackgroundRequests[keyof BackgroundRequests]['request'];
+export type AnswerTo<R extends PanelRequest> = BackgroundRequests[R['type']]['answer'];
+
+/**
+ * Sends a request to the background through `send` (runtime.sendMessage of whichever context
+ * asks) and types its answer. The background answers every well-formed request.
+ */
+export function askBackground<R extends PanelRequest>(
+  send: (message: R) => Promise<unknown>,
+  request: R,
+): Promise<AnswerTo<R>> {
+  return send(request) as Promise<AnswerTo<R>>;
+}
+
 /** Recorded by the background when it asks a frame to call the provider again. */
-export type PanelEvent = { k: 'again'; at: number };
+export interface PanelEvent {
+  k: 'again';
+  at: number;
+}
 
 /** DevTools page -> background: what the widget's traffic showed in the inspected tab. */
-export type NetworkMessage = { type: 'network'; tabId: number; events: NetworkEvent[] };
+export interface NetworkMessage {
+  type: 'network';
+  tabId: number;
+  events: NetworkEvent[];
+}
 
 /** Background -> panel port: something changed for the tab the port watches. */
-export type PanelNotice = { type: 'changed'; tabId: number };
+export interface PanelNotice {
+  type: 'changed';
+  tabId: number;
+}
 
 export const PANEL_PORT_PREFIX = 'lcw-auth-panel:';
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isTabId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-
 /** Validates a relay's message; items that are not well-formed are left out. */
 export function parseRelayMessage(m: unknown): RelayMessage | null {
-  if (!isObj(m) || m.type !== 'relay' || !Array.isArray(m.items) || m.items.length > MAX_RELAY_ITEMS) return null;
+  if (!isRecord(m) || m.type !== 'relay' || !Array.isArray(m.items) || m.items.length > MAX_RELAY_ITEMS) return null;
   return { type: 'relay', items: m.items.map(parseRelayItem).filter((item): item is RelayItem => item !== null) };
 }
 
 function parseRelayItem(m: unknown): RelayItem | null {
-  if (!isObj(m)) return null;
+  if (!isRecord(m)) return null;
   if (m.type === 'frame-start') {
-    return typeof m.url === 'string' && m.url.length <= 4096 && Number.isFinite(m.at) ? { type: 'frame-start', url: m.url, at: m.at as number } : null;
+    return isBoundedString(m.url, MAX_URL_CHARS) && isFiniteNumber(m.at)
+      ? { type: 'frame-start', url: m.url, at: m.at }
+      : null;
   }
   if (m.type === 'page-event') {
     const event = parsePageEvent(m.event);
@@ -61,19 +97,28 @@ function parseRelayItem(m: unknown): RelayItem | null {
 }
 
 export function parsePanelRequest(m: unknown): PanelRequest | null {
-  if (!isObj(m)) return null;
+  if (!isRecord(m)) return null;
   switch (m.type) {
-    case 'list-tabs': return { type: 'list-tabs' };
-    case 'get-record': case 'clear': case 'call-provider-again': return isTabId(m.tabId) ? { type: m.type, tabId: m.tabId } : null;
-    case 'set-preserve': return isTabId(m.tabId) && typeof m.preserve === 'boolean' ? { type: 'set-preserve', tabId: m.tabId, preserve: m.preserve } : null;
-    default: return null;
+    case 'list-tabs':
+      return { type: 'list-tabs' };
+    case 'clear':
+    case 'call-provider-again':
+      return isTabId(m.tabId) ? { type: m.type, tabId: m.tabId } : null;
+    case 'set-preserve':
+      return isTabId(m.tabId) && typeof m.preserve === 'boolean'
+        ? { type: 'set-preserve', tabId: m.tabId, preserve: m.preserve }
+        : null;
+    default:
+      return null;
   }
 }
 
 /** Validates a DevTools page's report; events that are not well-formed are left out. */
 export function parseNetworkMessage(m: unknown): NetworkMessage | null {
-  if (!isObj(m) || m.type !== 'network' || !isTabId(m.tabId) || !Array.isArray(m.events) || m.events.length > MAX_RELAY_ITEMS) return null;
-  return { type: 'network', tabId: m.tabId, events: m.events.map(parseNetworkEvent).filter((e): e is NetworkEvent => e !== null) };
+  if (!isRecord(m) || m.type !== 'network' || !isTabId(m.tabId) || !Array.isArray(m.events)) return null;
+  if (m.events.length > MAX_RELAY_ITEMS) return null;
+  const events = m.events.map(parseNetworkEvent).filter((e): e is NetworkEvent => e !== null);
+  return { type: 'network', tabId: m.tabId, events };
 }
 
 /** A page URL as the record keeps it: no query or fragment, which may carry tokens or codes. */

@@ -5,8 +5,9 @@
  * background in order, retrying while the service worker restarts, so nothing is lost.
  * No webextension-polyfill here: it must stay under 4 KB.
  */
-import { CALLBACK_LIMIT_MS, HOOK_HELLO, RELAY_READY, RERUN_COMMAND, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
-import { MAX_RELAY_ITEMS, type RelayItem } from '../protocol/messages.js';
+import { HOOK_HELLO, RELAY_READY, RERUN_COMMAND, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
+import { CALLBACK_LIMIT_MS, MAX_ATTRIBUTE_CHARS, MAX_RELAY_ITEMS } from '../protocol/limits.js';
+import type { RelayItem } from '../protocol/messages.js';
 
 /** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
 type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown>; onMessage: { addListener(listener: (message: unknown) => void): void } } };
@@ -56,7 +57,7 @@ let lastWidget = '';
 
 function readWidget() {
   const tag = document.getElementById('Microsoft_Omnichannel_LCWidget');
-  const attr = (name: string) => (tag?.getAttribute(name) ?? '').slice(0, 2048);
+  const attr = (name: string) => (tag?.getAttribute(name) ?? '').slice(0, MAX_ATTRIBUTE_CHARS);
   const script: WidgetScript | null = tag ? {
     appId: attr('data-app-id'), orgId: attr('data-org-id'), orgUrl: attr('data-org-url'),
     // The bootstrapper picks v2 unless told "v1" (a bare attribute) or data-lcw-version says otherwise.

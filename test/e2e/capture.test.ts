@@ -10,7 +10,7 @@ import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '.
 import { startSite, XSS, type Site } from '../helpers/site.js';
 import { runScenario, tabIdOf, recordOf, current, allRules, type ScenarioRun, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel, copyFromPanel, injectedMarkup } from '../helpers/panel.js';
-import { sessionVerdict } from '../../src/devtools/verdict.js';
+import { sessionVerdict } from '../../src/analysis/verdict.js';
 import { SessionAssembly } from '../../src/analysis/session.js';
 import type { Report } from '../../src/analysis/report.js';
 import { validateReport } from '../helpers/report-schema.js';

@@ -5,7 +5,7 @@
 import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { useRig } from '../helpers/rig.js';
-import { openExtensionPage, askBackground, type BrowserName } from '../helpers/browsers.js';
+import { openExtensionPage, askBackground, sendFromExtensionPage, type BrowserName } from '../helpers/browsers.js';
 import { runScenario, tabIdOf, recordOf, readTab, current } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 
@@ -112,8 +112,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     }, 120_000);
 
     test('the panel requests are validated: a malformed one gets no answer', async () => {
-      expect(await askBackground(rig.helper, { type: 'get-record', tabId: -1 })).toBeUndefined();
-      expect(await askBackground(rig.helper, { type: 'drop-tables' })).toBeUndefined();
+      expect(await sendFromExtensionPage(rig.helper, { type: 'clear', tabId: -1 })).toBeUndefined();
+      expect(await sendFromExtensionPage(rig.helper, { type: 'drop-tables' })).toBeUndefined();
     });
   });
 }

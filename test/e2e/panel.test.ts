@@ -10,12 +10,11 @@ import { useRig } from '../helpers/rig.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { sendFromExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
 import type { Site } from '../helpers/site.js';
 import { runScenario, tabIdOf, readTab, current } from '../helpers/record.js';
 import { openPanel, panelText, waitForPanel, exportFromPanel, injectedMarkup, pasteToken } from '../helpers/panel.js';
-// @ts-expect-error plain JavaScript fixture
-import { XSS_PAYLOADS } from '../fixtures/site/xss-corpus.mjs';
+import { XSS_PAYLOADS } from '../../src/simulator/xss-corpus.js';
 
 const payloads = XSS_PAYLOADS as string[];
 const SHOTS = process.env.LCW_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'lcw-shots-'));
@@ -67,7 +66,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       try {
         const unnamed = await panel.evaluate(() => [...document.querySelectorAll('button, input, select, textarea, [role="listbox"], [role="option"], [role="tab"]')]
           .filter(el => {
-            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.textContent!.trim();
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.textContent.trim();
             return !labelled;
           }).map(el => el.outerHTML.slice(0, 80)));
         expect(unnamed).toEqual([]);
@@ -239,7 +238,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('malformed panel requests get no answer', async () => {
-      expect(await askBackground(rig.helper, { type: 'clear', tabId: 'all' })).toBeUndefined();
+      expect(await sendFromExtensionPage(rig.helper, { type: 'clear', tabId: 'all' })).toBeUndefined();
     });
   });
 }

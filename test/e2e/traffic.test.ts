@@ -63,7 +63,7 @@ describe('chromium, DevTools open', () => {
       const text = await waitForPanel(panel, t => t.facts.Authentication !== undefined && t.detail.includes('getchattoken 200'));
       expect(text.facts).toMatchObject({ Authentication: 'JWT', 'Public key URL': `${site.origin}/keys/public.pem` });
       // "Verify signature" offers the configuration's public key URL, and it verifies.
-      expect(await panel.$eval('#detail .verify-section input', n => (n as HTMLInputElement).value)).toBe(`${site.origin}/keys/public.pem`);
+      expect(await panel.$eval('#detail .verify-section input', n => (n).value)).toBe(`${site.origin}/keys/public.pem`);
       await panel.click('#detail .verify-section button');
       await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
       await panel.evaluate(() => document.querySelector('#detail .verify-section')!.scrollIntoView());

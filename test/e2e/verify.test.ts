@@ -33,7 +33,7 @@ async function verify(panel: Page, token: string, { url = '', key = '' }: { url?
   }, { timeout });
   return panel.evaluate(() => ({
     status: document.querySelector<HTMLElement>('#paste-result .verify-line[data-status]')?.dataset.status,
-    lines: [...document.querySelectorAll('#paste-result .verify-line')].map(l => l.textContent!),
+    lines: [...document.querySelectorAll('#paste-result .verify-line')].map(l => l.textContent),
   }));
 }
 
@@ -86,7 +86,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await expect.poll(() => rig.helper.evaluate(() => (globalThis as any).chrome.storage.local.get(null))).toMatchObject({ [`keyurl:${rig.site.origin}`]: `${rig.site.origin}/keys/public.pem` });
         const again = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
         await again.waitForSelector('#detail .verify-section input');
-        expect(await again.$eval('#detail .verify-section input', n => (n as HTMLInputElement).value)).toBe(`${rig.site.origin}/keys/public.pem`);
+        expect(await again.$eval('#detail .verify-section input', n => (n).value)).toBe(`${rig.site.origin}/keys/public.pem`);
         await again.close();
       } finally {
         await Promise.all([view.close(), page.close()]);

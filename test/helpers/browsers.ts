@@ -3,7 +3,8 @@
  * driven by puppeteer-core (see shared/browser-testing.md). The panel page, opened in a tab,
  * is how tests read the background's record.
  */
-import type { Browser, Page } from 'puppeteer-core';
+import { TargetType, type Browser, type Page } from 'puppeteer-core';
+import type { AnswerTo, PanelRequest } from '../../src/protocol/messages.js';
 import { launchChromium as startChromium, launchFirefox as startFirefox, openExtensionPage as openPage, type BrowserName } from '../../src/demo/browsers.js';
 
 export { CHROMIUM_ARGS, GECKO_ID, type BrowserName } from '../../src/demo/browsers.js';
@@ -29,7 +30,7 @@ async function launchChromium(extension: boolean): Promise<TestBrowser> {
     async stopBackground() {
       const session = await browser.target().createCDPSession();
       await session.send('ServiceWorker.enable').catch(() => undefined);
-      const targets = browser.targets().filter(t => t.type() === 'service_worker' && t.url().startsWith(extensionUrl ?? '-'));
+      const targets = browser.targets().filter(t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(extensionUrl ?? '-'));
       for (const target of targets) {
         const worker = await target.worker();
         await worker?.close().catch(() => undefined);
@@ -55,10 +56,15 @@ export function openExtensionPage(tb: TestBrowser, path: string): Promise<Page> 
   return openPage(tb.browser, `${tb.extensionUrl}${path}`);
 }
 
-/** Sends a panel request to the background from an extension page. */
-export function askBackground<T>(extensionPage: Page, message: unknown): Promise<T> {
+/** Sends a panel request to the background from an extension page; the answer is typed by the protocol. */
+export function askBackground<R extends PanelRequest>(extensionPage: Page, request: R): Promise<AnswerTo<R>> {
+  return sendFromExtensionPage(extensionPage, request) as Promise<AnswerTo<R>>;
+}
+
+/** Sends anything (a malformed request, as a hostile caller would) and returns what came back. */
+export function sendFromExtensionPage(extensionPage: Page, message: unknown): Promise<unknown> {
   return extensionPage.evaluate(m => {
     const api = (globalThis as unknown as { browser?: { runtime: { sendMessage(x: unknown): Promise<unknown> } }; chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } });
     return (api.browser ?? api.chrome).runtime.sendMessage(m);
-  }, message) as Promise<T>;
+  }, message);
 }

@@ -21,9 +21,9 @@ export interface PanelText {
 export function panelText(page: Page): Promise<PanelText> {
   return page.evaluate(() => {
     const facts: Record<string, string> = {};
-    for (const dt of document.querySelectorAll('#facts dt')) facts[dt.textContent!] = (dt.nextElementSibling as HTMLElement).innerText;
+    for (const dt of document.querySelectorAll('#facts dt')) facts[dt.textContent] = (dt.nextElementSibling as HTMLElement).innerText;
     return {
-      verdict: document.getElementById('verdict')!.textContent!,
+      verdict: document.getElementById('verdict')!.textContent,
       facts,
       rows: [...document.querySelectorAll('#timeline [role="option"]')].map(r => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
       detail: (document.getElementById('detail') as HTMLElement).innerText,
@@ -74,7 +74,7 @@ export async function copyFromPanel(page: Page): Promise<{ text: string; notice:
   });
   await page.click('#copy');
   await page.waitForFunction(() => (window as unknown as { __copied?: string }).__copied !== undefined);
-  return page.evaluate(() => ({ text: (window as unknown as { __copied: string }).__copied, notice: document.getElementById('notice')!.textContent! }));
+  return page.evaluate(() => ({ text: (window as unknown as { __copied: string }).__copied, notice: document.getElementById('notice')!.textContent }));
 }
 
 /** Elements the panel itself builds; anything else in the document was injected. */

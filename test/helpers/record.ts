@@ -2,12 +2,12 @@
 import type { Page } from 'puppeteer-core';
 import type { TestBrowser } from './browsers.js';
 import { askBackground } from './browsers.js';
-import { assembleSession, type RecordedEvent, type SessionView } from '../../src/analysis/session.js';
+import { assembleSession, type SessionView } from '../../src/analysis/session.js';
+import { chunkKey, decodeChunk, metaKey, type RecordedEvent, type TabRecord } from '../../src/record/format.js';
 
 /** A page session as the background keeps it, judged here by the engine as the panel would. */
 export interface RecordedSession { id: string; url: string; dropped: number; eventCount: number; events: RecordedEvent[]; view: SessionView }
 export interface TabAnswer { tabId: number; preserve: boolean; sessions: RecordedSession[] }
-interface RawAnswer { tabId: number; preserve: boolean; sessions: { id: string; url: string; dropped: number; count: number; events: RecordedEvent[] }[] }
 
 export interface ScenarioRun { page: Page; observed: string[]; xss: unknown }
 
@@ -15,7 +15,7 @@ export interface ScenarioRun { page: Page; observed: string[]; xss: unknown }
 export async function runScenario(tb: TestBrowser, origin: string, path: string): Promise<ScenarioRun> {
   const page = await tb.browser.newPage();
   await page.goto(`${origin}${path}`);
-  const frame = path.startsWith('/framed') ? (await (await page.waitForSelector('iframe'))!.contentFrame())! : page.mainFrame();
+  const frame = path.startsWith('/framed') ? (await (await page.waitForSelector('iframe'))!.contentFrame()) : page.mainFrame();
   await frame.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, { timeout: 20_000, polling: 100 });
   const observed = await frame.evaluate(() => (window as unknown as { __observed: string[] }).__observed);
   const xss = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
@@ -25,7 +25,7 @@ export async function runScenario(tb: TestBrowser, origin: string, path: string)
 /** The tab id the background knows the page at `url` (no query) by. */
 export async function tabIdOf(panel: Page, url: string): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const tabs = await askBackground<{ tabId: number; url: string }[]>(panel, { type: 'list-tabs' });
+    const tabs = await askBackground(panel, { type: 'list-tabs' });
     const match = tabs.filter(t => t.url === url);
     if (match.length === 1) return match[0]!.tabId;
     if (match.length > 1) throw new Error(`several tabs record ${url}: close pages between tests`);
@@ -34,13 +34,21 @@ export async function tabIdOf(panel: Page, url: string): Promise<number> {
   throw new Error(`no tab recorded ${url}`);
 }
 
-/** The tab's record, judged now. */
+/** The tab's record as stored (read from storage.session through an extension page, as the panel reads it), judged now. */
 export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
-  const raw = await askBackground<RawAnswer>(panel, { type: 'get-record', tabId });
+  const stored: Record<string, unknown> = await panel.evaluate(() => {
+    type Area = { storage: { session: { get(keys: null): Promise<Record<string, unknown>> } } };
+    const api = globalThis as unknown as { browser?: Area; chrome: Area };
+    return (api.browser ?? api.chrome).storage.session.get(null);
+  });
+  const meta = stored[metaKey(tabId)] as TabRecord | undefined;
   const nowMs = Date.now();
   return {
-    tabId: raw.tabId, preserve: raw.preserve,
-    sessions: raw.sessions.map(s => ({ id: s.id, url: s.url, dropped: s.dropped, eventCount: s.count, events: s.events, view: assembleSession(s.events, { nowMs }) })),
+    tabId, preserve: meta?.preserve ?? false,
+    sessions: (meta?.sessions ?? []).map(s => {
+      const events = s.chunks.flatMap(([n]) => decodeChunk(stored[chunkKey(tabId, s, n)]));
+      return { id: s.id, url: s.url, dropped: s.dropped, eventCount: s.count, events, view: assembleSession(events, { nowMs }) };
+    }),
   };
 }
 

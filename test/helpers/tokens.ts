@@ -13,7 +13,7 @@ export interface TestKey {
 
 export async function makeKey(modulusLength = 2048): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength, extractable: true });
-  return { privateKey, publicKey, pem: await exportSPKI(publicKey), jwk: await exportJWK(publicKey) as Record<string, unknown> };
+  return { privateKey, publicKey, pem: await exportSPKI(publicKey), jwk: await exportJWK(publicKey) };
 }
 
 export function validClaims(overrides: Record<string, unknown> = {}): JWTPayload {

@@ -1,7 +1,7 @@
 /** Behaviour of the engine beyond "the rule fires": predicted codes, specific messages, key documents. */
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { analyzeToken, analyzeTokenSync, loadPublicKeys, KeyDocumentError, parseContextVariables, ContextVariablesError, summarize } from '../../src/analysis/index.js';
+import { analyzeToken, analyzeTokenSync, loadPublicKeys, KeyDocumentError, parseContextVariables, ContextVariablesError, tokenVerdict } from '../../src/analysis/index.js';
 import { makeKey, signToken, validClaims, NOW, type TestKey } from '../helpers/tokens.js';
 import { ecPublicPem, keyList } from '../helpers/keys.js';
 
@@ -19,7 +19,7 @@ describe('predicted widget error', () => {
   test('a valid token is accepted', () => {
     const result = analyze(good);
     expect(result).toMatchObject({ errorCode: null, verdict: 'ok' });
-    expect(summarize(result)).toBe('Token accepted');
+    expect(tokenVerdict(result).text).toBe('Token accepted');
   });
   test.each([[undefined], [null], [''], ['   ']])('%j means "no token": error 3', raw => {
     expect(analyze(raw).errorCode).toBe(3);
@@ -27,12 +27,12 @@ describe('predicted widget error', () => {
   test('an expired token predicts error 4 and says how long ago', async () => {
     const result = analyze(await signToken(key, validClaims({ iat: NOW - 3600, exp: NOW - 600 })));
     expect(result.errorCode).toBe(4);
-    expect(summarize(result)).toBe('Error 4 expected: The token expired 10 minutes ago (exp 2025-11-24T15:50:00Z).');
+    expect(tokenVerdict(result).text).toBe('Error 4 expected: The token expired 10 minutes ago (exp 2025-11-24T15:50:00Z).');
   });
   test('warnings alone do not predict an error', async () => {
     const result = analyze(await signToken(key, validClaims({ exp: NOW + 600 })));
     expect(result).toMatchObject({ errorCode: null, verdict: 'warning' });
-    expect(summarize(result)).toMatch(/^Token accepted, with 1 warning: The token expires in 10 minutes/);
+    expect(tokenVerdict(result).text).toMatch(/^Token accepted, with 1 warning: The token expires in 10 minutes/);
   });
   test('errors are listed before warnings and infos', async () => {
     const severities = analyze(await signToken(key, validClaims({ exp: NOW - 1000, sub: 'bob', aud: 'x' }))).findings.map(f => f.severity);

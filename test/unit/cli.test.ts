@@ -1,6 +1,6 @@
 /** The `lcw-auth check` contract, run as a subprocess exactly as a support engineer would. */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   key = await makeKey();
   good = await signToken(key, validClaims(), { kid: 'k1' });
   dir = mkdtempSync(join(tmpdir(), 'lcw-auth-cli-'));
-  const routes: Record<string, (res: import('node:http').ServerResponse) => void> = {
+  const routes: Record<string, (res: ServerResponse) => void> = {
     '/key.pem': res => res.end(key.pem),
     '/keys.json': res => res.end(keyList([{ kid: 'k1', pem: key.pem, expiry: NOW + 3600 }])),
     '/missing': res => { res.statusCode = 404; res.end('nope'); },
@@ -117,7 +117,7 @@ describe('bad input gets one line and status 2', () => {
     [['check', 'x', '--key', '/nonexistent/key.pem'], /cannot read key file .*: no such file/],
     [['check', 'x', '--key', 'http://example.com/key.pem'], /is not https: Omnichannel only fetches public https URLs/],
   ])('%j', async (args, pattern) => {
-    expectInputError(await runCli(args as string[]), pattern);
+    expectInputError(await runCli(args), pattern);
   });
   test('a malformed contexts file', async () => {
     expectInputError(await runCli(['check', good, '--contexts', file('bad.json', '{"name": ')]), /contexts file .* is not JSON/);

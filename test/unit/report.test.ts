@@ -3,10 +3,12 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportSummary, verdictOf } from '../../src/analysis/report-summary.js';
+import { reportSummary } from '../../src/analysis/report-summary.js';
+import { reportVerdict } from '../../src/analysis/verdict.js';
 import { runCli } from '../helpers/cli.js';
 import { validateReport as validate } from '../helpers/report-schema.js';
-import { assembleSession, type RecordedEvent } from '../../src/analysis/session.js';
+import { assembleSession } from '../../src/analysis/session.js';
+import type { RecordedEvent } from '../../src/record/format.js';
 import { buildReport } from '../../src/analysis/report.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
@@ -96,10 +98,10 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
     expect(text).toContain('| 0:45 |');
     expect(text).not.toContain('| 0:25 |');
   });
-  test('verdictOf a report without invocations speaks of the page', () => {
+  test('reportVerdict of a report without invocations speaks of the page', () => {
     const quiet = buildReport(assembleSession([events[0]!]), { url: 'https://a.example/', now: T0 });
-    expect(verdictOf(quiet)).toBe('Widget found; no token provider seen yet.');
-    expect(verdictOf(buildReport(assembleSession([]), { url: 'https://a.example/', now: T0 }))).toBe('No Omnichannel chat widget seen on this page.');
+    expect(reportVerdict(quiet).text).toBe('Widget found; no token provider seen yet.');
+    expect(reportVerdict(buildReport(assembleSession([]), { url: 'https://a.example/', now: T0 })).text).toBe('No Omnichannel chat widget seen on this page.');
   });
 });
 

@@ -1,6 +1,7 @@
 /** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
 import { describe, test, expect, beforeAll } from 'vitest';
-import { assembleSession, type RecordedEvent } from '../../src/analysis/session.js';
+import { assembleSession } from '../../src/analysis/session.js';
+import type { RecordedEvent } from '../../src/record/format.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
@@ -20,7 +21,8 @@ beforeAll(async () => {
 
 const frame = 0;
 const ready = (): RecordedEvent => ({ k: 'evt', at: T0, type: 'lcw:ready', detail: null, frame });
-const reg = (over: Partial<RecordedEvent & { k: 'reg' }> = {}): RecordedEvent => ({ k: 'reg', at: T0 + 1, fn: true, arg: 'function', ready: true, frame, ...over } as RecordedEvent);
+const reg = (over: Partial<RecordedEvent & { k: 'reg' }> = {}): RecordedEvent => ({ k: 'reg', at: T0 + 1, fn: true, arg: 'function', ready: true, frame, ...over });
+const timedOut = (): RecordedEvent => ({ k: 'timeout', at: T0 + 10_002, id: 1, frame });
 const inv = (id = 1, route: 'sdk' | 'fn' = 'sdk'): RecordedEvent => ({ k: 'inv', at: T0 + 2, id, route, frame });
 const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent => ({ k: 'cb', at, id, sync, v, frame } as RecordedEvent);
 const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({ k: 'end', at: T0 + 4, id, frame, ...(err ? { err } : {}) });
@@ -89,10 +91,10 @@ describe('an invocation', () => {
     ['empty', [inv(), cb(''), end()], 'empty', 3],
     ['undefined', [inv(), cb(undefined), end()], 'empty', 3],
     ['an object', [inv(), cb({ o: 'object', p: { access_token: 'x' } }), end()], 'non-string', 4],
-    ['a timeout', [inv(), end(), { k: 'timeout', at: T0 + 10_002, id: 1, frame } as RecordedEvent], 'timeout', 3],
+    ['a timeout', [inv(), end(), timedOut()], 'timeout', 3],
     ['no answer yet', [inv(), end()], 'pending', null],
   ])('%s', (_, events, outcome, errorCode) => {
-    expect(assembleSession(events as RecordedEvent[]).invocations[0]).toMatchObject({ outcome, errorCode });
+    expect(assembleSession(events).invocations[0]).toMatchObject({ outcome, errorCode });
   });
   test('an async callback says how late it came, in ms below two seconds', () => {
     const f = assembleSession([inv(), end(), cb(token, false, 1, T0 + 63)]).invocations[0]!.findings.find(x => x.rule === 'invocation.async-callback');

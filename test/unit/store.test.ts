@@ -30,7 +30,9 @@ const area = vi.hoisted(() => {
 });
 vi.mock('webextension-polyfill', () => ({ default: { storage: { session: area } } }));
 
-const { append, readRecord, clearRecord, LIMITS } = await import('../../src/background/store.js');
+const { append, clearRecord } = await import('../../src/background/store.js');
+const { readRecord } = await import('../../src/record/read.js');
+const { RECORD_LIMITS: LIMITS } = await import('../../src/record/format.js');
 type Item = Parameters<typeof append>[2][number];
 
 /** One invocation as the relay reports it: invoked, called back with a token, returned. */

@@ -1,0 +1,121 @@
+/**
+ * One invocation of the page's provider (or client function) judged on its own: what it did
+ * (threw, rejected, never called back, called back late or twice) and what it handed over,
+ * analysed as a token. Comparisons with other invocations are in session-rules.ts.
+ */
+import { analyzeTokenSync } from './analyze.js';
+import { duration, finding } from './finding.js';
+import { predictedErrorCode } from './rules.js';
+import { invocationKey, type AssembleOptions, type InvocationOutcome, type InvocationView } from './session-view.js';
+import type { ConfigReading } from './traffic.js';
+import type { Finding, TokenAnalysis } from './types.js';
+import type { ErrorInfo, HandedValue } from '../protocol/hook.js';
+import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
+import type { RecordedEvent } from '../record/format.js';
+
+export type InvocationStart = RecordedEvent & { k: 'inv' };
+
+/** The value the page handed over, rebuilt for the engine from its recorded form. */
+export function handedToRaw(value: HandedValue): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  switch (value.o) {
+    case 'object':
+      return value.p;
+    case 'promise':
+      return Promise.resolve();
+    case 'array':
+      return [];
+    case 'function':
+      return function handedFunction() {
+        /* stands for the function the page passed */
+      };
+    default:
+      return Symbol(value.o);
+  }
+}
+
+const errorText = (e: ErrorInfo) => `${e.n}: ${JSON.stringify(e.m)}${e.s ? ` (${e.s})` : ''}`;
+
+/** `events`: everything recorded for this invocation (same frame and id). */
+export function judgeInvocation(
+  start: InvocationStart,
+  events: readonly RecordedEvent[],
+  options: AssembleOptions,
+  config?: ConfigReading,
+): InvocationView {
+  const callbacks = events.flatMap(e => (e.k === 'cb' ? [{ at: e.at, sync: e.sync, value: e.v }] : []));
+  const end = events.find(e => e.k === 'end');
+  const threw = end?.k === 'end' ? end.err : undefined;
+  const rejection = events.find(e => e.k === 'rej');
+  const rejected = rejection?.k === 'rej' ? rejection.err : undefined;
+  const timedOut = events.some(e => e.k === 'timeout');
+  const first = callbacks[0];
+  const route = start.route === 'sdk' ? 'setAuthTokenProvider' : 'clientFunction';
+  const findings: Finding[] = [];
+
+  if (threw) findings.push(finding('invocation.threw', `The provider threw ${errorText(threw)}.`));
+  if (rejected && !first) {
+    findings.push(finding('invocation.rejected', `The provider's promise was rejected with ${errorText(rejected)}.`));
+  }
+  const overdue =
+    !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
+  if (overdue && !threw) findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
+  if (first && !first.sync && route === 'setAuthTokenProvider') {
+    const after = elapsed(first.at - start.at);
+    findings.push(finding('invocation.async-callback', `The callback ran ${after} after the provider was called, after the provider had returned.`));
+  }
+  if (callbacks.length > 1) {
+    findings.push(finding('invocation.multiple-callbacks', `The callback ran ${callbacks.length} times for this invocation.`));
+  }
+
+  let analysis: TokenAnalysis | null = null;
+  // OAuth 2.0: the page hands over an authorization code, which no JWT rule applies to.
+  const oauth = config?.ok === true && config.config.authenticationType === 'oauth2';
+  if (first && !oauth) {
+    const { contextVariables } = options;
+    analysis = analyzeTokenSync(handedToRaw(first.value), { now: first.at / 1000, ...(contextVariables ? { contextVariables } : {}) });
+    findings.push(...analysis.findings);
+  }
+  const outcome: InvocationOutcome = threw
+    ? 'threw'
+    : first
+      ? outcomeOfValue(first.value)
+      : rejected
+        ? 'rejected'
+        : overdue
+          ? 'timeout'
+          : 'pending';
+  if (outcome === 'empty' && config?.ok && config.config.signInOptional) {
+    // Sign-in optional: no token means "continue anonymously", which is not error 3.
+    const kept = findings.filter(f => f.rule !== 'token.empty' && f.rule !== 'token.missing');
+    const note = 'The provider handed over no token, and the widget is configured with "sign-in optional": the chat continues anonymously.';
+    findings.splice(0, findings.length, ...kept, finding('config.sign-in-optional', note));
+  }
+  return {
+    key: invocationKey(start),
+    frame: start.frame,
+    route,
+    ...(start.name ? { functionName: start.name } : {}),
+    startedAt: start.at,
+    callbacks,
+    callbackCount: callbacks.length,
+    callbackAsync: first ? !first.sync : null,
+    msToToken: first ? first.at - start.at : null,
+    ...(threw ? { threw } : {}),
+    ...(rejected ? { rejected } : {}),
+    outcome,
+    analysis,
+    findings,
+    errorCode: predictedErrorCode(findings),
+  };
+}
+
+/** "61 ms" below two seconds, else "3 seconds", "2 minutes". */
+export function elapsed(ms: number): string {
+  return ms < 2000 ? `${Math.round(ms)} ms` : duration(ms / 1000);
+}
+
+function outcomeOfValue(value: HandedValue): InvocationOutcome {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'empty';
+  return typeof value === 'string' ? 'token' : 'non-string';
+}

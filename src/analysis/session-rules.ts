@@ -1,0 +1,85 @@
+/**
+ * The rules that need more than one invocation in view: the page as a whole (registration, the
+ * client function, the configuration), an invocation against the one before it, and what the
+ * service answered to the calls that carried an invocation's token.
+ */
+import { duration, finding } from './finding.js';
+import type { AuthCallView, InvocationView, PageView } from './session-view.js';
+import type { Finding } from './types.js';
+
+/** Findings about the page: how the provider was registered, a missing client function, the configuration. */
+export function pageFindings(page: PageView, missingFunctions: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const reg of page.registrations) {
+    if (!reg.isFunction) {
+      const given = reg.argumentType === 'null' ? 'null' : `a value of type ${reg.argumentType}`;
+      const threw = reg.error ? `; the SDK threw ${JSON.stringify(reg.error.m)}` : '';
+      findings.push(finding('registration.non-function', `setAuthTokenProvider was called with ${given}${threw}.`));
+    } else if (reg.beforeReady) {
+      findings.push(finding('registration.before-ready', 'setAuthTokenProvider was called before lcw:ready fired.'));
+    }
+  }
+  for (const name of missingFunctions) {
+    findings.push(
+      finding(
+        'invocation.client-function-missing',
+        `The widget asked for a token through "${name}", which is not a function on this page.`,
+        `Define window.${name} (a function taking a callback), or correct the name in the chat authentication settings.`,
+      ),
+    );
+  }
+  const config = page.config?.reading;
+  if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
+  if (config?.ok && config.config.authenticationType === 'oauth2') {
+    const raw = JSON.stringify(config.config.authenticationTypeRaw);
+    const message = `The chat authentication type is OAuth 2.0 (msdyn_authenticationtype ${raw}): the page hands over an authorization code; JWT checks do not apply.`;
+    findings.push(finding('config.oauth', message));
+  }
+  if (page.widget.ready && page.route === null) {
+    const message = 'lcw:ready fired, but no token provider was registered and no client function was asked for.';
+    findings.push(finding('registration.none', message));
+  }
+  return findings;
+}
+
+/** What comparing an invocation with the one before says: another user, the same expired token again. */
+export function acrossInvocations(previous: InvocationView, current: InvocationView): Finding[] {
+  const out: Finding[] = [];
+  const sub = (v: InvocationView) => (typeof v.analysis?.claims?.sub === 'string' ? v.analysis.claims.sub : undefined);
+  const [before, now] = [sub(previous), sub(current)];
+  if (before !== undefined && now !== undefined && before !== now) {
+    const message = `"sub" is ${JSON.stringify(now)}; the previous invocation's token had ${JSON.stringify(before)}.`;
+    out.push(finding('session.sub-changed', message));
+  }
+  const token = (v: InvocationView) => v.analysis?.token ?? undefined;
+  const expired = current.findings.some(f => f.rule === 'time.expired');
+  if (token(current) && token(current) === token(previous) && expired) {
+    const message = `The widget asked again (invocation ${current.key}) and got the same expired token as invocation ${previous.key}.`;
+    out.push(finding('session.stale-token-reused', message));
+  }
+  return out;
+}
+
+/** What one `/auth/` call says about the invocation whose token it carried. */
+export function callFindings(call: AuthCallView, invocation: InvocationView): Finding[] {
+  const out: Finding[] = [];
+  const said = call.message ? `: ${JSON.stringify(call.message)}` : '';
+  const sub = JSON.stringify(invocation.analysis?.claims?.sub ?? '(no sub)');
+  if (call.status === 401 && /userid not found/i.test(call.message ?? '')) {
+    const message = `${call.endpoint} answered 401${said}: no active contact has the id ${sub}.`;
+    out.push(finding('auth.user-not-found', message));
+  } else if (call.status === 401 && call.endpoint === 'getchattoken') {
+    out.push(finding('auth.rejected', `getchattoken answered 401${said}: the service refused this token.`));
+  } else if (call.endpoint === 'validateauthchatmaprecord' && call.status >= 400) {
+    const message = `validateauthchatmaprecord answered ${call.status}${said}: the cached chat belongs to another user than ${sub}.`;
+    out.push(finding('auth.chat-map-mismatch', message));
+  } else if (call.status >= 400) {
+    out.push(finding('auth.failed', `${call.method} ${call.endpoint} answered ${call.status}${said}.`));
+  }
+  const exp = invocation.analysis?.times.exp;
+  if (exp !== undefined && call.at / 1000 > exp) {
+    const message = `${call.endpoint} was called with this token ${duration(call.at / 1000 - exp)} after it expired.`;
+    out.push(finding('session.chat-outlived-token', message));
+  }
+  return out;
+}

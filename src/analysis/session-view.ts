@@ -1,0 +1,115 @@
+/**
+ * What the engine makes of a page session: the types of the assembled view (src/analysis/session.ts
+ * builds it) that the panel, the report and the tests read. Pure data.
+ */
+import type { ErrorInfo, HandedValue } from '../protocol/hook.js';
+import type { RecordedEvent } from '../record/format.js';
+import type { ConfigReading } from './traffic.js';
+import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis } from './types.js';
+
+/** Identifies an invocation within a page session: `frame:id` (ids are counted per frame). */
+export const invocationKey = (event: { frame: number; id: number }): string => `${event.frame}:${event.id}`;
+
+export interface AuthCallView {
+  at: number;
+  /** Without query. */
+  url: string;
+  /** getchattoken, sessioninit, validateauthchatmaprecord, ... */
+  endpoint: string;
+  method: string;
+  status: number;
+  message: string | null;
+  /** The invocation whose token the call carried (`frame:id`). */
+  invocation?: string;
+}
+
+export type InvocationOutcome = 'token' | 'threw' | 'rejected' | 'empty' | 'non-string' | 'timeout' | 'pending';
+
+export type TokenRoute = 'setAuthTokenProvider' | 'clientFunction';
+
+export interface InvocationView {
+  /** `frame:id`, unique within a page session (see invocationKey). */
+  key: string;
+  frame: number;
+  route: TokenRoute;
+  functionName?: string;
+  startedAt: number;
+  callbacks: { at: number; sync: boolean; value: HandedValue }[];
+  callbackCount: number;
+  /** Whether the first callback came after the provider returned; null without a callback. */
+  callbackAsync: boolean | null;
+  msToToken: number | null;
+  threw?: ErrorInfo;
+  rejected?: ErrorInfo;
+  outcome: InvocationOutcome;
+  /** The engine's analysis of the first value handed to the callback. */
+  analysis: TokenAnalysis | null;
+  /** Invocation findings first, then the token's. */
+  findings: Finding[];
+  /** Predicted widget error, or null. */
+  errorCode: PredictedErrorCode | null;
+  /** Called from the panel ("Call provider again"): what it handed over went to nobody. */
+  rerun?: true;
+}
+
+export interface WidgetView {
+  detected: boolean;
+  version: string | null;
+  orgId: string | null;
+  appId: string | null;
+  orgUrl: string | null;
+  iframe: boolean;
+  ready: boolean;
+}
+
+export interface TimelineEntry {
+  at: number;
+  frame: number;
+  kind: RecordedEvent['k'];
+  text: string;
+  invocation?: string;
+  /** An `lcw:error` the widget raised. */
+  widgetError?: true;
+}
+
+export interface RegistrationView {
+  at: number;
+  frame: number;
+  isFunction: boolean;
+  argumentType: string;
+  beforeReady: boolean;
+  error?: ErrorInfo;
+}
+
+export interface WidgetErrorView {
+  at: number;
+  frame: number;
+  errorCode: number | null;
+  description: string;
+}
+
+export interface SessionView {
+  widget: WidgetView;
+  route: TokenRoute | null;
+  registrations: RegistrationView[];
+  invocations: InvocationView[];
+  widgetErrors: WidgetErrorView[];
+  /** Whether the client function the widget asked for exists on the page; null when it never asked. */
+  clientFunctionFound: boolean | null;
+  /** Findings about the page as a whole (registration, client function, configuration). */
+  findings: Finding[];
+  timeline: TimelineEntry[];
+  /** The widget's configuration, when DevTools saw it load. */
+  config: { at: number; url: string; reading: ConfigReading } | null;
+  /** The widget's calls to `/auth/` endpoints, when DevTools saw them. */
+  authCalls: AuthCallView[];
+}
+
+/** Everything about a page session but its invocations. */
+export type PageView = Omit<SessionView, 'invocations'>;
+
+export interface AssembleOptions {
+  contextVariables?: readonly ContextVariable[];
+  /** Unix ms: invocations younger than 10 s without a callback are still pending. */
+  nowMs?: number;
+}

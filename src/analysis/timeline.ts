@@ -1,0 +1,81 @@
+/**
+ * The timeline's wording: one line of text per recorded event, and what an `lcw:error` detail
+ * says. The configuration and `/auth/` calls are described from what the assembly read of them.
+ */
+import { describeValue } from './finding.js';
+import { handedToRaw } from './invocation.js';
+import type { AuthCallView } from './session-view.js';
+import type { ConfigReading } from './traffic.js';
+import { describeConfig } from './verdict.js';
+import type { RecordedEvent } from '../record/format.js';
+
+/** `lcw:error` details come as `{errorCode, errorDescription}`, as a raw exception, or as anything. */
+export function readWidgetError(detail: unknown): { errorCode: number | null; description: string } {
+  if (detail === null || typeof detail !== 'object') {
+    const description =
+      detail == null ? '(no detail)' : typeof detail === 'string' || typeof detail === 'number' ? String(detail) : describeValue(detail);
+    return { errorCode: null, description };
+  }
+  const d = detail as Record<string, unknown>;
+  const code = d.errorCode;
+  const errorCode = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : null;
+  const description =
+    typeof d.errorDescription === 'string'
+      ? d.errorDescription
+      : typeof d.m === 'string'
+        ? `${typeof d.n === 'string' ? d.n : 'Error'}: ${d.m}`
+        : typeof d.message === 'string'
+          ? d.message
+          : describeValue(detail);
+  return { errorCode, description };
+}
+
+export function describeConfigReading(reading: ConfigReading, status: number): string {
+  if (reading.ok) return `Widget configuration: ${describeConfig(reading.config).join(', ')}`;
+  return `Widget configuration ${status >= 200 && status < 300 ? 'not readable' : `answered ${status}`}`;
+}
+
+export function describeAuthCall(call: AuthCallView): string {
+  return `${call.method} ${call.endpoint} → ${call.status}${call.message ? ` ${call.message}` : ''}`;
+}
+
+function describeHanded(v: unknown): string {
+  if (typeof v !== 'string') return describeValue(v);
+  return v.trim() ? `a token of ${v.length} characters` : 'an empty string';
+}
+
+/** Every event but the configuration and `/auth/` calls, which are described from what was read of them. */
+export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' }>): string {
+  switch (event.k) {
+    case 'reg': {
+      const threw = event.err ? ` threw ${event.err.m}` : '';
+      return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${threw}${event.ready ? '' : ' before lcw:ready'}`;
+    }
+    case 'inv':
+      return event.route === 'sdk' ? `Provider invoked (#${event.id})` : `Client function ${event.name ?? ''} invoked (#${event.id})`;
+    case 'cb': {
+      const how = event.sync ? 'synchronously' : 'asynchronously';
+      return `Callback #${event.id} ${how} with ${describeHanded(handedToRaw(event.v))}`;
+    }
+    case 'end':
+      return `Provider #${event.id} ${event.err ? `threw ${event.err.n}: ${event.err.m}` : 'returned'}`;
+    case 'rej':
+      return `Provider #${event.id}'s promise rejected: ${event.err.m}`;
+    case 'timeout':
+      return `No callback from #${event.id} within 10 s`;
+    case 'evt': {
+      if (event.type !== 'lcw:error') return event.type;
+      const { errorCode, description } = readWidgetError(event.detail);
+      return `lcw:error${errorCode === null ? '' : ` ${errorCode}`}: ${description}`;
+    }
+    case 'req':
+      return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
+    case 'again':
+      return 'Call provider again (asked from the panel)';
+    case 'widget': {
+      const script = event.script;
+      const found = script ? `script (app ${script.appId || '?'}, ${script.version || 'version ?'})` : '';
+      return `Widget ${found}${event.iframe ? ' iframe' : ''} found`;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The one step from findings to a verdict: its level, its words and its tone, for a token, an
+ * invocation, a page and a report. The panel's status line and badges, the CLI's headline, the
+ * report's summary and Copy summary all say what this module says, so they never disagree.
+ */
+import type { Report, ReportInvocation } from './report.js';
+import type { SessionAssembly } from './session.js';
+import type { InvocationOutcome, InvocationView, PageView } from './session-view.js';
+import type { WidgetConfig } from './traffic.js';
+import type { Finding, PredictedErrorCode, Severity } from './types.js';
+
+/** How a verdict is coloured: ok, warning, error, info (a page's remark), pending, or none (nothing seen). */
+export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';
+
+export interface Verdict {
+  text: string;
+  tone: Tone;
+}
+
+/** The worst severity among `findings`, as a verdict level: errors make 'error', warnings 'warning'. */
+export function levelOf(findings: readonly { severity: Severity }[]): 'ok' | 'warning' | 'error' {
+  if (findings.some(f => f.severity === 'error')) return 'error';
+  return findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
+}
+
+const firstOf = (findings: readonly Finding[], severity: Severity) =>
+  findings.find(f => f.severity === severity)?.message ?? '';
+
+/** A token's verdict: "Token accepted", "Error 4 expected: ...", "Token accepted, with 2 warnings: ...". */
+export function tokenVerdict(analysis: { findings: readonly Finding[]; errorCode: number | null }): Verdict {
+  const { findings, errorCode } = analysis;
+  const level = levelOf(findings);
+  const tone = errorCode !== null ? 'error' : level;
+  if (errorCode !== null) return { text: `Error ${errorCode} expected: ${firstOf(findings, 'error')}`, tone };
+  if (level === 'error') return { text: `Problem: ${firstOf(findings, 'error')}`, tone };
+  const warnings = findings.filter(f => f.severity === 'warning').length;
+  if (warnings === 0) return { text: 'Token accepted', tone };
+  return { text: `Token accepted, with ${warnings} warning${warnings === 1 ? '' : 's'}: ${firstOf(findings, 'warning')}`, tone };
+}
+
+export const OUTCOME_WORDS: Record<InvocationOutcome, string> = {
+  token: 'handed over a token',
+  threw: 'threw',
+  rejected: 'promise rejected',
+  empty: 'handed over an empty token',
+  'non-string': 'handed over a value that is not a string',
+  timeout: 'did not call back within 10 s',
+  pending: 'invoked, no callback yet',
+};
+
+/** What a verdict on an invocation needs: the panel's InvocationView and a report's invocation both have it. */
+export interface InvocationFacts {
+  outcome: InvocationOutcome;
+  errorCode: PredictedErrorCode | null;
+  /** The invocation's findings, its token's included. */
+  findings: readonly Finding[];
+  /** Whether what it handed over was analysed as a token (not with OAuth 2.0, not without a callback). */
+  analysed: boolean;
+}
+
+/** "Token accepted" / "Error 4 expected: ..." / "Provider threw: ..." for one invocation. */
+export function invocationVerdict(i: InvocationFacts): Verdict {
+  if (i.outcome === 'pending') return { text: 'Waiting for the provider to call back', tone: 'pending' };
+  const tone = i.errorCode !== null ? 'error' : levelOf(i.findings);
+  if (i.analysed && i.outcome === 'token') return { text: tokenVerdict(i).text, tone };
+  const first = i.findings.find(f => f.severity === 'error');
+  const lead = i.errorCode === null ? `Provider ${OUTCOME_WORDS[i.outcome]}` : `Error ${i.errorCode} expected`;
+  return { text: first ? `${lead}: ${first.message}` : lead, tone };
+}
+
+/** An assembled invocation's verdict. */
+export const viewVerdict = (view: InvocationView): Verdict => invocationVerdict({ ...view, analysed: view.analysis !== null });
+
+/** What the panel counts invocations by: "error 4", "pending", "no error". */
+export function invocationCountKey(i: { outcome: InvocationOutcome; errorCode: PredictedErrorCode | null }): string {
+  if (i.errorCode !== null) return `error ${i.errorCode}`;
+  return i.outcome === 'pending' ? 'pending' : 'no error';
+}
+
+/** The short label of an invocation's badge: "error 4", "pending", or its tone. */
+export function invocationBadge(view: InvocationView): { label: string; tone: Tone } {
+  const { tone } = viewVerdict(view);
+  return { label: view.errorCode !== null ? `error ${view.errorCode}` : tone, tone };
+}
+
+/** The page's first problem: its first error, else its first finding of any kind. */
+export const firstProblem = (findings: readonly Finding[]): Finding | undefined =>
+  findings.find(f => f.severity === 'error') ?? findings[0];
+
+export interface PageFacts {
+  findings: readonly Finding[];
+  widgetDetected: boolean;
+  route: string | null;
+}
+
+/** The page's verdict before any invocation: its first problem, else what was (not) seen. */
+export function pageVerdict(page: PageFacts): Verdict {
+  const problem = firstProblem(page.findings);
+  if (problem) return { text: problem.message, tone: problem.severity };
+  if (page.route) return { text: 'Token provider registered; not invoked yet.', tone: 'pending' };
+  if (page.widgetDetected) return { text: 'Widget found; no token provider seen yet.', tone: 'pending' };
+  return { text: 'No Omnichannel chat widget seen on this page.', tone: 'none' };
+}
+
+/** The status line: the newest invocation's verdict, else what the page did (or did not do). */
+export function sessionVerdict(assembly: Pick<SessionAssembly, 'page' | 'invocationCount' | 'invocation'>): Verdict {
+  if (assembly.invocationCount > 0) return viewVerdict(assembly.invocation(assembly.invocationCount - 1));
+  const { page } = assembly;
+  return pageVerdict({ findings: page.findings, widgetDetected: page.widget.detected, route: page.route });
+}
+
+/** The latest verdict in plain words, from what a report holds (the same words as the panel's). */
+export function reportVerdict(report: Report, latest: ReportInvocation | undefined = report.invocations.at(-1)): Verdict {
+  if (!latest) return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
+  return invocationVerdict({ ...latest, analysed: latest.token !== null });
+}
+
+/** How the provider was registered, in words: "registered after lcw:ready", "client function (...)", ... */
+export function providerStatus(page: Pick<PageView, 'route' | 'registrations'>): string {
+  const registration = page.registrations.at(-1);
+  if (page.route === 'clientFunction') return 'client function (widget asks the page)';
+  if (!registration) return 'not registered';
+  if (!registration.isFunction) return `set to a ${registration.argumentType}, not a function`;
+  return registration.beforeReady ? 'registered before lcw:ready' : 'registered after lcw:ready';
+}
+
+/** Whether the page has a provider "Call provider again" can call. */
+export const hasCallableProvider = (page: Pick<PageView, 'route' | 'registrations'>): boolean =>
+  page.registrations.some(r => r.isFunction) || page.route === 'clientFunction';
+
+/** The authentication type in words: "JWT", "OAuth 2.0", or the raw value. */
+export function authenticationName(config: WidgetConfig): string {
+  if (config.authenticationType === 'jwt') return 'JWT';
+  return config.authenticationType === 'oauth2' ? 'OAuth 2.0' : `type ${String(config.authenticationTypeRaw)}`;
+}
+
+/** The configuration's switches that change what the panel expects: sign-in optional, persistent chat, reconnect. */
+export function configSwitches(config: WidgetConfig): string[] {
+  return [
+    config.signInOptional && 'sign-in optional',
+    config.persistentChat && 'persistent chat',
+    config.reconnect && 'reconnect',
+  ].filter((s): s is string => typeof s === 'string');
+}
+
+/** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
+export function describeConfig(config: WidgetConfig): string[] {
+  return [
+    authenticationName(config),
+    ...(config.clientFunction ? [`client function ${config.clientFunction}`] : []),
+    ...(config.publicKeyUrl ? [`public key ${config.publicKeyUrl}`] : []),
+    ...configSwitches({ ...config, reconnect: false }),
+  ];
+}
