@@ -24,8 +24,16 @@ const CONTEXTS = {
 };
 
 if (mode === 'docs') {
-  const bundle = await esbuild.build({ entryPoints: ['src/analysis/findings-doc.ts'], bundle: true, format: 'esm', platform: 'node', write: false });
-  const { renderFindingsDoc } = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
+  const bundle = await esbuild.build({
+    entryPoints: ['src/analysis/findings-doc.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+  });
+  const { renderFindingsDoc } = await import(
+    `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`
+  );
   await writeFile('docs/findings.md', renderFindingsDoc());
   console.log('wrote docs/findings.md');
 } else {
@@ -40,7 +48,16 @@ if (mode === 'docs') {
 
 function buildNode(entry, outfile) {
   // puppeteer-core stays a package import (the demo only): bundling it gains nothing.
-  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', external: ['puppeteer-core'] });
+  return esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    external: ['puppeteer-core'],
+  });
 }
 
 async function buildExtension(browser) {
@@ -58,7 +75,10 @@ async function buildExtension(browser) {
     logLevel: 'warning',
   });
   await cp('extension', out, { recursive: true });
-  await writeFile(`${out}/manifest.json`, `${JSON.stringify(manifestFor(browser, JSON.parse(await readFile('manifest.json', 'utf8'))), null, 2)}\n`);
+  await writeFile(
+    `${out}/manifest.json`,
+    `${JSON.stringify(manifestFor(browser, JSON.parse(await readFile('manifest.json', 'utf8'))), null, 2)}\n`,
+  );
   for (const size of [32, 128]) await writeFile(`${out}/icon-${size}.png`, icon(size));
 }
 
@@ -78,7 +98,21 @@ function manifestFor(browser, manifest) {
 async function packageExtensions() {
   const { version } = JSON.parse(await readFile('manifest.json', 'utf8'));
   for (const browser of BROWSERS) {
-    execFileSync('npx', ['web-ext', 'build', '--source-dir', `${DIST}/${browser}`, '--artifacts-dir', `${DIST}/packages`, '--filename', `lcw-auth-${browser}-${version}.zip`, '--overwrite-dest'], { stdio: 'inherit', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } });
+    execFileSync(
+      'npx',
+      [
+        'web-ext',
+        'build',
+        '--source-dir',
+        `${DIST}/${browser}`,
+        '--artifacts-dir',
+        `${DIST}/packages`,
+        '--filename',
+        `lcw-auth-${browser}-${version}.zip`,
+        '--overwrite-dest',
+      ],
+      { stdio: 'inherit', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } },
+    );
   }
 }
 
@@ -90,7 +124,8 @@ function icon(size) {
     for (let x = 0; x < size; x++) {
       const u = (x + 0.5) / size - 0.5;
       const v = (y + 0.5) / size - 0.5;
-      const bubble = Math.hypot(u, v * 1.15) < 0.42 || (u < -0.1 && u > -0.3 && v > 0.25 && v < 0.46 && u + 0.3 > (v - 0.25));
+      const bubble =
+        Math.hypot(u, v * 1.15) < 0.42 || (u < -0.1 && u > -0.3 && v > 0.25 && v < 0.46 && u + 0.3 > v - 0.25);
       const hole = Math.hypot(u + 0.08, v + 0.02) < 0.11 || (Math.abs(v + 0.02) < 0.04 && u > -0.02 && u < 0.24);
       row.push(...(bubble && !hole ? [0x1a, 0x73, 0xe8, 0xff] : [0, 0, 0, 0]));
     }
@@ -98,11 +133,21 @@ function icon(size) {
   }
   const chunk = (type, data) => {
     const body = Buffer.concat([Buffer.from(type), data]);
-    const length = Buffer.alloc(4); length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
     return Buffer.concat([length, body, crc]);
   };
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0); header.writeUInt32BE(size, 4); header[8] = 8; header[9] = 6;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header[8] = 8;
+  header[9] = 6;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

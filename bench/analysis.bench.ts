@@ -12,33 +12,60 @@ const now = Math.floor(Date.now() / 1000);
 const { privateKey, publicKey } = await generateKeyPair('RS256');
 const keySet = await loadPublicKeys(await exportSPKI(publicKey));
 const claims = (i: number) => ({
-  sub: '87b4d06c-abc2-e811-a9b0-000d3a10e09e', iss: 'contosohelp.com', iat: now - i, nbf: now - i, exp: now + 3600,
+  sub: '87b4d06c-abc2-e811-a9b0-000d3a10e09e',
+  iss: 'contosohelp.com',
+  iat: now - i,
+  nbf: now - i,
+  exp: now + 3600,
   lwicontexts: JSON.stringify({ msdyn_cartvalue: String(10000 + i), msdyn_isvip: 'false' }),
 });
-const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => new SignJWT(claims(i)).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'k1' }).sign(privateKey)));
-const variables = [{ name: 'msdyn_cartvalue', type: 'number' as const }, { name: 'msdyn_isvip', type: 'text' as const }];
+const tokens = await Promise.all(
+  Array.from({ length: 50 }, (_, i) =>
+    new SignJWT(claims(i)).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'k1' }).sign(privateKey),
+  ),
+);
+const variables = [
+  { name: 'msdyn_cartvalue', type: 'number' as const },
+  { name: 'msdyn_isvip', type: 'text' as const },
+];
 
 let i = 0;
 const next = () => tokens[i++ % tokens.length]!;
 const results: boolean[] = [];
 
 {
-  const [engine, jose] = await compare([
-    { name: 'analyzeTokenSync', run: () => analyzeTokenSync(next(), { now, contextVariables: variables }) },
-    { name: 'jose.decodeJwt', run: () => decodeJwt(next()) },
-  ], { batch: 2000 });
+  const [engine, jose] = await compare(
+    [
+      { name: 'analyzeTokenSync', run: () => analyzeTokenSync(next(), { now, contextVariables: variables }) },
+      { name: 'jose.decodeJwt', run: () => decodeJwt(next()) },
+    ],
+    { batch: 2000 },
+  );
   const ratio = engine! / jose!;
-  results.push(report('Analysis without signature vs jose.decodeJwt (median per token)', '<= 3x', ratio <= 3,
-    [`analyzeTokenSync ${us(engine!)}`, `jose.decodeJwt   ${us(jose!)}`, `ratio ${ratio.toFixed(2)}x`]));
+  results.push(
+    report('Analysis without signature vs jose.decodeJwt (median per token)', '<= 3x', ratio <= 3, [
+      `analyzeTokenSync ${us(engine!)}`,
+      `jose.decodeJwt   ${us(jose!)}`,
+      `ratio ${ratio.toFixed(2)}x`,
+    ]),
+  );
 }
 {
-  const [engine, jose] = await compare([
-    { name: 'analyzeToken+key', run: () => analyzeToken(next(), { now, contextVariables: variables, key: keySet }) },
-    { name: 'jose.jwtVerify', run: () => jwtVerify(next(), publicKey) },
-  ], { batch: 200 });
+  const [engine, jose] = await compare(
+    [
+      { name: 'analyzeToken+key', run: () => analyzeToken(next(), { now, contextVariables: variables, key: keySet }) },
+      { name: 'jose.jwtVerify', run: () => jwtVerify(next(), publicKey) },
+    ],
+    { batch: 200 },
+  );
   const ratio = engine! / jose!;
-  results.push(report('Analysis with signature vs jose.jwtVerify (median per token)', '<= 1.2x', ratio <= 1.2,
-    [`analyzeToken+key ${us(engine!)}`, `jose.jwtVerify   ${us(jose!)}`, `ratio ${ratio.toFixed(2)}x`]));
+  results.push(
+    report('Analysis with signature vs jose.jwtVerify (median per token)', '<= 1.2x', ratio <= 1.2, [
+      `analyzeToken+key ${us(engine!)}`,
+      `jose.jwtVerify   ${us(jose!)}`,
+      `ratio ${ratio.toFixed(2)}x`,
+    ]),
+  );
 }
 {
   const garbage = Array.from({ length: 1024 * 1024 }, (_, k) => String.fromCharCode(33 + ((k * 7919) % 94))).join('');
@@ -52,7 +79,11 @@ const results: boolean[] = [];
     }
   }
   const worst = Math.max(...times);
-  results.push(report('1 MB of garbage (3 shapes x 9 rounds)', '< 50 ms, no throw', worst < 50,
-    [`median ${median(times).toFixed(2)} ms`, `worst ${worst.toFixed(2)} ms`]));
+  results.push(
+    report('1 MB of garbage (3 shapes x 9 rounds)', '< 50 ms, no throw', worst < 50, [
+      `median ${median(times).toFixed(2)} ms`,
+      `worst ${worst.toFixed(2)} ms`,
+    ]),
+  );
 }
 process.exitCode = results.every(Boolean) ? 0 : 1;

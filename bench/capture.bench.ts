@@ -21,8 +21,20 @@ const results: boolean[] = [];
 
 try {
   {
-    const references = await Promise.all([referenceBuild(m => { m.content_scripts = m.content_scripts.slice(0, 1); }), referenceBuild(m => { m.content_scripts = [{ ...m.content_scripts[1], js: ['empty.js'] }]; })]);
-    const browsers: [string, Browser][] = [['with the extension', withExt.browser], ['without', without.browser], ['hook only (reference)', references[0]], ['empty isolated script (reference)', references[1]]];
+    const references = await Promise.all([
+      referenceBuild(m => {
+        m.content_scripts = m.content_scripts.slice(0, 1);
+      }),
+      referenceBuild(m => {
+        m.content_scripts = [{ ...m.content_scripts[1], js: ['empty.js'] }];
+      }),
+    ]);
+    const browsers: [string, Browser][] = [
+      ['with the extension', withExt.browser],
+      ['without', without.browser],
+      ['hook only (reference)', references[0]],
+      ['empty isolated script (reference)', references[1]],
+    ];
     const pages = await Promise.all(browsers.map(([, b]) => b.newPage()));
     const loads: number[][] = browsers.map(() => []);
     for (let round = 0; round < 81; round++) {
@@ -30,14 +42,24 @@ try {
       const order = round % 2 ? [...pages.keys()] : [...pages.keys()].reverse();
       for (const i of order) {
         await pages[i]!.goto(`${site.origin}/plain?round=${round}`, { waitUntil: 'load' });
-        const ms = await pages[i]!.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+        const ms = await pages[i]!.evaluate(
+          () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
+        );
         if (round > 0) loads[i]!.push(ms); // the first load warms caches
       }
     }
     const medians = loads.map(median);
     const base = medians[1]!;
-    results.push(report('Widget-free page load (median of 80, loadEventEnd), ratio to no extension', '<= 1.02x', medians[0]! / base <= 1.02,
-      browsers.map(([name], i) => `${name.padEnd(34)} ${medians[i]!.toFixed(2)} ms  ${(medians[i]! / base).toFixed(3)}x`)));
+    results.push(
+      report(
+        'Widget-free page load (median of 80, loadEventEnd), ratio to no extension',
+        '<= 1.02x',
+        medians[0]! / base <= 1.02,
+        browsers.map(
+          ([name], i) => `${name.padEnd(34)} ${medians[i]!.toFixed(2)} ms  ${(medians[i]! / base).toFixed(3)}x`,
+        ),
+      ),
+    );
     await Promise.all(references.map(b => b.close()));
   }
   {
@@ -49,7 +71,10 @@ try {
       return page.evaluate(async (token: string) => {
         const sdk = (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK;
         let kept: (t: string) => void = () => {};
-        sdk.setAuthTokenProvider((cb: (t: string) => void) => { kept = cb; cb(token); });
+        sdk.setAuthTokenProvider((cb: (t: string) => void) => {
+          kept = cb;
+          cb(token);
+        });
         const batches: number[] = [];
         for (let round = 0; round < 30; round++) {
           const start = performance.now();
@@ -62,8 +87,13 @@ try {
     };
     const [wrapped, plain] = [median(await perCall(withExt)) * 1000, median(await perCall(without)) * 1000];
     const added = wrapped - plain;
-    results.push(report('callback(token) to the widget, per call (median of 30 batches of 200)', '<= 20 us added', added <= 20,
-      [`wrapped   ${wrapped.toFixed(2)} us`, `unwrapped ${plain.toFixed(2)} us`, `added ${added.toFixed(2)} us (an upper bound: it includes the report sent after the widget has the token)`]));
+    results.push(
+      report('callback(token) to the widget, per call (median of 30 batches of 200)', '<= 20 us added', added <= 20, [
+        `wrapped   ${wrapped.toFixed(2)} us`,
+        `unwrapped ${plain.toFixed(2)} us`,
+        `added ${added.toFixed(2)} us (an upper bound: it includes the report sent after the widget has the token)`,
+      ]),
+    );
   }
 } finally {
   await Promise.all([withExt.close(), without.close()]);
@@ -79,5 +109,12 @@ async function referenceBuild(edit: (manifest: { content_scripts: { js: string[]
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   edit(manifest);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, pipe: true, userDataDir: mkdtempSync(join(tmpdir(), 'lcw-ref-profile-')), args: CHROMIUM_ARGS, enableExtensions: [dir] });
+  return puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-ref-profile-')),
+    args: CHROMIUM_ARGS,
+    enableExtensions: [dir],
+  });
 }

@@ -1,5 +1,8 @@
 /** Side-by-side timing: alternate the contenders in rounds so machine noise hits both alike. */
-export interface Contender { name: string; run: () => unknown }
+export interface Contender {
+  name: string;
+  run: () => unknown;
+}
 
 /** Median nanoseconds per call of each contender, over `rounds` interleaved rounds of `batch` calls. */
 export async function compare(contenders: Contender[], { rounds = 15, batch = 200 } = {}): Promise<number[]> {

@@ -24,14 +24,25 @@ try {
   const small = await runScenario(tb, site.origin, '/widget?scenario=valid');
   const smallTab = await tabIdOf(helper, `${site.origin}/widget`);
   const big = await runScenario(tb, site.origin, '/widget?scenario=expired');
-  const bigTab = (await (async () => {
-    const tabs = await helper.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'list-tabs' })) as { tabId: number }[];
-    return tabs.map(t => t.tabId).filter(id => id !== smallTab).at(-1)!;
-  })());
+  const bigTab = await (async () => {
+    const tabs = (await helper.evaluate(() =>
+      (globalThis as any).chrome.runtime.sendMessage({ type: 'list-tabs' }),
+    )) as { tabId: number }[];
+    return tabs
+      .map(t => t.tabId)
+      .filter(id => id !== smallTab)
+      .at(-1)!;
+  })();
   const started = Date.now();
   // Start chats in slices so the page stays a page; each asks the provider for a token.
   for (let done = 2; done < INVOCATIONS; done += 500) {
-    await big.page.evaluate(n => { const sdk = (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK; for (let i = 0; i < n; i++) sdk.startChat(); }, Math.min(500, INVOCATIONS - done));
+    await big.page.evaluate(
+      n => {
+        const sdk = (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK;
+        for (let i = 0; i < n; i++) sdk.startChat();
+      },
+      Math.min(500, INVOCATIONS - done),
+    );
   }
   let record = await readTab(helper, bigTab);
   while (record.sessions.at(-1)!.view.invocations.length < INVOCATIONS && Date.now() - started < 300_000) {
@@ -39,8 +50,12 @@ try {
     record = await readTab(helper, bigTab);
   }
   const session = record.sessions.at(-1)!;
-  const stored = await helper.evaluate(() => (globalThis as any).chrome.storage.session.getBytesInUse(null)) as number;
-  console.log(`recorded ${session.view.invocations.length} invocations (${session.eventCount} events, ${session.dropped} dropped, storage.session ${(stored / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const stored = (await helper.evaluate(() =>
+    (globalThis as any).chrome.storage.session.getBytesInUse(null),
+  )) as number;
+  console.log(
+    `recorded ${session.view.invocations.length} invocations (${session.eventCount} events, ${session.dropped} dropped, storage.session ${(stored / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   /** Opens the panel; returns ms from navigation start to its first render and to its complete one. */
   const open = async (tabId: number) => {
@@ -49,7 +64,12 @@ try {
     await panel.waitForFunction(() => document.body.dataset.complete === 'true', { timeout: 30_000 });
     const marks = await panel.evaluate(() => {
       const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? Infinity;
-      return { start: at('lcw:start'), read: Math.min(at('lcw:read-preview'), at('lcw:read')), first: Math.min(at('lcw:preview'), at('lcw:complete')), complete: at('lcw:complete') };
+      return {
+        start: at('lcw:start'),
+        read: Math.min(at('lcw:read-preview'), at('lcw:read')),
+        first: Math.min(at('lcw:preview'), at('lcw:complete')),
+        complete: at('lcw:complete'),
+      };
     });
     if (process.env.LCW_BENCH_VERBOSE) console.log(tabId, JSON.stringify(marks));
     return { panel, ...marks };
@@ -66,10 +86,17 @@ try {
   }
   const [smallFirst, bigFirst] = firsts.map(median) as [number, number];
   const [smallComplete, bigComplete] = completes.map(median) as [number, number];
-  results.push(report('Panel first render: navigation start to status, facts and newest timeline entries drawn (median of 9)', `< 200 ms with ${INVOCATIONS} invocations`, bigFirst < 200, [
-    `2 invocations            first ${smallFirst.toFixed(0)} ms, complete ${smallComplete.toFixed(0)} ms`,
-    `${String(INVOCATIONS).padEnd(6)} invocations     first ${bigFirst.toFixed(0)} ms (${(bigFirst / smallFirst).toFixed(2)}x), complete ${bigComplete.toFixed(0)} ms (${(bigComplete / smallComplete).toFixed(2)}x: the whole record read and judged)`,
-  ]));
+  results.push(
+    report(
+      'Panel first render: navigation start to status, facts and newest timeline entries drawn (median of 9)',
+      `< 200 ms with ${INVOCATIONS} invocations`,
+      bigFirst < 200,
+      [
+        `2 invocations            first ${smallFirst.toFixed(0)} ms, complete ${smallComplete.toFixed(0)} ms`,
+        `${String(INVOCATIONS).padEnd(6)} invocations     first ${bigFirst.toFixed(0)} ms (${(bigFirst / smallFirst).toFixed(2)}x), complete ${bigComplete.toFixed(0)} ms (${(bigComplete / smallComplete).toFixed(2)}x: the whole record read and judged)`,
+      ],
+    ),
+  );
 
   const { panel } = await open(bigTab);
   const exports: number[] = [];
@@ -79,10 +106,17 @@ try {
     copies.push(await timeCopy(panel));
   }
   const bytes = await panel.evaluate(() => (window as any).__bytes as number);
-  results.push(report(`Export report of ${INVOCATIONS} invocations (click to file ready, median of 5)`, '< 1 s', median(exports) < 1000, [
-    `export      ${median(exports).toFixed(0)} ms  (${(bytes / 1e6).toFixed(1)} MB of JSON)`,
-    `copy summary ${median(copies).toFixed(0)} ms`,
-  ]));
+  results.push(
+    report(
+      `Export report of ${INVOCATIONS} invocations (click to file ready, median of 5)`,
+      '< 1 s',
+      median(exports) < 1000,
+      [
+        `export      ${median(exports).toFixed(0)} ms  (${(bytes / 1e6).toFixed(1)} MB of JSON)`,
+        `copy summary ${median(copies).toFixed(0)} ms`,
+      ],
+    ),
+  );
   await Promise.all([panel.close(), small.page.close(), big.page.close()]);
 } finally {
   await tb.close();
@@ -90,9 +124,11 @@ try {
 }
 
 const size = statSync('dist/chrome/panel.js').size;
-results.push(report('Panel bundle (dist/chrome/panel.js, minified)', '<= 150 KB', size <= 150 * 1024, [
-  `${(size / 1024).toFixed(1)} KB minified, ${(gzipSync(readFileSync('dist/chrome/panel.js')).length / 1024).toFixed(1)} KB gzipped`,
-]));
+results.push(
+  report('Panel bundle (dist/chrome/panel.js, minified)', '<= 150 KB', size <= 150 * 1024, [
+    `${(size / 1024).toFixed(1)} KB minified, ${(gzipSync(readFileSync('dist/chrome/panel.js')).length / 1024).toFixed(1)} KB gzipped`,
+  ]),
+);
 process.exitCode = results.every(Boolean) ? 0 : 1;
 
 /** Milliseconds from the click on Export report to the file's Blob being handed to the download. */
@@ -101,7 +137,11 @@ function timeExport(panel: Page): Promise<number> {
     const w = window as any;
     const create = URL.createObjectURL;
     let at = 0;
-    URL.createObjectURL = (blob: Blob) => { at = performance.now(); w.__bytes = blob.size; return create.call(URL, blob); };
+    URL.createObjectURL = (blob: Blob) => {
+      at = performance.now();
+      w.__bytes = blob.size;
+      return create.call(URL, blob);
+    };
     HTMLAnchorElement.prototype.click = () => {};
     const start = performance.now();
     document.getElementById('export')!.click();
@@ -113,7 +153,14 @@ function timeExport(panel: Page): Promise<number> {
 function timeCopy(panel: Page): Promise<number> {
   return panel.evaluate(async () => {
     let done = 0;
-    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async () => { done = performance.now(); } } });
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: {
+        writeText: async () => {
+          done = performance.now();
+        },
+      },
+    });
     const start = performance.now();
     document.getElementById('copy')!.click();
     while (!done) await new Promise(resolve => setTimeout(resolve, 1));

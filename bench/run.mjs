@@ -8,7 +8,16 @@ const benches = readdirSync('bench').filter(f => f.endsWith('.bench.ts') && (!on
 let failed = false;
 for (const file of benches) {
   const outfile = `dist/bench/${file.replace(/\.ts$/, '.mjs')}`;
-  await esbuild.build({ entryPoints: [`bench/${file}`], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', packages: 'external' });
+  await esbuild.build({
+    entryPoints: [`bench/${file}`],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    packages: 'external',
+  });
   console.log(`\n=== ${file}`);
   const { status } = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
   failed ||= status !== 0;

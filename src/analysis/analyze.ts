@@ -37,12 +37,22 @@ export async function analyzeToken(raw: unknown, options: AnalyzeOptions = {}): 
   return conclude({ ...analysis, signature }, findings);
 }
 
-function analyzeParts(raw: unknown, options: AnalyzeOptions): { analysis: TokenAnalysis; decoded: DecodedToken | null } {
+function analyzeParts(
+  raw: unknown,
+  options: AnalyzeOptions,
+): { analysis: TokenAnalysis; decoded: DecodedToken | null } {
   const now = options.now ?? Date.now() / 1000;
   const analysis: TokenAnalysis = {
     input: describeInput(raw),
-    token: null, header: null, claims: null, contexts: null,
-    times: { now }, findings: [], signature: NOT_CHECKED, errorCode: null, verdict: 'ok',
+    token: null,
+    header: null,
+    claims: null,
+    contexts: null,
+    times: { now },
+    findings: [],
+    signature: NOT_CHECKED,
+    errorCode: null,
+    verdict: 'ok',
   };
   const findings: Finding[] = [];
   let decoded: DecodedToken | null = null;
@@ -81,7 +91,8 @@ function internalError(error: unknown): Finding {
 /** Orders the findings (errors first) and derives the predicted error code and the verdict. */
 function conclude(analysis: TokenAnalysis, findings: Finding[]): TokenAnalysis {
   const order = { error: 0, warning: 1, info: 2 } as const;
-  const sorted = findings.map((f, i) => [f, i] as const)
+  const sorted = findings
+    .map((f, i) => [f, i] as const)
     .sort(([a, i], [b, j]) => order[a.severity] - order[b.severity] || i - j)
     .map(([f]) => f);
   // Token rules never lead to error 2 (only a provider that throws does; a test keeps it so).

@@ -11,26 +11,49 @@ const EXPIRES_SOON_SECONDS = 30 * 60;
 export function checkClaims(claims: Record<string, unknown>, findings: Finding[]): void {
   const missing = ['iss', 'iat', 'exp', 'sub'].filter(name => !Object.hasOwn(claims, name));
   if (missing.length > 0) {
-    findings.push(finding('claims.missing', `The token has no ${missing.map(n => `"${n}"`).join(', ')} claim${missing.length === 1 ? '' : 's'}.`,
-      `Add ${missing.map(n => `"${n}"`).join(', ')} when issuing the token${missing.includes('sub') ? ' ("sub": the contact id)' : ''}.`));
+    findings.push(
+      finding(
+        'claims.missing',
+        `The token has no ${missing.map(n => `"${n}"`).join(', ')} claim${missing.length === 1 ? '' : 's'}.`,
+        `Add ${missing.map(n => `"${n}"`).join(', ')} when issuing the token${missing.includes('sub') ? ' ("sub": the contact id)' : ''}.`,
+      ),
+    );
   }
   for (const name of ['iss', 'sub'] as const) {
     const value = claims[name];
     if (value !== undefined && typeof value !== 'string') {
-      findings.push(finding('claims.type', `"${name}" is ${quote(value)}; it must be a string.`,
-        `Issue "${name}" as a JSON string, e.g. "${name}": ${JSON.stringify(typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'text')}.`));
+      findings.push(
+        finding(
+          'claims.type',
+          `"${name}" is ${quote(value)}; it must be a string.`,
+          `Issue "${name}" as a JSON string, e.g. "${name}": ${JSON.stringify(typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'text')}.`,
+        ),
+      );
     }
   }
-  if (claims.iss === '') findings.push(finding('claims.type', '"iss" is an empty string.', 'Set "iss" to your site or token service, e.g. "contosohelp.com".'));
+  if (claims.iss === '')
+    findings.push(
+      finding(
+        'claims.type',
+        '"iss" is an empty string.',
+        'Set "iss" to your site or token service, e.g. "contosohelp.com".',
+      ),
+    );
   const sub = claims.sub;
   if (typeof sub === 'string') {
     if (sub.trim() === '') {
       findings.push(finding('claims.sub-empty', `"sub" is ${quote(sub)}.`));
     } else if (!GUID.test(sub)) {
-      findings.push(finding('claims.sub-not-guid', `"sub" is ${quote(sub)}, not a GUID${/^\{.*\}$/.test(sub) ? ' (drop the braces)' : ''}.`));
+      findings.push(
+        finding(
+          'claims.sub-not-guid',
+          `"sub" is ${quote(sub)}, not a GUID${/^\{.*\}$/.test(sub) ? ' (drop the braces)' : ''}.`,
+        ),
+      );
     }
   }
-  if (Object.hasOwn(claims, 'aud')) findings.push(finding('claims.aud-present', `The token has "aud": ${quote(claims.aud)}.`));
+  if (Object.hasOwn(claims, 'aud'))
+    findings.push(finding('claims.aud-present', `The token has "aud": ${quote(claims.aud)}.`));
 }
 
 /** Reads the NumericDate claims, adding type and unit findings; returns the usable ones. */
@@ -41,13 +64,23 @@ export function readTimes(claims: Record<string, unknown>, now: number, findings
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       const asNumber = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
-      findings.push(finding('claims.type', `"${name}" is ${quote(value)}; it must be a NumericDate: a JSON number of seconds since 1970.`,
-        asNumber !== undefined ? `Issue it as a number: "${name}": ${asNumber}.` : undefined));
+      findings.push(
+        finding(
+          'claims.type',
+          `"${name}" is ${quote(value)}; it must be a NumericDate: a JSON number of seconds since 1970.`,
+          asNumber !== undefined ? `Issue it as a number: "${name}": ${asNumber}.` : undefined,
+        ),
+      );
       continue;
     }
     if (value > MILLISECONDS_THRESHOLD) {
-      findings.push(finding('time.milliseconds', `"${name}" is ${value}, which is milliseconds (${isoDate(value / 1000)} if read as such).`,
-        `Issue it in seconds: "${name}": ${Math.floor(value / 1000)}.`));
+      findings.push(
+        finding(
+          'time.milliseconds',
+          `"${name}" is ${value}, which is milliseconds (${isoDate(value / 1000)} if read as such).`,
+          `Issue it in seconds: "${name}": ${Math.floor(value / 1000)}.`,
+        ),
+      );
       continue;
     }
     times[name] = value;
@@ -62,7 +95,12 @@ export function checkTimes(times: TokenTimes, skew: number, findings: Finding[])
     if (exp < now - skew) {
       findings.push(finding('time.expired', `The token expired ${duration(now - exp)} ago (exp ${isoDate(exp)}).`));
     } else if (exp < now) {
-      findings.push(finding('time.expired-within-skew', `The token expired ${duration(now - exp)} ago (exp ${isoDate(exp)}), within the ${duration(skew)} of clock skew assumed for the server.`));
+      findings.push(
+        finding(
+          'time.expired-within-skew',
+          `The token expired ${duration(now - exp)} ago (exp ${isoDate(exp)}), within the ${duration(skew)} of clock skew assumed for the server.`,
+        ),
+      );
     } else if (exp - now < EXPIRES_SOON_SECONDS) {
       findings.push(finding('time.expires-soon', `The token expires in ${duration(exp - now)} (exp ${isoDate(exp)}).`));
     }

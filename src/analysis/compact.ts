@@ -35,9 +35,14 @@ export function unwrapValue(raw: unknown, findings: Finding[]): string | null {
   }
   if (WELL_FORMED.test(raw)) return checkSize(raw, findings);
   if (raw.trim() === '') {
-    findings.push(finding('token.empty', raw === ''
-      ? 'The provider called back with an empty string.'
-      : `The provider called back with only whitespace: ${quote(raw)}.`));
+    findings.push(
+      finding(
+        'token.empty',
+        raw === ''
+          ? 'The provider called back with an empty string.'
+          : `The provider called back with only whitespace: ${quote(raw)}.`,
+      ),
+    );
     return null;
   }
   let value = raw;
@@ -50,7 +55,12 @@ export function unwrapValue(raw: unknown, findings: Finding[]): string | null {
   for (let round = 0; round < 3; round++) {
     const quoted = /^(["'])([\s\S]*)\1$/.exec(value);
     if (quoted) {
-      findings.push(finding('token.quoted', `The token is wrapped in ${quoted[1] === '"' ? 'double' : 'single'} quotes: ${quote(value, 24)}.`));
+      findings.push(
+        finding(
+          'token.quoted',
+          `The token is wrapped in ${quoted[1] === '"' ? 'double' : 'single'} quotes: ${quote(value, 24)}.`,
+        ),
+      );
       value = quoted[2]!.trim();
       continue;
     }
@@ -66,11 +76,15 @@ export function unwrapValue(raw: unknown, findings: Finding[]): string | null {
   if (bad) {
     const count = value.match(/[^\x21-\x7e]/g)!.length;
     const code = bad[0].codePointAt(0)!;
-    findings.push(finding('token.invalid-characters',
-      `The token contains ${count} character${count === 1 ? '' : 's'} that cannot be in a JWT; the first is U+${code.toString(16).toUpperCase().padStart(4, '0')} ${quote(bad[0])} at position ${bad.index}.`,
-      /\s/.test(bad[0])
-        ? 'Remove the line breaks or spaces inside the token (it was probably wrapped when copied), and pass it exactly as issued.'
-        : undefined));
+    findings.push(
+      finding(
+        'token.invalid-characters',
+        `The token contains ${count} character${count === 1 ? '' : 's'} that cannot be in a JWT; the first is U+${code.toString(16).toUpperCase().padStart(4, '0')} ${quote(bad[0])} at position ${bad.index}.`,
+        /\s/.test(bad[0])
+          ? 'Remove the line breaks or spaces inside the token (it was probably wrapped when copied), and pass it exactly as issued.'
+          : undefined,
+      ),
+    );
     // Keep analysing what is left, so the other findings still show.
     value = value.replace(/[^\x21-\x7e]/g, '');
   }
@@ -87,18 +101,26 @@ function checkSize(value: string, findings: Finding[]): string {
 function notStringFinding(raw: unknown): Finding {
   const what = describeValue(raw);
   if (what === 'a Promise') {
-    return finding('token.not-string', 'The provider called back with a Promise, not the token it resolves to.',
-      'Wait for it: `getToken().then(token => callback(token))`.');
+    return finding(
+      'token.not-string',
+      'The provider called back with a Promise, not the token it resolves to.',
+      'Wait for it: `getToken().then(token => callback(token))`.',
+    );
   }
   if (typeof raw === 'object') {
     try {
       for (const name of TOKEN_LIKE_PROPERTIES) {
         if (typeof (raw as Record<string, unknown>)[name] === 'string') {
-          return finding('token.not-string', `The provider called back with ${what}, which holds the token in its property "${name}".`,
-            `Pass the string: \`callback(response.${name})\`.`);
+          return finding(
+            'token.not-string',
+            `The provider called back with ${what}, which holds the token in its property "${name}".`,
+            `Pass the string: \`callback(response.${name})\`.`,
+          );
         }
       }
-    } catch { /* a hostile getter: fall through to the general message */ }
+    } catch {
+      /* a hostile getter: fall through to the general message */
+    }
   }
   return finding('token.not-string', `The provider called back with ${what}, not a string.`);
 }
@@ -118,7 +140,13 @@ type SegmentName = 'header' | 'payload' | 'signature';
 export function decodeCompact(token: string, findings: Finding[]): DecodedToken {
   const segments = token.split('.');
   const alphabetChecked = WELL_FORMED.test(token);
-  const result: DecodedToken = { token, header: null, payload: null, signatureSegment: segments[2] ?? '', complete: false };
+  const result: DecodedToken = {
+    token,
+    header: null,
+    payload: null,
+    signatureSegment: segments[2] ?? '',
+    complete: false,
+  };
   if (segments.length === 5) {
     findings.push(finding('token.encrypted', 'The token has five segments: it is an encrypted JWT (JWE).'));
     result.header = decodeJsonSegment(segments[0]!, 'header', findings);
@@ -134,7 +162,8 @@ export function decodeCompact(token: string, findings: Finding[]): DecodedToken 
   const signature = segments[2]!;
   if (signature === '') {
     // alg "none" has its own, clearer finding.
-    if (result.header?.alg !== 'none') findings.push(finding('token.signature-empty', 'The third segment (the signature) is empty.'));
+    if (result.header?.alg !== 'none')
+      findings.push(finding('token.signature-empty', 'The third segment (the signature) is empty.'));
   } else {
     checkBase64url(signature, 'signature', findings, alphabetChecked);
   }
@@ -151,7 +180,12 @@ function segmentCountMessage(count: number, token: string): string {
 }
 
 /** Decodes one segment to a JSON object, or returns null after adding the finding that says why. */
-function decodeJsonSegment(segment: string, name: 'header' | 'payload', findings: Finding[], alphabetChecked = false): Record<string, unknown> | null {
+function decodeJsonSegment(
+  segment: string,
+  name: 'header' | 'payload',
+  findings: Finding[],
+  alphabetChecked = false,
+): Record<string, unknown> | null {
   const notJson = name === 'header' ? 'header.not-json' : 'payload.not-json';
   if (segment === '') {
     findings.push(finding(notJson, `The ${name} segment is empty.`));
@@ -169,11 +203,18 @@ function decodeJsonSegment(segment: string, name: 'header' | 'payload', findings
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    findings.push(finding(notJson, `The ${name} decodes to ${quote(text, 40)}, which is not JSON (${errorText(error)}).`));
+    findings.push(
+      finding(notJson, `The ${name} decodes to ${quote(text, 40)}, which is not JSON (${errorText(error)}).`),
+    );
     return null;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    findings.push(finding(name === 'header' ? 'header.not-object' : 'payload.not-object', `The ${name} is ${describeValue(parsed)}, not an object.`));
+    findings.push(
+      finding(
+        name === 'header' ? 'header.not-object' : 'payload.not-object',
+        `The ${name} is ${describeValue(parsed)}, not an object.`,
+      ),
+    );
     return null;
   }
   return parsed as Record<string, unknown>;
@@ -184,14 +225,26 @@ function checkBase64url(segment: string, name: SegmentName, findings: Finding[],
   const bad = alphabetChecked ? null : /[^A-Za-z0-9_-]/.exec(segment);
   if (bad) {
     const standard = bad[0] === '+' || bad[0] === '/' || bad[0] === '=';
-    findings.push(finding('token.base64url', standard
-      ? `The ${name} segment uses standard base64 (${quote(bad[0])} at position ${bad.index}), not base64url.`
-      : `The ${name} segment has ${quote(bad[0])} at position ${bad.index}, which is not a base64url character.`,
-      standard ? 'Use base64url: replace "+" with "-", "/" with "_" and drop "=" padding (JWT libraries do this).' : undefined));
+    findings.push(
+      finding(
+        'token.base64url',
+        standard
+          ? `The ${name} segment uses standard base64 (${quote(bad[0])} at position ${bad.index}), not base64url.`
+          : `The ${name} segment has ${quote(bad[0])} at position ${bad.index}, which is not a base64url character.`,
+        standard
+          ? 'Use base64url: replace "+" with "-", "/" with "_" and drop "=" padding (JWT libraries do this).'
+          : undefined,
+      ),
+    );
     return false;
   }
   if (segment.length % 4 === 1) {
-    findings.push(finding('token.base64url', `The ${name} segment has ${segment.length} characters, a length no base64url text can have (it was truncated or has an extra character).`));
+    findings.push(
+      finding(
+        'token.base64url',
+        `The ${name} segment has ${segment.length} characters, a length no base64url text can have (it was truncated or has an extra character).`,
+      ),
+    );
     return false;
   }
   return true;

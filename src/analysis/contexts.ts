@@ -13,7 +13,11 @@ const MAX_FINDINGS_PER_RULE = 10;
 const MAX_SUGGESTION_KEYS = 200;
 const NUMERIC = /^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-export function checkContexts(claims: Record<string, unknown>, variables: readonly ContextVariable[] | undefined, findings: Finding[]): ContextsResult | null {
+export function checkContexts(
+  claims: Record<string, unknown>,
+  variables: readonly ContextVariable[] | undefined,
+  findings: Finding[],
+): ContextsResult | null {
   if (!Object.hasOwn(claims, 'lwicontexts')) {
     findings.push(finding('contexts.absent', 'The token has no "lwicontexts" claim.'));
     return null;
@@ -28,10 +32,15 @@ export function checkContexts(claims: Record<string, unknown>, variables: readon
 function readContextObject(raw: unknown, findings: Finding[]): Record<string, unknown> | null {
   if (typeof raw !== 'string') {
     if (raw !== null && typeof raw === 'object') {
-      findings.push(finding('contexts.not-string', `"lwicontexts" is ${describeValue(raw)} put directly in the claim, not a string.`,
-        'Serialize it when building the payload: `lwicontexts: JSON.stringify(context)`.'));
+      findings.push(
+        finding(
+          'contexts.not-string',
+          `"lwicontexts" is ${describeValue(raw)} put directly in the claim, not a string.`,
+          'Serialize it when building the payload: `lwicontexts: JSON.stringify(context)`.',
+        ),
+      );
       // Still show what it holds, so the other rules can be checked.
-      return Array.isArray(raw) ? notObject(raw, findings) : raw as Record<string, unknown>;
+      return Array.isArray(raw) ? notObject(raw, findings) : (raw as Record<string, unknown>);
     }
     findings.push(finding('contexts.not-string', `"lwicontexts" is ${describeValue(raw)}, not a string holding JSON.`));
     return null;
@@ -41,9 +50,14 @@ function readContextObject(raw: unknown, findings: Finding[]): Record<string, un
   if (typeof parsed === 'string') {
     const inner = tryParse(parsed);
     if (inner !== undefined && inner !== null && typeof inner === 'object') {
-      findings.push(finding('contexts.double-serialized', `"lwicontexts" is a JSON string that holds another JSON string: ${quote(raw, 40)}.`,
-        'Call `JSON.stringify` once: `lwicontexts: JSON.stringify(context)`, not `JSON.stringify(JSON.stringify(context))`.'));
-      return Array.isArray(inner) ? notObject(inner, findings) : inner as Record<string, unknown>;
+      findings.push(
+        finding(
+          'contexts.double-serialized',
+          `"lwicontexts" is a JSON string that holds another JSON string: ${quote(raw, 40)}.`,
+          'Call `JSON.stringify` once: `lwicontexts: JSON.stringify(context)`, not `JSON.stringify(JSON.stringify(context))`.',
+        ),
+      );
+      return Array.isArray(inner) ? notObject(inner, findings) : (inner as Record<string, unknown>);
     }
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return notObject(parsed, findings);
@@ -51,12 +65,18 @@ function readContextObject(raw: unknown, findings: Finding[]): Record<string, un
 }
 
 function notObject(value: unknown, findings: Finding[]): null {
-  findings.push(finding('contexts.not-object', `"lwicontexts" holds ${describeValue(value)}, not an object of key/value pairs.`));
+  findings.push(
+    finding('contexts.not-object', `"lwicontexts" holds ${describeValue(value)}, not an object of key/value pairs.`),
+  );
   return null;
 }
 
 function tryParse(text: string): unknown {
-  try { return JSON.parse(text); } catch { return undefined; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses the claim's JSON; on failure adds a finding that points at the place and returns undefined. */
@@ -65,15 +85,27 @@ function parseJson(text: string, findings: Finding[]): unknown {
     return JSON.parse(text);
   } catch (error) {
     const position = /position (\d+)/.exec(errorText(error))?.[1];
-    const where = position === undefined ? '' : ` at character ${position}, near ${quote(text.slice(Math.max(0, Number(position) - 10), Number(position) + 10))}`;
-    const hint = /^\s*\{\s*'/.test(text) ? ' It uses single quotes; JSON needs double quotes.'
-      : text.trim() === '' ? ' It is empty.' : '';
-    findings.push(finding('contexts.invalid-json', `"lwicontexts" is not valid JSON${where}: ${errorText(error)}.${hint}`));
+    const where =
+      position === undefined
+        ? ''
+        : ` at character ${position}, near ${quote(text.slice(Math.max(0, Number(position) - 10), Number(position) + 10))}`;
+    const hint = /^\s*\{\s*'/.test(text)
+      ? ' It uses single quotes; JSON needs double quotes.'
+      : text.trim() === ''
+        ? ' It is empty.'
+        : '';
+    findings.push(
+      finding('contexts.invalid-json', `"lwicontexts" is not valid JSON${where}: ${errorText(error)}.${hint}`),
+    );
     return undefined;
   }
 }
 
-function checkEntries(object: Record<string, unknown>, variables: readonly ContextVariable[] | undefined, findings: Finding[]): ContextEntry[] {
+function checkEntries(
+  object: Record<string, unknown>,
+  variables: readonly ContextVariable[] | undefined,
+  findings: Finding[],
+): ContextEntry[] {
   const configured = variables && variables.length > 0 ? variables : undefined;
   const byName = new Map(configured?.map(v => [v.name, v]));
   const byLowerName = new Map(configured?.map(v => [v.name.toLowerCase(), v]));
@@ -85,12 +117,17 @@ function checkEntries(object: Record<string, unknown>, variables: readonly Conte
   };
 
   const names = Object.keys(object);
-  if (names.length > MAX_VARIABLES) add('contexts.too-many', `"lwicontexts" sets ${names.length} variables; at most ${MAX_VARIABLES} are allowed.`);
+  if (names.length > MAX_VARIABLES)
+    add('contexts.too-many', `"lwicontexts" sets ${names.length} variables; at most ${MAX_VARIABLES} are allowed.`);
   const entries: ContextEntry[] = [];
   const matched = new Set<string>();
   names.forEach((name, index) => {
     const entry = readEntry(name, object[name], add);
-    if (name.length > MAX_NAME) add('contexts.name-too-long', `The context name ${quote(name, 30)} has ${name.length} characters; at most ${MAX_NAME} are allowed.`);
+    if (name.length > MAX_NAME)
+      add(
+        'contexts.name-too-long',
+        `The context name ${quote(name, 30)} has ${name.length} characters; at most ${MAX_NAME} are allowed.`,
+      );
     if (configured) {
       const variable = byName.get(name);
       if (variable) {
@@ -104,12 +141,18 @@ function checkEntries(object: Record<string, unknown>, variables: readonly Conte
         const sameLetters = byLowerName.get(name.toLowerCase());
         if (sameLetters) {
           matched.add(sameLetters.name);
-          add('contexts.case-mismatch', `The key ${quote(name)} differs only in letter case from the configured variable "${sameLetters.name}".`,
-            `Rename the key to "${sameLetters.name}".`);
+          add(
+            'contexts.case-mismatch',
+            `The key ${quote(name)} differs only in letter case from the configured variable "${sameLetters.name}".`,
+            `Rename the key to "${sameLetters.name}".`,
+          );
         } else {
           const suggestion = index < MAX_SUGGESTION_KEYS ? closestName(name, configured) : undefined;
-          add('contexts.unknown-key', `The key ${quote(name)} is not a context variable of the work stream${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
-            suggestion ? `Rename the key to "${suggestion}", or add "${name}" to the work stream.` : undefined);
+          add(
+            'contexts.unknown-key',
+            `The key ${quote(name)} is not a context variable of the work stream${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
+            suggestion ? `Rename the key to "${suggestion}", or add "${name}" to the work stream.` : undefined,
+          );
         }
       }
     }
@@ -118,7 +161,10 @@ function checkEntries(object: Record<string, unknown>, variables: readonly Conte
   if (configured) {
     const absent = configured.filter(v => !matched.has(v.name)).map(v => `"${v.name}"`);
     if (absent.length > 0) {
-      add('contexts.missing-variable', `The token does not set the configured variable${absent.length === 1 ? '' : 's'} ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ` and ${absent.length - 10} more` : ''}.`);
+      add(
+        'contexts.missing-variable',
+        `The token does not set the configured variable${absent.length === 1 ? '' : 's'} ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ` and ${absent.length - 10} more` : ''}.`,
+      );
     }
   }
   for (const list of perRule.values()) findings.push(...foldExcess(list));
@@ -126,7 +172,11 @@ function checkEntries(object: Record<string, unknown>, variables: readonly Conte
 }
 
 /** Reads one entry, accepting a primitive or the `{ value, isDisplayable }` form. */
-function readEntry(name: string, raw: unknown, add: (rule: RuleId, message: string, fix?: string) => void): ContextEntry {
+function readEntry(
+  name: string,
+  raw: unknown,
+  add: (rule: RuleId, message: string, fix?: string) => void,
+): ContextEntry {
   let value = raw;
   let wrapped = false;
   let isDisplayable: boolean | undefined;
@@ -140,9 +190,19 @@ function readEntry(name: string, raw: unknown, add: (rule: RuleId, message: stri
   if (value !== null && typeof value === 'object') {
     add('contexts.value-type', `The value of ${quote(name, 40)} is ${describeValue(value)}, not a primitive.`);
   } else if (typeof value === 'string' && value.length > MAX_VALUE) {
-    add('contexts.value-too-long', `The value of ${quote(name, 40)} has ${value.length} characters; at most ${MAX_VALUE} are allowed.`);
+    add(
+      'contexts.value-too-long',
+      `The value of ${quote(name, 40)} has ${value.length} characters; at most ${MAX_VALUE} are allowed.`,
+    );
   }
-  return { name, value, valueType, wrapped, ...(isDisplayable === undefined ? {} : { isDisplayable }), known: 'unknown' };
+  return {
+    name,
+    value,
+    valueType,
+    wrapped,
+    ...(isDisplayable === undefined ? {} : { isDisplayable }),
+    known: 'unknown',
+  };
 }
 
 function isNumeric(value: unknown): boolean {
@@ -154,7 +214,10 @@ function foldExcess(list: Finding[]): Finding[] {
   if (list.length <= MAX_FINDINGS_PER_RULE) return list;
   const kept = list.slice(0, MAX_FINDINGS_PER_RULE);
   const last = kept[kept.length - 1]!;
-  kept[kept.length - 1] = { ...last, message: `${last.message} (and ${list.length - MAX_FINDINGS_PER_RULE} more like it)` };
+  kept[kept.length - 1] = {
+    ...last,
+    message: `${last.message} (and ${list.length - MAX_FINDINGS_PER_RULE} more like it)`,
+  };
   return kept;
 }
 
@@ -166,7 +229,10 @@ function closestName(name: string, variables: readonly ContextVariable[]): strin
   let bestDistance = limit + 1;
   for (const variable of variables) {
     const distance = editDistance(name.toLowerCase(), variable.name.toLowerCase(), limit);
-    if (distance < bestDistance) { best = variable.name; bestDistance = distance; }
+    if (distance < bestDistance) {
+      best = variable.name;
+      bestDistance = distance;
+    }
   }
   return best;
 }

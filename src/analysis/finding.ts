@@ -26,16 +26,26 @@ export function describeValue(value: unknown): string {
   try {
     if (value === null) return 'null';
     switch (typeof value) {
-      case 'undefined': return 'undefined';
-      case 'number': case 'boolean': case 'bigint': return `${typeof value} ${String(value)}`;
-      case 'string': return `string ${quote(value)}`;
-      case 'symbol': return 'a symbol';
-      case 'function': return 'a function';
+      case 'undefined':
+        return 'undefined';
+      case 'number':
+      case 'boolean':
+      case 'bigint':
+        return `${typeof value} ${String(value)}`;
+      case 'string':
+        return `string ${quote(value)}`;
+      case 'symbol':
+        return 'a symbol';
+      case 'function':
+        return 'a function';
     }
     if (Array.isArray(value)) return `an array of ${value.length}`;
     if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise';
     const keys = Object.keys(value);
-    const shown = keys.slice(0, 4).map(k => JSON.stringify(k)).join(', ');
+    const shown = keys
+      .slice(0, 4)
+      .map(k => JSON.stringify(k))
+      .join(', ');
     return `an object {${shown}${keys.length > 4 ? ', ...' : ''}}`;
   } catch {
     return 'an object that cannot be inspected';

@@ -12,8 +12,8 @@ export const RULE_GROUPS: [prefix: string, title: string][] = [
   ['key.', 'The public key document'],
   ['registration.', 'Provider registration (seen by the page hook)'],
   ['invocation.', 'Provider invocations (seen by the page hook)'],
-  ['config.', 'The widget\'s configuration (read from its traffic while DevTools is open)'],
-  ['auth.', 'The service\'s answers to the widget\'s `/auth/` calls'],
+  ['config.', "The widget's configuration (read from its traffic while DevTools is open)"],
+  ['auth.', "The service's answers to the widget's `/auth/` calls"],
   ['session.', 'Across the invocations of a page'],
   ['analysis.', 'The analysis itself'],
 ];

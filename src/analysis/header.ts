@@ -39,6 +39,9 @@ function algorithmFinding(alg: string): Finding {
   if (/^PS\d+$/.test(alg)) {
     return finding('header.alg-pss', `The token is signed with ${alg} (RSA-PSS).`);
   }
-  return finding('header.alg-unsupported', `The token is signed with ${quote(alg)}; Omnichannel accepts RS256 only.`,
-    /^RS\d+$/.test(alg) ? `Switch from ${alg} to RS256; the RSA key can stay.` : undefined);
+  return finding(
+    'header.alg-unsupported',
+    `The token is signed with ${quote(alg)}; Omnichannel accepts RS256 only.`,
+    /^RS\d+$/.test(alg) ? `Switch from ${alg} to RS256; the RSA key can stay.` : undefined,
+  );
 }

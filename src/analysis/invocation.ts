@@ -57,15 +57,22 @@ export function judgeInvocation(
   if (rejected && !first) {
     findings.push(finding('invocation.rejected', `The provider's promise was rejected with ${errorText(rejected)}.`));
   }
-  const overdue =
-    !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
-  if (overdue && !threw) findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
+  const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
+  if (overdue && !threw)
+    findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
   if (first && !first.sync && route === 'setAuthTokenProvider') {
     const after = elapsed(first.at - start.at);
-    findings.push(finding('invocation.async-callback', `The callback ran ${after} after the provider was called, after the provider had returned.`));
+    findings.push(
+      finding(
+        'invocation.async-callback',
+        `The callback ran ${after} after the provider was called, after the provider had returned.`,
+      ),
+    );
   }
   if (callbacks.length > 1) {
-    findings.push(finding('invocation.multiple-callbacks', `The callback ran ${callbacks.length} times for this invocation.`));
+    findings.push(
+      finding('invocation.multiple-callbacks', `The callback ran ${callbacks.length} times for this invocation.`),
+    );
   }
 
   let analysis: TokenAnalysis | null = null;
@@ -73,7 +80,10 @@ export function judgeInvocation(
   const oauth = config?.ok === true && config.config.authenticationType === 'oauth2';
   if (first && !oauth) {
     const { contextVariables } = options;
-    analysis = analyzeTokenSync(handedToRaw(first.value), { now: first.at / 1000, ...(contextVariables ? { contextVariables } : {}) });
+    analysis = analyzeTokenSync(handedToRaw(first.value), {
+      now: first.at / 1000,
+      ...(contextVariables ? { contextVariables } : {}),
+    });
     findings.push(...analysis.findings);
   }
   const outcome: InvocationOutcome = threw
@@ -88,7 +98,8 @@ export function judgeInvocation(
   if (outcome === 'empty' && config?.ok && config.config.signInOptional) {
     // Sign-in optional: no token means "continue anonymously", which is not error 3.
     const kept = findings.filter(f => f.rule !== 'token.empty' && f.rule !== 'token.missing');
-    const note = 'The provider handed over no token, and the widget is configured with "sign-in optional": the chat continues anonymously.';
+    const note =
+      'The provider handed over no token, and the widget is configured with "sign-in optional": the chat continues anonymously.';
     findings.splice(0, findings.length, ...kept, finding('config.sign-in-optional', note));
   }
   return {

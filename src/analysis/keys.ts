@@ -13,7 +13,6 @@ export class KeyDocumentError extends Error {
   override name = 'KeyDocumentError';
 }
 
-
 /** Parses and imports a key document given as text (a file, a URL's body) or as parsed JSON. */
 export async function loadPublicKeys(document: unknown): Promise<KeySet> {
   if (typeof document === 'string') return loadFromText(document);
@@ -60,10 +59,14 @@ async function importPem(text: string): Promise<{ entry: PublicKeyEntry; notes: 
   const label = PEM_LABEL.exec(text)?.[1] ?? '';
   const block = extractBlock(text, label);
   if (label.includes('PRIVATE KEY')) {
-    throw new KeyDocumentError(`This is a private key ("${label}"), not a public key. Never publish it; give the public key instead (openssl pkey -in key.pem -pubout).`);
+    throw new KeyDocumentError(
+      `This is a private key ("${label}"), not a public key. Never publish it; give the public key instead (openssl pkey -in key.pem -pubout).`,
+    );
   }
   if (label === 'RSA PUBLIC KEY') {
-    throw new KeyDocumentError('This is a PKCS#1 "RSA PUBLIC KEY" block; Omnichannel expects an SPKI "PUBLIC KEY" block. Convert it: openssl rsa -RSAPublicKey_in -in key.pem -pubout.');
+    throw new KeyDocumentError(
+      'This is a PKCS#1 "RSA PUBLIC KEY" block; Omnichannel expects an SPKI "PUBLIC KEY" block. Convert it: openssl rsa -RSAPublicKey_in -in key.pem -pubout.',
+    );
   }
   if (label === 'CERTIFICATE') {
     const key = await importRsa(block, 'x509');
@@ -82,7 +85,8 @@ function extractBlock(text: string, label: string): string {
   const start = text.indexOf(`-----BEGIN ${label}-----`);
   const endMarker = `-----END ${label}-----`;
   const end = text.indexOf(endMarker, start);
-  if (start < 0 || end < 0) throw new KeyDocumentError(`The PEM block "${label}" has no matching "${endMarker}" line (truncated?).`);
+  if (start < 0 || end < 0)
+    throw new KeyDocumentError(`The PEM block "${label}" has no matching "${endMarker}" line (truncated?).`);
   return text.slice(start, end + endMarker.length);
 }
 
@@ -94,8 +98,14 @@ async function importRsa(block: string, kind: 'spki' | 'x509'): Promise<CryptoKe
     return await load(block, 'RS256');
   } catch (error) {
     for (const alg of ['ES256', 'ES384', 'ES512', 'Ed25519']) {
-      const other = await load(block, alg).then(() => true, () => false);
-      if (other) throw new KeyDocumentError(`The ${what} holds an elliptic-curve (${alg}) key, not an RSA key; Omnichannel needs RSA for RS256.`);
+      const other = await load(block, alg).then(
+        () => true,
+        () => false,
+      );
+      if (other)
+        throw new KeyDocumentError(
+          `The ${what} holds an elliptic-curve (${alg}) key, not an RSA key; Omnichannel needs RSA for RS256.`,
+        );
     }
     throw new KeyDocumentError(`The ${what} cannot be read (${errorText(error)}): it is damaged or truncated.`);
   }
@@ -109,15 +119,21 @@ function entryFor(key: CryptoKey, kid?: string, expiry?: number): PublicKeyEntry
 async function loadFromJson(json: object): Promise<KeySet> {
   if (Array.isArray(json)) {
     if (json.length === 0) throw new KeyDocumentError('The key document is an empty list.');
-    if (json.every(item => item !== null && typeof item === 'object' && 'kty' in item)) return loadJwks(json as JWK[], 'jwk');
+    if (json.every(item => item !== null && typeof item === 'object' && 'kty' in item))
+      return loadJwks(json as JWK[], 'jwk');
     return loadKeyList(json);
   }
   const record = json as Record<string, unknown>;
   if (Array.isArray(record.keys)) return loadJwks(record.keys as JWK[], 'jwks');
   if (typeof record.kty === 'string') return loadJwks([record], 'jwk');
   if ('publicKey' in record) return loadKeyList([record]);
-  const keys = Object.keys(record).slice(0, 5).map(k => JSON.stringify(k)).join(', ');
-  throw new KeyDocumentError(`This is a JSON object with ${keys ? `the keys ${keys}` : 'no keys'}: not a PEM key, an Omnichannel key list, a JWK or a JWKS.`);
+  const keys = Object.keys(record)
+    .slice(0, 5)
+    .map(k => JSON.stringify(k))
+    .join(', ');
+  throw new KeyDocumentError(
+    `This is a JSON object with ${keys ? `the keys ${keys}` : 'no keys'}: not a PEM key, an Omnichannel key list, a JWK or a JWKS.`,
+  );
 }
 
 /** The Omnichannel key list: `[{ kid, publicKey: base64 of a PEM block, expiry }]`. */
@@ -129,7 +145,8 @@ async function loadKeyList(items: unknown[]): Promise<KeySet> {
     if (item === null || typeof item !== 'object') throw new KeyDocumentError(`${where} is not an object.`);
     const { kid, publicKey, expiry } = item as Record<string, unknown>;
     if (typeof publicKey !== 'string') throw new KeyDocumentError(`${where} has no "publicKey" string.`);
-    if (kid !== undefined && typeof kid !== 'string') throw new KeyDocumentError(`${where} has a "kid" that is not a string.`);
+    if (kid !== undefined && typeof kid !== 'string')
+      throw new KeyDocumentError(`${where} has a "kid" that is not a string.`);
     const pem = publicKey.includes('-----BEGIN ') ? publicKey : decodeBase64Text(publicKey, where);
     let imported;
     try {
@@ -145,9 +162,13 @@ async function loadKeyList(items: unknown[]): Promise<KeySet> {
 
 function decodeBase64Text(text: string, where: string): string {
   try {
-    const decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(text.replace(/\s+/g, '')), c => c.charCodeAt(0)));
+    const decoded = new TextDecoder('utf-8', { fatal: true }).decode(
+      Uint8Array.from(atob(text.replace(/\s+/g, '')), c => c.charCodeAt(0)),
+    );
     if (decoded.includes('-----BEGIN ')) return decoded;
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   throw new KeyDocumentError(`${where}: "publicKey" is not base64 of a PEM block.`);
 }
 
@@ -156,7 +177,9 @@ function toSeconds(expiry: number): number {
 }
 
 async function loadJwks(jwks: JWK[], format: 'jwk' | 'jwks'): Promise<KeySet> {
-  const notes: Finding[] = [finding('key.jwks', format === 'jwks' ? 'The key was given as a JWKS document.' : 'The key was given as a JWK.')];
+  const notes: Finding[] = [
+    finding('key.jwks', format === 'jwks' ? 'The key was given as a JWKS document.' : 'The key was given as a JWK.'),
+  ];
   const keys: PublicKeyEntry[] = [];
   const skipped: string[] = [];
   for (const jwk of jwks) {
@@ -166,19 +189,28 @@ async function loadJwks(jwks: JWK[], format: 'jwk' | 'jwks'): Promise<KeySet> {
       continue;
     }
     if ('d' in jwk || 'p' in jwk) {
-      notes.push(finding('key.private', `The ${format.toUpperCase()} holds a private RSA key${jwk.kid ? ` (kid "${jwk.kid}")` : ''}.`));
+      notes.push(
+        finding(
+          'key.private',
+          `The ${format.toUpperCase()} holds a private RSA key${jwk.kid ? ` (kid "${jwk.kid}")` : ''}.`,
+        ),
+      );
     }
     const publicJwk: JWK = { kty: 'RSA', n: jwk.n!, e: jwk.e! };
     let key;
     try {
       key = await importJWK(publicJwk, 'RS256');
     } catch (error) {
-      throw new KeyDocumentError(`The RSA JWK${jwk.kid ? ` "${jwk.kid}"` : ''} cannot be imported: ${errorText(error)}.`);
+      throw new KeyDocumentError(
+        `The RSA JWK${jwk.kid ? ` "${jwk.kid}"` : ''} cannot be imported: ${errorText(error)}.`,
+      );
     }
     keys.push(entryFor(key as CryptoKey, typeof jwk.kid === 'string' ? jwk.kid : undefined));
   }
   if (keys.length === 0) {
-    throw new KeyDocumentError(`The ${format.toUpperCase()} has no RSA signing key${skipped.length ? ` (only ${skipped.join(', ')} keys)` : ''}; Omnichannel needs RSA.`);
+    throw new KeyDocumentError(
+      `The ${format.toUpperCase()} has no RSA signing key${skipped.length ? ` (only ${skipped.join(', ')} keys)` : ''}; Omnichannel needs RSA.`,
+    );
   }
   return { format, keys, notes };
 }

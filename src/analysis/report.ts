@@ -38,7 +38,15 @@ export interface ReportInvocation {
 
 export type ReportConfig = { url: string; problem: string } | ({ url: string } & WidgetConfig);
 
-export interface ReportAuthCall { at: string; url: string; endpoint: string; method: string; status: number; message: string | null; invocation?: string }
+export interface ReportAuthCall {
+  at: string;
+  url: string;
+  endpoint: string;
+  method: string;
+  status: number;
+  message: string | null;
+  invocation?: string;
+}
 
 export interface Report {
   format: typeof REPORT_FORMAT;
@@ -46,7 +54,13 @@ export interface Report {
   createdAt: string;
   tokensIncluded: boolean;
   page: { url: string; origin: string };
-  widget: { detected: boolean; version: string | null; orgId: string | null; appId: string | null; orgUrl: string | null };
+  widget: {
+    detected: boolean;
+    version: string | null;
+    orgId: string | null;
+    appId: string | null;
+    orgUrl: string | null;
+  };
   route: SessionView['route'];
   findings: Finding[];
   invocations: ReportInvocation[];
@@ -78,16 +92,43 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
     createdAt: iso(options.now ?? Date.now()),
     tokensIncluded: includeTokens,
     page: { url, origin },
-    widget: { detected: view.widget.detected, version: view.widget.version, orgId: view.widget.orgId, appId: view.widget.appId, orgUrl: view.widget.orgUrl },
+    widget: {
+      detected: view.widget.detected,
+      version: view.widget.version,
+      orgId: view.widget.orgId,
+      appId: view.widget.appId,
+      orgUrl: view.widget.orgUrl,
+    },
     route: view.route,
     findings: view.findings,
     invocations: view.invocations.map(invocation => reportInvocation(invocation, includeTokens)),
     widgetErrors: view.widgetErrors.map(e => ({ at: iso(e.at), errorCode: e.errorCode, description: e.description })),
-    timeline: view.timeline.map(t => ({ at: iso(t.at), kind: t.kind, text: t.text, ...(t.invocation ? { invocation: t.invocation } : {}) })),
-    ...(view.config ? { config: view.config.reading.ok ? { url: view.config.url, ...view.config.reading.config } : { url: view.config.url, problem: view.config.reading.problem } } : {}),
-    ...(view.authCalls.length > 0 ? {
-      authCalls: view.authCalls.map(c => ({ at: iso(c.at), url: c.url, endpoint: c.endpoint, method: c.method, status: c.status, message: c.message, ...(c.invocation ? { invocation: c.invocation } : {}) })),
-    } : {}),
+    timeline: view.timeline.map(t => ({
+      at: iso(t.at),
+      kind: t.kind,
+      text: t.text,
+      ...(t.invocation ? { invocation: t.invocation } : {}),
+    })),
+    ...(view.config
+      ? {
+          config: view.config.reading.ok
+            ? { url: view.config.url, ...view.config.reading.config }
+            : { url: view.config.url, problem: view.config.reading.problem },
+        }
+      : {}),
+    ...(view.authCalls.length > 0
+      ? {
+          authCalls: view.authCalls.map(c => ({
+            at: iso(c.at),
+            url: c.url,
+            endpoint: c.endpoint,
+            method: c.method,
+            status: c.status,
+            message: c.message,
+            ...(c.invocation ? { invocation: c.invocation } : {}),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -96,14 +137,15 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
   // Exactly what the provider handed over (the analysis may have stripped quotes or "Bearer ").
   const handed = invocation.callbacks[0]?.value;
   const raw = typeof handed === 'string' ? handed : null;
-  const token: ReportToken | null = analysis && (analysis.header || analysis.claims)
-    ? {
-      header: analysis.header,
-      claims: analysis.claims,
-      signature: includeTokens ? (analysis.token?.split('.')[2] ?? '') : 'redacted',
-      ...(includeTokens && raw ? { raw } : {}),
-    }
-    : null;
+  const token: ReportToken | null =
+    analysis && (analysis.header || analysis.claims)
+      ? {
+          header: analysis.header,
+          claims: analysis.claims,
+          signature: includeTokens ? (analysis.token?.split('.')[2] ?? '') : 'redacted',
+          ...(includeTokens && raw ? { raw } : {}),
+        }
+      : null;
   return {
     id: invocation.key,
     route: invocation.route,
@@ -122,6 +164,10 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
 
 function pageOf(url: string): { url: string; origin: string } {
   let origin = '';
-  try { origin = new URL(url).origin; } catch { /* not a URL: no origin */ }
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    /* not a URL: no origin */
+  }
   return { url: redactUrl(url), origin };
 }

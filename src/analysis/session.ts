@@ -70,7 +70,11 @@ class PageReader {
     const text = this.take(event, key);
     const raised = event.k === 'evt' && event.type === 'lcw:error';
     const entry = { at: event.at, frame: event.frame, kind: event.k, text };
-    this.page.timeline.push({ ...entry, ...(key ? { invocation: key } : {}), ...(raised ? { widgetError: true as const } : {}) });
+    this.page.timeline.push({
+      ...entry,
+      ...(key ? { invocation: key } : {}),
+      ...(raised ? { widgetError: true as const } : {}),
+    });
   }
 
   /** Applies one event to the view; returns its timeline text. */
@@ -103,7 +107,12 @@ class PageReader {
       case 'widget':
         if (event.script) {
           const s = event.script;
-          Object.assign(widget, { version: s.version || null, orgId: s.orgId || null, appId: s.appId || null, orgUrl: s.orgUrl || null });
+          Object.assign(widget, {
+            version: s.version || null,
+            orgId: s.orgId || null,
+            appId: s.appId || null,
+            orgUrl: s.orgUrl || null,
+          });
         }
         widget.iframe ||= event.iframe;
         widget.detected = true;
@@ -111,18 +120,28 @@ class PageReader {
       case 'evt':
         widget.detected = true;
         if (event.type === 'lcw:ready') widget.ready = true;
-        if (event.type === 'lcw:error') page.widgetErrors.push({ at: event.at, frame: event.frame, ...readWidgetError(event.detail) });
+        if (event.type === 'lcw:error')
+          page.widgetErrors.push({ at: event.at, frame: event.frame, ...readWidgetError(event.detail) });
         break;
       case 'cfg': {
         const ok = event.status >= 200 && event.status < 300;
-        const reading = ok ? parseWidgetConfig(event.body) : { ok: false as const, problem: `The configuration request answered ${event.status}.` };
+        const reading = ok
+          ? parseWidgetConfig(event.body)
+          : { ok: false as const, problem: `The configuration request answered ${event.status}.` };
         page.config = { at: event.at, url: redactUrl(event.url), reading };
         widget.detected = true;
         return describeConfigReading(reading, event.status);
       }
       case 'auth': {
         const message = event.status >= 400 ? authFailureMessage(event.body) : null;
-        const view = { at: event.at, url: redactUrl(event.url), endpoint: authEndpoint(event.url), method: event.method, status: event.status, message };
+        const view = {
+          at: event.at,
+          url: redactUrl(event.url),
+          endpoint: authEndpoint(event.url),
+          method: event.method,
+          status: event.status,
+          message,
+        };
         page.authCalls.push(view);
         this.calls.push({ view, token: event.token, entry: page.timeline.length });
         return describeAuthCall(view);

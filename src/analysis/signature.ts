@@ -7,7 +7,13 @@ import type { Finding, KeySet, PublicKeyEntry, SignatureResult } from './types.j
 
 const MIN_MODULUS = 2048;
 
-export async function checkSignature(token: string, header: Record<string, unknown>, keySet: KeySet, now: number, findings: Finding[]): Promise<SignatureResult> {
+export async function checkSignature(
+  token: string,
+  header: Record<string, unknown>,
+  keySet: KeySet,
+  now: number,
+  findings: Finding[],
+): Promise<SignatureResult> {
   if (header.alg !== 'RS256') {
     return notChecked(`the token is not RS256 (alg ${JSON.stringify(header.alg) ?? 'missing'})`, findings);
   }
@@ -40,7 +46,11 @@ export async function checkSignature(token: string, header: Record<string, unkno
 }
 
 /** The key the service would use: the only one, or the one named by `kid`. */
-function chooseKey(keySet: KeySet, kid: string | undefined, findings: Finding[]): { entry: PublicKeyEntry } | SignatureResult {
+function chooseKey(
+  keySet: KeySet,
+  kid: string | undefined,
+  findings: Finding[],
+): { entry: PublicKeyEntry } | SignatureResult {
   const { keys } = keySet;
   if (keys.length === 1) return { entry: keys[0]! };
   if (kid === undefined) {
@@ -50,7 +60,10 @@ function chooseKey(keySet: KeySet, kid: string | undefined, findings: Finding[])
   }
   const entry = keys.find(k => k.kid === kid);
   if (entry) return { entry };
-  const known = keys.map(k => JSON.stringify(k.kid ?? '(none)')).slice(0, 8).join(', ');
+  const known = keys
+    .map(k => JSON.stringify(k.kid ?? '(none)'))
+    .slice(0, 8)
+    .join(', ');
   const detail = `No key has kid "${kid}"; the document has ${known}.`;
   findings.push(finding('signature.no-matching-key', detail));
   return { status: 'no-matching-key', kid, detail };

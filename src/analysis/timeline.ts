@@ -13,12 +13,17 @@ import type { RecordedEvent } from '../record/format.js';
 export function readWidgetError(detail: unknown): { errorCode: number | null; description: string } {
   if (detail === null || typeof detail !== 'object') {
     const description =
-      detail == null ? '(no detail)' : typeof detail === 'string' || typeof detail === 'number' ? String(detail) : describeValue(detail);
+      detail == null
+        ? '(no detail)'
+        : typeof detail === 'string' || typeof detail === 'number'
+          ? String(detail)
+          : describeValue(detail);
     return { errorCode: null, description };
   }
   const d = detail as Record<string, unknown>;
   const code = d.errorCode;
-  const errorCode = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : null;
+  const errorCode =
+    typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : null;
   const description =
     typeof d.errorDescription === 'string'
       ? d.errorDescription
@@ -52,7 +57,9 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
       return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${threw}${event.ready ? '' : ' before lcw:ready'}`;
     }
     case 'inv':
-      return event.route === 'sdk' ? `Provider invoked (#${event.id})` : `Client function ${event.name ?? ''} invoked (#${event.id})`;
+      return event.route === 'sdk'
+        ? `Provider invoked (#${event.id})`
+        : `Client function ${event.name ?? ''} invoked (#${event.id})`;
     case 'cb': {
       const how = event.sync ? 'synchronously' : 'asynchronously';
       return `Callback #${event.id} ${how} with ${describeHanded(handedToRaw(event.v))}`;

@@ -29,8 +29,11 @@ const PERSISTENT_CHAT = 192350001;
  * and 192350002 Gatekeeper biometric sign-in (both named in Microsoft's form scripts); the
  * default, 192350000, is the JWT token provider.
  */
-const AUTH_TYPES: Record<string, AuthenticationType> = { '192350000': 'jwt', '192350001': 'oauth2', '192350002': 'other' };
-
+const AUTH_TYPES: Record<string, AuthenticationType> = {
+  '192350000': 'jwt',
+  '192350001': 'oauth2',
+  '192350002': 'other',
+};
 
 /** Reads a configuration response body. */
 export function parseWidgetConfig(body: string): ConfigReading {
@@ -38,7 +41,10 @@ export function parseWidgetConfig(body: string): ConfigReading {
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, problem: `The configuration response is not JSON (${body.length} characters${body.length ? `, starting ${quote(body.slice(0, 40))}` : ''}): it was cut off, or an error page.` };
+    return {
+      ok: false,
+      problem: `The configuration response is not JSON (${body.length} characters${body.length ? `, starting ${quote(body.slice(0, 40))}` : ''}): it was cut off, or an error page.`,
+    };
   }
   if (!isRecord(json)) return { ok: false, problem: 'The configuration response is not a JSON object.' };
   const auth = json.LiveChatConfigAuthSettings;

@@ -42,13 +42,7 @@ export interface AnalyzeOptions {
 }
 
 export type SignatureStatus =
-  | 'verified'
-  | 'invalid'
-  | 'no-matching-key'
-  | 'kid-required'
-  | 'key-expired'
-  | 'weak-key'
-  | 'not-checked';
+  'verified' | 'invalid' | 'no-matching-key' | 'kid-required' | 'key-expired' | 'weak-key' | 'not-checked';
 
 export interface SignatureResult {
   status: SignatureStatus;

@@ -7,7 +7,10 @@ export class ContextVariablesError extends Error {
 
 /** Accepts `["a", "b"]` or `[{"name": "a", "type": "number"}]` (type defaults to text). */
 export function parseContextVariables(json: unknown): ContextVariable[] {
-  if (!Array.isArray(json)) throw new ContextVariablesError('The context variables must be a JSON array of names or of {"name", "type"} objects.');
+  if (!Array.isArray(json))
+    throw new ContextVariablesError(
+      'The context variables must be a JSON array of names or of {"name", "type"} objects.',
+    );
   const seen = new Set<string>();
   return json.map((item, index) => {
     const where = `Context variable ${index + 1}`;
@@ -21,7 +24,9 @@ export function parseContextVariables(json: unknown): ContextVariable[] {
 function readVariable(item: unknown, where: string): ContextVariable {
   if (typeof item === 'string') return { name: nonEmpty(item, where), type: 'text' };
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-    throw new ContextVariablesError(`${where} is ${item === null ? 'null' : typeof item}; expected a name or {"name", "type"}.`);
+    throw new ContextVariablesError(
+      `${where} is ${item === null ? 'null' : typeof item}; expected a name or {"name", "type"}.`,
+    );
   }
   const { name, type } = item as Record<string, unknown>;
   if (typeof name !== 'string') throw new ContextVariablesError(`${where} has no "name" string.`);

@@ -35,7 +35,10 @@ export function tokenVerdict(analysis: { findings: readonly Finding[]; errorCode
   if (level === 'error') return { text: `Problem: ${firstOf(findings, 'error')}`, tone };
   const warnings = findings.filter(f => f.severity === 'warning').length;
   if (warnings === 0) return { text: 'Token accepted', tone };
-  return { text: `Token accepted, with ${warnings} warning${warnings === 1 ? '' : 's'}: ${firstOf(findings, 'warning')}`, tone };
+  return {
+    text: `Token accepted, with ${warnings} warning${warnings === 1 ? '' : 's'}: ${firstOf(findings, 'warning')}`,
+    tone,
+  };
 }
 
 export const OUTCOME_WORDS: Record<InvocationOutcome, string> = {
@@ -69,7 +72,8 @@ export function invocationVerdict(i: InvocationFacts): Verdict {
 }
 
 /** An assembled invocation's verdict. */
-export const viewVerdict = (view: InvocationView): Verdict => invocationVerdict({ ...view, analysed: view.analysis !== null });
+export const viewVerdict = (view: InvocationView): Verdict =>
+  invocationVerdict({ ...view, analysed: view.analysis !== null });
 
 /** What the panel counts invocations by: "error 4", "pending", "no error". */
 export function invocationCountKey(i: { outcome: InvocationOutcome; errorCode: PredictedErrorCode | null }): string {
@@ -110,8 +114,12 @@ export function sessionVerdict(assembly: Pick<SessionAssembly, 'page' | 'invocat
 }
 
 /** The latest verdict in plain words, from what a report holds (the same words as the panel's). */
-export function reportVerdict(report: Report, latest: ReportInvocation | undefined = report.invocations.at(-1)): Verdict {
-  if (!latest) return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
+export function reportVerdict(
+  report: Report,
+  latest: ReportInvocation | undefined = report.invocations.at(-1),
+): Verdict {
+  if (!latest)
+    return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
   return invocationVerdict({ ...latest, analysed: latest.token !== null });
 }
 

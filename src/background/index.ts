@@ -107,7 +107,10 @@ async function callProviderAgain(tabId: number): Promise<RerunAnswer> {
   const events = (await serialised(tabId, () => readRecord(tabId)))?.sessions.at(-1)?.events ?? [];
   const source = events.filter(e => (e.k === 'reg' && e.fn) || (e.k === 'inv' && e.route === 'fn')).at(-1);
   if (!source) {
-    return { ok: false, reason: 'No token provider has been registered on this page (and no client function called) yet.' };
+    return {
+      ok: false,
+      reason: 'No token provider has been registered on this page (and no client function called) yet.',
+    };
   }
   try {
     await append(tabId, source.frame, [{ type: 'page-event', event: { k: 'again', at: Date.now() } }]);

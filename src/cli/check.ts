@@ -45,7 +45,17 @@ export function toJson(analysis: TokenAnalysis): string {
     return JSON.stringify(result, null, 2);
   } catch {
     // Claims nested too deeply to serialise: keep the verdict, say what was left out.
-    return JSON.stringify({ ...result, header: null, claims: null, contexts: null, omitted: 'header, claims and contexts are nested too deeply to print' }, null, 2);
+    return JSON.stringify(
+      {
+        ...result,
+        header: null,
+        claims: null,
+        contexts: null,
+        omitted: 'header, claims and contexts are nested too deeply to print',
+      },
+      null,
+      2,
+    );
   }
 }
 

@@ -3,7 +3,9 @@ import { tokenVerdict, type Finding, type TokenAnalysis } from '../analysis/inde
 import { isoDate } from '../analysis/claims.js';
 import { duration } from '../analysis/finding.js';
 
-interface Style { color: boolean }
+interface Style {
+  color: boolean;
+}
 
 const CODES = { red: 31, yellow: 33, cyan: 36, green: 32, dim: 2, bold: 1 } as const;
 type Tone = keyof typeof CODES;
@@ -21,17 +23,24 @@ export function formatReport(analysis: TokenAnalysis, style: Style): string {
   const headTone: Tone = verdict.tone === 'error' ? 'red' : verdict.tone === 'warning' ? 'yellow' : 'green';
   lines.push(paint('bold', paint(headTone, safe(verdict.text))), '');
 
-  if (analysis.header) lines.push(paint('bold', 'Header'), ...table(Object.entries(analysis.header).map(([k, v]) => [k, show(v)])), '');
+  if (analysis.header)
+    lines.push(paint('bold', 'Header'), ...table(Object.entries(analysis.header).map(([k, v]) => [k, show(v)])), '');
   if (analysis.claims) {
     const rows = Object.entries(analysis.claims).map(([name, value]): [string, string] => {
       const time = analysis.times[name as 'iat' | 'nbf' | 'exp'];
-      return [name, time === undefined ? show(value) : `${show(value)}  ${isoDate(time)}  (${relative(time - analysis.times.now)})`];
+      return [
+        name,
+        time === undefined ? show(value) : `${show(value)}  ${isoDate(time)}  (${relative(time - analysis.times.now)})`,
+      ];
     });
     lines.push(paint('bold', 'Claims'), ...table(rows), '');
   }
   const entries = analysis.contexts?.entries;
   if (entries && entries.length > 0) {
-    const rows = entries.map((e): [string, string] => [e.name, `${show(e.value)}  ${e.valueType}${e.known === 'unknown' ? '' : e.known === 'yes' ? '  configured' : '  NOT configured'}`]);
+    const rows = entries.map((e): [string, string] => [
+      e.name,
+      `${show(e.value)}  ${e.valueType}${e.known === 'unknown' ? '' : e.known === 'yes' ? '  configured' : '  NOT configured'}`,
+    ]);
     lines.push(paint('bold', 'lwicontexts'), ...table(rows), '');
   }
   lines.push(`${paint('bold', 'Signature')}  ${analysis.signature.status}: ${safe(analysis.signature.detail)}`, '');
@@ -58,9 +67,14 @@ function table(rows: [string, string][]): string[] {
 
 /** A claim value on one line: strings as they are (escaped), anything else as JSON. */
 function show(value: unknown): string {
-  if (typeof value === 'string') return safe(value.length > 300 ? `${value.slice(0, 300)}... (${value.length} characters)` : value);
+  if (typeof value === 'string')
+    return safe(value.length > 300 ? `${value.slice(0, 300)}... (${value.length} characters)` : value);
   let text: string;
-  try { text = JSON.stringify(value) ?? String(value); } catch { text = '(too deeply nested to show)'; }
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = '(too deeply nested to show)';
+  }
   return safe(text.length > 300 ? `${text.slice(0, 300)}...` : text);
 }
 

@@ -15,10 +15,13 @@ const keyFetchTimeoutMs = Number(process.env.LCW_AUTH_KEY_TIMEOUT_MS) || KEY_FET
 /** The token argument as given, or standard input with exactly one trailing newline dropped. */
 export async function readToken(argument: string | undefined): Promise<string> {
   if (argument !== undefined && argument !== '-') return argument;
-  if (process.stdin.isTTY) throw new InputError('no token given: pass it as an argument or pipe it in (lcw-auth check - < token.txt)');
+  if (process.stdin.isTTY)
+    throw new InputError('no token given: pass it as an argument or pipe it in (lcw-auth check - < token.txt)');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function readContextVariables(path: string): Promise<ContextVariable[]> {
@@ -52,7 +55,14 @@ export async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
     throw new InputError(`cannot read ${what} ${path}: ${reason}`);
   }
 }
@@ -61,6 +71,8 @@ async function fetchKey(source: string): Promise<string> {
   try {
     return (await fetchKeyDocument(source, { fetch, timeoutMs: keyFetchTimeoutMs })).text;
   } catch (error) {
-    throw new InputError(`key URL ${error instanceof KeyFetchError ? error.message.replace(/\.$/, '') : String(error)}`);
+    throw new InputError(
+      `key URL ${error instanceof KeyFetchError ? error.message.replace(/\.$/, '') : String(error)}`,
+    );
   }
 }

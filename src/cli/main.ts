@@ -32,18 +32,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'check' && command !== 'report') throw new InputError(`unknown command "${command}" (try: lcw-auth --help)`);
+  if (command !== 'check' && command !== 'report')
+    throw new InputError(`unknown command "${command}" (try: lcw-auth --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   if (command === 'report') {
-    const { values, positionals } = parseOptions({ args: rest, allowPositionals: true, strict: true, options: { json: { type: 'boolean' } } });
+    const { values, positionals } = parseOptions({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean' } },
+    });
     if (positionals.length !== 1) throw new InputError(`report takes one file, got ${positionals.length} arguments`);
     return runReport({ file: positionals[0]!, json: values.json === true });
   }
   const { values, positionals } = parseCheckArgs(rest);
-  if (positionals.length > 1) throw new InputError(`expected one token, got ${positionals.length} arguments (quote the token?)`);
+  if (positionals.length > 1)
+    throw new InputError(`expected one token, got ${positionals.length} arguments (quote the token?)`);
   return runCheck({
     token: positionals[0],
     contexts: values.contexts,
@@ -75,20 +82,28 @@ function parseOptions<T extends ParseArgsConfig>(config: T) {
     return parseArgs(config);
   } catch (error) {
     // parseArgs messages are specific ("Unknown option '--foo'"); keep only their first line.
-    throw new InputError(String((error as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
+    throw new InputError(
+      String((error as Error).message)
+        .split('\n')[0]!
+        .replace(/\. To specify a positional.*$/, ''),
+    );
   }
 }
 
 function parseNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InputError(`${flag} takes a non-negative number of seconds, not "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0)
+    throw new InputError(`${flag} takes a non-negative number of seconds, not "${text}"`);
   return value;
 }
 
 main(process.argv.slice(2)).then(
-  code => { process.exitCode = code; },
+  code => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
-    const message = error instanceof InputError ? error.message : `unexpected failure: ${(error as Error)?.message ?? String(error)}`;
+    const message =
+      error instanceof InputError ? error.message : `unexpected failure: ${(error as Error)?.message ?? String(error)}`;
     process.stderr.write(`lcw-auth: ${message}\n`);
     process.exitCode = 2;
   },

@@ -12,10 +12,15 @@ import { InputError, readText } from './inputs.js';
 import { safe } from './format.js';
 
 /** docs/report.schema.json, compiled strictly (the tests check reports with this one too). */
-export const validateReport = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile<Report>(schema);
+export const validateReport = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile<Report>(
+  schema,
+);
 const validate = validateReport;
 
-export interface ReportOptions { file: string; json: boolean }
+export interface ReportOptions {
+  file: string;
+  json: boolean;
+}
 
 /** Exit status: 0 nothing fails in the report, 1 it shows an error, 2 not a valid report. */
 export async function runReport({ file, json }: ReportOptions): Promise<number> {
@@ -27,20 +32,28 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
     throw new InputError(`report ${file} is not JSON: ${(error as Error).message}`);
   }
   if (!validate(data)) {
-    const errors = (validate.errors ?? []).slice(0, 20).map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
+    const errors = (validate.errors ?? [])
+      .slice(0, 20)
+      .map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
     if (json) {
       process.stdout.write(`${JSON.stringify({ valid: false, errors }, null, 2)}\n`);
       return 2;
     }
     const format = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).format : undefined;
-    const hint = format !== 'lcw-auth-report' ? ' (it does not say "format": "lcw-auth-report": is it an export of the LCW Auth panel?)' : '';
+    const hint =
+      format !== 'lcw-auth-report'
+        ? ' (it does not say "format": "lcw-auth-report": is it an export of the LCW Auth panel?)'
+        : '';
     throw new InputError(`${file} is not a valid lcw-auth report v1${hint}:\n  ${errors.map(safe).join('\n  ')}`);
   }
   const report = data;
-  const failing = report.invocations.some(i => i.errorCode !== null) || report.findings.some(f => f.severity === 'error');
+  const failing =
+    report.invocations.some(i => i.errorCode !== null) || report.findings.some(f => f.severity === 'error');
   if (json) {
     const errorCodes = report.invocations.map(i => i.errorCode);
-    process.stdout.write(`${JSON.stringify({ valid: true, errors: [], verdict: reportVerdict(report).text, invocations: report.invocations.length, errorCodes, widgetErrors: report.widgetErrors.map(e => e.errorCode) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ valid: true, errors: [], verdict: reportVerdict(report).text, invocations: report.invocations.length, errorCodes, widgetErrors: report.widgetErrors.map(e => e.errorCode) }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
   }

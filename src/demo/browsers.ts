@@ -15,11 +15,28 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 /** Quiet on a closed network: no update, sync or component traffic. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
 
-export interface Launched { browser: Browser; extensionUrl: string | null }
+export interface Launched {
+  browser: Browser;
+  extensionUrl: string | null;
+}
 
-export async function launchChromium({ extension = true, headless = true, args = [] as string[], dist = 'dist' } = {}): Promise<Launched> {
+export async function launchChromium({
+  extension = true,
+  headless = true,
+  args = [] as string[],
+  dist = 'dist',
+} = {}): Promise<Launched> {
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
     headless,
@@ -30,11 +47,19 @@ export async function launchChromium({ extension = true, headless = true, args =
     ...(extension ? { enableExtensions: [resolve(dist, 'chrome')] } : {}),
   });
   if (!extension) return { browser, extensionUrl: null };
-  const worker = await browser.waitForTarget(t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
+  const worker = await browser.waitForTarget(
+    t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith('chrome-extension://'),
+    { timeout: 15_000 },
+  );
   return { browser, extensionUrl: new URL('/', worker.url()).href };
 }
 
-export async function launchFirefox({ extension = true, headless = true, args = [] as string[], dist = 'dist' } = {}): Promise<Launched> {
+export async function launchFirefox({
+  extension = true,
+  headless = true,
+  args = [] as string[],
+  dist = 'dist',
+} = {}): Promise<Launched> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,

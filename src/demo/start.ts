@@ -22,27 +22,41 @@ if (hasDisplay) await interactive();
 else await headless();
 
 async function interactive() {
-  const { browser } = browserName === 'chromium'
-    ? await launchChromium({ headless: false, args: ['--auto-open-devtools-for-tabs', '--window-size=1400,900'] })
-    : await launchFirefox({ headless: false, args: ['--devtools'] });
+  const { browser } =
+    browserName === 'chromium'
+      ? await launchChromium({ headless: false, args: ['--auto-open-devtools-for-tabs', '--window-size=1400,900'] })
+      : await launchFirefox({ headless: false, args: ['--devtools'] });
   const [page] = await browser.pages();
-  await (page ?? await browser.newPage()).goto(picker);
+  await (page ?? (await browser.newPage())).goto(picker);
   console.log(`Widget simulator: ${picker}
 ${browserName === 'chromium' ? 'Chromium' : 'Firefox'} is open with the extension loaded and DevTools open: choose the "LCW Auth" panel (under » if hidden), then pick a scenario.
 Close the browser (or press Ctrl+C) to stop.`);
-  browser.on('disconnected', () => { site.close(); process.exit(0); });
-  process.on('SIGINT', () => { void browser.close(); });
+  browser.on('disconnected', () => {
+    site.close();
+    process.exit(0);
+  });
+  process.on('SIGINT', () => {
+    void browser.close();
+  });
 }
 
 async function headless() {
-  console.log(`No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW Auth. The same demo, headless, in ${browserName}:\n`);
+  console.log(
+    `No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW Auth. The same demo, headless, in ${browserName}:\n`,
+  );
   const { browser, extensionUrl } = browserName === 'chromium' ? await launchChromium() : await launchFirefox();
   const shots = resolve('dist/demo');
   mkdirSync(shots, { recursive: true });
   try {
     const helper = await openExtensionPage(browser, `${extensionUrl}panel.html`);
     for (const scenario of ['valid', 'expired', 'throws', 'empty', 'later', 'client-function-missing']) {
-      const verdict = await runScenario(browser, helper, extensionUrl!, scenario, scenario === 'expired' ? `${shots}/panel-${browserName}.png` : undefined);
+      const verdict = await runScenario(
+        browser,
+        helper,
+        extensionUrl!,
+        scenario,
+        scenario === 'expired' ? `${shots}/panel-${browserName}.png` : undefined,
+      );
       console.log(`  ${scenario.padEnd(24)} ${verdict}\n  ${''.padEnd(24)} (${DESCRIPTIONS[scenario]})`);
     }
     console.log(`\nThe panel on the "expired" scenario: ${shots}/panel-${browserName}.png`);
@@ -54,12 +68,27 @@ async function headless() {
 }
 
 /** Runs one scenario page, then reads the panel's verdict for its tab. */
-async function runScenario(browser: Browser, helper: Page, extensionUrl: string, scenario: string, screenshot?: string): Promise<string> {
+async function runScenario(
+  browser: Browser,
+  helper: Page,
+  extensionUrl: string,
+  scenario: string,
+  screenshot?: string,
+): Promise<string> {
   const page = await browser.newPage();
   try {
     await page.goto(`${site.origin}/widget?scenario=${scenario}`);
-    await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, { timeout: 20_000, polling: 100 });
-    const tabs = await helper.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ tabId: number; url: string }[]> } } }).chrome.runtime.sendMessage({ type: 'list-tabs' }));
+    await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, {
+      timeout: 20_000,
+      polling: 100,
+    });
+    const tabs = await helper.evaluate(() =>
+      (
+        globalThis as unknown as {
+          chrome: { runtime: { sendMessage(m: unknown): Promise<{ tabId: number; url: string }[]> } };
+        }
+      ).chrome.runtime.sendMessage({ type: 'list-tabs' }),
+    );
     const tab = tabs.find(t => t.url === `${site.origin}/widget`);
     if (!tab) return '(the extension recorded nothing for this page)';
     const panel = await openExtensionPage(browser, `${extensionUrl}panel.html?tabId=${tab.tabId}`);

@@ -15,34 +15,87 @@ export type VerifySettings = Omit<VerifyContext, 'raw' | 'now'>;
 
 const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
 
-export function invocationDetail(invocation: InvocationView, widgetErrors: readonly WidgetErrorView[], calls: readonly AuthCallView[], frameUrl: string | undefined, nowMs: number, verify: VerifySettings): HTMLElement {
+export function invocationDetail(
+  invocation: InvocationView,
+  widgetErrors: readonly WidgetErrorView[],
+  calls: readonly AuthCallView[],
+  frameUrl: string | undefined,
+  nowMs: number,
+  verify: VerifySettings,
+): HTMLElement {
   const first = invocation.callbacks[0];
-  const title = invocation.route === 'clientFunction' ? `Client function ${invocation.functionName ?? ''}` : 'setAuthTokenProvider provider';
+  const title =
+    invocation.route === 'clientFunction'
+      ? `Client function ${invocation.functionName ?? ''}`
+      : 'setAuthTokenProvider provider';
   const raised = widgetErrors.filter(e => e.errorCode !== null);
-  return h('article', { class: 'detail', attrs: { 'aria-label': `Invocation ${invocation.key}` } },
-    h('h2', null, `Invocation #${invocation.key.split(':')[1]} · ${title}${invocation.rerun ? ' · called again from this panel' : ''}`),
+  return h(
+    'article',
+    { class: 'detail', attrs: { 'aria-label': `Invocation ${invocation.key}` } },
+    h(
+      'h2',
+      null,
+      `Invocation #${invocation.key.split(':')[1]} · ${title}${invocation.rerun ? ' · called again from this panel' : ''}`,
+    ),
     verdictLine(viewVerdict(invocation)),
-    facts([
-      ['Outcome', OUTCOME_WORDS[invocation.outcome]],
-      ...(invocation.rerun ? [['Called by', 'this panel ("Call provider again"): what the provider handed over went to nobody, not to the widget'] as [string, Child]] : []),
-      ['Invoked', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
-      ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
-      ['Callback', first ? `${invocation.callbackAsync ? 'asynchronous (after the provider returned)' : 'synchronous (before the provider returned)'}, ${times(invocation.callbackCount)}` : 'never called'],
-      ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
-      ...(invocation.rejected ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]] : []),
-      ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
-      ['Service answered', calls.length === 0 ? 'no /auth/ call seen with this token (open DevTools before the chat starts to see them)' : calls.map(c => `${c.endpoint} ${c.status}${c.message ? ` "${c.message}"` : ''}`).join('; ')],
-      ['Widget raised', raised.length === 0 ? (widgetErrors.length ? widgetErrors.map(e => e.description).join('; ') : 'no lcw:error') : raised.map(e => `error ${e.errorCode} (${e.description})`).join('; ')],
-      ['Frame', frameUrl ?? `frame ${invocation.frame}`],
-    ], 'Invocation facts'),
+    facts(
+      [
+        ['Outcome', OUTCOME_WORDS[invocation.outcome]],
+        ...(invocation.rerun
+          ? [
+              [
+                'Called by',
+                'this panel ("Call provider again"): what the provider handed over went to nobody, not to the widget',
+              ] as [string, Child],
+            ]
+          : []),
+        ['Invoked', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
+        ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
+        [
+          'Callback',
+          first
+            ? `${invocation.callbackAsync ? 'asynchronous (after the provider returned)' : 'synchronous (before the provider returned)'}, ${times(invocation.callbackCount)}`
+            : 'never called',
+        ],
+        ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
+        ...(invocation.rejected
+          ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]
+          : []),
+        ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
+        [
+          'Service answered',
+          calls.length === 0
+            ? 'no /auth/ call seen with this token (open DevTools before the chat starts to see them)'
+            : calls.map(c => `${c.endpoint} ${c.status}${c.message ? ` "${c.message}"` : ''}`).join('; '),
+        ],
+        [
+          'Widget raised',
+          raised.length === 0
+            ? widgetErrors.length
+              ? widgetErrors.map(e => e.description).join('; ')
+              : 'no lcw:error'
+            : raised.map(e => `error ${e.errorCode} (${e.description})`).join('; '),
+        ],
+        ['Frame', frameUrl ?? `frame ${invocation.frame}`],
+      ],
+      'Invocation facts',
+    ),
     ...findingsSection(invocation.findings),
-    ...(invocation.analysis ? tokenSections(invocation.analysis, nowMs, { ...verify, raw: invocation.callbacks[0]?.value, now: invocation.analysis.times.now }) : []),
+    ...(invocation.analysis
+      ? tokenSections(invocation.analysis, nowMs, {
+          ...verify,
+          raw: invocation.callbacks[0]?.value,
+          now: invocation.analysis.times.now,
+        })
+      : []),
   );
 }
 
 /** The paste view's result: the same sections for a token alone. */
 export function tokenDetail(analysis: TokenAnalysis, raw: string, nowMs: number, verify: VerifySettings): HTMLElement {
-  return h('article', { class: 'detail', attrs: { 'aria-label': 'Token analysis' } },
+  return h(
+    'article',
+    { class: 'detail', attrs: { 'aria-label': 'Token analysis' } },
     verdictLine(tokenVerdict(analysis)),
     ...findingsSection(analysis.findings),
     ...tokenSections(analysis, nowMs, { ...verify, raw, now: analysis.times.now }),
@@ -52,16 +105,34 @@ export function tokenDetail(analysis: TokenAnalysis, raw: string, nowMs: number,
 const verdictLine = ({ text, tone }: Verdict) => h('p', { class: `verdict ${tone}`, data: { verdict: '' } }, text);
 
 function timeToToken(ms: number): HTMLElement {
-  return h('span', null,
+  return h(
+    'span',
+    null,
     `${shortDuration(ms)} of the ${CALLBACK_LIMIT_MS / 1000} s limit `,
-    h('meter', { attrs: { min: 0, max: CALLBACK_LIMIT_MS, high: CALLBACK_LIMIT_MS * 0.5, value: Math.min(ms, CALLBACK_LIMIT_MS), 'aria-label': 'Time to token against the 10 second limit' } }));
+    h('meter', {
+      attrs: {
+        min: 0,
+        max: CALLBACK_LIMIT_MS,
+        high: CALLBACK_LIMIT_MS * 0.5,
+        value: Math.min(ms, CALLBACK_LIMIT_MS),
+        'aria-label': 'Time to token against the 10 second limit',
+      },
+    }),
+  );
 }
 
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
 function facts(rows: [string, Child][], label: string): HTMLElement {
-  return h('table', { class: 'facts', attrs: { 'aria-label': label } },
-    h('tbody', null, ...rows.map(([name, value]) => h('tr', null, h('th', { attrs: { scope: 'row' } }, name), h('td', null, value)))));
+  return h(
+    'table',
+    { class: 'facts', attrs: { 'aria-label': label } },
+    h(
+      'tbody',
+      null,
+      ...rows.map(([name, value]) => h('tr', null, h('th', { attrs: { scope: 'row' } }, name), h('td', null, value))),
+    ),
+  );
 }
 
 function section(title: string, ...content: Child[]): HTMLElement {
@@ -78,14 +149,31 @@ function findingsSection(findings: readonly Finding[]): HTMLElement[] {
 
 export function findingItem(f: Finding): HTMLElement {
   const rule = RULES[f.rule];
-  return h('li', { class: `finding ${f.severity}`, data: { rule: f.rule } },
-    h('span', { class: 'severity', attrs: { 'aria-label': f.severity } }, f.severity === 'error' ? '✖' : f.severity === 'warning' ? '▲' : 'ℹ'),
-    h('div', null,
+  return h(
+    'li',
+    { class: `finding ${f.severity}`, data: { rule: f.rule } },
+    h(
+      'span',
+      { class: 'severity', attrs: { 'aria-label': f.severity } },
+      f.severity === 'error' ? '✖' : f.severity === 'warning' ? '▲' : 'ℹ',
+    ),
+    h(
+      'div',
+      null,
       h('p', { class: 'message' }, f.message),
       h('p', { class: 'fix' }, h('b', null, 'Fix: '), ...prose(f.fix)),
-      h('p', { class: 'rule' },
+      h(
+        'p',
+        { class: 'rule' },
         rule.errorCode === null ? '' : `Leads to error ${rule.errorCode} · `,
-        h('a', { attrs: { href: `/findings.html#${f.rule}`, target: '_blank', rel: 'noopener' } }, `${f.rule}: ${rule.title}`))));
+        h(
+          'a',
+          { attrs: { href: `/findings.html#${f.rule}`, target: '_blank', rel: 'noopener' } },
+          `${f.rule}: ${rule.title}`,
+        ),
+      ),
+    ),
+  );
 }
 
 function tokenSections(analysis: TokenAnalysis, nowMs: number, verify: VerifyContext): HTMLElement[] {
@@ -100,18 +188,62 @@ function tokenSections(analysis: TokenAnalysis, nowMs: number, verify: VerifyCon
 
 function keyValueTable(values: Record<string, unknown>, label: string, nowMs: number): HTMLElement {
   const timeHeads = label === 'Claims' && Object.keys(values).some(k => TIME_CLAIMS.has(k));
-  return h('table', { class: 'grid', attrs: { 'aria-label': label } },
-    h('thead', null, h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Name'), h('th', { attrs: { scope: 'col' } }, 'Value'), timeHeads && h('th', { attrs: { scope: 'col' } }, 'As a time'))),
-    h('tbody', null, ...Object.entries(values).map(([name, value]) => h('tr', null,
-      h('td', { class: 'name' }, name),
-      h('td', { class: 'value' }, show(value)),
-      timeHeads && h('td', null, TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value) ? timeCell(value, nowMs, name) : '')))));
+  return h(
+    'table',
+    { class: 'grid', attrs: { 'aria-label': label } },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { attrs: { scope: 'col' } }, 'Name'),
+        h('th', { attrs: { scope: 'col' } }, 'Value'),
+        timeHeads && h('th', { attrs: { scope: 'col' } }, 'As a time'),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      ...Object.entries(values).map(([name, value]) =>
+        h(
+          'tr',
+          null,
+          h('td', { class: 'name' }, name),
+          h('td', { class: 'value' }, show(value)),
+          timeHeads &&
+            h(
+              'td',
+              null,
+              TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)
+                ? timeCell(value, nowMs, name)
+                : '',
+            ),
+        ),
+      ),
+    ),
+  );
 }
 
 function timeCell(seconds: number, nowMs: number, name: string): HTMLElement {
   const ms = seconds * 1000;
-  const verb = name === 'exp' ? (ms > nowMs ? 'expires' : 'expired') : name === 'nbf' ? (ms > nowMs ? 'valid' : 'valid since') : 'issued';
-  return h('span', { class: 'time' }, h('span', null, localTime(ms)), h('span', { class: 'utc' }, utcTime(ms)), h('span', { class: 'relative' }, `${verb} ${relativeTime(ms, nowMs)}`));
+  const verb =
+    name === 'exp'
+      ? ms > nowMs
+        ? 'expires'
+        : 'expired'
+      : name === 'nbf'
+        ? ms > nowMs
+          ? 'valid'
+          : 'valid since'
+        : 'issued';
+  return h(
+    'span',
+    { class: 'time' },
+    h('span', null, localTime(ms)),
+    h('span', { class: 'utc' }, utcTime(ms)),
+    h('span', { class: 'relative' }, `${verb} ${relativeTime(ms, nowMs)}`),
+  );
 }
 
 /** A claim's value as text: strings as they are, anything else as JSON (never as markup). */
@@ -128,11 +260,38 @@ function contextsTable(analysis: TokenAnalysis): HTMLElement {
   const entries = analysis.contexts?.entries;
   if (!entries) return h('p', null, 'Could not be read as an object: ', h('code', null, show(analysis.contexts?.raw)));
   if (entries.length === 0) return h('p', { class: 'empty' }, 'No entries.');
-  return h('table', { class: 'grid', attrs: { 'aria-label': 'lwicontexts entries' } },
-    h('thead', null, h('tr', null, ...['Key', 'Value', 'Type', 'Known to the work stream'].map(t => h('th', { attrs: { scope: 'col' } }, t)))),
-    h('tbody', null, ...entries.map(e => h('tr', { data: { known: e.known } },
-      h('td', { class: 'name' }, e.name),
-      h('td', { class: 'value' }, show(e.value)),
-      h('td', null, e.valueType + (e.wrapped ? ` (wrapped${e.isDisplayable === undefined ? '' : `, isDisplayable ${e.isDisplayable}`})` : '')),
-      h('td', null, e.known === 'unknown' ? 'not configured' : e.known)))));
+  return h(
+    'table',
+    { class: 'grid', attrs: { 'aria-label': 'lwicontexts entries' } },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ...['Key', 'Value', 'Type', 'Known to the work stream'].map(t => h('th', { attrs: { scope: 'col' } }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      ...entries.map(e =>
+        h(
+          'tr',
+          { data: { known: e.known } },
+          h('td', { class: 'name' }, e.name),
+          h('td', { class: 'value' }, show(e.value)),
+          h(
+            'td',
+            null,
+            e.valueType +
+              (e.wrapped
+                ? ` (wrapped${e.isDisplayable === undefined ? '' : `, isDisplayable ${e.isDisplayable}`})`
+                : ''),
+          ),
+          h('td', null, e.known === 'unknown' ? 'not configured' : e.known),
+        ),
+      ),
+    ),
+  );
 }

@@ -26,14 +26,20 @@ function contentOf(entry: HarEntry): Promise<string> {
     const done = (content: unknown, encoding: unknown) => {
       const text = typeof content === 'string' ? content : '';
       try {
-        resolve(encoding === 'base64' ? new TextDecoder().decode(Uint8Array.from(atob(text), c => c.charCodeAt(0))) : text);
+        resolve(
+          encoding === 'base64' ? new TextDecoder().decode(Uint8Array.from(atob(text), c => c.charCodeAt(0))) : text,
+        );
       } catch {
         resolve('');
       }
     };
     try {
       const answer = entry.getContent(done);
-      if (answer && typeof (answer as Promise<unknown>).then === 'function') (answer).then(([c, e]) => done(c, e), () => resolve(''));
+      if (answer && typeof (answer as Promise<unknown>).then === 'function')
+        answer.then(
+          ([c, e]) => done(c, e),
+          () => resolve(''),
+        );
     } catch {
       resolve('');
     }
@@ -44,16 +50,22 @@ browser.devtools.network.onRequestFinished.addListener(request => {
   const entry = request as unknown as HarEntry;
   const kind = widgetRequestKind(entry.request.url);
   if (!kind) return;
-  void contentOf(entry).then(body => {
-    const at = Date.parse(entry.startedDateTime) || Date.now();
-    const base = { at, url: entry.request.url.slice(0, MAX_URL_CHARS), status: entry.response.status };
-    const event: NetworkEvent = kind === 'cfg'
-      ? { k: 'cfg', ...base, body: body.slice(0, MAX_CONFIG_BODY_CHARS) }
-      : {
-        k: 'auth', ...base, method: entry.request.method.slice(0, 10), body: body.slice(0, MAX_AUTH_BODY_CHARS),
-        token: entry.request.headers.find(h => h.name.toLowerCase() === 'authenticatedusertoken')?.value ?? null,
-      };
-    const message: NetworkMessage = { type: 'network', tabId, events: [event] };
-    return browser.runtime.sendMessage(message);
-  }).catch(() => undefined);
+  void contentOf(entry)
+    .then(body => {
+      const at = Date.parse(entry.startedDateTime) || Date.now();
+      const base = { at, url: entry.request.url.slice(0, MAX_URL_CHARS), status: entry.response.status };
+      const event: NetworkEvent =
+        kind === 'cfg'
+          ? { k: 'cfg', ...base, body: body.slice(0, MAX_CONFIG_BODY_CHARS) }
+          : {
+              k: 'auth',
+              ...base,
+              method: entry.request.method.slice(0, 10),
+              body: body.slice(0, MAX_AUTH_BODY_CHARS),
+              token: entry.request.headers.find(h => h.name.toLowerCase() === 'authenticatedusertoken')?.value ?? null,
+            };
+      const message: NetworkMessage = { type: 'network', tabId, events: [event] };
+      return browser.runtime.sendMessage(message);
+    })
+    .catch(() => undefined);
 });

@@ -14,7 +14,11 @@ export interface Props {
   on?: { [K in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[K]) => void };
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props?.class) node.className = props.class;
   for (const [name, value] of Object.entries(props?.attrs ?? {})) {
@@ -22,7 +26,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | 
     node.setAttribute(name, value === true ? '' : String(value));
   }
   for (const [name, value] of Object.entries(props?.data ?? {})) node.dataset[name] = value;
-  for (const [type, listener] of Object.entries(props?.on ?? {})) node.addEventListener(type, listener as EventListener);
+  for (const [type, listener] of Object.entries(props?.on ?? {}))
+    node.addEventListener(type, listener as EventListener);
   append(node, children);
   return node;
 }

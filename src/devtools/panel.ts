@@ -28,7 +28,8 @@ import { countBy } from '../analysis/report-summary.js';
 import type { PageView, TimelineEntry } from '../analysis/session-view.js';
 import { askBackground, type PanelRequest } from '../protocol/messages.js';
 
-type Row = { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
+type Row =
+  { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
 
 performance.mark('lcw:start');
 const params = new URLSearchParams(location.search);
@@ -36,7 +37,18 @@ const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.ta
 const request = <R extends PanelRequest>(message: R) => askBackground(m => browser.runtime.sendMessage(m), message);
 
 const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
-  reg: 'Register', inv: 'Invoke', cb: 'Callback', end: 'Return', rej: 'Reject', timeout: 'Timeout', evt: 'Event', req: 'Ask', widget: 'Widget', cfg: 'Config', auth: 'Auth', again: 'Again',
+  reg: 'Register',
+  inv: 'Invoke',
+  cb: 'Callback',
+  end: 'Return',
+  rej: 'Reject',
+  timeout: 'Timeout',
+  evt: 'Event',
+  req: 'Ask',
+  widget: 'Widget',
+  cfg: 'Config',
+  auth: 'Auth',
+  again: 'Again',
 };
 
 // --- State -----------------------------------------------------------------------------------
@@ -54,9 +66,12 @@ function verifySettings(contextVariables: VerifySettings['contextVariables'], re
   const config = current()?.assembly.page.config?.reading;
   return {
     // The URL last used on this site, else the one the widget's configuration names.
-    suggestedUrl: keyUrl ?? (config?.ok ? config.config.publicKeyUrl ?? undefined : undefined),
+    suggestedUrl: keyUrl ?? (config?.ok ? (config.config.publicKeyUrl ?? undefined) : undefined),
     ...(reuseKey ? { reuseKey } : {}),
-    rememberUrl: url => { keyUrl = url; void saveKeyUrl(origin, url); },
+    rememberUrl: url => {
+      keyUrl = url;
+      void saveKeyUrl(origin, url);
+    },
     ...(contextVariables ? { contextVariables } : {}),
   };
 }
@@ -101,7 +116,9 @@ function render() {
   document.body.dataset.complete = String(!data.partial);
 }
 
-function $(id: string) { return byId(id); }
+function $(id: string) {
+  return byId(id);
+}
 
 function renderStatus() {
   const session = current();
@@ -124,7 +141,10 @@ function renderStatus() {
   verdict.className = `verdict ${tone}`;
   const w = page.widget;
   const entries: [string, Child][] = [
-    ['Widget', w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen'],
+    [
+      'Widget',
+      w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen',
+    ],
     ...(w.orgId ? [['Org id', w.orgId] as [string, Child]] : []),
     ...(w.appId ? [['App id', w.appId] as [string, Child]] : []),
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as [string, Child]] : []),
@@ -132,11 +152,26 @@ function renderStatus() {
     ['Token route', page.route ?? 'none seen'],
     ['Provider', providerStatus(page)],
     ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session))],
-    ['Widget errors', page.widgetErrors.length === 0 ? 'none' : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode))))],
+    [
+      'Widget errors',
+      page.widgetErrors.length === 0
+        ? 'none'
+        : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
+    ],
     ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as [string, Child]] : []),
   ];
-  $('facts').replaceChildren(...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value))));
-  if (page.findings.length > 0) $('facts').append(h('div', { class: 'page-findings' }, h('dt', null, 'Page'), h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem)))));
+  $('facts').replaceChildren(
+    ...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value))),
+  );
+  if (page.findings.length > 0)
+    $('facts').append(
+      h(
+        'div',
+        { class: 'page-findings' },
+        h('dt', null, 'Page'),
+        h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem))),
+      ),
+    );
 }
 
 /** What the widget's configuration says, when DevTools saw it load. */
@@ -146,7 +181,12 @@ function configFacts(page: PageView): [string, Child][] {
   if (!reading.ok) return [['Configuration', 'not readable']];
   const c = reading.config;
   const type = `${authenticationName(c)}${c.authenticationType === 'oauth2' ? ' (no JWT checks)' : ''}`;
-  const found = page.clientFunctionFound === null ? '' : page.clientFunctionFound ? ' (found on the page)' : ' (not found on the page)';
+  const found =
+    page.clientFunctionFound === null
+      ? ''
+      : page.clientFunctionFound
+        ? ' (found on the page)'
+        : ' (not found on the page)';
   const fn = c.clientFunction ? `${c.clientFunction}${found}` : null;
   return [
     ['Authentication', [type, ...configSwitches(c)].join(' · ')],
@@ -157,7 +197,9 @@ function configFacts(page: PageView): [string, Child][] {
 
 /** "2, 3" for a few; "4 ×25" when they repeat. */
 function countCodes(codes: string[]): string {
-  return countBy(codes).map(([code, n]) => (n === 1 ? code : `${code} ×${n}`)).join(', ');
+  return countBy(codes)
+    .map(([code, n]) => (n === 1 ? code : `${code} ×${n}`))
+    .join(', ');
 }
 
 /** "12" while judging, then "12 · error 4: 3, ok: 9". */
@@ -171,7 +213,9 @@ function invocationCounts(session: LoadedSession): string {
     if (view) keys.push(invocationCountKey(view));
   }
   if (keys.length < a.invocationCount) return `${a.invocationCount} (judging…)`;
-  return `${a.invocationCount} · ${countBy(keys).map(([k, n]) => `${k}: ${n}`).join(', ')}`;
+  return `${a.invocationCount} · ${countBy(keys)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ')}`;
 }
 
 /** Judges the remaining invocations a few hundred at a time, so counts fill in without blocking. */
@@ -197,7 +241,12 @@ function renderTimeline() {
   for (const [n, session] of data.sessions.entries()) {
     if (n > 0 || data.sessions.length > 1) rows.push({ session, navigation: true });
     session.assembly.page.timeline.forEach((entry, index) => {
-      if (!filter || entry.text.toLowerCase().includes(filter) || KIND_LABELS[entry.kind].toLowerCase().includes(filter)) rows.push({ session, entry, index });
+      if (
+        !filter ||
+        entry.text.toLowerCase().includes(filter) ||
+        KIND_LABELS[entry.kind].toLowerCase().includes(filter)
+      )
+        rows.push({ session, entry, index });
     });
   }
   let select = -1;
@@ -207,17 +256,32 @@ function renderTimeline() {
   }
   if (select < 0) {
     // Follow the newest invocation, as a debugger would, until the user picks something.
-    for (let i = rows.length - 1; i >= 0; i--) { const r = rows[i]!; if ('entry' in r && r.entry.kind === 'inv') { select = i; break; } }
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const r = rows[i]!;
+      if ('entry' in r && r.entry.kind === 'inv') {
+        select = i;
+        break;
+      }
+    }
     if (select < 0 && rows.length > 0) select = rows.length - 1;
   }
   list.setItems(rows, select);
   if (select >= 0 && !picked) list.select(select, { reveal: true });
   else showDetail(rows[select]);
-  byId('timeline').setAttribute('aria-label', `Timeline, ${rows.length} entries${filter ? ` matching "${filter}"` : ''}`);
+  byId('timeline').setAttribute(
+    'aria-label',
+    `Timeline, ${rows.length} entries${filter ? ` matching "${filter}"` : ''}`,
+  );
 }
 
 function renderRow(row: Row): HTMLElement {
-  if (!('entry' in row)) return h('div', { class: 'row navigation' }, h('span', { class: 'time' }, clockTime(row.session.startedAt)), h('span', { class: 'text' }, `Navigated to ${row.session.url || 'a new page'}`));
+  if (!('entry' in row))
+    return h(
+      'div',
+      { class: 'row navigation' },
+      h('span', { class: 'time' }, clockTime(row.session.startedAt)),
+      h('span', { class: 'text' }, `Navigated to ${row.session.url || 'a new page'}`),
+    );
   const { entry, session } = row;
   let badge: Child = null;
   let tone = '';
@@ -232,21 +296,33 @@ function renderRow(row: Row): HTMLElement {
   } else if (entry.widgetError) {
     tone = 'error';
   }
-  return h('div', { class: `row kind-${entry.kind} ${tone}` },
+  return h(
+    'div',
+    { class: `row kind-${entry.kind} ${tone}` },
     h('span', { class: 'time' }, clockTime(entry.at)),
     h('span', { class: 'kind' }, KIND_LABELS[entry.kind]),
     h('span', { class: 'text' }, entry.text),
-    badge);
+    badge,
+  );
 }
 
 function showDetail(row: Row | undefined) {
   const pane = $('detail');
   if (!row) {
-    pane.replaceChildren(h('p', { class: 'empty' }, current() ? 'Nothing matches the filter.' : 'Nothing recorded yet.'));
+    pane.replaceChildren(
+      h('p', { class: 'empty' }, current() ? 'Nothing matches the filter.' : 'Nothing recorded yet.'),
+    );
     return;
   }
   if (!('entry' in row)) {
-    pane.replaceChildren(h('article', { class: 'detail' }, h('h2', null, 'Navigation'), h('p', null, `${localTime(row.session.startedAt)}: ${row.session.url}`)));
+    pane.replaceChildren(
+      h(
+        'article',
+        { class: 'detail' },
+        h('h2', null, 'Navigation'),
+        h('p', null, `${localTime(row.session.startedAt)}: ${row.session.url}`),
+      ),
+    );
     return;
   }
   const { entry, session } = row;
@@ -254,15 +330,46 @@ function showDetail(row: Row | undefined) {
   const index = entry.invocation ? a.indexOf(entry.invocation) : -1;
   if (index >= 0) {
     const view = a.invocation(index);
-    pane.replaceChildren(invocationDetail(view, a.widgetErrorsAfter(index), a.authCallsOf(index), session.frames[String(view.frame)], Date.now(), verifySettings(a.options.contextVariables, `${session.id}|${view.key}`)));
+    pane.replaceChildren(
+      invocationDetail(
+        view,
+        a.widgetErrorsAfter(index),
+        a.authCallsOf(index),
+        session.frames[String(view.frame)],
+        Date.now(),
+        verifySettings(a.options.contextVariables, `${session.id}|${view.key}`),
+      ),
+    );
     return;
   }
-  pane.replaceChildren(h('article', { class: 'detail', attrs: { 'aria-label': 'Timeline entry' } },
-    h('h2', null, KIND_LABELS[entry.kind]),
-    h('p', { class: 'entry-text' }, entry.text),
-    h('table', { class: 'facts', attrs: { 'aria-label': 'Entry facts' } }, h('tbody', null,
-      h('tr', null, h('th', { attrs: { scope: 'row' } }, 'When'), h('td', null, `${localTime(entry.at)} (${utcTime(entry.at)})`)),
-      h('tr', null, h('th', { attrs: { scope: 'row' } }, 'Frame'), h('td', null, session.frames[String(entry.frame)] ?? `frame ${entry.frame}`))))));
+  pane.replaceChildren(
+    h(
+      'article',
+      { class: 'detail', attrs: { 'aria-label': 'Timeline entry' } },
+      h('h2', null, KIND_LABELS[entry.kind]),
+      h('p', { class: 'entry-text' }, entry.text),
+      h(
+        'table',
+        { class: 'facts', attrs: { 'aria-label': 'Entry facts' } },
+        h(
+          'tbody',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { attrs: { scope: 'row' } }, 'When'),
+            h('td', null, `${localTime(entry.at)} (${utcTime(entry.at)})`),
+          ),
+          h(
+            'tr',
+            null,
+            h('th', { attrs: { scope: 'row' } }, 'Frame'),
+            h('td', null, session.frames[String(entry.frame)] ?? `frame ${entry.frame}`),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 // --- Paste a token ------------------------------------------------------------------------------
@@ -275,7 +382,10 @@ async function analysePaste() {
     return;
   }
   const contextVariables = await loadVariables(originOf(current()?.url));
-  const analysis = analyzeTokenSync(text, { now: Date.now() / 1000, ...(contextVariables ? { contextVariables } : {}) });
+  const analysis = analyzeTokenSync(text, {
+    now: Date.now() / 1000,
+    ...(contextVariables ? { contextVariables } : {}),
+  });
   result.replaceChildren(tokenDetail(analysis, text, Date.now(), verifySettings(contextVariables)));
 }
 
@@ -305,17 +415,28 @@ function notice(text: string) {
   const note = $('notice');
   note.textContent = text;
   note.hidden = false;
-  window.setTimeout(() => { if (note.textContent === text) note.hidden = true; }, 6000);
+  window.setTimeout(() => {
+    if (note.textContent === text) note.hidden = true;
+  }, 6000);
 }
 
 $('call-again').addEventListener('click', () => {
   picked = null; // show the new invocation when it comes
   void request({ type: 'call-provider-again', tabId }).then(answer => {
-    notice(answer?.ok ? 'Asked the page to call its provider again: the new invocation appears in the timeline.' : answer?.reason ?? 'The background did not answer.');
+    notice(
+      answer?.ok
+        ? 'Asked the page to call its provider again: the new invocation appears in the timeline.'
+        : (answer?.reason ?? 'The background did not answer.'),
+    );
   });
 });
-$('clear').addEventListener('click', () => { picked = null; void request({ type: 'clear', tabId }).then(reload); });
-$('preserve').addEventListener('change', event => { void request({ type: 'set-preserve', tabId, preserve: (event.target as HTMLInputElement).checked }); });
+$('clear').addEventListener('click', () => {
+  picked = null;
+  void request({ type: 'clear', tabId }).then(reload);
+});
+$('preserve').addEventListener('change', event => {
+  void request({ type: 'set-preserve', tabId, preserve: (event.target as HTMLInputElement).checked });
+});
 $('filter').addEventListener('input', () => renderTimeline());
 $('export').addEventListener('click', () => {
   const session = current();
@@ -327,7 +448,10 @@ $('copy').addEventListener('click', () => {
   const session = current();
   if (session) void copySummary(session).then(notice);
 });
-$('paste-input').addEventListener('input', () => { clearTimeout(pasteTimer); pasteTimer = window.setTimeout(() => void analysePaste(), 120); });
+$('paste-input').addEventListener('input', () => {
+  clearTimeout(pasteTimer);
+  pasteTimer = window.setTimeout(() => void analysePaste(), 120);
+});
 
 onVariablesChanged(origin => {
   if (origin !== originOf(current()?.url)) return;

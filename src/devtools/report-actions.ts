@@ -14,7 +14,11 @@ export function reportOf(session: LoadedSession, includeTokens: boolean): Report
 /** lcw-auth-report-<host>-<timestamp>.json, safe as a file name on every system. */
 export function reportFileName(report: Report): string {
   let host = 'page';
-  try { host = new URL(report.page.url).host || 'page'; } catch { /* no URL: "page" */ }
+  try {
+    host = new URL(report.page.url).host || 'page';
+  } catch {
+    /* no URL: "page" */
+  }
   const stamp = report.createdAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   return `lcw-auth-report-${host.replace(/[^a-zA-Z0-9.-]/g, '_')}-${stamp}.json`;
 }

@@ -46,7 +46,10 @@ export class RecordSource {
   private readonly cache: ChunkCache = new Map();
   private assemblies = new Map<string, { signature: string; assembly: SessionAssembly }>();
 
-  constructor(readonly tabId: number, private readonly variablesFor: (origin: string | null) => Promise<ContextVariable[] | undefined>) {}
+  constructor(
+    readonly tabId: number,
+    private readonly variablesFor: (origin: string | null) => Promise<ContextVariable[] | undefined>,
+  ) {}
 
   /** The record; with `preview`, only its newest chunks (see ReadOptions.previewChunks). */
   async load({ preview = false } = {}): Promise<PanelData> {
@@ -61,7 +64,15 @@ export class RecordSource {
       let entry = this.assemblies.get(session.id);
       if (entry?.signature !== signature) entry = { signature, assembly: assemble(session, variables, nowMs) };
       if (!record?.partial) kept.set(session.id, entry);
-      sessions.push({ id: session.id, url: session.url, startedAt: session.startedAt, count: session.count, dropped: session.dropped, frames: session.frames, assembly: entry.assembly });
+      sessions.push({
+        id: session.id,
+        url: session.url,
+        startedAt: session.startedAt,
+        count: session.count,
+        dropped: session.dropped,
+        frames: session.frames,
+        assembly: entry.assembly,
+      });
     }
     if (!record?.partial) this.assemblies = kept;
     return { tabId: this.tabId, preserve: record?.preserve ?? false, partial: record?.partial ?? false, sessions };
@@ -78,7 +89,12 @@ export class RecordSource {
    */
   watch(changed: () => void, intervalMs = 250): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const soon = () => { timer ??= setTimeout(() => { timer = undefined; changed(); }, intervalMs); };
+    const soon = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        changed();
+      }, intervalMs);
+    };
     const connect = () => {
       let port: Runtime.Port;
       try {
@@ -88,12 +104,21 @@ export class RecordSource {
         return;
       }
       port.onMessage.addListener(soon);
-      port.onDisconnect.addListener(() => setTimeout(() => { connect(); soon(); }, 200));
+      port.onDisconnect.addListener(() =>
+        setTimeout(() => {
+          connect();
+          soon();
+        }, 200),
+      );
     };
     connect();
   }
 }
 
-function assemble(session: PageSession, contextVariables: ContextVariable[] | undefined, nowMs: number): SessionAssembly {
+function assemble(
+  session: PageSession,
+  contextVariables: ContextVariable[] | undefined,
+  nowMs: number,
+): SessionAssembly {
   return new SessionAssembly(session.events, { nowMs, ...(contextVariables ? { contextVariables } : {}) });
 }

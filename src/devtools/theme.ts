@@ -13,7 +13,9 @@ export function followTheme(requested: string | null): void {
     apply(requested);
     return;
   }
-  const panels = browser.devtools?.panels as (typeof browser.devtools.panels & { onThemeChanged?: { addListener(cb: (name: string) => void): void } }) | undefined;
+  const panels = browser.devtools?.panels as
+    | (typeof browser.devtools.panels & { onThemeChanged?: { addListener(cb: (name: string) => void): void } })
+    | undefined;
   if (panels?.themeName) {
     apply(panels.themeName === 'dark' ? 'dark' : 'light');
     panels.onThemeChanged?.addListener(name => apply(name === 'dark' ? 'dark' : 'light'));

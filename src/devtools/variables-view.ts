@@ -4,7 +4,12 @@
  */
 import { h, byId } from './dom.js';
 import { loadVariables, saveVariables } from './settings.js';
-import { parseContextVariableList, parseContextVariables, ContextVariablesError, type ContextVariable } from '../analysis/index.js';
+import {
+  parseContextVariableList,
+  parseContextVariables,
+  ContextVariablesError,
+  type ContextVariable,
+} from '../analysis/index.js';
 
 export class VariablesView {
   private origin: string | null = null;
@@ -30,34 +35,136 @@ export class VariablesView {
   private render() {
     const origin = this.origin;
     if (!origin) {
-      this.root.replaceChildren(h('p', { class: 'empty' }, 'Context variables are kept per site: open this panel on a page (http or https) first.'));
+      this.root.replaceChildren(
+        h(
+          'p',
+          { class: 'empty' },
+          'Context variables are kept per site: open this panel on a page (http or https) first.',
+        ),
+      );
       return;
     }
     const list = h('tbody', null, ...this.rows.map((row, index) => this.row(row, index)));
-    const paste = h('textarea', { attrs: { id: 'variables-paste', rows: 5, 'aria-label': 'Paste a list of context variables', placeholder: 'msdyn_cartvalue\tNumber\nmsdyn_isvip\tText' } });
+    const paste = h('textarea', {
+      attrs: {
+        id: 'variables-paste',
+        rows: 5,
+        'aria-label': 'Paste a list of context variables',
+        placeholder: 'msdyn_cartvalue\tNumber\nmsdyn_isvip\tText',
+      },
+    });
     this.root.replaceChildren(
-      h('p', null, 'The work stream\'s context variables for ', h('b', { data: { origin: '' } }, origin),
-        '. Every analysis of this site compares lwicontexts with them; without any, names are not checked. Kept in this browser\'s extension settings, never with tokens.'),
-      h('table', { class: 'grid variables', attrs: { 'aria-label': 'Context variables' } },
-        h('thead', null, h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Name'), h('th', { attrs: { scope: 'col' } }, 'Type'), h('th', { attrs: { scope: 'col' } }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-        list),
-      h('p', null, h('button', { attrs: { type: 'button', id: 'variables-add' }, on: { click: () => { this.rows.push({ name: '', type: 'text' }); this.render(); this.focusLast(); } } }, 'Add variable')),
+      h(
+        'p',
+        null,
+        "The work stream's context variables for ",
+        h('b', { data: { origin: '' } }, origin),
+        ". Every analysis of this site compares lwicontexts with them; without any, names are not checked. Kept in this browser's extension settings, never with tokens.",
+      ),
+      h(
+        'table',
+        { class: 'grid variables', attrs: { 'aria-label': 'Context variables' } },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { attrs: { scope: 'col' } }, 'Name'),
+            h('th', { attrs: { scope: 'col' } }, 'Type'),
+            h('th', { attrs: { scope: 'col' } }, h('span', { class: 'visually-hidden' }, 'Actions')),
+          ),
+        ),
+        list,
+      ),
+      h(
+        'p',
+        null,
+        h(
+          'button',
+          {
+            attrs: { type: 'button', id: 'variables-add' },
+            on: {
+              click: () => {
+                this.rows.push({ name: '', type: 'text' });
+                this.render();
+                this.focusLast();
+              },
+            },
+          },
+          'Add variable',
+        ),
+      ),
       h('h3', null, 'Paste a list'),
-      h('p', { class: 'hint' }, 'One per line: a name, then Text or Number (tab, comma or space between), as copied from the work stream; or a JSON array.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'One per line: a name, then Text or Number (tab, comma or space between), as copied from the work stream; or a JSON array.',
+      ),
       paste,
-      h('p', null, h('button', { attrs: { type: 'button', id: 'variables-replace' }, on: { click: () => { void this.replace(paste.value); } } }, 'Replace the list with these')),
-      h('p', { attrs: { id: 'variables-status', role: this.message?.problem ? 'alert' : 'status', 'aria-live': 'polite' }, class: this.message?.problem ? 'problem' : '' }, this.message?.text),
+      h(
+        'p',
+        null,
+        h(
+          'button',
+          {
+            attrs: { type: 'button', id: 'variables-replace' },
+            on: {
+              click: () => {
+                void this.replace(paste.value);
+              },
+            },
+          },
+          'Replace the list with these',
+        ),
+      ),
+      h(
+        'p',
+        {
+          attrs: { id: 'variables-status', role: this.message?.problem ? 'alert' : 'status', 'aria-live': 'polite' },
+          class: this.message?.problem ? 'problem' : '',
+        },
+        this.message?.text,
+      ),
     );
   }
 
   private row(row: ContextVariable, index: number): HTMLElement {
-    const name = h('input', { attrs: { type: 'text', value: row.name, 'aria-label': `Name of variable ${index + 1}`, spellcheck: 'false' } });
-    name.addEventListener('change', () => { this.rows[index] = { ...this.rows[index]!, name: name.value.trim() }; void this.save(); });
-    const type = h('select', { attrs: { 'aria-label': `Type of variable ${index + 1}` } },
+    const name = h('input', {
+      attrs: { type: 'text', value: row.name, 'aria-label': `Name of variable ${index + 1}`, spellcheck: 'false' },
+    });
+    name.addEventListener('change', () => {
+      this.rows[index] = { ...this.rows[index]!, name: name.value.trim() };
+      void this.save();
+    });
+    const type = h(
+      'select',
+      { attrs: { 'aria-label': `Type of variable ${index + 1}` } },
       h('option', { attrs: { value: 'text', selected: row.type === 'text' } }, 'Text'),
-      h('option', { attrs: { value: 'number', selected: row.type === 'number' } }, 'Number'));
-    type.addEventListener('change', () => { this.rows[index] = { ...this.rows[index]!, type: type.value as ContextVariable['type'] }; void this.save(); });
-    const remove = h('button', { attrs: { type: 'button', 'aria-label': `Remove variable ${index + 1}${row.name ? ` (${row.name})` : ''}`, title: 'Remove' }, on: { click: () => { this.rows.splice(index, 1); this.render(); void this.save(); } } }, '✕');
+      h('option', { attrs: { value: 'number', selected: row.type === 'number' } }, 'Number'),
+    );
+    type.addEventListener('change', () => {
+      this.rows[index] = { ...this.rows[index]!, type: type.value as ContextVariable['type'] };
+      void this.save();
+    });
+    const remove = h(
+      'button',
+      {
+        attrs: {
+          type: 'button',
+          'aria-label': `Remove variable ${index + 1}${row.name ? ` (${row.name})` : ''}`,
+          title: 'Remove',
+        },
+        on: {
+          click: () => {
+            this.rows.splice(index, 1);
+            this.render();
+            void this.save();
+          },
+        },
+      },
+      '✕',
+    );
     return h('tr', null, h('td', null, name), h('td', null, type), h('td', null, remove));
   }
 

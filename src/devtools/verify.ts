@@ -5,7 +5,13 @@
  */
 import browser from 'webextension-polyfill';
 import { h } from './dom.js';
-import { analyzeToken, loadPublicKeys, KeyDocumentError, type ContextVariable, type KeySet } from '../analysis/index.js';
+import {
+  analyzeToken,
+  loadPublicKeys,
+  KeyDocumentError,
+  type ContextVariable,
+  type KeySet,
+} from '../analysis/index.js';
 import { checkKeyUrl, fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
@@ -27,7 +33,13 @@ export interface VerifyContext {
 /** Sections by reuseKey, so a redraw of the panel keeps what the user typed and the result. */
 const sections = new Map<string, HTMLElement>();
 
-const FORMAT_NAMES: Record<KeySet['format'], string> = { pem: 'a PEM public key', x509: 'an X.509 certificate', 'omnichannel-key-list': 'an Omnichannel key list', jwk: 'a JWK', jwks: 'a JWKS' };
+const FORMAT_NAMES: Record<KeySet['format'], string> = {
+  pem: 'a PEM public key',
+  x509: 'an X.509 certificate',
+  'omnichannel-key-list': 'an Omnichannel key list',
+  jwk: 'a JWK',
+  jwks: 'a JWKS',
+};
 
 export function verifySection(context: VerifyContext): HTMLElement {
   const kept = context.reuseKey === undefined ? undefined : sections.get(context.reuseKey);
@@ -41,8 +53,24 @@ export function verifySection(context: VerifyContext): HTMLElement {
 }
 
 function buildSection(context: VerifyContext): HTMLElement {
-  const url = h('input', { attrs: { type: 'url', class: 'key-url', 'aria-label': 'Public key URL', placeholder: 'https://contoso.example/_services/auth/publickey', value: context.suggestedUrl ?? '', spellcheck: 'false' } });
-  const pasted = h('textarea', { attrs: { rows: 3, 'aria-label': 'Or paste the public key (PEM, Omnichannel key list, JWK or JWKS)', placeholder: 'or paste the key: -----BEGIN PUBLIC KEY----- …, [{"kid": …, "publicKey": …}], a JWK or a JWKS', spellcheck: 'false' } });
+  const url = h('input', {
+    attrs: {
+      type: 'url',
+      class: 'key-url',
+      'aria-label': 'Public key URL',
+      placeholder: 'https://contoso.example/_services/auth/publickey',
+      value: context.suggestedUrl ?? '',
+      spellcheck: 'false',
+    },
+  });
+  const pasted = h('textarea', {
+    attrs: {
+      rows: 3,
+      'aria-label': 'Or paste the public key (PEM, Omnichannel key list, JWK or JWKS)',
+      placeholder: 'or paste the key: -----BEGIN PUBLIC KEY----- …, [{"kid": …, "publicKey": …}], a JWK or a JWKS',
+      spellcheck: 'false',
+    },
+  });
   const result = h('div', { class: 'verify-result', attrs: { role: 'status', 'aria-live': 'polite' } });
   const button = h('button', { attrs: { type: 'button', class: 'verify' } }, 'Verify signature');
   button.addEventListener('click', () => {
@@ -51,13 +79,28 @@ function buildSection(context: VerifyContext): HTMLElement {
     const target = keyText ? null : url.value.trim();
     const permission = target ? askForHost(target) : Promise.resolve(true);
     button.disabled = true;
-    result.replaceChildren(h('p', null, target ? `Fetching ${target}… (up to ${KEY_FETCH_TIMEOUT_MS / 1000} s)` : 'Checking…'));
-    void verify(context, target, keyText, permission, text => result.replaceChildren(h('p', null, text))).then(lines => result.replaceChildren(...lines)).finally(() => { button.disabled = false; });
+    result.replaceChildren(
+      h('p', null, target ? `Fetching ${target}… (up to ${KEY_FETCH_TIMEOUT_MS / 1000} s)` : 'Checking…'),
+    );
+    void verify(context, target, keyText, permission, text => result.replaceChildren(h('p', null, text)))
+      .then(lines => result.replaceChildren(...lines))
+      .finally(() => {
+        button.disabled = false;
+      });
   });
-  return h('section', { class: 'verify-section', attrs: { 'aria-label': 'Verify signature' } },
+  return h(
+    'section',
+    { class: 'verify-section', attrs: { 'aria-label': 'Verify signature' } },
     h('h3', null, 'Verify signature'),
-    h('p', { class: 'hint' }, 'Against the key Omnichannel uses: the public key URL of the chat authentication settings (fetched only when you click; the browser may ask to let the extension read that site), or the key itself.'),
-    h('div', { class: 'verify-inputs' }, url, button), pasted, result);
+    h(
+      'p',
+      { class: 'hint' },
+      'Against the key Omnichannel uses: the public key URL of the chat authentication settings (fetched only when you click; the browser may ask to let the extension read that site), or the key itself.',
+    ),
+    h('div', { class: 'verify-inputs' }, url, button),
+    pasted,
+    result,
+  );
 }
 
 /** Starts the permission request synchronously; resolves to whether the host may be read. */
@@ -75,13 +118,20 @@ function askForHost(target: string): Promise<boolean> {
   }
 }
 
-async function verify(context: VerifyContext, target: string | null, keyText: string, permission: Promise<boolean>, progress: (text: string) => void): Promise<HTMLElement[]> {
+async function verify(
+  context: VerifyContext,
+  target: string | null,
+  keyText: string,
+  permission: Promise<boolean>,
+  progress: (text: string) => void,
+): Promise<HTMLElement[]> {
   if (!target && !keyText) return [line('problem', 'Give the public key URL or paste the key.')];
   let document = keyText;
   let source = 'the pasted key';
   const notes: HTMLElement[] = [];
   if (target) {
-    const get = () => fetchKeyDocument(target, { fetch: (input, init) => fetch(input, init), timeoutMs: KEY_FETCH_TIMEOUT_MS });
+    const get = () =>
+      fetchKeyDocument(target, { fetch: (input, init) => fetch(input, init), timeoutMs: KEY_FETCH_TIMEOUT_MS });
     let fetched;
     try {
       // Straight away: a key URL that allows cross-origin reads needs no permission at all.
@@ -92,12 +142,19 @@ async function verify(context: VerifyContext, target: string | null, keyText: st
       // Blocked (no permission yet) or really unreachable: once the user answers the browser's question, try again.
       progress(`Allow the extension to read ${new URL(target).origin} when the browser asks…`);
       if (!(await permission)) {
-        return [line('problem', `${error.message} The extension was not allowed to read that site and the site does not allow cross-origin reads: allow it when the browser asks, or paste the key.`)];
+        return [
+          line(
+            'problem',
+            `${error.message} The extension was not allowed to read that site and the site does not allow cross-origin reads: allow it when the browser asks, or paste the key.`,
+          ),
+        ];
       }
       try {
         fetched = await get();
       } catch (again) {
-        return [line('problem', again instanceof KeyFetchError ? again.message : `Could not fetch the key: ${String(again)}`)];
+        return [
+          line('problem', again instanceof KeyFetchError ? again.message : `Could not fetch the key: ${String(again)}`),
+        ];
       }
     }
     document = fetched.text;
@@ -110,12 +167,27 @@ async function verify(context: VerifyContext, target: string | null, keyText: st
   } catch (error) {
     return [line('problem', `${source}: ${error instanceof KeyDocumentError ? error.message : String(error)}`)];
   }
-  notes.push(line('info', `${source} holds ${FORMAT_NAMES[keys.format]} (${keys.keys.length} key${keys.keys.length === 1 ? '' : 's'}${keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : ''}).`));
-  for (const note of keys.notes) notes.push(line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`));
-  const analysis = await analyzeToken(context.raw, { now: context.now, key: keys, ...(context.contextVariables ? { contextVariables: context.contextVariables } : {}) });
+  notes.push(
+    line(
+      'info',
+      `${source} holds ${FORMAT_NAMES[keys.format]} (${keys.keys.length} key${keys.keys.length === 1 ? '' : 's'}${keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : ''}).`,
+    ),
+  );
+  for (const note of keys.notes)
+    notes.push(line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`));
+  const analysis = await analyzeToken(context.raw, {
+    now: context.now,
+    key: keys,
+    ...(context.contextVariables ? { contextVariables: context.contextVariables } : {}),
+  });
   const s = analysis.signature;
   const tone = s.status === 'verified' ? 'ok' : s.status === 'not-checked' ? 'info' : 'problem';
-  const headline = s.status === 'verified' ? `Verified${s.kid ? ` with key "${s.kid}"` : ''}.` : s.status === 'not-checked' ? 'Not checked.' : 'Signature check failed.';
+  const headline =
+    s.status === 'verified'
+      ? `Verified${s.kid ? ` with key "${s.kid}"` : ''}.`
+      : s.status === 'not-checked'
+        ? 'Not checked.'
+        : 'Signature check failed.';
   return [line(tone, `${headline} ${s.detail}`, s.status), ...notes];
 }
 

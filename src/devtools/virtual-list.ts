@@ -64,12 +64,16 @@ export class VirtualList<T> {
     const top = index * this.rowHeight;
     const view = this.container.clientHeight;
     if (top < this.container.scrollTop) this.container.scrollTop = top;
-    else if (top + this.rowHeight > this.container.scrollTop + view) this.container.scrollTop = top + this.rowHeight - view;
+    else if (top + this.rowHeight > this.container.scrollTop + view)
+      this.container.scrollTop = top + this.rowHeight - view;
   }
 
   private schedule() {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
   }
 
   private render() {
@@ -89,15 +93,20 @@ export class VirtualList<T> {
       rows.push(row);
     }
     this.container.replaceChildren(...rows);
-    if (this.selectedIndex >= first && this.selectedIndex < last) this.container.setAttribute('aria-activedescendant', `row-${this.selectedIndex}`);
+    if (this.selectedIndex >= first && this.selectedIndex < last)
+      this.container.setAttribute('aria-activedescendant', `row-${this.selectedIndex}`);
     else this.container.removeAttribute('aria-activedescendant');
   }
 
   private key(event: KeyboardEvent) {
     const page = Math.max(1, Math.floor(this.container.clientHeight / this.rowHeight) - 1);
     const moves: Record<string, number> = {
-      ArrowDown: this.selectedIndex + 1, ArrowUp: this.selectedIndex - 1, Home: 0, End: this.items.length - 1,
-      PageDown: this.selectedIndex + page, PageUp: this.selectedIndex - page,
+      ArrowDown: this.selectedIndex + 1,
+      ArrowUp: this.selectedIndex - 1,
+      Home: 0,
+      End: this.items.length - 1,
+      PageDown: this.selectedIndex + page,
+      PageUp: this.selectedIndex - page,
     };
     const target = moves[event.key];
     if (target === undefined) return;

@@ -22,7 +22,8 @@ const win = window;
 const listen = addEventListener.bind(win);
 const isObject = (v: unknown): v is Obj => (typeof v === 'object' || typeof v === 'function') && v !== null;
 /** Follows a property path from `from`, reading only what is there. */
-const dig = (path: string[], from: unknown = win) => path.reduce<unknown>((o, key) => (isObject(o) ? o[key] : undefined), from);
+const dig = (path: string[], from: unknown = win) =>
+  path.reduce<unknown>((o, key) => (isObject(o) ? o[key] : undefined), from);
 
 const channel = new MessageChannel();
 const send = (m: HookMessage) => {
@@ -42,14 +43,25 @@ const send = (m: HookMessage) => {
 // completes synchronously at document_start; after it nobody listens for these events.
 const offer = () => !dispatchEvent(new MessageEvent(HOOK_HELLO, { ports: [channel.port2], cancelable: true }));
 if (!offer()) {
-  const onReady = () => { if (offer()) removeEventListener(RELAY_READY, onReady); };
+  const onReady = () => {
+    if (offer()) removeEventListener(RELAY_READY, onReady);
+  };
   listen(RELAY_READY, onReady);
 }
 
 function errorInfo(e: unknown): ErrorInfo {
   try {
     const error = e instanceof Error;
-    return { n: String(error ? e.name : typeof e), m: String(error ? e.message : e), s: error ? e.stack?.split('\n').find(l => /:\d/.test(l))?.trim() : undefined };
+    return {
+      n: String(error ? e.name : typeof e),
+      m: String(error ? e.message : e),
+      s: error
+        ? e.stack
+            ?.split('\n')
+            .find(l => /:\d/.test(l))
+            ?.trim()
+        : undefined,
+    };
   } catch {
     return { n: typeof e, m: '?' };
   }
@@ -77,14 +89,21 @@ function wrapProvider(provider: Fn, route: Route, name?: string): Fn {
         let err: ErrorInfo | undefined;
         send({ k: 'inv', at: now(), id, route, name });
         if (typeof args[0] == 'function') {
-          args = [new Proxy(args[0] as Fn, {
-            apply(cb, cbSelf, cbArgs: unknown[]) {
-              const at = now();
-              const sync = inside;
-              // The widget gets the token first; the report goes out after.
-              try { return apply(cb, cbSelf, cbArgs); } finally { send({ k: 'cb', at, id, sync, v: cbArgs[0] instanceof NativePromise ? { o: 'promise' } : cbArgs[0] }); }
-            },
-          }), ...args.slice(1)];
+          args = [
+            new Proxy(args[0] as Fn, {
+              apply(cb, cbSelf, cbArgs: unknown[]) {
+                const at = now();
+                const sync = inside;
+                // The widget gets the token first; the report goes out after.
+                try {
+                  return apply(cb, cbSelf, cbArgs);
+                } finally {
+                  send({ k: 'cb', at, id, sync, v: cbArgs[0] instanceof NativePromise ? { o: 'promise' } : cbArgs[0] });
+                }
+              },
+            }),
+            ...args.slice(1),
+          ];
         }
         try {
           const result = apply(target, self, args);
@@ -102,7 +121,7 @@ function wrapProvider(provider: Fn, route: Route, name?: string): Fn {
     wrapperOf.set(provider, wrapper);
     originalOf.set(wrapper, provider);
   }
-  return latest = wrapper;
+  return (latest = wrapper);
 }
 
 // The only message on the port is the relay's "call the provider again". It is recorded like any
@@ -112,8 +131,11 @@ channel.port1.onmessage = () => {
   try {
     const result = latest?.(() => {});
     const id = seq;
-    if (result instanceof NativePromise) result.then(undefined, e => send({ k: 'rej', at: now(), id, err: errorInfo(e) }));
-  } catch { /* recorded as the invocation's end */ }
+    if (result instanceof NativePromise)
+      result.then(undefined, e => send({ k: 'rej', at: now(), id, err: errorInfo(e) }));
+  } catch {
+    /* recorded as the invocation's end */
+  }
 };
 
 // Listening for unhandledrejection (rather than calling .then) leaves the page's promise exactly as
@@ -177,7 +199,8 @@ function hookSdk(sdk: Obj) {
   for (const name in SDK_METHODS) {
     const change = (value: unknown) => wrapMethod(name, value);
     let owner: Obj | null = sdk;
-    while (owner && owner !== Object.prototype && !replaceOwn(owner, name, change)) owner = getPrototypeOf(owner) as Obj | null;
+    while (owner && owner !== Object.prototype && !replaceOwn(owner, name, change))
+      owner = getPrototypeOf(owner) as Obj | null;
     if (!owner || owner === Object.prototype) trap(sdk, name, change);
   }
 }
@@ -191,8 +214,17 @@ function trap(obj: Obj, prop: string, onSet: (value: unknown) => unknown) {
   if (replaceOwn(obj, prop, onSet)) return;
   let stored: unknown;
   try {
-    defineProperty(obj, prop, { configurable: true, enumerable: true, get: () => stored, set: value => { stored = onSet(value); } });
-  } catch { /* a frozen object: the lcw:ready check still looks */ }
+    defineProperty(obj, prop, {
+      configurable: true,
+      enumerable: true,
+      get: () => stored,
+      set: value => {
+        stored = onSet(value);
+      },
+    });
+  } catch {
+    /* a frozen object: the lcw:ready check still looks */
+  }
 }
 
 const PATH = ['Microsoft', 'Omnichannel', 'LiveChatWidget', 'SDK'];
@@ -210,16 +242,20 @@ watchLevel(win as unknown as Obj, 0);
 // --- Widget events: registered now, so they run before the page's own listeners -----------------
 // The events that matter to authentication (the others would only add noise to the timeline).
 for (const type of 'ready error startChat closeChat chatRetrieved'.split(' ')) {
-  listen(`lcw:${type}`, e => {
-    if (type == 'ready') {
-      ready = true;
-      // A widget that set the namespace up in a way the traps missed is caught here.
-      const sdk = dig(PATH);
-      if (isObject(sdk)) hookSdk(sdk);
-    }
-    const detail: unknown = (e as CustomEvent).detail;
-    send({ k: 'evt', at: now(), type: e.type, detail: detail instanceof Error ? errorInfo(detail) : detail });
-  }, true);
+  listen(
+    `lcw:${type}`,
+    e => {
+      if (type == 'ready') {
+        ready = true;
+        // A widget that set the namespace up in a way the traps missed is caught here.
+        const sdk = dig(PATH);
+        if (isObject(sdk)) hookSdk(sdk);
+      }
+      const detail: unknown = (e as CustomEvent).detail;
+      send({ k: 'evt', at: now(), type: e.type, detail: detail instanceof Error ? errorInfo(detail) : detail });
+    },
+    true,
+  );
 }
 
 // --- The client-function route -----------------------------------------------------------------
@@ -227,7 +263,13 @@ for (const type of 'ready error startChat closeChat chatRetrieved'.split(' ')) {
 // before the widget's host script (whose listener came later) resolves and calls it.
 listen('message', e => {
   const data: unknown = e.data;
-  if (e.source === win || !isObject(data) || data.messageName !== 'authTokenRequest' || typeof data.functionFullName != 'string') return;
+  if (
+    e.source === win ||
+    !isObject(data) ||
+    data.messageName !== 'authTokenRequest' ||
+    typeof data.functionFullName != 'string'
+  )
+    return;
   const name = data.functionFullName;
   const path = name.split('.');
   const last = path.pop()!;

@@ -28,14 +28,23 @@ export const RELAY_READY = 'lcw-auth:relay-ready';
 export const RERUN_COMMAND = 'lcw-auth:call-provider-again';
 
 /** An exception as the hook saw it: name, message, top stack frame. */
-export interface ErrorInfo { n: string; m: string; s?: string }
+export interface ErrorInfo {
+  n: string;
+  m: string;
+  s?: string;
+}
 
 /**
  * A value handed to the callback: primitives as they are; anything else as a marker with, for
  * plain objects, a shallow copy of its primitive properties (so "you passed response, not
  * response.token" can be said).
  */
-export type HandedValue = string | number | boolean | null | undefined
+export type HandedValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
   | { o: 'promise' | 'function' | 'symbol' | 'bigint' | 'array' }
   | { o: 'object'; p: Record<string, string | number | boolean | null> };
 
@@ -68,15 +77,19 @@ export type PageEvent =
   | { k: 'widget'; at: number; script: WidgetScript | null; iframe: boolean };
 
 /** What the hook posts: a PageEvent before reduction. */
-export type HookMessage = Exclude<PageEvent, { k: 'cb' } | { k: 'evt' }>
+export type HookMessage =
+  | Exclude<PageEvent, { k: 'cb' } | { k: 'evt' }>
   | { k: 'cb'; at: number; id: number; sync: boolean; v: unknown }
   | { k: 'evt'; at: number; type: string; detail: unknown };
 
 const MARKERS = ['promise', 'function', 'symbol', 'bigint', 'array'];
 
 function errorInfo(v: unknown): ErrorInfo | undefined {
-  const fits = isRecord(v) && isBoundedString(v.n, MAX_ERROR_NAME_CHARS) && isBoundedString(v.m, MAX_ERROR_MESSAGE_CHARS);
-  return fits && (v.s == null || isBoundedString(v.s, MAX_ERROR_STACK_CHARS)) ? { n: v.n as string, m: v.m as string, s: (v.s as string | null) ?? undefined } : undefined;
+  const fits =
+    isRecord(v) && isBoundedString(v.n, MAX_ERROR_NAME_CHARS) && isBoundedString(v.m, MAX_ERROR_MESSAGE_CHARS);
+  return fits && (v.s == null || isBoundedString(v.s, MAX_ERROR_STACK_CHARS))
+    ? { n: v.n as string, m: v.m as string, s: (v.s as string | null) ?? undefined }
+    : undefined;
 }
 
 /** Any value reduced to the protocol's shallow form (see HandedValue). */
@@ -113,7 +126,9 @@ function widgetScript(v: unknown): WidgetScript | null | undefined {
   if (v === null) return null;
   if (!isRecord(v)) return undefined;
   const fields = ['appId', 'orgId', 'orgUrl', 'version', 'src'] as const;
-  return fields.every(f => isBoundedString(v[f], MAX_ATTRIBUTE_CHARS)) ? Object.fromEntries(fields.map(f => [f, v[f]])) as WidgetScript : undefined;
+  return fields.every(f => isBoundedString(v[f], MAX_ATTRIBUTE_CHARS))
+    ? (Object.fromEntries(fields.map(f => [f, v[f]])) as WidgetScript)
+    : undefined;
 }
 
 /**
@@ -129,12 +144,18 @@ export function parsePageEvent(m: unknown): PageEvent | null {
   switch (m.k) {
     case 'reg':
       return typeof m.fn === 'boolean' && isBoundedString(m.arg, 40) && typeof m.ready === 'boolean'
-        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, err } : null;
+        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, err }
+        : null;
     case 'inv':
-      return id !== undefined && (m.route === 'sdk' || m.route === 'fn') && (m.name == null || isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS))
-        ? { k: 'inv', at, id, route: m.route, name: m.name ?? undefined } : null;
+      return id !== undefined &&
+        (m.route === 'sdk' || m.route === 'fn') &&
+        (m.name == null || isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS))
+        ? { k: 'inv', at, id, route: m.route, name: m.name ?? undefined }
+        : null;
     case 'cb':
-      return id !== undefined && typeof m.sync === 'boolean' ? { k: 'cb', at, id, sync: m.sync, v: handedValue(m.v) } : null;
+      return id !== undefined && typeof m.sync === 'boolean'
+        ? { k: 'cb', at, id, sync: m.sync, v: handedValue(m.v) }
+        : null;
     case 'end':
       return id !== undefined ? { k: 'end', at, id, err } : null;
     case 'rej':
@@ -142,12 +163,18 @@ export function parsePageEvent(m: unknown): PageEvent | null {
     case 'timeout':
       return id !== undefined ? { k: 'timeout', at, id } : null;
     case 'evt':
-      return isBoundedString(m.type, 100) && m.type.startsWith('lcw:') ? { k: 'evt', at, type: m.type, detail: plain(m.detail) } : null;
+      return isBoundedString(m.type, 100) && m.type.startsWith('lcw:')
+        ? { k: 'evt', at, type: m.type, detail: plain(m.detail) }
+        : null;
     case 'req':
-      return isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) && typeof m.found === 'boolean' ? { k: 'req', at, name: m.name, found: m.found } : null;
+      return isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) && typeof m.found === 'boolean'
+        ? { k: 'req', at, name: m.name, found: m.found }
+        : null;
     case 'widget': {
       const script = widgetScript(m.script);
-      return script !== undefined && typeof m.iframe === 'boolean' ? { k: 'widget', at, script, iframe: m.iframe } : null;
+      return script !== undefined && typeof m.iframe === 'boolean'
+        ? { k: 'widget', at, script, iframe: m.iframe }
+        : null;
     }
     default:
       return null;

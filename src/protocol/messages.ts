@@ -13,8 +13,7 @@ import { parseNetworkEvent, type NetworkEvent } from './network.js';
 /** One thing a relay reports. */
 export type RelayItem =
   /** A frame's document started (the top frame's starts a new page session). */
-  | { type: 'frame-start'; url: string; at: number }
-  | { type: 'page-event'; event: PageEvent };
+  { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent };
 
 /** Relay -> background: what the relay saw since its last message, in order. */
 export interface RelayMessage {

@@ -32,7 +32,8 @@ export function parseNetworkEvent(m: unknown): NetworkEvent | null {
   if (!isRecord(m) || !isFiniteNumber(m.at) || !isBoundedString(m.url, MAX_URL_CHARS)) return null;
   if (!Number.isInteger(m.status) || !isBoundedString(m.body, MAX_CONFIG_BODY_CHARS)) return null;
   const status = m.status as number;
-  if (m.k === 'cfg' && widgetRequestKind(m.url) === 'cfg') return { k: 'cfg', at: m.at, url: m.url, status, body: m.body };
+  if (m.k === 'cfg' && widgetRequestKind(m.url) === 'cfg')
+    return { k: 'cfg', at: m.at, url: m.url, status, body: m.body };
   const token = m.token === null || isBoundedString(m.token, MAX_HEADER_TOKEN_CHARS) ? m.token : undefined;
   const fits = m.body.length <= MAX_AUTH_BODY_CHARS && isBoundedString(m.method, 10) && token !== undefined;
   if (m.k === 'auth' && widgetRequestKind(m.url) === 'auth' && fits) {

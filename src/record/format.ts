@@ -14,8 +14,7 @@ export type RecordedEvent = (PageEvent | NetworkEvent | PanelEvent) & { frame: n
 
 /** What the background appends to a tab's record: a relay's frame starts and events, or the DevTools page's network events. */
 export type RecordItem =
-  | Extract<RelayItem, { type: 'frame-start' }>
-  | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
+  Extract<RelayItem, { type: 'frame-start' }> | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
 
 export interface SessionMeta {
   id: string;

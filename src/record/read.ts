@@ -4,7 +4,15 @@
  * chunks that are new or grew; the background reads it for its own answers.
  */
 import browser from 'webextension-polyfill';
-import { chunkKey, decodeChunk, META_PREFIX, metaKey, type PageSession, type RecordedEvent, type TabRecord } from './format.js';
+import {
+  chunkKey,
+  decodeChunk,
+  META_PREFIX,
+  metaKey,
+  type PageSession,
+  type RecordedEvent,
+  type TabRecord,
+} from './format.js';
 
 const area = () => browser.storage.session;
 

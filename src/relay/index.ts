@@ -5,12 +5,24 @@
  * background in order, retrying while the service worker restarts, so nothing is lost.
  * No webextension-polyfill here: it must stay under 4 KB.
  */
-import { HOOK_HELLO, RELAY_READY, RERUN_COMMAND, parsePageEvent, type PageEvent, type WidgetScript } from '../protocol/hook.js';
+import {
+  HOOK_HELLO,
+  RELAY_READY,
+  RERUN_COMMAND,
+  parsePageEvent,
+  type PageEvent,
+  type WidgetScript,
+} from '../protocol/hook.js';
 import { CALLBACK_LIMIT_MS, MAX_ATTRIBUTE_CHARS, MAX_RELAY_ITEMS } from '../protocol/limits.js';
 import type { RelayItem } from '../protocol/messages.js';
 
 /** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
-type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown>; onMessage: { addListener(listener: (message: unknown) => void): void } } };
+type Runtime = {
+  runtime: {
+    sendMessage(message: unknown): Promise<unknown>;
+    onMessage: { addListener(listener: (message: unknown) => void): void };
+  };
+};
 declare const browser: Runtime | undefined;
 declare const chrome: Runtime;
 const { runtime } = typeof browser === 'undefined' ? chrome : browser;
@@ -38,13 +50,19 @@ async function flush() {
   }
   sending = false;
 }
-const forward = (item: RelayItem) => { queue.push(item); void flush(); };
+const forward = (item: RelayItem) => {
+  queue.push(item);
+  void flush();
+};
 
 // A top-level page announces itself at once (a navigation starts a new page session); a sub-frame
 // only with its first event, so frames without the widget cost the background nothing.
 let announced = false;
 // No query or fragment (they may carry codes or tokens); the background normalises it again.
-const announce = () => { announced = true; forward({ type: 'frame-start', url: location.href.split(/[?#]/)[0]!, at: now() }); };
+const announce = () => {
+  announced = true;
+  forward({ type: 'frame-start', url: location.href.split(/[?#]/)[0]!, at: now() });
+};
 if (window === top && location.protocol.startsWith('http')) announce();
 const record = (event: PageEvent) => {
   if (!announced) announce();
@@ -58,12 +76,16 @@ let lastWidget = '';
 function readWidget() {
   const tag = document.getElementById('Microsoft_Omnichannel_LCWidget');
   const attr = (name: string) => (tag?.getAttribute(name) ?? '').slice(0, MAX_ATTRIBUTE_CHARS);
-  const script: WidgetScript | null = tag ? {
-    appId: attr('data-app-id'), orgId: attr('data-org-id'), orgUrl: attr('data-org-url'),
-    // The bootstrapper picks v2 unless told "v1" (a bare attribute) or data-lcw-version says otherwise.
-    version: attr('data-lcw-version') || ['v1', 'v2'].find(a => tag.hasAttribute(a)) || '',
-    src: attr('src'),
-  } : null;
+  const script: WidgetScript | null = tag
+    ? {
+        appId: attr('data-app-id'),
+        orgId: attr('data-org-id'),
+        orgUrl: attr('data-org-url'),
+        // The bootstrapper picks v2 unless told "v1" (a bare attribute) or data-lcw-version says otherwise.
+        version: attr('data-lcw-version') || ['v1', 'v2'].find(a => tag.hasAttribute(a)) || '',
+        src: attr('src'),
+      }
+    : null;
   const iframe = !!document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');
   const key = JSON.stringify([script, iframe]);
   if (key !== lastWidget && (script || iframe)) {
@@ -74,7 +96,10 @@ function readWidget() {
 
 function observe(event: PageEvent) {
   if (event.k === 'inv') {
-    timers.set(event.id, setTimeout(() => record({ k: 'timeout', at: now(), id: event.id }), CALLBACK_LIMIT_MS));
+    timers.set(
+      event.id,
+      setTimeout(() => record({ k: 'timeout', at: now(), id: event.id }), CALLBACK_LIMIT_MS),
+    );
   } else if (event.k === 'cb') {
     clearTimeout(timers.get(event.id));
     timers.delete(event.id);
@@ -92,7 +117,9 @@ const onHello = (e: Event) => {
   e.preventDefault(); // tells the hook its port was taken
   removeEventListener(HOOK_HELLO, onHello);
   // "Call provider again", from the panel through the background: only ever to the hook.
-  runtime.onMessage.addListener(message => { if (message === RERUN_COMMAND) port.postMessage(0); });
+  runtime.onMessage.addListener(message => {
+    if (message === RERUN_COMMAND) port.postMessage(0);
+  });
   port.onmessage = message => {
     const event = parsePageEvent(message.data);
     if (event) observe(event);

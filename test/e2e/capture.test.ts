@@ -8,7 +8,15 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
 import { startSite, XSS, type Site } from '../helpers/site.js';
-import { runScenario, tabIdOf, recordOf, current, allRules, type ScenarioRun, type TabAnswer } from '../helpers/record.js';
+import {
+  runScenario,
+  tabIdOf,
+  recordOf,
+  current,
+  allRules,
+  type ScenarioRun,
+  type TabAnswer,
+} from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel, copyFromPanel, injectedMarkup } from '../helpers/panel.js';
 import { sessionVerdict } from '../../src/analysis/verdict.js';
 import { SessionAssembly } from '../../src/analysis/session.js';
@@ -27,150 +35,264 @@ interface Scenario {
   facts?: Record<string, string | RegExp>;
 }
 
-const invocations = (n: number) => (view: SessionView) => view.invocations.length === n && view.invocations.every(i => i.outcome !== 'pending');
+const invocations = (n: number) => (view: SessionView) =>
+  view.invocations.length === n && view.invocations.every(i => i.outcome !== 'pending');
 const widgetError = (view: SessionView) => view.widgetErrors.map(e => e.errorCode);
 
 /** Two invocations (registration, then start chat), both handing over a good token. */
 const healthy = (view: SessionView) => {
   expect(view.route).toBe('setAuthTokenProvider');
-  expect(view.invocations.map(i => [i.outcome, i.errorCode, i.callbackCount, i.callbackAsync])).toEqual([['token', null, 1, false], ['token', null, 1, false]]);
+  expect(view.invocations.map(i => [i.outcome, i.errorCode, i.callbackCount, i.callbackAsync])).toEqual([
+    ['token', null, 1, false],
+    ['token', null, 1, false],
+  ]);
   expect(view.registrations).toMatchObject([{ isFunction: true, beforeReady: false }]);
   expect(allRules(view).filter(r => !r.startsWith('header.kid'))).toEqual([]);
 };
 
 const SCENARIOS: Record<string, Scenario> = {
   valid: {
-    verdict: /^Token accepted$/, facts: { Widget: 'found · v1 · in an iframe', 'Org id': '0c7e5fd8-0000-4000-8000-0000000000b2', 'Org URL': 'https://contoso.crm.dynamics.com', 'Token route': 'setAuthTokenProvider', Provider: 'registered after lcw:ready', Invocations: '2 · no error: 2' },
-    path: '/widget?scenario=valid', ready: invocations(2),
+    verdict: /^Token accepted$/,
+    facts: {
+      Widget: 'found · v1 · in an iframe',
+      'Org id': '0c7e5fd8-0000-4000-8000-0000000000b2',
+      'Org URL': 'https://contoso.crm.dynamics.com',
+      'Token route': 'setAuthTokenProvider',
+      Provider: 'registered after lcw:ready',
+      Invocations: '2 · no error: 2',
+    },
+    path: '/widget?scenario=valid',
+    ready: invocations(2),
     check: view => {
       healthy(view);
-      expect(view.widget).toEqual({ detected: true, version: 'v1', orgId: '0c7e5fd8-0000-4000-8000-0000000000b2', appId: 'c6f5e8a1-0000-4000-8000-00000000a99', orgUrl: 'https://contoso.crm.dynamics.com', iframe: true, ready: true });
+      expect(view.widget).toEqual({
+        detected: true,
+        version: 'v1',
+        orgId: '0c7e5fd8-0000-4000-8000-0000000000b2',
+        appId: 'c6f5e8a1-0000-4000-8000-00000000a99',
+        orgUrl: 'https://contoso.crm.dynamics.com',
+        iframe: true,
+        ready: true,
+      });
       expect(view.invocations[0]!.analysis?.claims?.sub).toBe('87b4d06c-abc2-e811-a9b0-000d3a10e09e');
       expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(0);
     },
   },
   expired: {
-    verdict: /^Error 4 expected: The token expired 1 hour ago/, facts: { Invocations: '2 · error 4: 2' },
-    path: '/widget?scenario=expired', ready: invocations(2),
+    verdict: /^Error 4 expected: The token expired 1 hour ago/,
+    facts: { Invocations: '2 · error 4: 2' },
+    path: '/widget?scenario=expired',
+    ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => i.errorCode)).toEqual([4, 4]);
       expect(allRules(view)).toContain('time.expired');
     },
   },
   throws: {
-    verdict: /^Error 2 expected: The provider threw Error: "token service unavailable"/, facts: { 'Widget errors': '2 ×2' },
-    path: '/widget?scenario=throws', ready: invocations(2),
+    verdict: /^Error 2 expected: The provider threw Error: "token service unavailable"/,
+    facts: { 'Widget errors': '2 ×2' },
+    path: '/widget?scenario=throws',
+    ready: invocations(2),
     check: view => {
-      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.threw?.m])).toEqual([['threw', 2, 'token service unavailable'], ['threw', 2, 'token service unavailable']]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.threw?.m])).toEqual([
+        ['threw', 2, 'token service unavailable'],
+        ['threw', 2, 'token service unavailable'],
+      ]);
       expect(widgetError(view)).toEqual([2, 2]);
     },
   },
   rejected: {
-    verdict: /^Error 3 expected: The provider's promise was rejected with Error: "401 from token service"/, path: '/widget?scenario=rejected', ready: view => invocations(2)(view) && view.invocations.every(i => i.rejected),
+    verdict: /^Error 3 expected: The provider's promise was rejected with Error: "401 from token service"/,
+    path: '/widget?scenario=rejected',
+    ready: view => invocations(2)(view) && view.invocations.every(i => i.rejected),
     check: (view, run) => {
-      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.rejected?.m])).toEqual([['rejected', 3, '401 from token service'], ['rejected', 3, '401 from token service']]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.rejected?.m])).toEqual([
+        ['rejected', 3, '401 from token service'],
+        ['rejected', 3, '401 from token service'],
+      ]);
       expect(allRules(view)).toContain('invocation.rejected');
       // Watching the promise must not have handled it: the page still saw it go unhandled.
       expect(run.observed).toContain('unhandledrejection 401 from token service');
     },
   },
   empty: {
-    verdict: /^Error 3 expected: The provider called back with an empty string/, facts: { 'Widget errors': '3 ×2' },
-    path: '/widget?scenario=empty', ready: invocations(2),
+    verdict: /^Error 3 expected: The provider called back with an empty string/,
+    facts: { 'Widget errors': '3 ×2' },
+    path: '/widget?scenario=empty',
+    ready: invocations(2),
     check: view => {
-      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', 3], ['empty', 3]]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([
+        ['empty', 3],
+        ['empty', 3],
+      ]);
       expect(widgetError(view)).toEqual([3, 3]);
     },
   },
   never: {
-    verdict: /^Error 3 expected: The provider did not call back within 10 seconds/, path: '/widget?scenario=never', ready: invocations(2),
+    verdict: /^Error 3 expected: The provider did not call back within 10 seconds/,
+    path: '/widget?scenario=never',
+    ready: invocations(2),
     check: view => {
-      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['timeout', 3], ['timeout', 3]]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([
+        ['timeout', 3],
+        ['timeout', 3],
+      ]);
       expect(allRules(view)).toContain('invocation.no-callback');
     },
   },
   later: {
-    verdict: /^Error 3 expected: The callback ran \d+ ms after the provider was called/, path: '/widget?scenario=later', ready: view => invocations(2)(view) && view.invocations.every(i => i.callbackCount === 1),
+    verdict: /^Error 3 expected: The callback ran \d+ ms after the provider was called/,
+    path: '/widget?scenario=later',
+    ready: view => invocations(2)(view) && view.invocations.every(i => i.callbackCount === 1),
     check: view => {
-      expect(view.invocations.map(i => [i.outcome, i.callbackAsync, i.errorCode])).toEqual([['token', true, 3], ['token', true, 3]]);
+      expect(view.invocations.map(i => [i.outcome, i.callbackAsync, i.errorCode])).toEqual([
+        ['token', true, 3],
+        ['token', true, 3],
+      ]);
       expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(40);
       expect(allRules(view)).toContain('invocation.async-callback');
       expect(widgetError(view)).toEqual([3, 3]);
     },
   },
   twice: {
-    verdict: /The callback ran 2 times for this invocation/, path: '/widget?scenario=twice', ready: invocations(2),
+    verdict: /The callback ran 2 times for this invocation/,
+    path: '/widget?scenario=twice',
+    ready: invocations(2),
     check: view => {
       expect(view.invocations.map(i => i.callbackCount)).toEqual([2, 2]);
       expect(allRules(view)).toContain('invocation.multiple-callbacks');
     },
   },
   'non-function': {
-    verdict: /^setAuthTokenProvider was called with a value of type string/, facts: { Provider: 'set to a string, not a function', Invocations: '0' },
-    path: '/widget?scenario=non-function', ready: view => view.registrations.length === 1,
+    verdict: /^setAuthTokenProvider was called with a value of type string/,
+    facts: { Provider: 'set to a string, not a function', Invocations: '0' },
+    path: '/widget?scenario=non-function',
+    ready: view => view.registrations.length === 1,
     check: view => {
-      expect(view.registrations).toMatchObject([{ isFunction: false, argumentType: 'string', error: { m: 'AuthTokenProvider is not a function' } }]);
+      expect(view.registrations).toMatchObject([
+        { isFunction: false, argumentType: 'string', error: { m: 'AuthTokenProvider is not a function' } },
+      ]);
       expect(view.invocations).toEqual([]);
       expect(allRules(view)).toContain('registration.non-function');
     },
   },
   'before-ready': {
-    verdict: /^Token accepted$/, facts: { Provider: 'registered before lcw:ready' },
-    path: '/widget?scenario=before-ready', ready: view => invocations(1)(view) && view.widget.ready,
+    verdict: /^Token accepted$/,
+    facts: { Provider: 'registered before lcw:ready' },
+    path: '/widget?scenario=before-ready',
+    ready: view => invocations(1)(view) && view.widget.ready,
     check: view => {
       expect(view.registrations).toMatchObject([{ isFunction: true, beforeReady: true }]);
       expect(allRules(view)).toContain('registration.before-ready');
     },
   },
   'client-function': {
-    verdict: /^Token accepted$/, facts: { 'Token route': 'clientFunction', Provider: 'client function (widget asks the page)' },
-    path: '/widget?scenario=client-function', ready: view => view.invocations.length === 1 && view.invocations[0]!.outcome === 'token',
+    verdict: /^Token accepted$/,
+    facts: { 'Token route': 'clientFunction', Provider: 'client function (widget asks the page)' },
+    path: '/widget?scenario=client-function',
+    ready: view => view.invocations.length === 1 && view.invocations[0]!.outcome === 'token',
     check: view => {
       expect(view.route).toBe('clientFunction');
-      expect(view.invocations[0]).toMatchObject({ route: 'clientFunction', functionName: 'auth.getAuthenticationToken', outcome: 'token', callbackAsync: true, errorCode: null });
+      expect(view.invocations[0]).toMatchObject({
+        route: 'clientFunction',
+        functionName: 'auth.getAuthenticationToken',
+        outcome: 'token',
+        callbackAsync: true,
+        errorCode: null,
+      });
       expect(allRules(view)).not.toContain('invocation.async-callback');
     },
   },
   'client-function-missing': {
-    verdict: /auth\.missingFunction/, facts: { 'Widget errors': '8' },
-    path: '/widget?scenario=client-function-missing', ready: view => view.findings.length > 0 && view.widgetErrors.length > 0,
+    verdict: /auth\.missingFunction/,
+    facts: { 'Widget errors': '8' },
+    path: '/widget?scenario=client-function-missing',
+    ready: view => view.findings.length > 0 && view.widgetErrors.length > 0,
     check: view => {
       expect(allRules(view)).toContain('invocation.client-function-missing');
       expect(widgetError(view)).toEqual([8]);
     },
   },
   'sdk-late': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-late', ready: invocations(2), check: healthy },
-  'sdk-class': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-class', ready: invocations(2), check: healthy },
-  'sdk-plain': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-plain', ready: invocations(2), check: healthy },
-  'sdk-stepwise': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-stepwise', ready: invocations(2), check: healthy },
-  'sdk-whole': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-whole', ready: invocations(2), check: healthy },
-  'sdk-replaced': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-replaced', ready: invocations(2), check: healthy },
+  'sdk-class': {
+    verdict: /^Token accepted$/,
+    path: '/widget?scenario=sdk-class',
+    ready: invocations(2),
+    check: healthy,
+  },
+  'sdk-plain': {
+    verdict: /^Token accepted$/,
+    path: '/widget?scenario=sdk-plain',
+    ready: invocations(2),
+    check: healthy,
+  },
+  'sdk-stepwise': {
+    verdict: /^Token accepted$/,
+    path: '/widget?scenario=sdk-stepwise',
+    ready: invocations(2),
+    check: healthy,
+  },
+  'sdk-whole': {
+    verdict: /^Token accepted$/,
+    path: '/widget?scenario=sdk-whole',
+    ready: invocations(2),
+    check: healthy,
+  },
+  'sdk-replaced': {
+    verdict: /^Token accepted$/,
+    path: '/widget?scenario=sdk-replaced',
+    ready: invocations(2),
+    check: healthy,
+  },
   // Without DevTools open the service's answers are not seen: only what the page itself shows.
-  'unknown-user': { verdict: /^Token accepted$/, path: '/widget?scenario=unknown-user', ready: invocations(2), check: view => expect(view.invocations[0]!.analysis?.claims?.sub).toBe('00000000-dead-beef-0000-000000000000') },
+  'unknown-user': {
+    verdict: /^Token accepted$/,
+    path: '/widget?scenario=unknown-user',
+    ready: invocations(2),
+    check: view => expect(view.invocations[0]!.analysis?.claims?.sub).toBe('00000000-dead-beef-0000-000000000000'),
+  },
   'sub-changed': {
-    verdict: /^Token accepted, with 1 warning: "sub" is "00000000-dead-beef-0000-000000000000"; the previous invocation's token had "87b4d06c/, path: '/widget?scenario=sub-changed', ready: invocations(2),
-    check: view => expect(view.invocations.map(i => i.findings.some(f => f.rule === 'session.sub-changed'))).toEqual([false, true]),
+    verdict:
+      /^Token accepted, with 1 warning: "sub" is "00000000-dead-beef-0000-000000000000"; the previous invocation's token had "87b4d06c/,
+    path: '/widget?scenario=sub-changed',
+    ready: invocations(2),
+    check: view =>
+      expect(view.invocations.map(i => i.findings.some(f => f.rule === 'session.sub-changed'))).toEqual([false, true]),
   },
   'chat-map': { verdict: /^Token accepted$/, path: '/widget?scenario=chat-map', ready: invocations(2), check: healthy },
   'signin-optional': {
-    verdict: /^Error 3 expected: The provider called back with an empty string/, facts: { 'Widget errors': 'none' }, path: '/widget?scenario=signin-optional', ready: invocations(2),
+    verdict: /^Error 3 expected: The provider called back with an empty string/,
+    facts: { 'Widget errors': 'none' },
+    path: '/widget?scenario=signin-optional',
+    ready: invocations(2),
     check: view => expect(view.widgetErrors).toEqual([]),
   },
   oauth: {
-    verdict: /^Error 4 expected/, path: '/widget?scenario=oauth', ready: invocations(2),
+    verdict: /^Error 4 expected/,
+    path: '/widget?scenario=oauth',
+    ready: invocations(2),
     check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
   },
-  outlived: { verdict: /^Token accepted/, path: '/widget?scenario=outlived', ready: invocations(2), check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']) },
+  outlived: {
+    verdict: /^Token accepted/,
+    path: '/widget?scenario=outlived',
+    ready: invocations(2),
+    check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
+  },
   'widget in an iframe': {
-    verdict: /^Token accepted$/, facts: { Widget: /in an iframe/ },
-    path: '/framed?scenario=valid', ready: invocations(2),
+    verdict: /^Token accepted$/,
+    facts: { Widget: /in an iframe/ },
+    path: '/framed?scenario=valid',
+    ready: invocations(2),
     check: view => {
       healthy(view);
       expect(view.invocations.every(i => i.frame !== 0)).toBe(true);
     },
   },
   'HTML and script in the token': {
-    verdict: /.+/, path: '/widget?scenario=xss', ready: invocations(2),
+    verdict: /.+/,
+    path: '/widget?scenario=xss',
+    ready: invocations(2),
     check: (view, run) => {
       expect(run.xss).toBeUndefined();
       expect(view.invocations[0]!.analysis?.claims?.iss).toBe(XSS);
@@ -178,7 +300,6 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 };
-
 
 /**
  * The panel on the scenario's tab: its status line, facts and timeline agree with the engine's
@@ -191,20 +312,26 @@ async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, sce
   const expected = sessionVerdict(new SessionAssembly(session.events, { nowMs: Date.now() }));
   const page = await openPanel(tb, tabId);
   try {
-    const shown = await waitForPanel(page, text => text.verdict === expected.text && !text.facts.Invocations?.includes('judging'));
+    const shown = await waitForPanel(
+      page,
+      text => text.verdict === expected.text && !text.facts.Invocations?.includes('judging'),
+    );
     expect(shown.verdict).toMatch(scenario.verdict);
     expect(shown.facts).toMatchObject({ 'Token route': view.route ?? 'none seen', ...scenario.facts });
     expect(shown.facts.Invocations).toMatch(new RegExp(`^${view.invocations.length}\\b`));
     expect(shown.rows.length).toBe(Math.min(view.timeline.length, shown.rows.length));
     expect(shown.rows[0]).toContain(view.timeline[0]!.text);
-    if (view.invocations.length > 0) expect(shown.detail).toContain(`Invocation #${view.invocations.at(-1)!.key.split(':')[1]}`);
+    if (view.invocations.length > 0)
+      expect(shown.detail).toContain(`Invocation #${view.invocations.at(-1)!.key.split(':')[1]}`);
     expect(await injectedMarkup(page)).toEqual([]);
 
     const { name, text } = await exportFromPanel(page);
     expect(name).toMatch(/^lcw-auth-report-127\.0\.0\.1_\d+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
     const report = JSON.parse(text) as Report;
     expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
-    expect(report.invocations.map(i => [i.id, i.outcome, i.errorCode])).toEqual(view.invocations.map(i => [i.key, i.outcome, i.errorCode]));
+    expect(report.invocations.map(i => [i.id, i.outcome, i.errorCode])).toEqual(
+      view.invocations.map(i => [i.key, i.outcome, i.errorCode]),
+    );
     expect(report.tokensIncluded).toBe(false);
     for (const invocation of view.invocations) {
       const signature = invocation.analysis?.token?.split('.')[2];
@@ -238,7 +365,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
     for (const [title, scenario] of Object.entries(SCENARIOS)) {
       test(title, async () => {
-        const [run, plain] = await Promise.all([runScenario(withExtension, site.origin, scenario.path), runScenario(without, site.origin, scenario.path)]);
+        const [run, plain] = await Promise.all([
+          runScenario(withExtension, site.origin, scenario.path),
+          runScenario(without, site.origin, scenario.path),
+        ]);
         try {
           // The differential: the page observes exactly the same with and without the extension.
           expect(run.observed).toEqual(plain.observed);
@@ -255,10 +385,16 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test('a hostile page cannot read, forge or replay into the record', async () => {
       const run = await runScenario(withExtension, site.origin, '/widget?scenario=valid&hostile');
       try {
-        const view = current(await recordOf(panel, await tabIdOf(panel, `${site.origin}/widget`), r => invocations(2)(current(r))));
+        const view = current(
+          await recordOf(panel, await tabIdOf(panel, `${site.origin}/widget`), r => invocations(2)(current(r))),
+        );
         healthy(view);
-        expect(await run.page.evaluate(() => (window as unknown as { __stolePort?: boolean }).__stolePort)).toBeUndefined();
-        expect(await run.page.evaluate(() => (window as unknown as { __resent: number }).__resent)).toBeGreaterThanOrEqual(20);
+        expect(
+          await run.page.evaluate(() => (window as unknown as { __stolePort?: boolean }).__stolePort),
+        ).toBeUndefined();
+        expect(
+          await run.page.evaluate(() => (window as unknown as { __resent: number }).__resent),
+        ).toBeGreaterThanOrEqual(20);
         // Exactly the real events: nothing forged (id 999), no request the widget did not make.
         expect(view.timeline.filter(t => t.kind === 'inv').map(t => t.invocation)).toEqual(['0:1', '0:2']);
         expect(view.timeline.filter(t => t.kind === 'req')).toEqual([]);

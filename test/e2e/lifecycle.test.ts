@@ -9,10 +9,13 @@ import { openExtensionPage, askBackground, sendFromExtensionPage, type BrowserNa
 import { runScenario, tabIdOf, recordOf, readTab, current } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 
-const startChat = (page: Page, times = 1) => page.evaluate(n => {
-  const sdk = (window as unknown as { Microsoft: { Omnichannel: { LiveChatWidget: { SDK: { startChat(): void } } } } }).Microsoft.Omnichannel.LiveChatWidget.SDK;
-  for (let i = 0; i < n; i++) sdk.startChat();
-}, times);
+const startChat = (page: Page, times = 1) =>
+  page.evaluate(n => {
+    const sdk = (
+      window as unknown as { Microsoft: { Omnichannel: { LiveChatWidget: { SDK: { startChat(): void } } } } }
+    ).Microsoft.Omnichannel.LiveChatWidget.SDK;
+    for (let i = 0; i < n; i++) sdk.startChat();
+  }, times);
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
@@ -29,29 +32,39 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await rig.tb.stopBackground();
         await startChat(run.page);
         const view = current(await recordOf(rig.helper, tabId, r => current(r).invocations.length === 4));
-        expect(view.invocations.map(i => [i.key, i.outcome])).toEqual([['0:1', 'token'], ['0:2', 'token'], ['0:3', 'token'], ['0:4', 'token']]);
+        expect(view.invocations.map(i => [i.key, i.outcome])).toEqual([
+          ['0:1', 'token'],
+          ['0:2', 'token'],
+          ['0:3', 'token'],
+          ['0:4', 'token'],
+        ]);
       } finally {
         await run.page.close();
       }
     });
 
-    test.runIf(name === 'chromium')('an open panel reconnects after the service worker stops and keeps updating', async () => {
-      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
-      try {
-        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
-        const view = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
-        const shown = () => view.evaluate(() => document.querySelectorAll('#timeline .row.kind-inv').length);
-        await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 2);
-        await rig.tb.stopBackground();
-        await startChat(run.page);
-        // No reload: the panel hears "changed" again once its port has reconnected.
-        await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 3, { timeout: 15_000 });
-        expect(await shown()).toBe(3);
-        await view.close();
-      } finally {
-        await run.page.close();
-      }
-    });
+    test.runIf(name === 'chromium')(
+      'an open panel reconnects after the service worker stops and keeps updating',
+      async () => {
+        const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
+        try {
+          const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+          const view = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
+          const shown = () => view.evaluate(() => document.querySelectorAll('#timeline .row.kind-inv').length);
+          await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 2);
+          await rig.tb.stopBackground();
+          await startChat(run.page);
+          // No reload: the panel hears "changed" again once its port has reconnected.
+          await view.waitForFunction(() => document.querySelectorAll('#timeline .row.kind-inv').length === 3, {
+            timeout: 15_000,
+          });
+          expect(await shown()).toBe(3);
+          await view.close();
+        } finally {
+          await run.page.close();
+        }
+      },
+    );
 
     test('a navigation starts a new page session; "Preserve log" keeps the previous one', async () => {
       const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
@@ -59,7 +72,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
         await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2);
         await run.page.goto(`${rig.site.origin}/widget?scenario=empty`);
-        let record = await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2 && current(r).invocations[0]!.outcome === 'empty');
+        let record = await recordOf(
+          rig.helper,
+          tabId,
+          r => current(r).invocations.length === 2 && current(r).invocations[0]!.outcome === 'empty',
+        );
         expect(record.sessions).toHaveLength(1);
 
         expect(await askBackground(rig.helper, { type: 'set-preserve', tabId, preserve: true })).toBe(true);
@@ -104,7 +121,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         const shown = await openPanel(rig.tb, tabId);
         const text = await waitForPanel(shown, t => t.facts.Invocations === '802 · no error: 802');
         expect(text.detail).toContain('Invocation #802');
-        expect(await shown.evaluate(() => [performance.getEntriesByName('lcw:preview').length, document.body.dataset.complete])).toEqual([1, 'true']);
+        expect(
+          await shown.evaluate(() => [
+            performance.getEntriesByName('lcw:preview').length,
+            document.body.dataset.complete,
+          ]),
+        ).toEqual([1, 'true']);
         await shown.close();
       } finally {
         await run.page.close();

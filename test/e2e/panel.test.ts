@@ -21,7 +21,14 @@ const SHOTS = process.env.LCW_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'lcw-sho
 mkdirSync(SHOTS, { recursive: true });
 
 /** Runs a scenario and opens the panel on its tab once the record holds `invocations` judged ones. */
-async function scenarioInPanel(tb: TestBrowser, helper: Page, site: Site, scenario: string, invocations: number, options: Parameters<typeof openPanel>[2] = {}) {
+async function scenarioInPanel(
+  tb: TestBrowser,
+  helper: Page,
+  site: Site,
+  scenario: string,
+  invocations: number,
+  options: Parameters<typeof openPanel>[2] = {},
+) {
   const run = await runScenario(tb, site.origin, `/widget?scenario=${scenario}`);
   const tabId = await tabIdOf(helper, `${site.origin}/widget`);
   const panel = await openPanel(tb, tabId, options);
@@ -29,7 +36,12 @@ async function scenarioInPanel(tb: TestBrowser, helper: Page, site: Site, scenar
   return { run, tabId, panel };
 }
 
-const storageLocal = (page: Page) => page.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get(null));
+const storageLocal = (page: Page) =>
+  page.evaluate(() =>
+    (
+      globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }
+    ).chrome.storage.local.get(null),
+  );
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
@@ -44,7 +56,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await panel.focus('#timeline');
         await panel.keyboard.press('Home');
         const seen = new Set<string>();
-        const rows = await panel.evaluate(() => Number(document.getElementById('timeline')!.getAttribute('aria-setsize')));
+        const rows = await panel.evaluate(() =>
+          Number(document.getElementById('timeline')!.getAttribute('aria-setsize')),
+        );
         for (let i = 0; i < rows; i++) {
           const { detail } = await panelText(panel);
           // (innerText may drop bidi controls: compare without them)
@@ -64,11 +78,22 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test('keyboard: the views are tabs (arrow keys), the timeline a listbox, every control has a name', async () => {
       const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
       try {
-        const unnamed = await panel.evaluate(() => [...document.querySelectorAll('button, input, select, textarea, [role="listbox"], [role="option"], [role="tab"]')]
-          .filter(el => {
-            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.textContent.trim();
-            return !labelled;
-          }).map(el => el.outerHTML.slice(0, 80)));
+        const unnamed = await panel.evaluate(() =>
+          [
+            ...document.querySelectorAll(
+              'button, input, select, textarea, [role="listbox"], [role="option"], [role="tab"]',
+            ),
+          ]
+            .filter(el => {
+              const labelled =
+                (el as HTMLInputElement).labels?.length ||
+                el.getAttribute('aria-label') ||
+                el.getAttribute('aria-labelledby') ||
+                el.textContent.trim();
+              return !labelled;
+            })
+            .map(el => el.outerHTML.slice(0, 80)),
+        );
         expect(unnamed).toEqual([]);
 
         // The newest invocation is selected; Up/Down and Home move the selection and the detail follows.
@@ -77,28 +102,45 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await panel.keyboard.press('Home');
         const first = await panelText(panel);
         expect(first.detail).toMatch(/^Widget/);
-        const active = await panel.evaluate(() => document.getElementById('timeline')!.getAttribute('aria-activedescendant'));
+        const active = await panel.evaluate(() =>
+          document.getElementById('timeline')!.getAttribute('aria-activedescendant'),
+        );
         expect(active).toBe('row-0');
-        for (let i = 0; i < 20 && !(await panelText(panel)).detail.startsWith('Invocation #1'); i++) await panel.keyboard.press('ArrowDown');
+        for (let i = 0; i < 20 && !(await panelText(panel)).detail.startsWith('Invocation #1'); i++)
+          await panel.keyboard.press('ArrowDown');
         expect((await panelText(panel)).detail).toContain('Invocation #1');
 
         await panel.focus('#tab-session');
         await panel.keyboard.press('ArrowRight');
-        expect(await panel.evaluate(() => [document.activeElement?.id, document.getElementById('view-paste')!.hidden, document.getElementById('view-session')!.hidden])).toEqual(['tab-paste', false, true]);
+        expect(
+          await panel.evaluate(() => [
+            document.activeElement?.id,
+            document.getElementById('view-paste')!.hidden,
+            document.getElementById('view-session')!.hidden,
+          ]),
+        ).toEqual(['tab-paste', false, true]);
         await panel.keyboard.press('ArrowRight');
         expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-variables');
         await panel.keyboard.press('ArrowRight');
-        expect(await panel.evaluate(() => [document.activeElement?.id, document.getElementById('view-session')!.hidden])).toEqual(['tab-session', false]);
+        expect(
+          await panel.evaluate(() => [document.activeElement?.id, document.getElementById('view-session')!.hidden]),
+        ).toEqual(['tab-session', false]);
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
       }
     });
 
     test('follows the theme: dark and light palettes', async () => {
-      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2, { theme: 'dark' });
+      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2, {
+        theme: 'dark',
+      });
       const light = await openPanel(rig.tb, tabId, { theme: 'light' });
       try {
-        const colours = (page: Page) => page.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]);
+        const colours = (page: Page) =>
+          page.evaluate(() => [
+            document.documentElement.dataset.theme,
+            getComputedStyle(document.body).backgroundColor,
+          ]);
         expect(await colours(panel)).toEqual(['dark', 'rgb(40, 40, 40)']);
         expect(await colours(light)).toEqual(['light', 'rgb(255, 255, 255)']);
         await panel.screenshot({ path: join(SHOTS, `panel-dark-${name}.png`) });
@@ -117,8 +159,14 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await panel.click('#preserve');
         await expect.poll(async () => (await readTab(rig.helper, tabId)).preserve).toBe(true);
         await run.page.goto(`${rig.site.origin}/widget?scenario=empty`);
-        await panel.evaluate(() => { (document.getElementById('filter') as HTMLInputElement).value = ''; document.getElementById('filter')!.dispatchEvent(new Event('input')); });
-        const both = await waitForPanel(panel, text => text.rows.some(r => r.includes('Navigated to')) && text.verdict.includes('empty string'));
+        await panel.evaluate(() => {
+          (document.getElementById('filter') as HTMLInputElement).value = '';
+          document.getElementById('filter')!.dispatchEvent(new Event('input'));
+        });
+        const both = await waitForPanel(
+          panel,
+          text => text.rows.some(r => r.includes('Navigated to')) && text.verdict.includes('empty string'),
+        );
         expect(both.rows.filter(r => r.includes('Navigated to'))).toHaveLength(2);
         await panel.click('#clear');
         await waitForPanel(panel, text => text.rows.length === 0);
@@ -133,17 +181,31 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
       try {
         await panel.click('#tab-variables');
-        await panel.$eval('#variables-paste', n => { (n as HTMLTextAreaElement).value = 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_other\tText'; });
+        await panel.$eval('#variables-paste', n => {
+          (n as HTMLTextAreaElement).value = 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_other\tText';
+        });
         await panel.click('#variables-replace');
-        await panel.waitForFunction(() => document.getElementById('variables-status')?.textContent?.startsWith('Saved 2 variables'));
+        await panel.waitForFunction(() =>
+          document.getElementById('variables-status')?.textContent?.startsWith('Saved 2 variables'),
+        );
         const stored = await storageLocal(rig.helper);
-        expect(stored).toEqual({ [`contexts:${rig.site.origin}`]: [{ name: 'msdyn_cartvalue', type: 'number' }, { name: 'msdyn_other', type: 'text' }] });
+        expect(stored).toEqual({
+          [`contexts:${rig.site.origin}`]: [
+            { name: 'msdyn_cartvalue', type: 'number' },
+            { name: 'msdyn_other', type: 'text' },
+          ],
+        });
         await panel.screenshot({ path: join(SHOTS, `variables-${name}.png`) });
 
         // A bad list gets a specific message and changes nothing.
-        await panel.evaluate(() => { (document.getElementById('variables-paste') as HTMLTextAreaElement).value = 'a\tboolean'; });
+        await panel.evaluate(() => {
+          (document.getElementById('variables-paste') as HTMLTextAreaElement).value = 'a\tboolean';
+        });
         await panel.click('#variables-replace');
-        expect(await panel.$eval('#variables-status', n => [n.getAttribute('role'), n.textContent])).toEqual(['alert', expect.stringContaining('Text or Number')]);
+        expect(await panel.$eval('#variables-status', n => [n.getAttribute('role'), n.textContent])).toEqual([
+          'alert',
+          expect.stringContaining('Text or Number'),
+        ]);
         expect(await storageLocal(rig.helper)).toEqual(stored);
 
         // Back in the session, lwicontexts is compared with them: msdyn_isvip is not configured.
@@ -171,15 +233,21 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       try {
         await panel.click('#tab-paste');
         await pasteToken(panel, `Bearer ${rig.site.tokens.expired}`);
-        await panel.waitForFunction(() => document.querySelector('#paste-result [data-verdict]')?.textContent?.startsWith('Error 4 expected'));
+        await panel.waitForFunction(() =>
+          document.querySelector('#paste-result [data-verdict]')?.textContent?.startsWith('Error 4 expected'),
+        );
         const result = await panel.$eval('#paste-result', n => (n as HTMLElement).innerText);
         expect(result).toContain('token.bearer-prefix');
         expect(result).toMatch(/expired \d hours? ago/);
         await panel.screenshot({ path: join(SHOTS, `paste-${name}.png`) });
 
         await pasteToken(panel, 'not a token at all');
-        await panel.waitForFunction(() => !document.querySelector('#paste-result [data-verdict]')?.textContent?.includes('Bearer'));
-        expect(await panel.$eval('#paste-result [data-verdict]', n => n.textContent)).toMatch(/^Error 4 expected: .*(three|segments|JWT)/i);
+        await panel.waitForFunction(
+          () => !document.querySelector('#paste-result [data-verdict]')?.textContent?.includes('Bearer'),
+        );
+        expect(await panel.$eval('#paste-result [data-verdict]', n => n.textContent)).toMatch(
+          /^Error 4 expected: .*(three|segments|JWT)/i,
+        );
         expect(await injectedMarkup(panel)).toEqual([]);
         // Tokens never reach storage.local.
         expect(JSON.stringify(await storageLocal(rig.helper))).not.toContain('eyJ');
@@ -196,30 +264,41 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         expect(redacted.text).not.toContain(signature);
         expect(JSON.parse(redacted.text).tokensIncluded).toBe(false);
         const full = await exportFromPanel(panel, { includeTokens: true });
-        expect(JSON.parse(full.text)).toMatchObject({ tokensIncluded: true, invocations: [{ token: { raw: rig.site.tokens.valid, signature } }, { token: { raw: rig.site.tokens.valid } }] });
+        expect(JSON.parse(full.text)).toMatchObject({
+          tokensIncluded: true,
+          invocations: [
+            { token: { raw: rig.site.tokens.valid, signature } },
+            { token: { raw: rig.site.tokens.valid } },
+          ],
+        });
         expect(await panel.$eval('#notice', n => n.textContent)).toContain('full tokens included');
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
       }
     });
 
-    test.runIf(name === 'chromium')('Export report really downloads lcw-auth-report-<host>-<timestamp>.json', async () => {
-      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
-      const dir = mkdtempSync(join(tmpdir(), 'lcw-download-'));
-      try {
-        const cdp = await rig.tb.browser.target().createCDPSession();
-        await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
-        await panel.click('#export');
-        await expect.poll(() => readdirSync(dir).filter(f => f.endsWith('.json')), { timeout: 10_000 }).toHaveLength(1);
-        const [file] = readdirSync(dir);
-        expect(file).toMatch(/^lcw-auth-report-127\.0\.0\.1_\d+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
-        const report = JSON.parse(readFileSync(join(dir, file!), 'utf8'));
-        expect(report.invocations.map((i: { errorCode: number }) => i.errorCode)).toEqual([4, 4]);
-        await cdp.detach();
-      } finally {
-        await Promise.all([panel.close(), run.page.close()]);
-      }
-    });
+    test.runIf(name === 'chromium')(
+      'Export report really downloads lcw-auth-report-<host>-<timestamp>.json',
+      async () => {
+        const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
+        const dir = mkdtempSync(join(tmpdir(), 'lcw-download-'));
+        try {
+          const cdp = await rig.tb.browser.target().createCDPSession();
+          await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+          await panel.click('#export');
+          await expect
+            .poll(() => readdirSync(dir).filter(f => f.endsWith('.json')), { timeout: 10_000 })
+            .toHaveLength(1);
+          const [file] = readdirSync(dir);
+          expect(file).toMatch(/^lcw-auth-report-127\.0\.0\.1_\d+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
+          const report = JSON.parse(readFileSync(join(dir, file!), 'utf8'));
+          expect(report.invocations.map((i: { errorCode: number }) => i.errorCode)).toEqual([4, 4]);
+          await cdp.detach();
+        } finally {
+          await Promise.all([panel.close(), run.page.close()]);
+        }
+      },
+    );
 
     test('a panel opened before anything was recorded says so, then fills in', async () => {
       const page = await rig.tb.browser.newPage();

@@ -26,16 +26,25 @@ let helper: Page;
 
 beforeAll(async () => {
   site = await startSite();
-  ({ browser, extensionUrl } = await launchChromium({ args: ['--auto-open-devtools-for-tabs'] }) as { browser: Browser; extensionUrl: string });
+  ({ browser, extensionUrl } = (await launchChromium({ args: ['--auto-open-devtools-for-tabs'] })) as {
+    browser: Browser;
+    extensionUrl: string;
+  });
   helper = await openExtensionPage(browser, `${extensionUrl}panel.html?tabId=0`);
 });
-afterAll(async () => { await browser?.close(); site?.close(); });
+afterAll(async () => {
+  await browser?.close();
+  site?.close();
+});
 
 /**
  * Runs a scenario with DevTools open and returns its record once the traffic is in. DevTools
  * opens with the tab and may miss the first requests: reload once, as an engineer would.
  */
-async function withTraffic(scenario: string, ready: (view: SessionView) => boolean): Promise<{ page: Page; tabId: number; record: TabAnswer }> {
+async function withTraffic(
+  scenario: string,
+  ready: (view: SessionView) => boolean,
+): Promise<{ page: Page; tabId: number; record: TabAnswer }> {
   const page = await browser.newPage();
   await page.goto(`${site.origin}/widget?scenario=${scenario}`);
   const tabId = await tabIdOf(helper, `${site.origin}/widget`);
@@ -46,10 +55,16 @@ async function withTraffic(scenario: string, ready: (view: SessionView) => boole
     if (attempt === 20) await page.reload();
     await new Promise(resolve => setTimeout(resolve, 150));
   }
-  throw new Error(`no traffic recorded for ${scenario}: ${JSON.stringify((await readTab(helper, tabId)).sessions.at(-1)?.view.timeline.map(t => t.text))}`);
+  throw new Error(
+    `no traffic recorded for ${scenario}: ${JSON.stringify((await readTab(helper, tabId)).sessions.at(-1)?.view.timeline.map(t => t.text))}`,
+  );
 }
 /** Ready: `n` auth calls, each tied to one of the two invocations, which are over. */
-const calls = (n: number) => (view: SessionView) => view.authCalls.length === n && view.invocations.length === 2 && view.authCalls.every(c => c.invocation) && view.invocations.every(i => i.outcome !== 'pending');
+const calls = (n: number) => (view: SessionView) =>
+  view.authCalls.length === n &&
+  view.invocations.length === 2 &&
+  view.authCalls.every(c => c.invocation) &&
+  view.invocations.every(i => i.outcome !== 'pending');
 const tab = (t: { page: Page }) => t.page.close();
 
 describe('chromium, DevTools open', () => {
@@ -57,13 +72,25 @@ describe('chromium, DevTools open', () => {
     const run = await withTraffic('valid', calls(2));
     try {
       const view = run.record.sessions.at(-1)!.view;
-      expect(view.config?.reading).toMatchObject({ ok: true, config: { authenticationType: 'jwt', publicKeyUrl: `${site.origin}/keys/public.pem`, signInOptional: false } });
-      expect(view.authCalls.map(c => [c.endpoint, c.status, c.invocation])).toEqual([['getchattoken', 200, '0:1'], ['getchattoken', 200, '0:2']]);
-      const panel = await openPanel({ name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} }, run.tabId);
-      const text = await waitForPanel(panel, t => t.facts.Authentication !== undefined && t.detail.includes('getchattoken 200'));
+      expect(view.config?.reading).toMatchObject({
+        ok: true,
+        config: { authenticationType: 'jwt', publicKeyUrl: `${site.origin}/keys/public.pem`, signInOptional: false },
+      });
+      expect(view.authCalls.map(c => [c.endpoint, c.status, c.invocation])).toEqual([
+        ['getchattoken', 200, '0:1'],
+        ['getchattoken', 200, '0:2'],
+      ]);
+      const panel = await openPanel(
+        { name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} },
+        run.tabId,
+      );
+      const text = await waitForPanel(
+        panel,
+        t => t.facts.Authentication !== undefined && t.detail.includes('getchattoken 200'),
+      );
       expect(text.facts).toMatchObject({ Authentication: 'JWT', 'Public key URL': `${site.origin}/keys/public.pem` });
       // "Verify signature" offers the configuration's public key URL, and it verifies.
-      expect(await panel.$eval('#detail .verify-section input', n => (n).value)).toBe(`${site.origin}/keys/public.pem`);
+      expect(await panel.$eval('#detail .verify-section input', n => n.value)).toBe(`${site.origin}/keys/public.pem`);
       await panel.click('#detail .verify-section button');
       await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
       await panel.evaluate(() => document.querySelector('#detail .verify-section')!.scrollIntoView());
@@ -71,8 +98,16 @@ describe('chromium, DevTools open', () => {
       // The exported report carries the configuration and the calls, and is valid.
       const report = JSON.parse((await exportFromPanel(panel)).text);
       expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
-      expect(report.config).toMatchObject({ authenticationType: 'jwt', publicKeyUrl: `${site.origin}/keys/public.pem` });
-      expect(report.authCalls.map((c: { endpoint: string; invocation: string }) => [c.endpoint, c.invocation])).toEqual([['getchattoken', '0:1'], ['getchattoken', '0:2']]);
+      expect(report.config).toMatchObject({
+        authenticationType: 'jwt',
+        publicKeyUrl: `${site.origin}/keys/public.pem`,
+      });
+      expect(report.authCalls.map((c: { endpoint: string; invocation: string }) => [c.endpoint, c.invocation])).toEqual(
+        [
+          ['getchattoken', '0:1'],
+          ['getchattoken', '0:2'],
+        ],
+      );
       await panel.close();
     } finally {
       await tab(run);
@@ -91,8 +126,15 @@ describe('chromium, DevTools open', () => {
     try {
       const view = run.record.sessions.at(-1)!.view;
       expect(allRules(view)).toContain(rule);
-      const panel = await openPanel({ name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} }, run.tabId);
-      await panel.waitForSelector(`#detail [data-rule="${rule}"]`, { timeout: 10_000 }).catch(async e => { throw new Error(`${(e as Error).message}; the panel shows: ${await panel.$eval('body', n => (n as HTMLElement).innerText.slice(0, 1500))}`); });
+      const panel = await openPanel(
+        { name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} },
+        run.tabId,
+      );
+      await panel.waitForSelector(`#detail [data-rule="${rule}"]`, { timeout: 10_000 }).catch(async e => {
+        throw new Error(
+          `${(e as Error).message}; the panel shows: ${await panel.$eval('body', n => (n as HTMLElement).innerText.slice(0, 1500))}`,
+        );
+      });
       await panel.close();
     } finally {
       await tab(run);
@@ -103,7 +145,10 @@ describe('chromium, DevTools open', () => {
     const run = await withTraffic('signin-optional', view => view.invocations.length === 2);
     try {
       const view = run.record.sessions.at(-1)!.view;
-      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', null], ['empty', null]]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([
+        ['empty', null],
+        ['empty', null],
+      ]);
       expect(allRules(view)).toContain('config.sign-in-optional');
       expect(view.widgetErrors).toEqual([]);
     } finally {
@@ -115,9 +160,15 @@ describe('chromium, DevTools open', () => {
     const run = await withTraffic('oauth', view => view.invocations.length === 2);
     try {
       const view = run.record.sessions.at(-1)!.view;
-      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.analysis])).toEqual([['token', null, null], ['token', null, null]]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode, i.analysis])).toEqual([
+        ['token', null, null],
+        ['token', null, null],
+      ]);
       expect(view.findings.map(f => f.rule)).toContain('config.oauth');
-      const panel = await openPanel({ name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} }, run.tabId);
+      const panel = await openPanel(
+        { name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} },
+        run.tabId,
+      );
       const text = await waitForPanel(panel, t => t.facts.Authentication === 'OAuth 2.0 (no JWT checks)');
       expect(text.verdict).not.toMatch(/^Error/);
       await panel.close();

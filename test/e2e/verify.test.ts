@@ -10,15 +10,25 @@ import { openExtensionPage, type BrowserName } from '../helpers/browsers.js';
 import type { Site } from '../helpers/site.js';
 
 /** Pastes `token`, then verifies it with the key at `url` (or the pasted `key`); returns the result lines. */
-async function verify(panel: Page, token: string, { url = '', key = '' }: { url?: string; key?: string }, timeout = 15_000): Promise<{ status: string | undefined; lines: string[] }> {
-  await panel.evaluate((t, u, k) => {
-    // Start from an empty result, so the section waited for below is the new token's.
-    document.getElementById('paste-result')!.replaceChildren();
-    const input = document.getElementById('paste-input') as HTMLTextAreaElement;
-    input.value = t;
-    input.dispatchEvent(new Event('input'));
-    (window as unknown as { __verify: { u: string; k: string } }).__verify = { u, k };
-  }, token, url, key);
+async function verify(
+  panel: Page,
+  token: string,
+  { url = '', key = '' }: { url?: string; key?: string },
+  timeout = 15_000,
+): Promise<{ status: string | undefined; lines: string[] }> {
+  await panel.evaluate(
+    (t, u, k) => {
+      // Start from an empty result, so the section waited for below is the new token's.
+      document.getElementById('paste-result')!.replaceChildren();
+      const input = document.getElementById('paste-input') as HTMLTextAreaElement;
+      input.value = t;
+      input.dispatchEvent(new Event('input'));
+      (window as unknown as { __verify: { u: string; k: string } }).__verify = { u, k };
+    },
+    token,
+    url,
+    key,
+  );
   await panel.waitForSelector('#paste-result .verify-section');
   await panel.evaluate(() => {
     const { u, k } = (window as unknown as { __verify: { u: string; k: string } }).__verify;
@@ -27,10 +37,15 @@ async function verify(panel: Page, token: string, { url = '', key = '' }: { url?
     (section.querySelector('textarea') as HTMLTextAreaElement).value = k;
   });
   await panel.click('#paste-result .verify-section button');
-  await panel.waitForFunction(() => {
-    const lines = [...document.querySelectorAll('#paste-result .verify-line')];
-    return lines.length > 0 && !document.querySelector<HTMLButtonElement>('#paste-result .verify-section button')!.disabled;
-  }, { timeout });
+  await panel.waitForFunction(
+    () => {
+      const lines = [...document.querySelectorAll('#paste-result .verify-line')];
+      return (
+        lines.length > 0 && !document.querySelector<HTMLButtonElement>('#paste-result .verify-section button')!.disabled
+      );
+    },
+    { timeout },
+  );
   return panel.evaluate(() => ({
     status: document.querySelector<HTMLElement>('#paste-result .verify-line[data-status]')?.dataset.status,
     lines: [...document.querySelectorAll('#paste-result .verify-line')].map(l => l.textContent),
@@ -41,22 +56,106 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
     const rig = useRig(name, { then: rig => rig.helper.click('#tab-paste') });
 
-    const cases: [title: string, token: (s: Site) => string, key: (s: Site) => { url?: string; key?: string }, status: string | undefined, says: RegExp][] = [
-      ['a PEM key URL', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/public.pem` }), 'verified', /holds a PEM public key \(1 key\)/],
-      ['the Omnichannel key list, token with its kid', s => s.tokens.kid, s => ({ url: `${s.origin}/keys/list.json` }), 'verified', /^Verified with key "site-key-1"[\s\S]*an Omnichannel key list \(2 keys: site-key-1, site-key-2\)/],
-      ['the key list, token without a kid', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/list.json` }), 'kid-required', /kid/],
-      ['the key list, a kid it does not have', s => s.tokens.xss, s => ({ url: `${s.origin}/keys/list.json` }), 'no-matching-key', /site-key-1, site-key-2/],
-      ['a key list entry that expired', s => s.tokens.kid, s => ({ url: `${s.origin}/keys/expired-list.json` }), 'key-expired', /expired 24 hours ago/],
-      ['a JWKS (not what Omnichannel reads)', s => s.tokens.kid, s => ({ url: `${s.origin}/keys/jwks.json` }), 'verified', /JWKS/],
+    const cases: [
+      title: string,
+      token: (s: Site) => string,
+      key: (s: Site) => { url?: string; key?: string },
+      status: string | undefined,
+      says: RegExp,
+    ][] = [
+      [
+        'a PEM key URL',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/public.pem` }),
+        'verified',
+        /holds a PEM public key \(1 key\)/,
+      ],
+      [
+        'the Omnichannel key list, token with its kid',
+        s => s.tokens.kid,
+        s => ({ url: `${s.origin}/keys/list.json` }),
+        'verified',
+        /^Verified with key "site-key-1"[\s\S]*an Omnichannel key list \(2 keys: site-key-1, site-key-2\)/,
+      ],
+      [
+        'the key list, token without a kid',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/list.json` }),
+        'kid-required',
+        /kid/,
+      ],
+      [
+        'the key list, a kid it does not have',
+        s => s.tokens.xss,
+        s => ({ url: `${s.origin}/keys/list.json` }),
+        'no-matching-key',
+        /site-key-1, site-key-2/,
+      ],
+      [
+        'a key list entry that expired',
+        s => s.tokens.kid,
+        s => ({ url: `${s.origin}/keys/expired-list.json` }),
+        'key-expired',
+        /expired 24 hours ago/,
+      ],
+      [
+        'a JWKS (not what Omnichannel reads)',
+        s => s.tokens.kid,
+        s => ({ url: `${s.origin}/keys/jwks.json` }),
+        'verified',
+        /JWKS/,
+      ],
       ['another key', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/other.pem` }), 'invalid', /does not match/],
       ['a 1024-bit key', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/weak.pem` }), 'weak-key', /1024 bits/],
-      ['an expired token: the signature still checks', s => s.tokens.expired, s => ({ url: `${s.origin}/keys/public.pem` }), 'verified', /valid/],
-      ['a URL answering 401', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/401` }), undefined, /answered 401 Unauthorized: it needs a sign-in, but Omnichannel fetches it anonymously/],
-      ['a URL answering 404', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/none` }), undefined, /answered 404 Not Found: nothing is published there/],
-      ['a URL answering a sign-in page', s => s.tokens.valid, s => ({ url: `${s.origin}/keys/signin.html` }), undefined, /HTML page titled "Sign in to Contoso"/],
-      ['a plain http URL', s => s.tokens.valid, () => ({ url: 'http://example.com/publickey' }), undefined, /is not https: Omnichannel only fetches public https URLs/],
-      ['a pasted PEM', s => s.tokens.valid, s => ({ key: s.publicKeyPem }), 'verified', /the pasted key holds a PEM public key/],
-      ['a pasted JWT instead of a key', s => s.tokens.valid, s => ({ key: s.tokens.valid }), undefined, /This is a JWT, not a public key/],
+      [
+        'an expired token: the signature still checks',
+        s => s.tokens.expired,
+        s => ({ url: `${s.origin}/keys/public.pem` }),
+        'verified',
+        /valid/,
+      ],
+      [
+        'a URL answering 401',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/401` }),
+        undefined,
+        /answered 401 Unauthorized: it needs a sign-in, but Omnichannel fetches it anonymously/,
+      ],
+      [
+        'a URL answering 404',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/none` }),
+        undefined,
+        /answered 404 Not Found: nothing is published there/,
+      ],
+      [
+        'a URL answering a sign-in page',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/signin.html` }),
+        undefined,
+        /HTML page titled "Sign in to Contoso"/,
+      ],
+      [
+        'a plain http URL',
+        s => s.tokens.valid,
+        () => ({ url: 'http://example.com/publickey' }),
+        undefined,
+        /is not https: Omnichannel only fetches public https URLs/,
+      ],
+      [
+        'a pasted PEM',
+        s => s.tokens.valid,
+        s => ({ key: s.publicKeyPem }),
+        'verified',
+        /the pasted key holds a PEM public key/,
+      ],
+      [
+        'a pasted JWT instead of a key',
+        s => s.tokens.valid,
+        s => ({ key: s.tokens.valid }),
+        undefined,
+        /This is a JWT, not a public key/,
+      ],
       ['nothing given', s => s.tokens.valid, () => ({}), undefined, /Give the public key URL or paste the key/],
     ];
     for (const [title, token, key, status, says] of cases) {
@@ -67,15 +166,26 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       });
     }
 
-    test.runIf(name === 'chromium')('a URL that never answers: stopped after 10 s, and said so', async () => {
-      const result = await verify(rig.helper, rig.site.tokens.valid, { url: `${rig.site.origin}/keys/silent` }, 20_000);
-      expect(result.lines.join(' ')).toMatch(/did not answer within 10 s/);
-    }, 30_000);
+    test.runIf(name === 'chromium')(
+      'a URL that never answers: stopped after 10 s, and said so',
+      async () => {
+        const result = await verify(
+          rig.helper,
+          rig.site.tokens.valid,
+          { url: `${rig.site.origin}/keys/silent` },
+          20_000,
+        );
+        expect(result.lines.join(' ')).toMatch(/did not answer within 10 s/);
+      },
+      30_000,
+    );
 
     test('from an invocation: verified, and the URL is offered again for the site', async () => {
       const page = await rig.tb.browser.newPage();
       await page.goto(`${rig.site.origin}/widget?scenario=valid`);
-      const tabs = await rig.helper.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'list-tabs' })) as { tabId: number; url: string }[];
+      const tabs = (await rig.helper.evaluate(() =>
+        (globalThis as any).chrome.runtime.sendMessage({ type: 'list-tabs' }),
+      )) as { tabId: number; url: string }[];
       const tabId = tabs.find(t => t.url === `${rig.site.origin}/widget`)!.tabId;
       const view = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
       try {
@@ -83,10 +193,14 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await view.type('#detail .verify-section input', `${rig.site.origin}/keys/public.pem`);
         await view.click('#detail .verify-section button');
         await view.waitForSelector('#detail .verify-line[data-status="verified"]');
-        await expect.poll(() => rig.helper.evaluate(() => (globalThis as any).chrome.storage.local.get(null))).toMatchObject({ [`keyurl:${rig.site.origin}`]: `${rig.site.origin}/keys/public.pem` });
+        await expect
+          .poll(() => rig.helper.evaluate(() => (globalThis as any).chrome.storage.local.get(null)))
+          .toMatchObject({ [`keyurl:${rig.site.origin}`]: `${rig.site.origin}/keys/public.pem` });
         const again = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
         await again.waitForSelector('#detail .verify-section input');
-        expect(await again.$eval('#detail .verify-section input', n => (n).value)).toBe(`${rig.site.origin}/keys/public.pem`);
+        expect(await again.$eval('#detail .verify-section input', n => n.value)).toBe(
+          `${rig.site.origin}/keys/public.pem`,
+        );
         await again.close();
       } finally {
         await Promise.all([view.close(), page.close()]);

@@ -5,7 +5,12 @@
  */
 import { TargetType, type Browser, type Page } from 'puppeteer-core';
 import type { AnswerTo, PanelRequest } from '../../src/protocol/messages.js';
-import { launchChromium as startChromium, launchFirefox as startFirefox, openExtensionPage as openPage, type BrowserName } from '../../src/demo/browsers.js';
+import {
+  launchChromium as startChromium,
+  launchFirefox as startFirefox,
+  openExtensionPage as openPage,
+  type BrowserName,
+} from '../../src/demo/browsers.js';
 
 export { CHROMIUM_ARGS, GECKO_ID, type BrowserName } from '../../src/demo/browsers.js';
 
@@ -26,11 +31,15 @@ export async function launch(name: BrowserName, { extension = true } = {}): Prom
 async function launchChromium(extension: boolean): Promise<TestBrowser> {
   const { browser, extensionUrl } = await startChromium({ extension });
   return {
-    name: 'chromium', browser, extensionUrl,
+    name: 'chromium',
+    browser,
+    extensionUrl,
     async stopBackground() {
       const session = await browser.target().createCDPSession();
       await session.send('ServiceWorker.enable').catch(() => undefined);
-      const targets = browser.targets().filter(t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(extensionUrl ?? '-'));
+      const targets = browser
+        .targets()
+        .filter(t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(extensionUrl ?? '-'));
       for (const target of targets) {
         const worker = await target.worker();
         await worker?.close().catch(() => undefined);
@@ -45,8 +54,12 @@ async function launchChromium(extension: boolean): Promise<TestBrowser> {
 async function launchFirefox(extension: boolean): Promise<TestBrowser> {
   const { browser, extensionUrl } = await startFirefox({ extension });
   return {
-    name: 'firefox', browser, extensionUrl,
-    async stopBackground() { throw new Error('Firefox runs the background as an event page; stopping it is not scriptable here'); },
+    name: 'firefox',
+    browser,
+    extensionUrl,
+    async stopBackground() {
+      throw new Error('Firefox runs the background as an event page; stopping it is not scriptable here');
+    },
     close: () => browser.close(),
   };
 }
@@ -64,7 +77,10 @@ export function askBackground<R extends PanelRequest>(extensionPage: Page, reque
 /** Sends anything (a malformed request, as a hostile caller would) and returns what came back. */
 export function sendFromExtensionPage(extensionPage: Page, message: unknown): Promise<unknown> {
   return extensionPage.evaluate(m => {
-    const api = (globalThis as unknown as { browser?: { runtime: { sendMessage(x: unknown): Promise<unknown> } }; chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } });
+    const api = globalThis as unknown as {
+      browser?: { runtime: { sendMessage(x: unknown): Promise<unknown> } };
+      chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } };
+    };
     return (api.browser ?? api.chrome).runtime.sendMessage(m);
   }, message);
 }

@@ -17,5 +17,7 @@ export async function ecPublicPem(): Promise<string> {
 
 /** The Omnichannel key list form: `[{ kid, publicKey: base64 of the PEM, expiry }]`. */
 export function keyList(entries: { kid: string; pem: string; expiry: number }[]): string {
-  return JSON.stringify(entries.map(e => ({ kid: e.kid, publicKey: Buffer.from(e.pem).toString('base64'), expiry: e.expiry })));
+  return JSON.stringify(
+    entries.map(e => ({ kid: e.kid, publicKey: Buffer.from(e.pem).toString('base64'), expiry: e.expiry })),
+  );
 }

@@ -3,7 +3,11 @@ import type { Page } from 'puppeteer-core';
 import { openExtensionPage, type TestBrowser } from './browsers.js';
 
 /** Opens the panel for `tabId` and waits until it rendered the record. */
-export async function openPanel(tb: TestBrowser, tabId: number, { theme, width = 1200, height = 720 }: { theme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
+export async function openPanel(
+  tb: TestBrowser,
+  tabId: number,
+  { theme, width = 1200, height = 720 }: { theme?: 'light' | 'dark'; width?: number; height?: number } = {},
+): Promise<Page> {
   const page = await openExtensionPage(tb, `panel.html?tabId=${tabId}${theme ? `&theme=${theme}` : ''}`);
   await page.setViewport({ width, height });
   await page.waitForFunction(() => document.body.dataset.rendered !== undefined, { timeout: 10_000 });
@@ -21,18 +25,25 @@ export interface PanelText {
 export function panelText(page: Page): Promise<PanelText> {
   return page.evaluate(() => {
     const facts: Record<string, string> = {};
-    for (const dt of document.querySelectorAll('#facts dt')) facts[dt.textContent] = (dt.nextElementSibling as HTMLElement).innerText;
+    for (const dt of document.querySelectorAll('#facts dt'))
+      facts[dt.textContent] = (dt.nextElementSibling as HTMLElement).innerText;
     return {
       verdict: document.getElementById('verdict')!.textContent,
       facts,
-      rows: [...document.querySelectorAll('#timeline [role="option"]')].map(r => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+      rows: [...document.querySelectorAll('#timeline [role="option"]')].map(r =>
+        (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+      ),
       detail: (document.getElementById('detail') as HTMLElement).innerText,
     };
   });
 }
 
 /** Waits until the panel's verdict satisfies `ready`, re-rendering as the record grows. */
-export async function waitForPanel(page: Page, ready: (text: PanelText) => boolean, timeoutMs = 15_000): Promise<PanelText> {
+export async function waitForPanel(
+  page: Page,
+  ready: (text: PanelText) => boolean,
+  timeoutMs = 15_000,
+): Promise<PanelText> {
   const until = Date.now() + timeoutMs;
   let text = await panelText(page);
   while (!ready(text)) {
@@ -47,13 +58,21 @@ export async function waitForPanel(page: Page, ready: (text: PanelText) => boole
  * Clicks "Export report" and returns the file the panel offered for download (name and text),
  * caught at URL.createObjectURL and the link's click, so no file is written.
  */
-export async function exportFromPanel(page: Page, { includeTokens = false } = {}): Promise<{ name: string; text: string }> {
+export async function exportFromPanel(
+  page: Page,
+  { includeTokens = false } = {},
+): Promise<{ name: string; text: string }> {
   await page.evaluate(include => {
     const w = window as unknown as { __exports: { name: string; blob: Blob }[]; __blob?: Blob };
     w.__exports = [];
     const create = URL.createObjectURL;
-    URL.createObjectURL = (blob: Blob) => { w.__blob = blob; return create.call(URL, blob); };
-    HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) { w.__exports.push({ name: this.download, blob: w.__blob! }); };
+    URL.createObjectURL = (blob: Blob) => {
+      w.__blob = blob;
+      return create.call(URL, blob);
+    };
+    HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) {
+      w.__exports.push({ name: this.download, blob: w.__blob! });
+    };
     const box = document.getElementById('include-tokens') as HTMLInputElement;
     if (box.checked !== include) box.click();
   }, includeTokens);
@@ -70,32 +89,84 @@ export async function exportFromPanel(page: Page, { includeTokens = false } = {}
 export async function copyFromPanel(page: Page): Promise<{ text: string; notice: string }> {
   await page.evaluate(() => {
     const w = window as unknown as { __copied?: string };
-    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => { w.__copied = text; } } });
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: {
+        writeText: async (text: string) => {
+          w.__copied = text;
+        },
+      },
+    });
   });
   await page.click('#copy');
   await page.waitForFunction(() => (window as unknown as { __copied?: string }).__copied !== undefined);
-  return page.evaluate(() => ({ text: (window as unknown as { __copied: string }).__copied, notice: document.getElementById('notice')!.textContent }));
+  return page.evaluate(() => ({
+    text: (window as unknown as { __copied: string }).__copied,
+    notice: document.getElementById('notice')!.textContent,
+  }));
 }
 
 /** Elements the panel itself builds; anything else in the document was injected. */
-const PANEL_TAGS = new Set(['HTML', 'HEAD', 'META', 'TITLE', 'LINK', 'BODY', 'DIV', 'SPAN', 'P', 'B', 'CODE', 'H2', 'H3', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'UL', 'LI',
-  'A', 'ARTICLE', 'SECTION', 'METER', 'BUTTON', 'INPUT', 'LABEL', 'TEXTAREA', 'DL', 'DT', 'DD', 'MAIN', 'SELECT', 'OPTION', 'SCRIPT']);
+const PANEL_TAGS = new Set([
+  'HTML',
+  'HEAD',
+  'META',
+  'TITLE',
+  'LINK',
+  'BODY',
+  'DIV',
+  'SPAN',
+  'P',
+  'B',
+  'CODE',
+  'H2',
+  'H3',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TR',
+  'TH',
+  'TD',
+  'UL',
+  'LI',
+  'A',
+  'ARTICLE',
+  'SECTION',
+  'METER',
+  'BUTTON',
+  'INPUT',
+  'LABEL',
+  'TEXTAREA',
+  'DL',
+  'DT',
+  'DD',
+  'MAIN',
+  'SELECT',
+  'OPTION',
+  'SCRIPT',
+]);
 
 /** Elements or attributes no panel view creates: injected markup, event handlers, foreign links. */
 export function injectedMarkup(page: Page): Promise<string[]> {
-  return page.evaluate((allowed: string[]) => {
-    const ok = new Set(allowed);
-    const problems: string[] = [];
-    for (const node of document.querySelectorAll('*')) {
-      if (!ok.has(node.tagName)) problems.push(`<${node.tagName.toLowerCase()}>`);
-      for (const attr of node.getAttributeNames()) if (attr.startsWith('on')) problems.push(`${node.tagName.toLowerCase()}[${attr}]`);
-    }
-    const scripts = [...document.scripts].map(s => s.getAttribute('src'));
-    if (scripts.join() !== '/panel.js') problems.push(`scripts: ${scripts.join()}`);
-    for (const a of document.querySelectorAll('a')) if (!(a.getAttribute('href') ?? '').startsWith('/findings.html#')) problems.push(`a[href=${a.getAttribute('href')}]`);
-    if ((window as unknown as { __xss?: unknown }).__xss !== undefined) problems.push('window.__xss was set');
-    return problems;
-  }, [...PANEL_TAGS]);
+  return page.evaluate(
+    (allowed: string[]) => {
+      const ok = new Set(allowed);
+      const problems: string[] = [];
+      for (const node of document.querySelectorAll('*')) {
+        if (!ok.has(node.tagName)) problems.push(`<${node.tagName.toLowerCase()}>`);
+        for (const attr of node.getAttributeNames())
+          if (attr.startsWith('on')) problems.push(`${node.tagName.toLowerCase()}[${attr}]`);
+      }
+      const scripts = [...document.scripts].map(s => s.getAttribute('src'));
+      if (scripts.join() !== '/panel.js') problems.push(`scripts: ${scripts.join()}`);
+      for (const a of document.querySelectorAll('a'))
+        if (!(a.getAttribute('href') ?? '').startsWith('/findings.html#'))
+          problems.push(`a[href=${a.getAttribute('href')}]`);
+      if ((window as unknown as { __xss?: unknown }).__xss !== undefined) problems.push('window.__xss was set');
+      return problems;
+    },
+    [...PANEL_TAGS],
+  );
 }
 
 /** Puts `text` in the "Paste a token" box, as typing would. */

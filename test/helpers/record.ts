@@ -6,17 +6,37 @@ import { assembleSession, type SessionView } from '../../src/analysis/session.js
 import { chunkKey, decodeChunk, metaKey, type RecordedEvent, type TabRecord } from '../../src/record/format.js';
 
 /** A page session as the background keeps it, judged here by the engine as the panel would. */
-export interface RecordedSession { id: string; url: string; dropped: number; eventCount: number; events: RecordedEvent[]; view: SessionView }
-export interface TabAnswer { tabId: number; preserve: boolean; sessions: RecordedSession[] }
+export interface RecordedSession {
+  id: string;
+  url: string;
+  dropped: number;
+  eventCount: number;
+  events: RecordedEvent[];
+  view: SessionView;
+}
+export interface TabAnswer {
+  tabId: number;
+  preserve: boolean;
+  sessions: RecordedSession[];
+}
 
-export interface ScenarioRun { page: Page; observed: string[]; xss: unknown }
+export interface ScenarioRun {
+  page: Page;
+  observed: string[];
+  xss: unknown;
+}
 
 /** Opens `path` in a new tab, waits until the scenario says it is done, returns what the page observed. */
 export async function runScenario(tb: TestBrowser, origin: string, path: string): Promise<ScenarioRun> {
   const page = await tb.browser.newPage();
   await page.goto(`${origin}${path}`);
-  const frame = path.startsWith('/framed') ? (await (await page.waitForSelector('iframe'))!.contentFrame()) : page.mainFrame();
-  await frame.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, { timeout: 20_000, polling: 100 });
+  const frame = path.startsWith('/framed')
+    ? await (await page.waitForSelector('iframe'))!.contentFrame()
+    : page.mainFrame();
+  await frame.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, {
+    timeout: 20_000,
+    polling: 100,
+  });
   const observed = await frame.evaluate(() => (window as unknown as { __observed: string[] }).__observed);
   const xss = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
   return { page, observed, xss };
@@ -44,24 +64,44 @@ export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
   const meta = stored[metaKey(tabId)] as TabRecord | undefined;
   const nowMs = Date.now();
   return {
-    tabId, preserve: meta?.preserve ?? false,
+    tabId,
+    preserve: meta?.preserve ?? false,
     sessions: (meta?.sessions ?? []).map(s => {
       const events = s.chunks.flatMap(([n]) => decodeChunk(stored[chunkKey(tabId, s, n)]));
-      return { id: s.id, url: s.url, dropped: s.dropped, eventCount: s.count, events, view: assembleSession(events, { nowMs }) };
+      return {
+        id: s.id,
+        url: s.url,
+        dropped: s.dropped,
+        eventCount: s.count,
+        events,
+        view: assembleSession(events, { nowMs }),
+      };
     }),
   };
 }
 
 /** The tab's record, once `ready` says it holds what the test waits for. */
-export async function recordOf(panel: Page, tabId: number, ready: (record: TabAnswer) => boolean = () => true): Promise<TabAnswer> {
+export async function recordOf(
+  panel: Page,
+  tabId: number,
+  ready: (record: TabAnswer) => boolean = () => true,
+): Promise<TabAnswer> {
   let record: TabAnswer | undefined;
   for (let attempt = 0; attempt < 60; attempt++) {
     record = await readTab(panel, tabId);
     if (record.sessions.length > 0 && ready(record)) return record;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
-  throw new Error(`record of tab ${tabId} never got ready: ${JSON.stringify(record?.sessions.at(-1)?.view.timeline.slice(-8).map(t => t.text))}`);
+  throw new Error(
+    `record of tab ${tabId} never got ready: ${JSON.stringify(
+      record?.sessions
+        .at(-1)
+        ?.view.timeline.slice(-8)
+        .map(t => t.text),
+    )}`,
+  );
 }
 
 export const current = (record: TabAnswer) => record.sessions.at(-1)!.view;
-export const allRules = (view: SessionView) => [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => f.rule);
+export const allRules = (view: SessionView) =>
+  [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => f.rule);

@@ -4,7 +4,11 @@ import type { Page } from 'puppeteer-core';
 import { launch, openExtensionPage, type BrowserName, type TestBrowser } from './browsers.js';
 import { startSite, type Site } from './site.js';
 
-export interface Rig { site: Site; tb: TestBrowser; helper: Page }
+export interface Rig {
+  site: Site;
+  tb: TestBrowser;
+  helper: Page;
+}
 
 /** Registers the set-up and tear-down; the fields are filled before the first test runs. */
 export function useRig(name: BrowserName, { then }: { then?: (rig: Rig) => Promise<unknown> } = {}): Rig {
@@ -15,6 +19,9 @@ export function useRig(name: BrowserName, { then }: { then?: (rig: Rig) => Promi
     rig.helper = await openExtensionPage(rig.tb, 'panel.html?tabId=0');
     await then?.(rig);
   });
-  afterAll(async () => { await rig.tb?.close(); rig.site?.close(); });
+  afterAll(async () => {
+    await rig.tb?.close();
+    rig.site?.close();
+  });
   return rig;
 }

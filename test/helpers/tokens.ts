@@ -28,7 +28,11 @@ export function validClaims(overrides: Record<string, unknown> = {}): JWTPayload
   };
 }
 
-export async function signToken(key: TestKey, claims: JWTPayload = validClaims(), header: Record<string, unknown> = {}): Promise<string> {
+export async function signToken(
+  key: TestKey,
+  claims: JWTPayload = validClaims(),
+  header: Record<string, unknown> = {},
+): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...header }).sign(key.privateKey);
 }
 

@@ -1,7 +1,15 @@
 /** Behaviour of the engine beyond "the rule fires": predicted codes, specific messages, key documents. */
 import { describe, test, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { analyzeToken, analyzeTokenSync, loadPublicKeys, KeyDocumentError, parseContextVariables, ContextVariablesError, tokenVerdict } from '../../src/analysis/index.js';
+import {
+  analyzeToken,
+  analyzeTokenSync,
+  loadPublicKeys,
+  KeyDocumentError,
+  parseContextVariables,
+  ContextVariablesError,
+  tokenVerdict,
+} from '../../src/analysis/index.js';
 import { makeKey, signToken, validClaims, NOW, type TestKey } from '../helpers/tokens.js';
 import { ecPublicPem, keyList } from '../helpers/keys.js';
 
@@ -13,7 +21,8 @@ beforeAll(async () => {
 });
 
 const analyze = (raw: unknown, options = {}) => analyzeTokenSync(raw, { now: NOW, ...options });
-const messageOf = (raw: unknown, rule: string, options = {}) => analyze(raw, options).findings.find(f => f.rule === rule)?.message;
+const messageOf = (raw: unknown, rule: string, options = {}) =>
+  analyze(raw, options).findings.find(f => f.rule === rule)?.message;
 
 describe('predicted widget error', () => {
   test('a valid token is accepted', () => {
@@ -27,7 +36,9 @@ describe('predicted widget error', () => {
   test('an expired token predicts error 4 and says how long ago', async () => {
     const result = analyze(await signToken(key, validClaims({ iat: NOW - 3600, exp: NOW - 600 })));
     expect(result.errorCode).toBe(4);
-    expect(tokenVerdict(result).text).toBe('Error 4 expected: The token expired 10 minutes ago (exp 2025-11-24T15:50:00Z).');
+    expect(tokenVerdict(result).text).toBe(
+      'Error 4 expected: The token expired 10 minutes ago (exp 2025-11-24T15:50:00Z).',
+    );
   });
   test('warnings alone do not predict an error', async () => {
     const result = analyze(await signToken(key, validClaims({ exp: NOW + 600 })));
@@ -35,8 +46,12 @@ describe('predicted widget error', () => {
     expect(tokenVerdict(result).text).toMatch(/^Token accepted, with 1 warning: The token expires in 10 minutes/);
   });
   test('errors are listed before warnings and infos', async () => {
-    const severities = analyze(await signToken(key, validClaims({ exp: NOW - 1000, sub: 'bob', aud: 'x' }))).findings.map(f => f.severity);
-    expect(severities).toEqual([...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
+    const severities = analyze(
+      await signToken(key, validClaims({ exp: NOW - 1000, sub: 'bob', aud: 'x' })),
+    ).findings.map(f => f.severity);
+    expect(severities).toEqual(
+      [...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)),
+    );
   });
 });
 
@@ -48,7 +63,9 @@ describe('value hygiene', () => {
   });
   test('strips the wrapping it reports and still analyses the token inside', () => {
     const result = analyze(` "Bearer ${good}"\r\n`);
-    expect(result.findings.map(f => f.rule)).toEqual(expect.arrayContaining(['token.whitespace', 'token.quoted', 'token.bearer-prefix']));
+    expect(result.findings.map(f => f.rule)).toEqual(
+      expect.arrayContaining(['token.whitespace', 'token.quoted', 'token.bearer-prefix']),
+    );
     expect(result.token).toBe(good);
     expect(result.claims?.sub).toBe(validClaims().sub);
   });
@@ -75,7 +92,9 @@ describe('claims and time', () => {
     expect(f.fix).toBe('Issue it as a number: "exp": 1764003600.');
   });
   test('milliseconds are recognised and the seconds value is offered', async () => {
-    const f = analyze(await signToken(key, validClaims({ iat: NOW * 1000 }))).findings.find(x => x.rule === 'time.milliseconds')!;
+    const f = analyze(await signToken(key, validClaims({ iat: NOW * 1000 }))).findings.find(
+      x => x.rule === 'time.milliseconds',
+    )!;
     expect(f.fix).toBe(`Issue it in seconds: "iat": ${NOW}.`);
   });
   test('the skew is configurable', async () => {
@@ -84,15 +103,19 @@ describe('claims and time', () => {
     expect(analyze(expired, { skewSeconds: 300 }).errorCode).toBe(null);
   });
   test('missing claims are named together', async () => {
-    expect(messageOf(await signToken(key, { iss: 'x' }), 'claims.missing')).toBe('The token has no "iat", "exp", "sub" claims.');
+    expect(messageOf(await signToken(key, { iss: 'x' }), 'claims.missing')).toBe(
+      'The token has no "iat", "exp", "sub" claims.',
+    );
   });
 });
 
 describe('lwicontexts', () => {
   const withContexts = (lwicontexts: unknown) => signToken(key, validClaims({ lwicontexts }));
   test('parsed entries carry type and whether the work stream knows them', async () => {
-    const result = analyze(await withContexts(JSON.stringify({ msdyn_cartvalue: '10000', vip: { value: true, isDisplayable: false } })),
-      { contextVariables: [{ name: 'msdyn_cartvalue', type: 'number' }] });
+    const result = analyze(
+      await withContexts(JSON.stringify({ msdyn_cartvalue: '10000', vip: { value: true, isDisplayable: false } })),
+      { contextVariables: [{ name: 'msdyn_cartvalue', type: 'number' }] },
+    );
     expect(result.contexts?.entries).toEqual([
       { name: 'msdyn_cartvalue', value: '10000', valueType: 'string', wrapped: false, known: 'yes' },
       { name: 'vip', value: true, valueType: 'boolean', wrapped: true, isDisplayable: false, known: 'no' },
@@ -105,17 +128,25 @@ describe('lwicontexts', () => {
   });
   test('an unknown key gets a "did you mean" only when a configured name is close', async () => {
     const options = { contextVariables: [{ name: 'msdyn_cartvalue', type: 'text' as const }] };
-    expect(messageOf(await withContexts('{"msdyn_cartvalu":"1"}'), 'contexts.unknown-key', options)).toContain('did you mean "msdyn_cartvalue"?');
-    expect(messageOf(await withContexts('{"region":"1"}'), 'contexts.unknown-key', options)).not.toContain('did you mean');
+    expect(messageOf(await withContexts('{"msdyn_cartvalu":"1"}'), 'contexts.unknown-key', options)).toContain(
+      'did you mean "msdyn_cartvalue"?',
+    );
+    expect(messageOf(await withContexts('{"region":"1"}'), 'contexts.unknown-key', options)).not.toContain(
+      'did you mean',
+    );
   });
   test('a case-mismatched key is not also reported as a missing variable', async () => {
-    const rules = analyze(await withContexts('{"MSDYN_CARTVALUE":"1"}'), { contextVariables: [{ name: 'msdyn_cartvalue', type: 'text' }] }).findings.map(f => f.rule);
+    const rules = analyze(await withContexts('{"MSDYN_CARTVALUE":"1"}'), {
+      contextVariables: [{ name: 'msdyn_cartvalue', type: 'text' }],
+    }).findings.map(f => f.rule);
     expect(rules).toContain('contexts.case-mismatch');
     expect(rules).not.toContain('contexts.missing-variable');
   });
   test('findings for many bad keys are folded, not repeated without bound', async () => {
     const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, { nested: i }]));
-    const findings = analyze(await withContexts(JSON.stringify(many))).findings.filter(f => f.rule === 'contexts.value-type');
+    const findings = analyze(await withContexts(JSON.stringify(many))).findings.filter(
+      f => f.rule === 'contexts.value-type',
+    );
     expect(findings).toHaveLength(10);
     expect(findings[9]!.message).toContain('(and 490 more like it)');
   });
@@ -131,26 +162,44 @@ describe('key documents', () => {
   const message = async (document: unknown) => (await loadPublicKeys(document).catch((e: Error) => e)) as Error;
 
   test('accepts PEM, the key list, a JWK and a JWKS, and verifies with each', async () => {
-    for (const document of [key.pem, keyList([{ kid: 'k1', pem: key.pem, expiry: NOW + 1000 }]), key.jwk, JSON.stringify({ keys: [{ ...key.jwk, kid: 'k1' }] })]) {
+    for (const document of [
+      key.pem,
+      keyList([{ kid: 'k1', pem: key.pem, expiry: NOW + 1000 }]),
+      key.jwk,
+      JSON.stringify({ keys: [{ ...key.jwk, kid: 'k1' }] }),
+    ]) {
       const result = await analyzeToken(good, { now: NOW, key: await loadPublicKeys(document) });
       expect(result.signature.status).toBe('verified');
     }
   });
   test('an HTML page is named as such, with its title', async () => {
     expect((await message('<!DOCTYPE html><html><head><title>Sign in</title>')).message).toBe(
-      'This is an HTML page titled "Sign in", not a key: the URL probably serves a sign-in, error or 404 page.');
+      'This is an HTML page titled "Sign in", not a key: the URL probably serves a sign-in, error or 404 page.',
+    );
   });
   test.each([
     ['a JWT', () => good, /a JWT, not a public key/],
-    ['a private key', () => '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----', /private key.*Never publish/],
-    ['PKCS#1', () => readFileSync('test/fixtures/keys/pkcs1-public.pem', 'utf8'), /PKCS#1.*openssl rsa -RSAPublicKey_in/],
+    [
+      'a private key',
+      () => '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----',
+      /private key.*Never publish/,
+    ],
+    [
+      'PKCS#1',
+      () => readFileSync('test/fixtures/keys/pkcs1-public.pem', 'utf8'),
+      /PKCS#1.*openssl rsa -RSAPublicKey_in/,
+    ],
     ['a truncated PEM', () => key.pem.slice(0, 100), /no matching "-----END PUBLIC KEY-----"/],
     ['a damaged PEM', () => key.pem.replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAA'), /cannot be read/],
     ['an empty document', () => ' \n', /empty/],
     ['an unrelated JSON object', () => '{"error":"not found"}', /JSON object with the keys "error"/],
     ['broken JSON', () => '{"keys": [', /looks like JSON but does not parse/],
     ['plain text', () => 'Not Found', /plain text starting with "Not Found"/],
-    ['a key list entry that is not base64 of a PEM', () => '[{"kid":"a","publicKey":"bm90IGEga2V5","expiry":1}]', /entry 1: "publicKey" is not base64 of a PEM block/],
+    [
+      'a key list entry that is not base64 of a PEM',
+      () => '[{"kid":"a","publicKey":"bm90IGEga2V5","expiry":1}]',
+      /entry 1: "publicKey" is not base64 of a PEM block/,
+    ],
   ])('%s is rejected with a specific message', async (_, document, pattern) => {
     expect((await message(document())).message).toMatch(pattern);
   });
@@ -164,15 +213,25 @@ describe('key documents', () => {
     expect(set.notes.map(n => n.rule)).toEqual(['key.certificate']);
   });
   test('an expired key entry reports whether the signature would match', async () => {
-    const result = await analyzeToken(good, { now: NOW, key: await loadPublicKeys(keyList([{ kid: 'k1', pem: key.pem, expiry: NOW - 7200 }])) });
+    const result = await analyzeToken(good, {
+      now: NOW,
+      key: await loadPublicKeys(keyList([{ kid: 'k1', pem: key.pem, expiry: NOW - 7200 }])),
+    });
     expect(result.signature).toMatchObject({ status: 'key-expired', kid: 'k1' });
     expect(result.signature.detail).toContain('2 hours ago');
     expect(result.signature.detail).toContain('the signature matches it');
   });
   test('no key for the kid lists the kids there are', async () => {
     const other = await makeKey();
-    const set = await loadPublicKeys(keyList([{ kid: 'a', pem: other.pem, expiry: NOW + 10 }, { kid: 'b', pem: other.pem, expiry: NOW + 10 }]));
-    expect((await analyzeToken(good, { now: NOW, key: set })).signature.detail).toBe('No key has kid "k1"; the document has "a", "b".');
+    const set = await loadPublicKeys(
+      keyList([
+        { kid: 'a', pem: other.pem, expiry: NOW + 10 },
+        { kid: 'b', pem: other.pem, expiry: NOW + 10 },
+      ]),
+    );
+    expect((await analyzeToken(good, { now: NOW, key: set })).signature.detail).toBe(
+      'No key has kid "k1"; the document has "a", "b".',
+    );
   });
   test('a tampered payload fails verification', async () => {
     const [h, , s] = good.split('.');
@@ -185,7 +244,10 @@ describe('key documents', () => {
 describe('context variable lists', () => {
   test('names and typed objects are both accepted', () => {
     expect(parseContextVariables(['a', { name: 'b', type: 'Number' }, { name: 'c' }])).toEqual([
-      { name: 'a', type: 'text' }, { name: 'b', type: 'number' }, { name: 'c', type: 'text' }]);
+      { name: 'a', type: 'text' },
+      { name: 'b', type: 'number' },
+      { name: 'c', type: 'text' },
+    ]);
   });
   test.each([
     [{ a: 1 }, /must be a JSON array/],

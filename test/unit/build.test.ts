@@ -17,18 +17,40 @@ describe('manifests', () => {
   test('Firefox gets background scripts, its id, no data collection, min version 140', () => {
     const m = manifest('firefox');
     expect(m.background).toEqual({ scripts: ['background.js'] });
-    expect(m.browser_specific_settings.gecko).toEqual({ id: 'lcw-auth-debugger@example.org', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } });
+    expect(m.browser_specific_settings.gecko).toEqual({
+      id: 'lcw-auth-debugger@example.org',
+      strict_min_version: '140.0',
+      data_collection_permissions: { required: ['none'] },
+    });
   });
   test('both ask only for storage, inject the hook in the MAIN world before the relay, and keep the rest of the source manifest', () => {
     for (const browser of ['chrome', 'firefox']) {
       const m = manifest(browser);
       expect(m.permissions).toEqual(['storage']);
       expect(m.host_permissions).toBeUndefined();
-      expect(m.content_scripts.map((c: { js: string[]; world?: string; run_at: string }) => [c.js, c.world ?? 'ISOLATED', c.run_at]))
-        .toEqual([[['hook.js'], 'MAIN', 'document_start'], [['relay.js'], 'ISOLATED', 'document_start']]);
+      expect(
+        m.content_scripts.map((c: { js: string[]; world?: string; run_at: string }) => [
+          c.js,
+          c.world ?? 'ISOLATED',
+          c.run_at,
+        ]),
+      ).toEqual([
+        [['hook.js'], 'MAIN', 'document_start'],
+        [['relay.js'], 'ISOLATED', 'document_start'],
+      ]);
       const { background: _b, browser_specific_settings: _s, ...shared } = source;
       expect(m).toMatchObject(shared);
-      for (const file of ['hook.js', 'relay.js', 'background.js', 'devtools.js', 'panel.js', 'panel.html', 'devtools.html', 'icon-32.png', 'icon-128.png']) {
+      for (const file of [
+        'hook.js',
+        'relay.js',
+        'background.js',
+        'devtools.js',
+        'panel.js',
+        'panel.html',
+        'devtools.html',
+        'icon-32.png',
+        'icon-128.png',
+      ]) {
         expect(existsSync(`dist/${browser}/${file}`), `${browser}/${file}`).toBe(true);
       }
     }
@@ -36,16 +58,25 @@ describe('manifests', () => {
 });
 
 describe('size budgets (minified)', () => {
-  test.each([['hook.js', 3 * 1024], ['relay.js', 4 * 1024]])('%s is at most %i bytes', (file, budget) => {
+  test.each([
+    ['hook.js', 3 * 1024],
+    ['relay.js', 4 * 1024],
+  ])('%s is at most %i bytes', (file, budget) => {
     expect(statSync(`dist/chrome/${file}`).size).toBeLessThanOrEqual(budget);
   });
 });
 
 test('web-ext lint: no errors, and no warnings but the known background one', () => {
-  const out = execFileSync('npx', ['web-ext', 'lint', '--source-dir', 'dist/firefox', '--output', 'json'], { env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } }).toString();
+  const out = execFileSync('npx', ['web-ext', 'lint', '--source-dir', 'dist/firefox', '--output', 'json'], {
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+  }).toString();
   const report = JSON.parse(out.slice(out.indexOf('{')));
   expect(report.errors).toEqual([]);
-  expect(report.warnings.map((w: { code: string }) => w.code).filter((code: string) => code !== 'BACKGROUND_SERVICE_WORKER_IGNORED')).toEqual([]);
+  expect(
+    report.warnings
+      .map((w: { code: string }) => w.code)
+      .filter((code: string) => code !== 'BACKGROUND_SERVICE_WORKER_IGNORED'),
+  ).toEqual([]);
 }, 60_000);
 
 test('npm run package writes a zip per browser holding the manifest', () => {

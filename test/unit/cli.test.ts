@@ -14,7 +14,11 @@ let dir: string;
 let server: Server;
 let base: string;
 
-const file = (name: string, content: string) => { const path = join(dir, name); writeFileSync(path, content); return path; };
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
 const now = ['--now', String(NOW)];
 const json = (result: CliResult) => JSON.parse(result.stdout);
 /** Usage and input problems: one line on stderr, status 2, no stack trace. */
@@ -32,15 +36,27 @@ beforeAll(async () => {
   const routes: Record<string, (res: ServerResponse) => void> = {
     '/key.pem': res => res.end(key.pem),
     '/keys.json': res => res.end(keyList([{ kid: 'k1', pem: key.pem, expiry: NOW + 3600 }])),
-    '/missing': res => { res.statusCode = 404; res.end('nope'); },
+    '/missing': res => {
+      res.statusCode = 404;
+      res.end('nope');
+    },
     '/login': res => res.end('<!doctype html><html><title>Sign in to Contoso</title></html>'),
-    '/hang': () => { /* never answers */ },
+    '/hang': () => {
+      /* never answers */
+    },
   };
-  server = createServer((req, res) => { const route = routes[req.url ?? '']; if (route) route(res); else res.end(); });
+  server = createServer((req, res) => {
+    const route = routes[req.url ?? ''];
+    if (route) route(res);
+    else res.end();
+  });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(() => { server.closeAllConnections(); server.close(); });
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
 
 describe('lcw-auth check', () => {
   test('a valid token: readable report, status 0', async () => {
@@ -52,15 +68,40 @@ describe('lcw-auth check', () => {
   });
   test('--json prints the documented object', async () => {
     const out = json(await runCli(['check', good, ...now, '--json']));
-    expect(Object.keys(out)).toEqual(['errorCode', 'verdict', 'findings', 'header', 'claims', 'contexts', 'signature', 'signatureDetail']);
-    expect(out).toMatchObject({ errorCode: null, verdict: 'ok', signature: 'not-checked', header: { alg: 'RS256', kid: 'k1' }, contexts: { msdyn_cartvalue: '10000', msdyn_isvip: 'false' } });
+    expect(Object.keys(out)).toEqual([
+      'errorCode',
+      'verdict',
+      'findings',
+      'header',
+      'claims',
+      'contexts',
+      'signature',
+      'signatureDetail',
+    ]);
+    expect(out).toMatchObject({
+      errorCode: null,
+      verdict: 'ok',
+      signature: 'not-checked',
+      header: { alg: 'RS256', kid: 'k1' },
+      contexts: { msdyn_cartvalue: '10000', msdyn_isvip: 'false' },
+    });
     expect(out.findings).toEqual([]);
   });
   test('an expired token: status 1, error 4', async () => {
-    const result = await runCli(['check', await signToken(key, validClaims({ iat: NOW - 7200, exp: NOW - 3600 })), ...now, '--json']);
+    const result = await runCli([
+      'check',
+      await signToken(key, validClaims({ iat: NOW - 7200, exp: NOW - 3600 })),
+      ...now,
+      '--json',
+    ]);
     expect(result.status).toBe(1);
     expect(json(result)).toMatchObject({ errorCode: 4, verdict: 'error' });
-    expect(json(result).findings[0]).toEqual({ rule: 'time.expired', severity: 'error', message: 'The token expired 1 hour ago (exp 2025-11-24T15:00:00Z).', fix: expect.any(String) });
+    expect(json(result).findings[0]).toEqual({
+      rule: 'time.expired',
+      severity: 'error',
+      message: 'The token expired 1 hour ago (exp 2025-11-24T15:00:00Z).',
+      fix: expect.any(String),
+    });
   });
   test('--skew changes the verdict on a just-expired token', async () => {
     const token = await signToken(key, validClaims({ exp: NOW - 30 }));
@@ -68,10 +109,13 @@ describe('lcw-auth check', () => {
     expect((await runCli(['check', token, ...now, '--skew', '0'])).status).toBe(1);
   });
   test('the argument is analysed exactly as given', async () => {
-    expect(json(await runCli(['check', ` ${good}`, ...now, '--json'])).findings.map((f: { rule: string }) => f.rule)).toContain('token.whitespace');
+    expect(
+      json(await runCli(['check', ` ${good}`, ...now, '--json'])).findings.map((f: { rule: string }) => f.rule),
+    ).toContain('token.whitespace');
   });
   test('standard input, with "-" or no token, drops exactly one trailing newline', async () => {
-    const rules = async (args: string[], input: string) => json(await runCli(['check', ...args, ...now, '--json'], { input })).findings.map((f: { rule: string }) => f.rule);
+    const rules = async (args: string[], input: string) =>
+      json(await runCli(['check', ...args, ...now, '--json'], { input })).findings.map((f: { rule: string }) => f.rule);
     expect(await rules(['-'], `${good}\n`)).not.toContain('token.whitespace');
     expect(await rules([], `${good}\r\n`)).not.toContain('token.whitespace');
     expect(await rules(['-'], `${good}\n\n`)).toContain('token.whitespace');
@@ -82,16 +126,27 @@ describe('lcw-auth check', () => {
     expect(json(result).errorCode).toBe(3);
   });
   test('--contexts compares lwicontexts with the work stream', async () => {
-    const contexts = file('contexts.json', JSON.stringify([{ name: 'msdyn_cartvalue', type: 'number' }, 'msdyn_isVIP']));
+    const contexts = file(
+      'contexts.json',
+      JSON.stringify([{ name: 'msdyn_cartvalue', type: 'number' }, 'msdyn_isVIP']),
+    );
     const out = json(await runCli(['check', good, ...now, '--json', '--contexts', contexts]));
-    expect(out.findings.map((f: { rule: string }) => f.rule)).toEqual(expect.arrayContaining(['contexts.case-mismatch']));
+    expect(out.findings.map((f: { rule: string }) => f.rule)).toEqual(
+      expect.arrayContaining(['contexts.case-mismatch']),
+    );
   });
   test('--key verifies with a PEM file', async () => {
-    expect(json(await runCli(['check', good, ...now, '--json', '--key', file('key.pem', key.pem)])).signature).toBe('verified');
+    expect(json(await runCli(['check', good, ...now, '--json', '--key', file('key.pem', key.pem)])).signature).toBe(
+      'verified',
+    );
   });
   test('--key fetches a URL serving PEM or the Omnichannel key list', async () => {
-    expect(json(await runCli(['check', good, ...now, '--json', '--key', `${base}/key.pem`])).signature).toBe('verified');
-    expect(json(await runCli(['check', good, ...now, '--json', '--key', `${base}/keys.json`])).signature).toBe('verified');
+    expect(json(await runCli(['check', good, ...now, '--json', '--key', `${base}/key.pem`])).signature).toBe(
+      'verified',
+    );
+    expect(json(await runCli(['check', good, ...now, '--json', '--key', `${base}/keys.json`])).signature).toBe(
+      'verified',
+    );
   });
   test('a token signed with another key: status 1, signature invalid', async () => {
     const other = await makeKey();
@@ -113,18 +168,30 @@ describe('bad input gets one line and status 2', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['check', 'a', 'b'], /expected one token, got 2 arguments/],
     [['check', 'x', '--now', 'yesterday'], /--now takes a non-negative number of seconds, not "yesterday"/],
-    [['check', 'x', '--contexts', '/nonexistent/contexts.json'], /cannot read contexts file \/nonexistent\/contexts.json: no such file/],
+    [
+      ['check', 'x', '--contexts', '/nonexistent/contexts.json'],
+      /cannot read contexts file \/nonexistent\/contexts.json: no such file/,
+    ],
     [['check', 'x', '--key', '/nonexistent/key.pem'], /cannot read key file .*: no such file/],
     [['check', 'x', '--key', 'http://example.com/key.pem'], /is not https: Omnichannel only fetches public https URLs/],
   ])('%j', async (args, pattern) => {
     expectInputError(await runCli(args), pattern);
   });
   test('a malformed contexts file', async () => {
-    expectInputError(await runCli(['check', good, '--contexts', file('bad.json', '{"name": ')]), /contexts file .* is not JSON/);
-    expectInputError(await runCli(['check', good, '--contexts', file('bad2.json', '[{"name":"a","type":"date"}]')]), /type "date"; use "text" or "number"/);
+    expectInputError(
+      await runCli(['check', good, '--contexts', file('bad.json', '{"name": ')]),
+      /contexts file .* is not JSON/,
+    );
+    expectInputError(
+      await runCli(['check', good, '--contexts', file('bad2.json', '[{"name":"a","type":"date"}]')]),
+      /type "date"; use "text" or "number"/,
+    );
   });
   test('a key file that is not a key says what it looks like', async () => {
-    expectInputError(await runCli(['check', good, '--key', file('token.txt', good)]), /This is a JWT, not a public key/);
+    expectInputError(
+      await runCli(['check', good, '--key', file('token.txt', good)]),
+      /This is a JWT, not a public key/,
+    );
   });
   test('key URLs that fail', async () => {
     expectInputError(await runCli(['check', good, '--key', `${base}/missing`]), /answered 404 Not Found/);
@@ -133,7 +200,13 @@ describe('bad input gets one line and status 2', () => {
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as { port: number }).port;
     await new Promise(resolve => closed.close(resolve));
-    expectInputError(await runCli(['check', good, '--key', `http://127.0.0.1:${closedPort}/key.pem`]), /could not be reached \(ECONNREFUSED\)/);
-    expectInputError(await runCli(['check', good, '--key', `${base}/hang`], { env: { LCW_AUTH_KEY_TIMEOUT_MS: '300' } }), /did not answer within 0.3 s/);
+    expectInputError(
+      await runCli(['check', good, '--key', `http://127.0.0.1:${closedPort}/key.pem`]),
+      /could not be reached \(ECONNREFUSED\)/,
+    );
+    expectInputError(
+      await runCli(['check', good, '--key', `${base}/hang`], { env: { LCW_AUTH_KEY_TIMEOUT_MS: '300' } }),
+      /did not answer within 0.3 s/,
+    );
   });
 });

@@ -2,8 +2,12 @@
 import { describe, test, expect } from 'vitest';
 import { fetchKeyDocument, KeyFetchError, type KeyFetchFailure } from '../../src/analysis/key-source.js';
 
-const answer = (body: BodyInit | null, init: ResponseInit = {}) => (async () => new Response(body, init)) as unknown as typeof fetch;
-const failing = (error: unknown) => (async () => { throw error; }) as unknown as typeof fetch;
+const answer = (body: BodyInit | null, init: ResponseInit = {}) =>
+  (async () => new Response(body, init)) as unknown as typeof fetch;
+const failing = (error: unknown) =>
+  (async () => {
+    throw error;
+  }) as unknown as typeof fetch;
 
 async function failure(url: string, fetchFn: typeof fetch, timeoutMs?: number): Promise<[KeyFetchFailure, string]> {
   try {
@@ -17,28 +21,79 @@ async function failure(url: string, fetchFn: typeof fetch, timeoutMs?: number): 
 
 describe('fetchKeyDocument', () => {
   test('returns the body, its type and the final URL', async () => {
-    const doc = await fetchKeyDocument('https://contoso.example/_services/auth/publickey', { fetch: answer('-----BEGIN PUBLIC KEY-----', { headers: { 'content-type': 'text/plain' } }) });
+    const doc = await fetchKeyDocument('https://contoso.example/_services/auth/publickey', {
+      fetch: answer('-----BEGIN PUBLIC KEY-----', { headers: { 'content-type': 'text/plain' } }),
+    });
     expect(doc).toMatchObject({ status: 200, contentType: 'text/plain', text: '-----BEGIN PUBLIC KEY-----' });
   });
   test.each([
     ['not a URL', 'publickey', answer(''), 'bad-url', /is not a URL/],
     ['plain http elsewhere than this machine', 'http://contoso.example/key', answer(''), 'not-https', /is not https/],
-    ['401', 'https://a.example/k', answer('no', { status: 401, statusText: 'Unauthorized' }), 'status', /answered 401 Unauthorized: it needs a sign-in/],
+    [
+      '401',
+      'https://a.example/k',
+      answer('no', { status: 401, statusText: 'Unauthorized' }),
+      'status',
+      /answered 401 Unauthorized: it needs a sign-in/,
+    ],
     ['403', 'https://a.example/k', answer('no', { status: 403 }), 'status', /answered 403: it needs a sign-in/],
-    ['404', 'https://a.example/k', answer('no', { status: 404, statusText: 'Not Found' }), 'status', /nothing is published there/],
+    [
+      '404',
+      'https://a.example/k',
+      answer('no', { status: 404, statusText: 'Not Found' }),
+      'status',
+      /nothing is published there/,
+    ],
     ['500', 'https://a.example/k', answer('boom', { status: 500 }), 'status', /answered 500\.$/],
-    ['refused (Node gives a cause)', 'https://a.example/k', failing(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })), 'unreachable', /could not be reached \(ECONNREFUSED\)/],
-    ['blocked (a browser gives no reason)', 'https://a.example/k', failing(new TypeError('NetworkError when attempting to fetch resource.')), 'unreachable', /refused, unknown host, TLS error, or blocked/],
+    [
+      'refused (Node gives a cause)',
+      'https://a.example/k',
+      failing(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })),
+      'unreachable',
+      /could not be reached \(ECONNREFUSED\)/,
+    ],
+    [
+      'blocked (a browser gives no reason)',
+      'https://a.example/k',
+      failing(new TypeError('NetworkError when attempting to fetch resource.')),
+      'unreachable',
+      /refused, unknown host, TLS error, or blocked/,
+    ],
     ['a thrown non-error', 'https://a.example/k', failing('weird'), 'unreachable', /could not be reached/],
-    ['too large', 'https://a.example/k', answer(new Uint8Array(2 * 1024 * 1024)), 'too-large', /answered 2097152 bytes/],
-    ['broken off mid-body', 'https://a.example/k', answer(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([45, 45])); c.error(new Error('socket hang up')); } })), 'broken-off', /broke off \(socket hang up\)/],
+    [
+      'too large',
+      'https://a.example/k',
+      answer(new Uint8Array(2 * 1024 * 1024)),
+      'too-large',
+      /answered 2097152 bytes/,
+    ],
+    [
+      'broken off mid-body',
+      'https://a.example/k',
+      answer(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new Uint8Array([45, 45]));
+            c.error(new Error('socket hang up'));
+          },
+        }),
+      ),
+      'broken-off',
+      /broke off \(socket hang up\)/,
+    ],
   ] as [string, string, typeof fetch, KeyFetchFailure, RegExp][])('%s', async (_, url, fetchFn, kind, message) => {
     const [gotKind, gotMessage] = await failure(url, fetchFn);
     expect(gotKind).toBe(kind);
     expect(gotMessage).toMatch(message);
   });
   test('silence: stopped at the timeout', async () => {
-    const never = ((_: unknown, init: RequestInit) => new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
-    expect(await failure('https://a.example/k', never, 50)).toEqual(['timeout', 'https://a.example/k did not answer within 0.05 s.']);
+    const never = ((_: unknown, init: RequestInit) =>
+      new Promise((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as unknown as typeof fetch;
+    expect(await failure('https://a.example/k', never, 50)).toEqual([
+      'timeout',
+      'https://a.example/k did not answer within 0.05 s.',
+    ]);
   });
 });

@@ -43,7 +43,10 @@ test('each folder imports only the layers below it: nothing between devtools and
   const all = sources();
   expect(new Set(all.map(s => s.folder))).toEqual(new Set(Object.keys(MAY_IMPORT)));
   for (const { file, folder, folders } of all) {
-    expect(folders.filter(f => !MAY_IMPORT[folder]!.includes(f)), file).toEqual([]);
+    expect(
+      folders.filter(f => !MAY_IMPORT[folder]!.includes(f)),
+      file,
+    ).toEqual([]);
   }
 });
 
@@ -51,7 +54,10 @@ test('the analysis engine, the protocol and the record format use jose at most, 
   const pure = sources().filter(s => ['analysis', 'protocol'].includes(s.folder) || s.file === 'record/format.ts');
   expect(pure.length).toBeGreaterThan(20);
   for (const { file, code, packages } of pure) {
-    expect(packages.filter(name => name !== 'jose'), file).toEqual([]);
+    expect(
+      packages.filter(name => name !== 'jose'),
+      file,
+    ).toEqual([]);
     expect(code, file).not.toMatch(/\b(window|document|chrome|browser|process)\.[a-zA-Z]|\brequire\(/);
     // The engine reads only the record's pure format, never the side that reads storage.
     expect(readFileSync(`src/${file}`, 'utf8'), file).not.toMatch(/from '\.\.\/record\/read/);

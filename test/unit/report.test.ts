@@ -19,7 +19,13 @@ beforeAll(async () => {
   token = await signToken(await makeKey(), validClaims());
   const frame = 0;
   events = [
-    { k: 'widget', at: T0, frame, iframe: true, script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v1', src: 'x' } },
+    {
+      k: 'widget',
+      at: T0,
+      frame,
+      iframe: true,
+      script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v1', src: 'x' },
+    },
     { k: 'evt', at: T0 + 1, frame, type: 'lcw:ready', detail: null },
     { k: 'reg', at: T0 + 2, frame, fn: true, arg: 'function', ready: true },
     { k: 'inv', at: T0 + 3, frame, id: 1, route: 'sdk' },
@@ -27,11 +33,22 @@ beforeAll(async () => {
     { k: 'end', at: T0 + 5, frame, id: 1 },
     { k: 'inv', at: T0 + 6, frame, id: 2, route: 'sdk' },
     { k: 'end', at: T0 + 7, frame, id: 2, err: { n: 'Error', m: 'down' } },
-    { k: 'evt', at: T0 + 8, frame, type: 'lcw:error', detail: { errorCode: 2, errorDescription: 'Auth token provider method execution failed' } },
+    {
+      k: 'evt',
+      at: T0 + 8,
+      frame,
+      type: 'lcw:error',
+      detail: { errorCode: 2, errorDescription: 'Auth token provider method execution failed' },
+    },
   ];
 });
 
-const report = (includeTokens?: boolean) => buildReport(assembleSession(events), { url: 'https://shop.contoso.com/help?code=secret#frag', now: T0 + 10, ...(includeTokens ? { includeTokens } : {}) });
+const report = (includeTokens?: boolean) =>
+  buildReport(assembleSession(events), {
+    url: 'https://shop.contoso.com/help?code=secret#frag',
+    now: T0 + 10,
+    ...(includeTokens ? { includeTokens } : {}),
+  });
 
 describe('buildReport', () => {
   test('is valid against docs/report.schema.json', () => {
@@ -46,19 +63,33 @@ describe('buildReport', () => {
   test('holds the documented facts', () => {
     const r = report();
     expect(r).toMatchObject({
-      format: 'lcw-auth-report', version: 1, createdAt: '2025-11-24T16:00:00.010Z', tokensIncluded: false,
+      format: 'lcw-auth-report',
+      version: 1,
+      createdAt: '2025-11-24T16:00:00.010Z',
+      tokensIncluded: false,
       page: { url: 'https://shop.contoso.com/help', origin: 'https://shop.contoso.com' },
       widget: { detected: true, version: 'v1', orgId: 'org', appId: 'app', orgUrl: 'https://org.crm.dynamics.com' },
       route: 'setAuthTokenProvider',
-      widgetErrors: [{ at: '2025-11-24T16:00:00.008Z', errorCode: 2, description: 'Auth token provider method execution failed' }],
+      widgetErrors: [
+        { at: '2025-11-24T16:00:00.008Z', errorCode: 2, description: 'Auth token provider method execution failed' },
+      ],
     });
-    expect(r.invocations.map(i => [i.id, i.outcome, i.errorCode, i.msToToken])).toEqual([['0:1', 'token', 4, 1], ['0:2', 'threw', 2, null]]);
-    expect(r.invocations[0]!.findings.map(f => f.rule)).toEqual(expect.arrayContaining(['token.whitespace', 'token.bearer-prefix']));
+    expect(r.invocations.map(i => [i.id, i.outcome, i.errorCode, i.msToToken])).toEqual([
+      ['0:1', 'token', 4, 1],
+      ['0:2', 'threw', 2, null],
+    ]);
+    expect(r.invocations[0]!.findings.map(f => f.rule)).toEqual(
+      expect.arrayContaining(['token.whitespace', 'token.bearer-prefix']),
+    );
     expect(r.timeline).toHaveLength(events.length);
   });
   test('redacts signatures and leaves the token out by default', () => {
     const r = report();
-    expect(r.invocations[0]!.token).toEqual({ header: { alg: 'RS256', typ: 'JWT' }, claims: validClaims(), signature: 'redacted' });
+    expect(r.invocations[0]!.token).toEqual({
+      header: { alg: 'RS256', typ: 'JWT' },
+      claims: validClaims(),
+      signature: 'redacted',
+    });
     const signature = token.split('.')[2]!;
     expect(JSON.stringify(r)).not.toContain(signature);
   });
@@ -80,18 +111,37 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
     expect(text).not.toContain(token.split('.')[2]!);
   });
   test('page text cannot become a link, an image, markup or a new table cell in the ticket', () => {
-    const hostile = buildReport(assembleSession([
-      ...events.slice(0, 3),
-      { k: 'evt', at: T0 + 9, frame: 0, type: 'lcw:error', detail: { errorCode: 3, errorDescription: '![x](https://evil.example/p.png) <img src=x onerror=alert(1)> | cell\n# heading `code` [link](javascript:alert(1))' } },
-    ]), { url: 'https://shop.contoso.com/', now: T0 });
+    const hostile = buildReport(
+      assembleSession([
+        ...events.slice(0, 3),
+        {
+          k: 'evt',
+          at: T0 + 9,
+          frame: 0,
+          type: 'lcw:error',
+          detail: {
+            errorCode: 3,
+            errorDescription:
+              '![x](https://evil.example/p.png) <img src=x onerror=alert(1)> | cell\n# heading `code` [link](javascript:alert(1))',
+          },
+        },
+      ]),
+      { url: 'https://shop.contoso.com/', now: T0 },
+    );
     const text = reportSummary(hostile);
     const line = text.split('\n').find(l => l.includes('evil.example'))!;
-    expect(line).toContain('!\\[x\\](https://evil.example/p.png) \\<img src=x onerror=alert(1)\\> \\| cell # heading \\`code\\` \\[link\\]');
+    expect(line).toContain(
+      '!\\[x\\](https://evil.example/p.png) \\<img src=x onerror=alert(1)\\> \\| cell # heading \\`code\\` \\[link\\]',
+    );
     expect(text).not.toMatch(/[^\\]<img/);
   });
   test('lists at most the newest 20 invocations and says how many there were', () => {
     const many: RecordedEvent[] = [];
-    for (let id = 1; id <= 45; id++) many.push({ k: 'inv', at: T0 + id * 10, frame: 0, id, route: 'sdk' }, { k: 'cb', at: T0 + id * 10 + 1, frame: 0, id, sync: true, v: '' });
+    for (let id = 1; id <= 45; id++)
+      many.push(
+        { k: 'inv', at: T0 + id * 10, frame: 0, id, route: 'sdk' },
+        { k: 'cb', at: T0 + id * 10 + 1, frame: 0, id, sync: true, v: '' },
+      );
     const text = reportSummary(buildReport(assembleSession(many), { url: 'https://a.example/', now: T0 }));
     expect(text).toContain('The newest 20 of 45.');
     expect(text.match(/^\| 0:\d+ \|/gm)).toHaveLength(20);
@@ -101,13 +151,17 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
   test('reportVerdict of a report without invocations speaks of the page', () => {
     const quiet = buildReport(assembleSession([events[0]!]), { url: 'https://a.example/', now: T0 });
     expect(reportVerdict(quiet).text).toBe('Widget found; no token provider seen yet.');
-    expect(reportVerdict(buildReport(assembleSession([]), { url: 'https://a.example/', now: T0 })).text).toBe('No Omnichannel chat widget seen on this page.');
+    expect(reportVerdict(buildReport(assembleSession([]), { url: 'https://a.example/', now: T0 })).text).toBe(
+      'No Omnichannel chat widget seen on this page.',
+    );
   });
 });
 
 describe('lcw-auth report', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'lcw-report-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lcw-report-'));
+  });
   const write = (name: string, content: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
@@ -127,7 +181,14 @@ describe('lcw-auth report', () => {
   });
   test('--json: valid, the verdict and the error codes', async () => {
     const result = await runCli(['report', write('ok2.json', report()), '--json']);
-    expect(JSON.parse(result.stdout)).toEqual({ valid: true, errors: [], verdict: 'Error 2 expected: The provider threw Error: "down".', invocations: 2, errorCodes: [4, 2], widgetErrors: [2] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      valid: true,
+      errors: [],
+      verdict: 'Error 2 expected: The provider threw Error: "down".',
+      invocations: 2,
+      errorCodes: [4, 2],
+      widgetErrors: [2],
+    });
   });
   test('a file that is not a report: exit 2 with what is wrong, where', async () => {
     const broken = { ...report(), invocations: [{ ...report().invocations[0], outcome: 'exploded' }] };
@@ -154,9 +215,31 @@ describe('lcw-auth report', () => {
 
 describe('a report with the widget\'s traffic and a "Call provider again"', () => {
   const traffic = (): RecordedEvent[] => [
-    { k: 'cfg', at: T0 - 50, frame: -1, url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app?secret=1', status: 200, body: JSON.stringify({ LiveChatConfigAuthSettings: { msdyn_authenticationtype: 192350000, msdyn_publickeyurl: 'https://contoso.example/pk' }, LiveWSAndLiveChatEngJoin: {} }) },
+    {
+      k: 'cfg',
+      at: T0 - 50,
+      frame: -1,
+      url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app?secret=1',
+      status: 200,
+      body: JSON.stringify({
+        LiveChatConfigAuthSettings: {
+          msdyn_authenticationtype: 192350000,
+          msdyn_publickeyurl: 'https://contoso.example/pk',
+        },
+        LiveWSAndLiveChatEngJoin: {},
+      }),
+    },
     ...events,
-    { k: 'auth', at: T0 + 6, frame: -1, url: 'https://org.crm.dynamics.com/livechatconnector/v2/auth/getchattoken?x=1', method: 'POST', status: 401, body: '{"message":"UserId not found"}', token: token },
+    {
+      k: 'auth',
+      at: T0 + 6,
+      frame: -1,
+      url: 'https://org.crm.dynamics.com/livechatconnector/v2/auth/getchattoken?x=1',
+      method: 'POST',
+      status: 401,
+      body: '{"message":"UserId not found"}',
+      token: token,
+    },
     { k: 'again', at: T0 + 20, frame: 0 },
     { k: 'inv', at: T0 + 21, frame: 0, id: 3, route: 'sdk' },
     { k: 'cb', at: T0 + 22, frame: 0, id: 3, sync: true, v: token },
@@ -165,8 +248,27 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
   test('is valid, and holds the configuration, the failed call and the re-run, never the token the call carried', () => {
     const r = buildReport(assembleSession(traffic()), { url: 'https://shop.contoso.com/', now: T0 + 30 });
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
-    expect(r.config).toEqual({ url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app', authenticationType: 'jwt', authenticationTypeRaw: 192350000, clientFunction: null, publicKeyUrl: 'https://contoso.example/pk', persistentChat: false, reconnect: false, signInOptional: false });
-    expect(r.authCalls).toEqual([{ at: '2025-11-24T16:00:00.006Z', url: 'https://org.crm.dynamics.com/livechatconnector/v2/auth/getchattoken', endpoint: 'getchattoken', method: 'POST', status: 401, message: 'UserId not found', invocation: '0:1' }]);
+    expect(r.config).toEqual({
+      url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app',
+      authenticationType: 'jwt',
+      authenticationTypeRaw: 192350000,
+      clientFunction: null,
+      publicKeyUrl: 'https://contoso.example/pk',
+      persistentChat: false,
+      reconnect: false,
+      signInOptional: false,
+    });
+    expect(r.authCalls).toEqual([
+      {
+        at: '2025-11-24T16:00:00.006Z',
+        url: 'https://org.crm.dynamics.com/livechatconnector/v2/auth/getchattoken',
+        endpoint: 'getchattoken',
+        method: 'POST',
+        status: 401,
+        message: 'UserId not found',
+        invocation: '0:1',
+      },
+    ]);
     expect(r.invocations.map(i => i.rerun)).toEqual([undefined, undefined, true]);
     expect(JSON.stringify(r)).not.toContain(token.split('.')[2]!);
     const summary = reportSummary(r);
@@ -174,8 +276,23 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
     expect(summary).toContain('POST getchattoken → 401 UserId not found (invocation 0:1)');
   });
   test('a configuration that could not be read is reported as such', () => {
-    const r = buildReport(assembleSession([{ k: 'cfg', at: T0, frame: -1, url: 'https://org.crm.dynamics.com/livechatconnector/config/o/a', status: 502, body: '' }]), { url: 'https://a.example/', now: T0 });
+    const r = buildReport(
+      assembleSession([
+        {
+          k: 'cfg',
+          at: T0,
+          frame: -1,
+          url: 'https://org.crm.dynamics.com/livechatconnector/config/o/a',
+          status: 502,
+          body: '',
+        },
+      ]),
+      { url: 'https://a.example/', now: T0 },
+    );
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
-    expect(r.config).toEqual({ url: 'https://org.crm.dynamics.com/livechatconnector/config/o/a', problem: 'The configuration request answered 502.' });
+    expect(r.config).toEqual({
+      url: 'https://org.crm.dynamics.com/livechatconnector/config/o/a',
+      problem: 'The configuration request answered 502.',
+    });
   });
 });

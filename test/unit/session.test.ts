@@ -21,48 +21,151 @@ beforeAll(async () => {
 
 const frame = 0;
 const ready = (): RecordedEvent => ({ k: 'evt', at: T0, type: 'lcw:ready', detail: null, frame });
-const reg = (over: Partial<RecordedEvent & { k: 'reg' }> = {}): RecordedEvent => ({ k: 'reg', at: T0 + 1, fn: true, arg: 'function', ready: true, frame, ...over });
+const reg = (over: Partial<RecordedEvent & { k: 'reg' }> = {}): RecordedEvent => ({
+  k: 'reg',
+  at: T0 + 1,
+  fn: true,
+  arg: 'function',
+  ready: true,
+  frame,
+  ...over,
+});
 const timedOut = (): RecordedEvent => ({ k: 'timeout', at: T0 + 10_002, id: 1, frame });
 const inv = (id = 1, route: 'sdk' | 'fn' = 'sdk'): RecordedEvent => ({ k: 'inv', at: T0 + 2, id, route, frame });
-const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent => ({ k: 'cb', at, id, sync, v, frame } as RecordedEvent);
-const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({ k: 'end', at: T0 + 4, id, frame, ...(err ? { err } : {}) });
+const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent =>
+  ({ k: 'cb', at, id, sync, v, frame }) as RecordedEvent;
+const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({
+  k: 'end',
+  at: T0 + 4,
+  id,
+  frame,
+  ...(err ? { err } : {}),
+});
 const healthy = () => [ready(), reg(), inv(), cb(token), end()];
 /** Two invocations handing over `first`, then `second`. */
-const twice = (first: string, second: string) => [ready(), reg(), inv(), cb(first), end(), inv(2), cb(second, true, 2), end(2)];
+const twice = (first: string, second: string) => [
+  ready(),
+  reg(),
+  inv(),
+  cb(first),
+  end(),
+  inv(2),
+  cb(second, true, 2),
+  end(2),
+];
 
 // The widget's traffic, as the DevTools page reports it.
 const CONFIG = (auth: Record<string, unknown> = {}, join: Record<string, unknown> = {}) => ({
-  LiveChatConfigAuthSettings: { msdyn_authenticationtype: 192350000, msdyn_javascriptclientfunction: null, msdyn_publickeyurl: 'https://contoso.example/_services/auth/publickey', ...auth },
-  LiveWSAndLiveChatEngJoin: { msdyn_conversationmode: '192350000', msdyn_enablechatreconnect: 'false', msdyn_authenticatedsigninoptional: 'false', ...join },
+  LiveChatConfigAuthSettings: {
+    msdyn_authenticationtype: 192350000,
+    msdyn_javascriptclientfunction: null,
+    msdyn_publickeyurl: 'https://contoso.example/_services/auth/publickey',
+    ...auth,
+  },
+  LiveWSAndLiveChatEngJoin: {
+    msdyn_conversationmode: '192350000',
+    msdyn_enablechatreconnect: 'false',
+    msdyn_authenticatedsigninoptional: 'false',
+    ...join,
+  },
 });
-const cfg = (body: unknown, status = 200): RecordedEvent => ({ k: 'cfg', at: T0 - 10, url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app?channel=lcw', status, body: typeof body === 'string' ? body : JSON.stringify(body), frame: -1 });
-const auth = (endpoint: string, status: number, body: string, carried: string | null, at = T0 + 10): RecordedEvent =>
-  ({ k: 'auth', at, url: `https://org.crm.dynamics.com/livechatconnector/v2/auth/${endpoint}`, method: 'POST', status, body, token: carried, frame: -1 });
+const cfg = (body: unknown, status = 200): RecordedEvent => ({
+  k: 'cfg',
+  at: T0 - 10,
+  url: 'https://org.crm.dynamics.com/livechatconnector/config/org/app?channel=lcw',
+  status,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  frame: -1,
+});
+const auth = (endpoint: string, status: number, body: string, carried: string | null, at = T0 + 10): RecordedEvent => ({
+  k: 'auth',
+  at,
+  url: `https://org.crm.dynamics.com/livechatconnector/v2/auth/${endpoint}`,
+  method: 'POST',
+  status,
+  body,
+  token: carried,
+  frame: -1,
+});
 const emptyHandOff = () => [ready(), reg(), inv(), cb(''), end()];
 
 const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => RecordedEvent[] }> = {
-  'registration.non-function': { fires: () => [ready(), reg({ fn: false, arg: 'string', err: { n: 'Error', m: 'AuthTokenProvider is not a function' } })], quiet: healthy },
-  'registration.before-ready': { fires: () => [reg({ ready: false }), ready(), inv(), cb(token), end()], quiet: healthy },
+  'registration.non-function': {
+    fires: () => [
+      ready(),
+      reg({ fn: false, arg: 'string', err: { n: 'Error', m: 'AuthTokenProvider is not a function' } }),
+    ],
+    quiet: healthy,
+  },
+  'registration.before-ready': {
+    fires: () => [reg({ ready: false }), ready(), inv(), cb(token), end()],
+    quiet: healthy,
+  },
   'registration.none': { fires: () => [ready()], quiet: healthy },
-  'invocation.async-callback': { fires: () => [ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)], quiet: healthy },
+  'invocation.async-callback': {
+    fires: () => [ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
+    quiet: healthy,
+  },
   'invocation.multiple-callbacks': { fires: () => [...healthy(), cb(token, true, 1, T0 + 3)], quiet: healthy },
-  'invocation.no-callback': { fires: () => [ready(), reg(), inv(), end(), { k: 'timeout', at: T0 + 10_002, id: 1, frame }], quiet: () => [ready(), reg(), inv(), end()] },
-  'invocation.threw': { fires: () => [ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })], quiet: healthy },
-  'invocation.rejected': { fires: () => [ready(), reg(), inv(), end(), { k: 'rej', at: T0 + 5, id: 1, err: { n: 'Error', m: '401' }, frame }], quiet: healthy },
+  'invocation.no-callback': {
+    fires: () => [ready(), reg(), inv(), end(), { k: 'timeout', at: T0 + 10_002, id: 1, frame }],
+    quiet: () => [ready(), reg(), inv(), end()],
+  },
+  'invocation.threw': {
+    fires: () => [ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })],
+    quiet: healthy,
+  },
+  'invocation.rejected': {
+    fires: () => [ready(), reg(), inv(), end(), { k: 'rej', at: T0 + 5, id: 1, err: { n: 'Error', m: '401' }, frame }],
+    quiet: healthy,
+  },
   'invocation.client-function-missing': {
     fires: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: false, frame }],
-    quiet: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: true, frame }, inv(1, 'fn'), cb(token, false), end()],
+    quiet: () => [
+      ready(),
+      { k: 'req', at: T0 + 1, name: 'auth.getToken', found: true, frame },
+      inv(1, 'fn'),
+      cb(token, false),
+      end(),
+    ],
   },
-  'config.oauth': { fires: () => [cfg(CONFIG({ msdyn_authenticationtype: 192350001 })), ...healthy()], quiet: () => [cfg(CONFIG()), ...healthy()] },
-  'config.sign-in-optional': { fires: () => [cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()], quiet: () => [cfg(CONFIG()), ...emptyHandOff()] },
-  'config.unreadable': { fires: () => [cfg('{"LiveChatConfigAuthSettings": {"msdyn_auth'), ...healthy()], quiet: () => [cfg(CONFIG()), ...healthy()] },
-  'auth.user-not-found': { fires: () => [...healthy(), auth('getchattoken', 401, '{"message":"UserId not found"}', token)], quiet: () => [...healthy(), auth('getchattoken', 200, '{"ChatId":"1"}', token)] },
-  'auth.rejected': { fires: () => [...healthy(), auth('getchattoken', 401, 'Unauthorized', token)], quiet: () => [...healthy(), auth('getchattoken', 200, '{}', token)] },
-  'auth.chat-map-mismatch': { fires: () => [...healthy(), auth('validateauthchatmaprecord', 400, '{"message":"Chat map record does not belong to user"}', token)], quiet: () => [...healthy(), auth('validateauthchatmaprecord', 200, '{}', token)] },
-  'auth.failed': { fires: () => [...healthy(), auth('sessioninit', 500, '<html>error</html>', token)], quiet: () => [...healthy(), auth('sessioninit', 200, '', token)] },
+  'config.oauth': {
+    fires: () => [cfg(CONFIG({ msdyn_authenticationtype: 192350001 })), ...healthy()],
+    quiet: () => [cfg(CONFIG()), ...healthy()],
+  },
+  'config.sign-in-optional': {
+    fires: () => [cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()],
+    quiet: () => [cfg(CONFIG()), ...emptyHandOff()],
+  },
+  'config.unreadable': {
+    fires: () => [cfg('{"LiveChatConfigAuthSettings": {"msdyn_auth'), ...healthy()],
+    quiet: () => [cfg(CONFIG()), ...healthy()],
+  },
+  'auth.user-not-found': {
+    fires: () => [...healthy(), auth('getchattoken', 401, '{"message":"UserId not found"}', token)],
+    quiet: () => [...healthy(), auth('getchattoken', 200, '{"ChatId":"1"}', token)],
+  },
+  'auth.rejected': {
+    fires: () => [...healthy(), auth('getchattoken', 401, 'Unauthorized', token)],
+    quiet: () => [...healthy(), auth('getchattoken', 200, '{}', token)],
+  },
+  'auth.chat-map-mismatch': {
+    fires: () => [
+      ...healthy(),
+      auth('validateauthchatmaprecord', 400, '{"message":"Chat map record does not belong to user"}', token),
+    ],
+    quiet: () => [...healthy(), auth('validateauthchatmaprecord', 200, '{}', token)],
+  },
+  'auth.failed': {
+    fires: () => [...healthy(), auth('sessioninit', 500, '<html>error</html>', token)],
+    quiet: () => [...healthy(), auth('sessioninit', 200, '', token)],
+  },
   'session.sub-changed': { fires: () => twice(token, otherUser), quiet: () => twice(token, token) },
   'session.stale-token-reused': { fires: () => twice(expired, expired), quiet: () => twice(token, token) },
-  'session.chat-outlived-token': { fires: () => [...healthy(), auth('sessionclose', 200, '', token, T0 + 2 * 3600_000)], quiet: () => [...healthy(), auth('sessionclose', 200, '', token)] },
+  'session.chat-outlived-token': {
+    fires: () => [...healthy(), auth('sessionclose', 200, '', token, T0 + 2 * 3600_000)],
+    quiet: () => [...healthy(), auth('sessionclose', 200, '', token)],
+  },
 };
 
 const rulesOf = (events: RecordedEvent[]) => {
@@ -72,7 +175,9 @@ const rulesOf = (events: RecordedEvent[]) => {
 
 describe('every page-level rule', () => {
   test('has cases in this table', () => {
-    expect(Object.keys(CASES).sort()).toEqual(RULE_IDS.filter(id => /^(registration|invocation|config|auth|session)\./.test(id)).sort());
+    expect(Object.keys(CASES).sort()).toEqual(
+      RULE_IDS.filter(id => /^(registration|invocation|config|auth|session)\./.test(id)).sort(),
+    );
   });
   for (const [rule, c] of Object.entries(CASES)) {
     test(`${rule} fires`, () => expect(rulesOf(c.fires())).toContain(rule));
@@ -83,7 +188,14 @@ describe('every page-level rule', () => {
 describe('an invocation', () => {
   test('a healthy one: token outcome, timing, no predicted error', () => {
     const [invocation] = assembleSession(healthy()).invocations;
-    expect(invocation).toMatchObject({ route: 'setAuthTokenProvider', outcome: 'token', callbackCount: 1, callbackAsync: false, msToToken: 1, errorCode: null });
+    expect(invocation).toMatchObject({
+      route: 'setAuthTokenProvider',
+      outcome: 'token',
+      callbackCount: 1,
+      callbackAsync: false,
+      msToToken: 1,
+      errorCode: null,
+    });
     expect(invocation!.analysis?.claims?.sub).toBe(validClaims().sub);
   });
   test.each([
@@ -97,60 +209,130 @@ describe('an invocation', () => {
     expect(assembleSession(events).invocations[0]).toMatchObject({ outcome, errorCode });
   });
   test('an async callback says how late it came, in ms below two seconds', () => {
-    const f = assembleSession([inv(), end(), cb(token, false, 1, T0 + 63)]).invocations[0]!.findings.find(x => x.rule === 'invocation.async-callback');
+    const f = assembleSession([inv(), end(), cb(token, false, 1, T0 + 63)]).invocations[0]!.findings.find(
+      x => x.rule === 'invocation.async-callback',
+    );
     expect(f?.message).toBe('The callback ran 61 ms after the provider was called, after the provider had returned.');
   });
   test('an invocation older than 10 s without callback is overdue even before the relay says so', () => {
-    expect(assembleSession([inv(), end()], { nowMs: T0 + 20_000 }).invocations[0]).toMatchObject({ outcome: 'timeout', errorCode: 3 });
+    expect(assembleSession([inv(), end()], { nowMs: T0 + 20_000 }).invocations[0]).toMatchObject({
+      outcome: 'timeout',
+      errorCode: 3,
+    });
   });
   test('the token is judged at the moment it was handed over', async () => {
     const key = await makeKey();
     const shortLived = await signToken(key, validClaims({ iat: T0 / 1000 - 60, exp: T0 / 1000 + 60 }));
-    expect(assembleSession([inv(), cb(shortLived), end()]).invocations[0]!.analysis!.findings.map(f => f.rule)).not.toContain('time.expired');
+    expect(
+      assembleSession([inv(), cb(shortLived), end()]).invocations[0]!.analysis!.findings.map(f => f.rule),
+    ).not.toContain('time.expired');
   });
   test('invocations in different frames with the same id stay apart', () => {
     const events = [inv(1), { ...inv(1), frame: 7 }, cb(token), { ...cb(''), frame: 7 }];
-    expect(assembleSession(events).invocations.map(i => [i.key, i.outcome])).toEqual([['0:1', 'token'], ['7:1', 'empty']]);
+    expect(assembleSession(events).invocations.map(i => [i.key, i.outcome])).toEqual([
+      ['0:1', 'token'],
+      ['7:1', 'empty'],
+    ]);
   });
 });
 
 describe('widget', () => {
   test('script tag facts and lcw:error in both detail shapes', () => {
     const view = assembleSession([
-      { k: 'widget', at: T0, frame, iframe: true, script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v1', src: 'x' } },
-      { k: 'evt', at: T0 + 1, frame, type: 'lcw:error', detail: { errorCode: 4, errorDescription: 'Auth token provider provided invalid token' } },
+      {
+        k: 'widget',
+        at: T0,
+        frame,
+        iframe: true,
+        script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v1', src: 'x' },
+      },
+      {
+        k: 'evt',
+        at: T0 + 1,
+        frame,
+        type: 'lcw:error',
+        detail: { errorCode: 4, errorDescription: 'Auth token provider provided invalid token' },
+      },
       { k: 'evt', at: T0 + 2, frame, type: 'lcw:error', detail: { n: 'TypeError', m: 'auth is undefined' } },
       { k: 'evt', at: T0 + 3, frame, type: 'lcw:error', detail: 'weird' },
     ]);
     expect(view.widget).toMatchObject({ detected: true, version: 'v1', orgId: 'org', appId: 'app', iframe: true });
     expect(view.widgetErrors.map(e => [e.errorCode, e.description])).toEqual([
-      [4, 'Auth token provider provided invalid token'], [null, 'TypeError: auth is undefined'], [null, 'weird']]);
+      [4, 'Auth token provider provided invalid token'],
+      [null, 'TypeError: auth is undefined'],
+      [null, 'weird'],
+    ]);
   });
 });
 
 describe('parsePageEvent at the trust boundary', () => {
   test.each([
-    [null], [{}], [{ k: 'inv', at: 1, id: 1, route: 'other' }], [{ k: 'evt', at: 1, type: 'click', detail: null }],
-    [{ k: 'reg', at: Infinity, fn: true, arg: 'function', ready: true }], [{ k: 'end', at: 1, id: 1, err: { n: 1 } }],
+    [null],
+    [{}],
+    [{ k: 'inv', at: 1, id: 1, route: 'other' }],
+    [{ k: 'evt', at: 1, type: 'click', detail: null }],
+    [{ k: 'reg', at: Infinity, fn: true, arg: 'function', ready: true }],
+    [{ k: 'end', at: 1, id: 1, err: { n: 1 } }],
     [{ k: 'widget', at: 1, iframe: true, script: { appId: 1 } }],
   ])('rejects %j', message => expect(parsePageEvent(message)).toBeNull());
   test('keeps only the protocol fields and bounds what it copies', () => {
     const deep = JSON.parse('['.repeat(50) + ']'.repeat(50));
-    const event = parsePageEvent({ k: 'evt', at: 1, type: 'lcw:error', detail: { deep, s: 'x'.repeat(5000) }, extra: '<script>' });
-    expect(event).toEqual({ k: 'evt', at: 1, type: 'lcw:error', detail: { deep: [[['(object)']]], s: 'x'.repeat(2000) } });
+    const event = parsePageEvent({
+      k: 'evt',
+      at: 1,
+      type: 'lcw:error',
+      detail: { deep, s: 'x'.repeat(5000) },
+      extra: '<script>',
+    });
+    expect(event).toEqual({
+      k: 'evt',
+      at: 1,
+      type: 'lcw:error',
+      detail: { deep: [[['(object)']]], s: 'x'.repeat(2000) },
+    });
   });
   test('reduces a handed object to its primitive properties', () => {
-    expect(parsePageEvent({ k: 'cb', at: 1, id: 1, sync: true, v: { access_token: 'abc', nested: { a: 1 }, n: 2 } }))
-      .toEqual({ k: 'cb', at: 1, id: 1, sync: true, v: { o: 'object', p: { access_token: 'abc', n: 2 } } });
+    expect(
+      parsePageEvent({ k: 'cb', at: 1, id: 1, sync: true, v: { access_token: 'abc', nested: { a: 1 }, n: 2 } }),
+    ).toEqual({ k: 'cb', at: 1, id: 1, sync: true, v: { o: 'object', p: { access_token: 'abc', n: 2 } } });
   });
 });
 
 describe('parseContextVariableList (the panel\'s "paste a list")', () => {
   test.each([
-    ['names, one per line', 'msdyn_cartvalue\nmsdyn_isvip\n', [{ name: 'msdyn_cartvalue', type: 'text' }, { name: 'msdyn_isvip', type: 'text' }]],
-    ['copied from the work stream table (tabs, a heading)', 'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_isvip\tText\n', [{ name: 'msdyn_cartvalue', type: 'number' }, { name: 'msdyn_isvip', type: 'text' }]],
-    ['commas and colons, any case', 'a, number\nb: TEXT\nc integer', [{ name: 'a', type: 'number' }, { name: 'b', type: 'text' }, { name: 'c', type: 'number' }]],
-    ['a JSON array', '[{"name":"a","type":"number"},"b"]', [{ name: 'a', type: 'number' }, { name: 'b', type: 'text' }]],
+    [
+      'names, one per line',
+      'msdyn_cartvalue\nmsdyn_isvip\n',
+      [
+        { name: 'msdyn_cartvalue', type: 'text' },
+        { name: 'msdyn_isvip', type: 'text' },
+      ],
+    ],
+    [
+      'copied from the work stream table (tabs, a heading)',
+      'Name\tType\nmsdyn_cartvalue\tNumber\nmsdyn_isvip\tText\n',
+      [
+        { name: 'msdyn_cartvalue', type: 'number' },
+        { name: 'msdyn_isvip', type: 'text' },
+      ],
+    ],
+    [
+      'commas and colons, any case',
+      'a, number\nb: TEXT\nc integer',
+      [
+        { name: 'a', type: 'number' },
+        { name: 'b', type: 'text' },
+        { name: 'c', type: 'number' },
+      ],
+    ],
+    [
+      'a JSON array',
+      '[{"name":"a","type":"number"},"b"]',
+      [
+        { name: 'a', type: 'number' },
+        { name: 'b', type: 'text' },
+      ],
+    ],
   ])('%s', (_, text, expected) => {
     expect(parseContextVariableList(text)).toEqual(expected);
   });
@@ -173,24 +355,65 @@ test('with equal timestamps a registration is placed before the invocation it ca
   expect(view.timeline.map(t => t.kind)).toEqual(['reg', 'inv', 'cb', 'end']);
 });
 
-describe('the widget\'s traffic', () => {
+describe("the widget's traffic", () => {
   test('sign-in optional: an empty token is not error 3', () => {
     expect(assembleSession([cfg(CONFIG()), ...emptyHandOff()]).invocations[0]!.errorCode).toBe(3);
-    expect(assembleSession([cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()]).invocations[0]!.errorCode).toBeNull();
+    expect(
+      assembleSession([cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()])
+        .invocations[0]!.errorCode,
+    ).toBeNull();
   });
   test('each /auth/ call is tied to the invocation whose token it carried, "Bearer " or not', () => {
-    const view = assembleSession([...twice(token, otherUser), auth('getchattoken', 200, '{}', `Bearer ${token}`, T0 + 20), auth('getchattoken', 401, '{"message":"UserId not found"}', otherUser, T0 + 30), auth('sessioninit', 200, '', 'unknown', T0 + 40)]);
-    expect(view.authCalls.map(c => [c.endpoint, c.status, c.message, c.invocation])).toEqual([['getchattoken', 200, null, '0:1'], ['getchattoken', 401, 'UserId not found', '0:2'], ['sessioninit', 200, null, undefined]]);
-    expect(view.timeline.filter(t => t.kind === 'auth').map(t => [t.text, t.invocation])).toEqual([['POST getchattoken → 200', '0:1'], ['POST getchattoken → 401 UserId not found', '0:2'], ['POST sessioninit → 200', undefined]]);
+    const view = assembleSession([
+      ...twice(token, otherUser),
+      auth('getchattoken', 200, '{}', `Bearer ${token}`, T0 + 20),
+      auth('getchattoken', 401, '{"message":"UserId not found"}', otherUser, T0 + 30),
+      auth('sessioninit', 200, '', 'unknown', T0 + 40),
+    ]);
+    expect(view.authCalls.map(c => [c.endpoint, c.status, c.message, c.invocation])).toEqual([
+      ['getchattoken', 200, null, '0:1'],
+      ['getchattoken', 401, 'UserId not found', '0:2'],
+      ['sessioninit', 200, null, undefined],
+    ]);
+    expect(view.timeline.filter(t => t.kind === 'auth').map(t => [t.text, t.invocation])).toEqual([
+      ['POST getchattoken → 200', '0:1'],
+      ['POST getchattoken → 401 UserId not found', '0:2'],
+      ['POST sessioninit → 200', undefined],
+    ]);
     expect(view.invocations[1]!.findings.map(f => f.rule)).toContain('auth.user-not-found');
     expect(view.invocations[0]!.findings.map(f => f.rule)).not.toContain('auth.user-not-found');
   });
   test('the configuration: what it says, and what it says when it cannot be read', () => {
-    const view = assembleSession([cfg(CONFIG({ msdyn_javascriptclientfunction: 'auth.getToken' }, { msdyn_conversationmode: '192350001', msdyn_enablechatreconnect: 'true' }))]);
-    expect(view.config?.reading).toEqual({ ok: true, config: { authenticationType: 'jwt', authenticationTypeRaw: 192350000, clientFunction: 'auth.getToken', publicKeyUrl: 'https://contoso.example/_services/auth/publickey', persistentChat: true, reconnect: true, signInOptional: false } });
+    const view = assembleSession([
+      cfg(
+        CONFIG(
+          { msdyn_javascriptclientfunction: 'auth.getToken' },
+          { msdyn_conversationmode: '192350001', msdyn_enablechatreconnect: 'true' },
+        ),
+      ),
+    ]);
+    expect(view.config?.reading).toEqual({
+      ok: true,
+      config: {
+        authenticationType: 'jwt',
+        authenticationTypeRaw: 192350000,
+        clientFunction: 'auth.getToken',
+        publicKeyUrl: 'https://contoso.example/_services/auth/publickey',
+        persistentChat: true,
+        reconnect: true,
+        signInOptional: false,
+      },
+    });
     expect(view.config?.url).toBe('https://org.crm.dynamics.com/livechatconnector/config/org/app');
-    expect(view.timeline[0]!.text).toBe('Widget configuration: JWT, client function auth.getToken, public key https://contoso.example/_services/auth/publickey, persistent chat');
-    for (const [body, status, problem] of [['', 200, /not JSON \(0 characters\)/], ['[1,2]', 200, /not a JSON object/], ['{}', 503, /answered 503/], ['{"LiveChatConfigAuthSettings": "<script>"}', 200, null]] as const) {
+    expect(view.timeline[0]!.text).toBe(
+      'Widget configuration: JWT, client function auth.getToken, public key https://contoso.example/_services/auth/publickey, persistent chat',
+    );
+    for (const [body, status, problem] of [
+      ['', 200, /not JSON \(0 characters\)/],
+      ['[1,2]', 200, /not a JSON object/],
+      ['{}', 503, /answered 503/],
+      ['{"LiveChatConfigAuthSettings": "<script>"}', 200, null],
+    ] as const) {
       const reading = assembleSession([cfg(body, status)]).config!.reading;
       if (problem) expect(reading.ok ? '' : reading.problem).toMatch(problem);
       else expect(reading).toMatchObject({ ok: true, config: { authenticationType: 'unknown', publicKeyUrl: null } });
@@ -199,7 +422,15 @@ describe('the widget\'s traffic', () => {
 });
 
 test('a provider that hands over the same token each time: the k-th call goes to the k-th invocation, despite clocks a few ms apart', () => {
-  const view = assembleSession([...twice(token, token).map(e => (e.k === 'inv' && e.id === 2 ? { ...e, at: T0 + 50 } : e)),
-    auth('getchattoken', 200, '{}', token, T0 + 5), auth('getchattoken', 200, '{}', token, T0 + 48), auth('sessionclose', 200, '', token, T0 + 900)]);
-  expect(view.authCalls.map(c => [c.endpoint, c.invocation])).toEqual([['getchattoken', '0:1'], ['getchattoken', '0:2'], ['sessionclose', '0:1']]);
+  const view = assembleSession([
+    ...twice(token, token).map(e => (e.k === 'inv' && e.id === 2 ? { ...e, at: T0 + 50 } : e)),
+    auth('getchattoken', 200, '{}', token, T0 + 5),
+    auth('getchattoken', 200, '{}', token, T0 + 48),
+    auth('sessionclose', 200, '', token, T0 + 900),
+  ]);
+  expect(view.authCalls.map(c => [c.endpoint, c.invocation])).toEqual([
+    ['getchattoken', '0:1'],
+    ['getchattoken', '0:2'],
+    ['sessionclose', '0:1'],
+  ]);
 });

@@ -10,7 +10,8 @@ const area = vi.hoisted(() => {
   const state = { quota: 10_485_760, gets: [] as string[][] };
   const bytes = () => [...items].reduce((sum, [k, v]) => sum + k.length + v.length, 0);
   return {
-    items, state,
+    items,
+    state,
     async get(keys: string | string[] | null) {
       const wanted = keys === null ? [...items.keys()] : typeof keys === 'string' ? [keys] : keys;
       if (Array.isArray(keys)) state.gets.push(keys);
@@ -25,7 +26,9 @@ const area = vi.hoisted(() => {
         throw new Error('Session storage quota bytes exceeded.');
       }
     },
-    async remove(keys: string | string[]) { for (const k of [keys].flat()) items.delete(k); },
+    async remove(keys: string | string[]) {
+      for (const k of [keys].flat()) items.delete(k);
+    },
   };
 });
 vi.mock('webextension-polyfill', () => ({ default: { storage: { session: area } } }));
@@ -44,7 +47,11 @@ const invocation = (id: number, token: string): Item[] => [
 async function record(tabId: number, from: number, count: number, tokenLength = 700) {
   const token = 'x'.repeat(tokenLength);
   for (let start = from; start < from + count; start += 30) {
-    await append(tabId, 0, Array.from({ length: Math.min(30, from + count - start) }, (_, i) => invocation(start + i, token)).flat());
+    await append(
+      tabId,
+      0,
+      Array.from({ length: Math.min(30, from + count - start) }, (_, i) => invocation(start + i, token)).flat(),
+    );
   }
 }
 
@@ -61,7 +68,9 @@ describe('the record store', () => {
     const { sessions } = (await readRecord(1))!;
     expect(sessions[0]!.count).toBe(30_000);
     expect(sessions[0]!.dropped).toBe(0);
-    expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+    expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(
+      Array.from({ length: 10_000 }, (_, i) => i + 1),
+    );
   }, 60_000);
 
   test('beyond the event bound the oldest whole chunks go, and each dropped event is counted', async () => {
@@ -77,7 +86,7 @@ describe('the record store', () => {
     expect(s.events.at(-1)).toMatchObject({ k: 'end', id: invocations });
   }, 60_000);
 
-  test('when other tabs hold the quota, a write frees this tab\'s oldest half and nothing throws', async () => {
+  test("when other tabs hold the quota, a write frees this tab's oldest half and nothing throws", async () => {
     await record(3, 1, 1000);
     area.state.quota = [...area.items].reduce((sum, [k, v]) => sum + k.length + v.length, 0) + 5000;
     await record(3, 1001, 100);
@@ -94,7 +103,9 @@ describe('the record store', () => {
     area.state.gets = [];
     await record(4, 101, 1);
     const { sessions } = (await readRecord(4, cache))!;
-    expect(area.state.gets.filter(keys => keys.some(k => k.startsWith('ev:')))).toEqual([[expect.stringMatching(/^ev:4:.*:3$/)]]);
+    expect(area.state.gets.filter(keys => keys.some(k => k.startsWith('ev:')))).toEqual([
+      [expect.stringMatching(/^ev:4:.*:3$/)],
+    ]);
     expect(sessions[0]!.events).toHaveLength(303);
   });
 
@@ -105,7 +116,9 @@ describe('the record store', () => {
     await clearRecord(5);
     await record(5, 500, 40);
     const { sessions } = (await readRecord(5, cache))!;
-    expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(Array.from({ length: 40 }, (_, i) => 500 + i));
+    expect(sessions[0]!.events.filter(e => e.k === 'inv').map(e => (e as { id: number }).id)).toEqual(
+      Array.from({ length: 40 }, (_, i) => 500 + i),
+    );
   });
 
   test('a preview read holds the first chunk and the newest ones, says it is partial, and does not spoil the cache', async () => {

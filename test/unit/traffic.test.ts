@@ -5,16 +5,38 @@ import { parseWidgetConfig, authFailureMessage, authEndpoint } from '../../src/a
 import { parseNetworkEvent, widgetRequestKind } from '../../src/protocol/network.js';
 
 const config = JSON.stringify({
-  LiveChatConfigAuthSettings: { msdyn_authenticationtype: '192350001', msdyn_javascriptclientfunction: '  auth.getToken ', msdyn_publickeyurl: 'https://contoso.example/pk' },
-  LiveWSAndLiveChatEngJoin: { msdyn_conversationmode: 192350001, msdyn_enablechatreconnect: true, msdyn_authenticatedsigninoptional: 'True' },
+  LiveChatConfigAuthSettings: {
+    msdyn_authenticationtype: '192350001',
+    msdyn_javascriptclientfunction: '  auth.getToken ',
+    msdyn_publickeyurl: 'https://contoso.example/pk',
+  },
+  LiveWSAndLiveChatEngJoin: {
+    msdyn_conversationmode: 192350001,
+    msdyn_enablechatreconnect: true,
+    msdyn_authenticatedsigninoptional: 'True',
+  },
 });
 
 describe('parseWidgetConfig', () => {
   test('reads the authentication settings, whatever the value types', () => {
-    expect(parseWidgetConfig(config)).toEqual({ ok: true, config: { authenticationType: 'oauth2', authenticationTypeRaw: '192350001', clientFunction: 'auth.getToken', publicKeyUrl: 'https://contoso.example/pk', persistentChat: true, reconnect: true, signInOptional: true } });
+    expect(parseWidgetConfig(config)).toEqual({
+      ok: true,
+      config: {
+        authenticationType: 'oauth2',
+        authenticationTypeRaw: '192350001',
+        clientFunction: 'auth.getToken',
+        publicKeyUrl: 'https://contoso.example/pk',
+        persistentChat: true,
+        reconnect: true,
+        signInOptional: true,
+      },
+    });
   });
   test('no authentication settings at all: the type is unknown, nothing is invented', () => {
-    expect(parseWidgetConfig('{"LiveWSAndLiveChatEngJoin": {}}')).toMatchObject({ ok: true, config: { authenticationType: 'unknown', clientFunction: null, publicKeyUrl: null, signInOptional: false } });
+    expect(parseWidgetConfig('{"LiveWSAndLiveChatEngJoin": {}}')).toMatchObject({
+      ok: true,
+      config: { authenticationType: 'unknown', clientFunction: null, publicKeyUrl: null, signInOptional: false },
+    });
   });
   test.each([
     ['truncated', config.slice(0, 80), /not JSON \(80 characters, starting "\{\\"LiveChatConfig/],
@@ -27,11 +49,20 @@ describe('parseWidgetConfig', () => {
     expect(reading.ok ? '' : reading.problem).toMatch(problem);
   });
   test('never throws, on any text', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), body => { parseWidgetConfig(body); }));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), body => {
+        parseWidgetConfig(body);
+      }),
+    );
   });
   test('hostile keys and values stay data', () => {
-    const reading = parseWidgetConfig('{"__proto__": {"polluted": 1}, "LiveChatConfigAuthSettings": {"msdyn_publickeyurl": "<script>x</script>", "msdyn_authenticationtype": {"toString": 1}}}');
-    expect(reading).toMatchObject({ ok: true, config: { publicKeyUrl: '<script>x</script>', authenticationTypeRaw: null } });
+    const reading = parseWidgetConfig(
+      '{"__proto__": {"polluted": 1}, "LiveChatConfigAuthSettings": {"msdyn_publickeyurl": "<script>x</script>", "msdyn_authenticationtype": {"toString": 1}}}',
+    );
+    expect(reading).toMatchObject({
+      ok: true,
+      config: { publicKeyUrl: '<script>x</script>', authenticationTypeRaw: null },
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -53,11 +84,15 @@ describe('authFailureMessage', () => {
   });
 });
 
-describe('which requests are the widget\'s', () => {
+describe("which requests are the widget's", () => {
   test.each([
     ['https://org.crm.dynamics.com/livechatconnector/config/org/app?x=1', 'cfg', ''],
     ['https://org.omnichannelengagementhub.com/livechatconnector/v3/auth/getchattoken', 'auth', 'getchattoken'],
-    ['https://org.omnichannelengagementhub.com/livechatconnector/auth/validateauthchatmaprecord', 'auth', 'validateauthchatmaprecord'],
+    [
+      'https://org.omnichannelengagementhub.com/livechatconnector/auth/validateauthchatmaprecord',
+      'auth',
+      'validateauthchatmaprecord',
+    ],
     ['https://org.omnichannelengagementhub.com/survey/auth/submitpostchat', 'auth', 'submitpostchat'],
     ['https://shop.example/auth/login', null, 'login'],
     ['not a url', null, ''],
@@ -66,12 +101,22 @@ describe('which requests are the widget\'s', () => {
     if (kind === 'auth') expect(authEndpoint(url)).toBe(endpoint);
   });
   test('parseNetworkEvent keeps only well-formed reports of widget requests', () => {
-    const auth = { k: 'auth', at: 1, url: 'https://o.example/livechatconnector/v2/auth/getchattoken', method: 'POST', status: 401, body: 'no', token: 'eyJ' };
+    const auth = {
+      k: 'auth',
+      at: 1,
+      url: 'https://o.example/livechatconnector/v2/auth/getchattoken',
+      method: 'POST',
+      status: 401,
+      body: 'no',
+      token: 'eyJ',
+    };
     expect(parseNetworkEvent(auth)).toEqual(auth);
     expect(parseNetworkEvent({ ...auth, url: 'https://o.example/other' })).toBeNull();
     expect(parseNetworkEvent({ ...auth, body: 'x'.repeat(5000) })).toBeNull();
     expect(parseNetworkEvent({ ...auth, token: 42 })).toBeNull();
-    expect(parseNetworkEvent({ ...auth, k: 'cfg', url: 'https://o.example/livechatconnector/config/a/b' })).toMatchObject({ k: 'cfg' });
+    expect(
+      parseNetworkEvent({ ...auth, k: 'cfg', url: 'https://o.example/livechatconnector/config/a/b' }),
+    ).toMatchObject({ k: 'cfg' });
     expect(parseNetworkEvent({ ...auth, status: 'x' })).toBeNull();
   });
 });
