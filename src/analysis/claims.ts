@@ -11,22 +11,24 @@ const EXPIRES_SOON_SECONDS = 30 * 60;
 export function checkClaims(claims: Record<string, unknown>, findings: Finding[]): void {
   const missing = ['iss', 'iat', 'exp', 'sub'].filter(name => !Object.hasOwn(claims, name));
   if (missing.length > 0) {
+    const names = missing.map(n => `"${n}"`).join(', ');
     findings.push(
       finding(
         'claims.missing',
-        `The token has no ${missing.map(n => `"${n}"`).join(', ')} claim${missing.length === 1 ? '' : 's'}.`,
-        `Add ${missing.map(n => `"${n}"`).join(', ')} when issuing the token${missing.includes('sub') ? ' ("sub": the contact id)' : ''}.`,
+        `The token has no ${names} claim${missing.length === 1 ? '' : 's'}.`,
+        `Add ${names} when issuing the token${missing.includes('sub') ? ' ("sub": the contact id)' : ''}.`,
       ),
     );
   }
   for (const name of ['iss', 'sub'] as const) {
     const value = claims[name];
     if (value !== undefined && typeof value !== 'string') {
+      const example = typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'text';
       findings.push(
         finding(
           'claims.type',
           `"${name}" is ${quote(value)}; it must be a string.`,
-          `Issue "${name}" as a JSON string, e.g. "${name}": ${JSON.stringify(typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'text')}.`,
+          `Issue "${name}" as a JSON string, e.g. "${name}": ${JSON.stringify(example)}.`,
         ),
       );
     }
@@ -98,7 +100,8 @@ export function checkTimes(times: TokenTimes, skew: number, findings: Finding[])
       findings.push(
         finding(
           'time.expired-within-skew',
-          `The token expired ${duration(now - exp)} ago (exp ${isoDate(exp)}), within the ${duration(skew)} of clock skew assumed for the server.`,
+          `The token expired ${duration(now - exp)} ago (exp ${isoDate(exp)}), within the ` +
+            `${duration(skew)} of clock skew assumed for the server.`,
         ),
       );
     } else if (exp - now < EXPIRES_SOON_SECONDS) {

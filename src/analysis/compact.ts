@@ -79,9 +79,11 @@ export function unwrapValue(raw: unknown, findings: Finding[]): string | null {
     findings.push(
       finding(
         'token.invalid-characters',
-        `The token contains ${count} character${count === 1 ? '' : 's'} that cannot be in a JWT; the first is U+${code.toString(16).toUpperCase().padStart(4, '0')} ${quote(bad[0])} at position ${bad.index}.`,
+        `The token contains ${count} character${count === 1 ? '' : 's'} that cannot be in a JWT; the ` +
+          `first is U+${code.toString(16).toUpperCase().padStart(4, '0')} ${quote(bad[0])} at position ${bad.index}.`,
         /\s/.test(bad[0])
-          ? 'Remove the line breaks or spaces inside the token (it was probably wrapped when copied), and pass it exactly as issued.'
+          ? 'Remove the line breaks or spaces inside the token (it was probably wrapped when copied), and pass ' +
+              'it exactly as issued.'
           : undefined,
       ),
     );
@@ -173,7 +175,10 @@ export function decodeCompact(token: string, findings: Finding[]): DecodedToken 
 
 function segmentCountMessage(count: number, token: string): string {
   if (count === 1) {
-    return `The value has no dots (${quote(token, 24)}): it is not a JWT. It may be an opaque access token, an authorization code or an error message from the token service.`;
+    return (
+      `The value has no dots (${quote(token, 24)}): it is not a JWT. It may be an opaque access token, ` +
+      `an authorization code or an error message from the token service.`
+    );
   }
   if (count === 2) return 'The value has two segments: the signature segment is missing (a truncated token?).';
   return `The value has ${count} segments; a JWT has three.`;
@@ -242,7 +247,8 @@ function checkBase64url(segment: string, name: SegmentName, findings: Finding[],
     findings.push(
       finding(
         'token.base64url',
-        `The ${name} segment has ${segment.length} characters, a length no base64url text can have (it was truncated or has an extra character).`,
+        `The ${name} segment has ${segment.length} characters, a length no base64url text can have ` +
+          `(it was truncated or has an extra character).`,
       ),
     );
     return false;

@@ -54,7 +54,8 @@ function readContextObject(raw: unknown, findings: Finding[]): Record<string, un
         finding(
           'contexts.double-serialized',
           `"lwicontexts" is a JSON string that holds another JSON string: ${quote(raw, 40)}.`,
-          'Call `JSON.stringify` once: `lwicontexts: JSON.stringify(context)`, not `JSON.stringify(JSON.stringify(context))`.',
+          'Call `JSON.stringify` once: `lwicontexts: JSON.stringify(context)`, not ' +
+            '`JSON.stringify(JSON.stringify(context))`.',
         ),
       );
       return Array.isArray(inner) ? notObject(inner, findings) : (inner as Record<string, unknown>);
@@ -84,11 +85,12 @@ function parseJson(text: string, findings: Finding[]): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const position = /position (\d+)/.exec(errorText(error))?.[1];
+    const at = /position (\d+)/.exec(errorText(error))?.[1];
+    const position = at === undefined ? undefined : Number(at);
     const where =
       position === undefined
         ? ''
-        : ` at character ${position}, near ${quote(text.slice(Math.max(0, Number(position) - 10), Number(position) + 10))}`;
+        : ` at character ${position}, near ${quote(text.slice(Math.max(0, position - 10), position + 10))}`;
     const hint = /^\s*\{\s*'/.test(text)
       ? ' It uses single quotes; JSON needs double quotes.'
       : text.trim() === ''
@@ -150,7 +152,8 @@ function checkEntries(
           const suggestion = index < MAX_SUGGESTION_KEYS ? closestName(name, configured) : undefined;
           add(
             'contexts.unknown-key',
-            `The key ${quote(name)} is not a context variable of the work stream${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
+            `The key ${quote(name)} is not a context variable of the work stream` +
+              (suggestion ? `; did you mean "${suggestion}"?` : '.'),
             suggestion ? `Rename the key to "${suggestion}", or add "${name}" to the work stream.` : undefined,
           );
         }
@@ -163,7 +166,8 @@ function checkEntries(
     if (absent.length > 0) {
       add(
         'contexts.missing-variable',
-        `The token does not set the configured variable${absent.length === 1 ? '' : 's'} ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ` and ${absent.length - 10} more` : ''}.`,
+        `The token does not set the configured variable${absent.length === 1 ? '' : 's'} ` +
+          `${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ` and ${absent.length - 10} more` : ''}.`,
       );
     }
   }

@@ -52,6 +52,9 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** "1 key", "3 keys". */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** "3 minutes", "2 hours", "45 seconds": a duration in words, for messages. */
 export function duration(seconds: number): string {
   const s = Math.abs(Math.round(seconds));

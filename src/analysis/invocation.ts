@@ -99,7 +99,8 @@ export function judgeInvocation(
     // Sign-in optional: no token means "continue anonymously", which is not error 3.
     const kept = findings.filter(f => f.rule !== 'token.empty' && f.rule !== 'token.missing');
     const note =
-      'The provider handed over no token, and the widget is configured with "sign-in optional": the chat continues anonymously.';
+      'The provider handed over no token, and the widget is configured with "sign-in optional": the chat ' +
+      'continues anonymously.';
     findings.splice(0, findings.length, ...kept, finding('config.sign-in-optional', note));
   }
   return {

@@ -71,7 +71,7 @@ export async function fetchKeyDocument(
     const reason = cause?.code ?? cause?.message;
     throw new KeyFetchError(
       'unreachable',
-      `${url.href} could not be reached${reason ? ` (${reason})` : ' (refused, unknown host, TLS error, or blocked for this page)'}.`,
+      `${url.href} could not be reached (${reason ?? 'refused, unknown host, TLS error, or blocked for this page'}).`,
     );
   }
   if (!response.ok) {

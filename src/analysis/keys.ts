@@ -43,12 +43,18 @@ async function loadFromText(text: string): Promise<KeySet> {
 function describeNonKey(body: string): string {
   if (/^<(!doctype\s+html|html)[\s>]/i.test(body)) {
     const title = /<title[^>]*>([^<]{0,120})/i.exec(body)?.[1]?.trim();
-    return `This is an HTML page${title ? ` titled ${quote(title)}` : ''}, not a key: the URL probably serves a sign-in, error or 404 page.`;
+    return (
+      `This is an HTML page${title ? ` titled ${quote(title)}` : ''}, not a key: the URL probably ` +
+      `serves a sign-in, error or 404 page.`
+    );
   }
   if (body.startsWith('<')) return `This is XML or HTML markup (${quote(body, 40)}), not a key.`;
   if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(body)) return 'This is a JWT, not a public key.';
   if (/^[A-Za-z0-9+/=\s]+$/.test(body) && body.length > 100) {
-    return 'This is bare base64 without a PEM header; if it is a DER public key, wrap it in "-----BEGIN PUBLIC KEY-----" / "-----END PUBLIC KEY-----" lines.';
+    return (
+      'This is bare base64 without a PEM header; if it is a DER public key, wrap it in "-----BEGIN PUBLIC ' +
+      'KEY-----" / "-----END PUBLIC KEY-----" lines.'
+    );
   }
   return `This is plain text starting with ${quote(body, 40)}, not a key.`;
 }
@@ -60,12 +66,14 @@ async function importPem(text: string): Promise<{ entry: PublicKeyEntry; notes: 
   const block = extractBlock(text, label);
   if (label.includes('PRIVATE KEY')) {
     throw new KeyDocumentError(
-      `This is a private key ("${label}"), not a public key. Never publish it; give the public key instead (openssl pkey -in key.pem -pubout).`,
+      `This is a private key ("${label}"), not a public key. Never publish it; give the public key ` +
+        `instead (openssl pkey -in key.pem -pubout).`,
     );
   }
   if (label === 'RSA PUBLIC KEY') {
     throw new KeyDocumentError(
-      'This is a PKCS#1 "RSA PUBLIC KEY" block; Omnichannel expects an SPKI "PUBLIC KEY" block. Convert it: openssl rsa -RSAPublicKey_in -in key.pem -pubout.',
+      'This is a PKCS#1 "RSA PUBLIC KEY" block; Omnichannel expects an SPKI "PUBLIC KEY" block. Convert it: ' +
+        'openssl rsa -RSAPublicKey_in -in key.pem -pubout.',
     );
   }
   if (label === 'CERTIFICATE') {
@@ -132,7 +140,8 @@ async function loadFromJson(json: object): Promise<KeySet> {
     .map(k => JSON.stringify(k))
     .join(', ');
   throw new KeyDocumentError(
-    `This is a JSON object with ${keys ? `the keys ${keys}` : 'no keys'}: not a PEM key, an Omnichannel key list, a JWK or a JWKS.`,
+    `This is a JSON object with ${keys ? `the keys ${keys}` : 'no keys'}: not a PEM key, an ` +
+      `Omnichannel key list, a JWK or a JWKS.`,
   );
 }
 
@@ -209,7 +218,8 @@ async function loadJwks(jwks: JWK[], format: 'jwk' | 'jwks'): Promise<KeySet> {
   }
   if (keys.length === 0) {
     throw new KeyDocumentError(
-      `The ${format.toUpperCase()} has no RSA signing key${skipped.length ? ` (only ${skipped.join(', ')} keys)` : ''}; Omnichannel needs RSA.`,
+      `The ${format.toUpperCase()} has no RSA signing ` +
+        `key${skipped.length ? ` (only ${skipped.join(', ')} keys)` : ''}; Omnichannel needs RSA.`,
     );
   }
   return { format, keys, notes };

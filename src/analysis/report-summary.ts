@@ -37,17 +37,22 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   lines.push(`**${mdText(reportVerdict(report, latest).text)}**`, '');
   const w = report.widget;
   const codes = countBy(report.invocations.map(invocationCountKey));
+  const widgetParts = [
+    w.version ?? 'version unknown',
+    w.orgId && `org ${w.orgId}`,
+    w.appId && `app ${w.appId}`,
+    w.orgUrl,
+  ];
   lines.push('| | |', '|---|---|');
-  lines.push(
-    `| Widget | ${w.detected ? mdText([w.version ?? 'version unknown', w.orgId && `org ${w.orgId}`, w.appId && `app ${w.appId}`, w.orgUrl].filter(Boolean).join(' · ')) : 'not found'} |`,
-  );
+  lines.push(`| Widget | ${w.detected ? mdText(widgetParts.filter(Boolean).join(' · ')) : 'not found'} |`);
   if (report.config) {
     const c = report.config;
     lines.push(`| Configuration | ${mdText('problem' in c ? c.problem : describeConfig(c).join(' · '))} |`);
   }
   lines.push(`| Token route | ${report.route ?? 'none seen'} |`);
   lines.push(
-    `| Invocations | ${report.invocations.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`,
+    `| Invocations | ` +
+      `${report.invocations.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`,
   );
   lines.push(
     `| Widget errors | ${
@@ -59,7 +64,8 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
     } |`,
   );
   lines.push(
-    `| Report | ${report.format} v${report.version}, ${report.createdAt}${report.tokensIncluded ? ', **full tokens included**' : ', signatures redacted'} |`,
+    `| Report | ${report.format} v${report.version}, ` +
+      `${report.createdAt}${report.tokensIncluded ? ', **full tokens included**' : ', signatures redacted'} |`,
     '',
   );
 
@@ -77,7 +83,9 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
     for (const i of shown) {
       const callback = i.callbackAsync === null ? 'none' : `${i.callbackAsync ? 'async' : 'sync'} ×${i.callbackCount}`;
       lines.push(
-        `| ${mdText(i.id)} | ${i.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${i.outcome} | ${i.msToToken === null ? '—' : `${Math.round(i.msToToken)} ms`} | ${callback} | ${i.errorCode ?? 'none'} |`,
+        `| ${mdText(i.id)} | ${i.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${i.outcome} ` +
+          `| ${i.msToToken === null ? '—' : `${Math.round(i.msToToken)} ms`} | ${callback} | ` +
+          `${i.errorCode ?? 'none'} |`,
       );
     }
     lines.push('');
@@ -116,7 +124,9 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
         .slice(-SUMMARY_INVOCATIONS)
         .map(
           c =>
-            `- ${c.at}: ${mdText(`${c.method} ${c.endpoint}`)} → ${c.status}${c.message ? ` ${mdText(c.message)}` : ''}${c.invocation ? ` (invocation ${mdText(c.invocation)})` : ''}`,
+            `- ${c.at}: ${mdText(`${c.method} ${c.endpoint}`)} → ${c.status}` +
+            (c.message ? ` ${mdText(c.message)}` : '') +
+            (c.invocation ? ` (invocation ${mdText(c.invocation)})` : ''),
         ),
       '',
     );

@@ -4,7 +4,7 @@
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
 import type { Finding, PredictedErrorCode } from './types.js';
-import type { InvocationView, SessionView } from './session-view.js';
+import type { AuthCallView, InvocationView, SessionView } from './session-view.js';
 import type { WidgetConfig } from './traffic.js';
 import { redactUrl } from '../protocol/messages.js';
 
@@ -38,15 +38,8 @@ export interface ReportInvocation {
 
 export type ReportConfig = { url: string; problem: string } | ({ url: string } & WidgetConfig);
 
-export interface ReportAuthCall {
-  at: string;
-  url: string;
-  endpoint: string;
-  method: string;
-  status: number;
-  message: string | null;
-  invocation?: string;
-}
+/** An /auth/ call as the report keeps it: its time as an ISO string. */
+export type ReportAuthCall = Omit<AuthCallView, 'at'> & { at: string };
 
 export interface Report {
   format: typeof REPORT_FORMAT;

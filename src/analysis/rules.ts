@@ -3,6 +3,9 @@
  * docs/findings.md is generated from it (`npm run docs`) and a test keeps the two in step.
  *
  * `errorCode` is the widget error a finding of this rule leads to (null: it does not block).
+ *
+ * Over 300 lines on purpose: one entry per rule, kept together so the catalog reads (and is
+ * reviewed) as one document, in the order of docs/findings.md.
  */
 import type { PredictedErrorCode, Severity, WidgetErrorCode } from './types.js';
 
@@ -38,7 +41,8 @@ export const RULES = {
     'error',
     4,
     'Token is not a string',
-    'The provider called back with something other than a string (an object, a number, a Promise...). The widget needs the compact JWT string.',
+    'The provider called back with something other than a string (an object, a number, a Promise...). The ' +
+      'widget needs the compact JWT string.',
     'Pass the JWT string itself, e.g. `callback(response.token)`, not the response object or a Promise.',
   ),
   'token.empty': rule(
@@ -52,14 +56,16 @@ export const RULES = {
     'error',
     4,
     '"Bearer " prefix',
-    'The token starts with `Bearer `. The widget sends the value as-is in the `AuthenticatedUserToken` header, which takes the bare JWT.',
+    'The token starts with `Bearer `. The widget sends the value as-is in the `AuthenticatedUserToken` header, ' +
+      'which takes the bare JWT.',
     'Strip the prefix: `callback(value.replace(/^Bearer\\s+/i, ""))`, or return the bare token from your service.',
   ),
   'token.quoted': rule(
     'error',
     4,
     'Token wrapped in quotes',
-    'The token is wrapped in double quotes, usually because a JSON-encoded string (e.g. a response body read with `.text()`) was passed on.',
+    'The token is wrapped in double quotes, usually because a JSON-encoded string (e.g. a response body read ' +
+      'with `.text()`) was passed on.',
     'Parse the response as JSON (`await response.json()`) or remove the quotes before calling the callback.',
   ),
   'token.whitespace': rule(
@@ -73,7 +79,8 @@ export const RULES = {
     'error',
     4,
     'Invalid characters',
-    'The token contains control or non-ASCII characters, which a compact JWT never has and an HTTP header cannot carry.',
+    'The token contains control or non-ASCII characters, which a compact JWT never has and an HTTP header ' +
+      'cannot carry.',
     'Pass the token exactly as the token service issued it; look for encoding or copy-paste damage.',
   ),
   'token.encrypted': rule(
@@ -94,7 +101,8 @@ export const RULES = {
     'error',
     4,
     'Bad base64url',
-    'A segment contains characters outside the base64url alphabet (A-Z a-z 0-9 - _), standard base64 characters (+ / =), or has an impossible length.',
+    'A segment contains characters outside the base64url alphabet (A-Z a-z 0-9 - _), standard base64 ' +
+      'characters (+ / =), or has an impossible length.',
     'Encode each segment with base64url without padding, as every JWT library does; do not build tokens by hand.',
   ),
   'token.signature-empty': rule(
@@ -108,7 +116,8 @@ export const RULES = {
     'warning',
     null,
     'Very large token',
-    'The token is large enough that proxies or servers may reject the HTTP header carrying it (limits of 8 to 16 KB are common).',
+    'The token is large enough that proxies or servers may reject the HTTP header carrying it (limits of 8 to ' +
+      '16 KB are common).',
     'Keep `lwicontexts` small and drop claims Omnichannel does not use.',
   ),
   // --- Header ------------------------------------------------------------------------------
@@ -144,7 +153,8 @@ export const RULES = {
     'error',
     4,
     'HMAC algorithm',
-    'The token is signed with a shared secret (HS256/384/512). Omnichannel verifies tokens with the public key published at the public key URL, so it can only check RSA signatures.',
+    'The token is signed with a shared secret (HS256/384/512). Omnichannel verifies tokens with the public key ' +
+      'published at the public key URL, so it can only check RSA signatures.',
     'Sign with RS256 using the RSA private key whose public key is published at the public key URL.',
   ),
   'header.alg-ecdsa': rule(
@@ -158,7 +168,8 @@ export const RULES = {
     'error',
     4,
     'RSA-PSS algorithm',
-    'The token is signed with RSA-PSS (PS*). Omnichannel expects RS256 (RSASSA-PKCS1-v1_5 with SHA-256), even with the same RSA key.',
+    'The token is signed with RSA-PSS (PS*). Omnichannel expects RS256 (RSASSA-PKCS1-v1_5 with SHA-256), even ' +
+      'with the same RSA key.',
     'Switch the signing algorithm to RS256; the key can stay.',
   ),
   'header.alg-unsupported': rule(
@@ -186,14 +197,16 @@ export const RULES = {
     'info',
     null,
     'No "kid"',
-    'The header has no `kid`. That is fine while the public key URL serves a single key; with several keys the service needs `kid` to pick one.',
+    'The header has no `kid`. That is fine while the public key URL serves a single key; with several keys the ' +
+      'service needs `kid` to pick one.',
     'Set `kid` in the header to the key id listed at the public key URL if you publish (or rotate to) several keys.',
   ),
   'header.crit': rule(
     'warning',
     null,
     '"crit" header',
-    'The header has a `crit` parameter; a verifier that does not understand the listed extensions must reject the token.',
+    'The header has a `crit` parameter; a verifier that does not understand the listed extensions must reject ' +
+      'the token.',
     'Remove `crit` from the header.',
   ),
   // --- Payload and claims -----------------------------------------------------------------
@@ -222,7 +235,8 @@ export const RULES = {
     'error',
     4,
     'Claim of the wrong type',
-    '`iss` and `sub` must be strings; `iat`, `exp` and `nbf` must be NumericDate numbers (seconds since 1970), not strings.',
+    '`iss` and `sub` must be strings; `iat`, `exp` and `nbf` must be NumericDate numbers (seconds since 1970), ' +
+      'not strings.',
     'Issue the claim with the right JSON type, e.g. `"exp": 1542625672` rather than `"exp": "1542625672"`.',
   ),
   'claims.sub-empty': rule(
@@ -236,7 +250,8 @@ export const RULES = {
     'info',
     null,
     '"sub" is not a GUID',
-    "`sub` should be the GUID of the signed-in customer's Dataverse contact (or account). Another value will not match a record, and the customer is not identified (the chat still starts).",
+    "`sub` should be the GUID of the signed-in customer's Dataverse contact (or account). Another " +
+      'value will not match a record, and the customer is not identified (the chat still starts).',
     "Put the contact's id (e.g. `87b4d06c-abc2-e811-a9b0-000d3a10e09e`) in `sub`.",
   ),
   'claims.aud-present': rule(
@@ -258,7 +273,8 @@ export const RULES = {
     'warning',
     null,
     'Token just expired',
-    '`exp` is in the past, but within the clock skew a server usually tolerates. The v2 widget checks `exp` with no skew and will ask the page for a new token.',
+    '`exp` is in the past, but within the clock skew a server usually tolerates. The v2 widget checks `exp` ' +
+      'with no skew and will ask the page for a new token.',
     'Fetch a fresh token every time the provider is called.',
   ),
   'time.not-yet-valid': rule(
@@ -286,7 +302,8 @@ export const RULES = {
     'error',
     4,
     'Timestamp in milliseconds',
-    'A NumericDate has 13 digits: it holds milliseconds (JavaScript `Date.now()`), not seconds. The service reads it as a date thousands of years away.',
+    'A NumericDate has 13 digits: it holds milliseconds (JavaScript `Date.now()`), not seconds. The service ' +
+      'reads it as a date thousands of years away.',
     'Divide by 1000: `Math.floor(Date.now() / 1000)`.',
   ),
   'time.long-lifetime': rule(
@@ -300,7 +317,8 @@ export const RULES = {
     'warning',
     null,
     'Expires soon',
-    'The token expires within 30 minutes. The v2 widget asks the page for a token again later in the chat (end of chat, survey, transcript); a provider that returns this same token then causes 401 errors.',
+    'The token expires within 30 minutes. The v2 widget asks the page for a token again later in the chat (end ' +
+      'of chat, survey, transcript); a provider that returns this same token then causes 401 errors.',
     'Make the provider fetch a fresh token on every call, or issue tokens that outlive a long chat.',
   ),
   // --- lwicontexts ---------------------------------------------------------------------------
@@ -308,7 +326,8 @@ export const RULES = {
     'info',
     null,
     'No custom context',
-    'The token has no `lwicontexts` claim, so no context variables are set from it. That is fine if the work stream does not rely on them.',
+    'The token has no `lwicontexts` claim, so no context variables are set from it. That is fine if the work ' +
+      'stream does not rely on them.',
     'Add `lwicontexts` (a JSON string) if routing or the agent needs context variables.',
   ),
   'contexts.not-string': rule(
@@ -343,7 +362,8 @@ export const RULES = {
     'error',
     4,
     'Context value is not a primitive',
-    'Each context value must be a primitive (string, number, boolean) or the `{ "value": ..., "isDisplayable": ... }` form.',
+    'Each context value must be a primitive (string, number, boolean) or the `{ "value": ..., "isDisplayable": ' +
+      '... }` form.',
     'Flatten nested objects or arrays into separate keys, or serialize them into a string.',
   ),
   'contexts.name-too-long': rule(
@@ -371,14 +391,17 @@ export const RULES = {
     'warning',
     null,
     'Unknown context variable',
-    "A key is not among the work stream's context variables. Keys must match exactly (case-sensitive); an unknown key is created at run time as a text variable and routing rules do not see it.",
+    "A key is not among the work stream's context variables. Keys must match exactly " +
+      '(case-sensitive); an unknown key is created at run time as a text variable and routing rules do ' +
+      'not see it.',
     "Rename the key to the variable's exact name, or add the variable to the work stream.",
   ),
   'contexts.case-mismatch': rule(
     'warning',
     null,
     'Context variable case mismatch',
-    'A key matches a configured variable except for letter case. Names are case-sensitive, so the configured variable stays empty.',
+    'A key matches a configured variable except for letter case. Names are case-sensitive, so the configured ' +
+      'variable stays empty.',
     'Use the exact spelling of the configured variable.',
   ),
   'contexts.not-numeric': rule(
@@ -407,7 +430,8 @@ export const RULES = {
     'error',
     4,
     'Signature invalid',
-    'The signature does not match the public key given: the token was signed with another key, or altered after signing.',
+    'The signature does not match the public key given: the token was signed with another key, or altered ' +
+      'after signing.',
     'Sign with the private key that belongs to the public key published at the public key URL.',
   ),
   'signature.no-matching-key': rule(
@@ -449,14 +473,17 @@ export const RULES = {
     'error',
     null,
     'Not a usable public key',
-    'What was given as the public key is not one of the accepted forms: a PEM `PUBLIC KEY` block, the Omnichannel key list, a JWK or a JWKS.',
-    'Give the content of the public key URL configured in Omnichannel; it must serve a PEM `-----BEGIN PUBLIC KEY-----` block or the key list.',
+    'What was given as the public key is not one of the accepted forms: a PEM `PUBLIC KEY` block, the ' +
+      'Omnichannel key list, a JWK or a JWKS.',
+    'Give the content of the public key URL configured in Omnichannel; it must serve a PEM `-----BEGIN PUBLIC ' +
+      'KEY-----` block or the key list.',
   ),
   'key.certificate': rule(
     'warning',
     null,
     'Certificate instead of public key',
-    'The key was given as an X.509 certificate. It can be verified against, but the public key URL is expected to serve a `PUBLIC KEY` block.',
+    'The key was given as an X.509 certificate. It can be verified against, but the public key URL is expected ' +
+      'to serve a `PUBLIC KEY` block.',
     'Publish the public key itself: `openssl x509 -in cert.pem -pubkey -noout`.',
   ),
   'key.private': rule(
@@ -470,7 +497,8 @@ export const RULES = {
     'info',
     null,
     'JWKS document',
-    "The key was given as a JWK or JWKS. Omnichannel's public key URL does not read JWKS: it expects a PEM `PUBLIC KEY` block or the Omnichannel key list.",
+    "The key was given as a JWK or JWKS. Omnichannel's public key URL does not read JWKS: it expects " +
+      'a PEM `PUBLIC KEY` block or the Omnichannel key list.',
     'Serve the public key as PEM at the public key URL (export it with `jose.exportSPKI` or `openssl`).',
   ),
   // --- Registration and invocations (seen by the page hook) --------------------------------
@@ -478,35 +506,42 @@ export const RULES = {
     'error',
     3,
     'Provider is not a function',
-    '`setAuthTokenProvider` was called with something other than a function; the SDK threw and no provider is registered, so the widget gets no token.',
+    '`setAuthTokenProvider` was called with something other than a function; the SDK threw and no provider is ' +
+      'registered, so the widget gets no token.',
     'Pass a function that takes a callback: `setAuthTokenProvider(function (callback) { callback(token); })`.',
   ),
   'registration.before-ready': rule(
     'warning',
     null,
     'Registered before lcw:ready',
-    '`setAuthTokenProvider` was called before the widget fired `lcw:ready`. SDK methods are meant to be called after it; depending on timing the call may reach an SDK that is not set up.',
+    '`setAuthTokenProvider` was called before the widget fired `lcw:ready`. SDK methods are meant to be called ' +
+      'after it; depending on timing the call may reach an SDK that is not set up.',
     'Register inside `window.addEventListener("lcw:ready", ...)`.',
   ),
   'registration.none': rule(
     'warning',
     3,
     'No token provider',
-    'The widget is ready but the page never called `setAuthTokenProvider`, and the widget did not ask for a token through a client function. An authenticated chat then gets no token.',
-    'Call `Microsoft.Omnichannel.LiveChatWidget.SDK.setAuthTokenProvider(provider)` after `lcw:ready`, or check that authentication is meant to be on for this widget.',
+    'The widget is ready but the page never called `setAuthTokenProvider`, and the widget did not ask for a ' +
+      'token through a client function. An authenticated chat then gets no token.',
+    'Call `Microsoft.Omnichannel.LiveChatWidget.SDK.setAuthTokenProvider(provider)` after `lcw:ready`, or ' +
+      'check that authentication is meant to be on for this widget.',
   ),
   'invocation.async-callback': rule(
     'error',
     3,
     'Callback ran asynchronously',
-    'The provider called back after it had returned. The v1 widget reads the token right after calling the provider, so it hands over nothing (or a stale token from an earlier call).',
-    "Fetch the token first and register a provider that calls back synchronously: `getToken().then(t => SDK.setAuthTokenProvider(cb => cb(t)))`, as Microsoft's sample does.",
+    'The provider called back after it had returned. The v1 widget reads the token right after calling the ' +
+      'provider, so it hands over nothing (or a stale token from an earlier call).',
+    'Fetch the token first and register a provider that calls back synchronously: `getToken().then(t ' +
+      "=> SDK.setAuthTokenProvider(cb => cb(t)))`, as Microsoft's sample does.",
   ),
   'invocation.multiple-callbacks': rule(
     'warning',
     null,
     'Callback ran more than once',
-    'The provider called the callback several times for one invocation; only one token is used and the others are ignored or race.',
+    'The provider called the callback several times for one invocation; only one token is used and the others ' +
+      'are ignored or race.',
     'Call the callback exactly once per invocation.',
   ),
   'invocation.no-callback': rule(
@@ -514,7 +549,8 @@ export const RULES = {
     3,
     'No callback within 10 s',
     "The provider did not call the callback within 10 seconds, the widget's limit.",
-    'Make sure every path of the provider (including errors from the token service) calls the callback, and that the token service answers quickly.',
+    'Make sure every path of the provider (including errors from the token service) calls the callback, and ' +
+      'that the token service answers quickly.',
   ),
   'invocation.threw': rule(
     'error',
@@ -527,22 +563,26 @@ export const RULES = {
     'error',
     3,
     'Provider returned a rejected promise',
-    'The provider is async (returns a promise) and the promise was rejected. The widget ignores the promise, so it only sees that no token came.',
+    'The provider is async (returns a promise) and the promise was rejected. The widget ignores the promise, ' +
+      'so it only sees that no token came.',
     'Catch the error inside the async provider (try/catch around the token request) and handle it.',
   ),
   'invocation.client-function-missing': rule(
     'error',
     8,
     'Client function not found',
-    'The widget asked the page for a token through the JavaScript client function named in its authentication settings, and no function of that name exists on `window`.',
-    'Define the function at that exact dotted path (e.g. `window.auth.getAuthenticationToken`) before the widget loads, or fix the name in the authentication settings.',
+    'The widget asked the page for a token through the JavaScript client function named in its authentication ' +
+      'settings, and no function of that name exists on `window`.',
+    'Define the function at that exact dotted path (e.g. `window.auth.getAuthenticationToken`) before the ' +
+      'widget loads, or fix the name in the authentication settings.',
   ),
   // --- The widget's configuration (its own traffic, while DevTools is open) -----------------
   'config.oauth': rule(
     'info',
     null,
     'OAuth 2.0 authentication',
-    'The chat authentication settings use the OAuth 2.0 authorization-code flow: the page hands over an authorization code, not a JWT, so none of the token checks apply.',
+    'The chat authentication settings use the OAuth 2.0 authorization-code flow: the page hands over an ' +
+      'authorization code, not a JWT, so none of the token checks apply.',
     'Judge the hand-off by the OAuth settings (client id, redirect URI, token URL), not by JWT claims.',
   ),
   'config.sign-in-optional': rule(
@@ -556,7 +596,8 @@ export const RULES = {
     'warning',
     null,
     'Configuration not readable',
-    "The widget's configuration response could not be read (not JSON, cut off, or an error page), so the authentication settings are unknown.",
+    "The widget's configuration response could not be read (not JSON, cut off, or an error page), so " +
+      'the authentication settings are unknown.',
     'Reload the page with DevTools open; if it persists, check the org URL and widget id in the script tag.',
   ),
   // --- The service's answers to /auth/ calls ---------------------------------------------------
@@ -564,15 +605,18 @@ export const RULES = {
     'error',
     null,
     'No contact for "sub"',
-    'An `/auth/` call was answered 401 "UserId not found": the token was accepted, but no active contact in Dynamics 365 has the id in `sub`.',
+    'An `/auth/` call was answered 401 "UserId not found": the token was accepted, but no active contact in ' +
+      'Dynamics 365 has the id in `sub`.',
     'Put the contact id (a GUID of an active contact) in `sub`, or create/activate the contact.',
   ),
   'auth.rejected': rule(
     'error',
     null,
     'Token rejected by the service',
-    'The service answered 401 to `getchattoken`: it refused the token (bad signature, a key other than the one at the public key URL, expired, or claims it does not accept).',
-    'Verify the signature against the public key URL (Verify signature) and check the time claims; the other findings of this invocation usually say which.',
+    'The service answered 401 to `getchattoken`: it refused the token (bad signature, a key other than the one ' +
+      'at the public key URL, expired, or claims it does not accept).',
+    'Verify the signature against the public key URL (Verify signature) and check the time claims; the other ' +
+      'findings of this invocation usually say which.',
   ),
   'auth.chat-map-mismatch': rule(
     'error',
@@ -593,21 +637,24 @@ export const RULES = {
     'warning',
     null,
     '"sub" changed',
-    "This token names another user (`sub`) than the previous invocation's: a chat started for one contact continues for another.",
+    "This token names another user (`sub`) than the previous invocation's: a chat started for one " +
+      'contact continues for another.',
     'Make sure the provider returns the token of the user signed in now, and end the chat when the user changes.',
   ),
   'session.stale-token-reused': rule(
     'error',
     null,
     'Expired token handed over again',
-    'The widget asked for a token again and the provider handed over the same token as before, which has expired: it is caching the token.',
+    'The widget asked for a token again and the provider handed over the same token as before, which has ' +
+      'expired: it is caching the token.',
     'Fetch a fresh token from your token service on every call of the provider.',
   ),
   'session.chat-outlived-token': rule(
     'warning',
     null,
     'Chat outlived its token',
-    'A call of the chat carried a token that had already expired: long chats need a fresh token when the widget asks again.',
+    'A call of the chat carried a token that had already expired: long chats need a fresh token when the ' +
+      'widget asks again.',
     'Let the provider fetch a new token every time it is called, and give tokens a lifetime that covers a chat.',
   ),
   // --- The engine itself --------------------------------------------------------------------

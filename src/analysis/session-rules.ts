@@ -24,7 +24,8 @@ export function pageFindings(page: PageView, missingFunctions: ReadonlySet<strin
       finding(
         'invocation.client-function-missing',
         `The widget asked for a token through "${name}", which is not a function on this page.`,
-        `Define window.${name} (a function taking a callback), or correct the name in the chat authentication settings.`,
+        `Define window.${name} (a function taking a callback), or correct the name in the chat ` +
+          `authentication settings.`,
       ),
     );
   }
@@ -32,7 +33,9 @@ export function pageFindings(page: PageView, missingFunctions: ReadonlySet<strin
   if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
   if (config?.ok && config.config.authenticationType === 'oauth2') {
     const raw = JSON.stringify(config.config.authenticationTypeRaw);
-    const message = `The chat authentication type is OAuth 2.0 (msdyn_authenticationtype ${raw}): the page hands over an authorization code; JWT checks do not apply.`;
+    const message =
+      `The chat authentication type is OAuth 2.0 (msdyn_authenticationtype ${raw}): the page hands over ` +
+      `an authorization code; JWT checks do not apply.`;
     findings.push(finding('config.oauth', message));
   }
   if (page.widget.ready && page.route === null) {
@@ -54,7 +57,9 @@ export function acrossInvocations(previous: InvocationView, current: InvocationV
   const token = (v: InvocationView) => v.analysis?.token ?? undefined;
   const expired = current.findings.some(f => f.rule === 'time.expired');
   if (token(current) && token(current) === token(previous) && expired) {
-    const message = `The widget asked again (invocation ${current.key}) and got the same expired token as invocation ${previous.key}.`;
+    const message =
+      `The widget asked again (invocation ${current.key}) ` +
+      `and got the same expired token as invocation ${previous.key}.`;
     out.push(finding('session.stale-token-reused', message));
   }
   return out;
@@ -71,7 +76,9 @@ export function callFindings(call: AuthCallView, invocation: InvocationView): Fi
   } else if (call.status === 401 && call.endpoint === 'getchattoken') {
     out.push(finding('auth.rejected', `getchattoken answered 401${said}: the service refused this token.`));
   } else if (call.endpoint === 'validateauthchatmaprecord' && call.status >= 400) {
-    const message = `validateauthchatmaprecord answered ${call.status}${said}: the cached chat belongs to another user than ${sub}.`;
+    const message =
+      `validateauthchatmaprecord answered ${call.status}${said}: the cached chat belongs to another ` +
+      `user than ${sub}.`;
     out.push(finding('auth.chat-map-mismatch', message));
   } else if (call.status >= 400) {
     out.push(finding('auth.failed', `${call.method} ${call.endpoint} answered ${call.status}${said}.`));

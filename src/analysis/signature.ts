@@ -31,7 +31,9 @@ export async function checkSignature(
   const matches = await signatureMatches(token, entry.key);
   if (typeof matches === 'string') return notChecked(matches, findings);
   if (entry.expiry !== undefined && entry.expiry < now) {
-    const detail = `The key list entry${withKey} expired ${duration(now - entry.expiry)} ago (${isoDate(entry.expiry)}); the signature ${matches ? 'matches it' : 'does not match it either'}.`;
+    const detail =
+      `The key list entry${withKey} expired ${duration(now - entry.expiry)} ago ` +
+      `(${isoDate(entry.expiry)}); the signature ${matches ? 'matches it' : 'does not match it either'}.`;
     findings.push(finding('signature.key-expired', detail));
     return { status: 'key-expired', ...(used ? { kid: used } : {}), detail };
   }

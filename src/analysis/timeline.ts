@@ -54,7 +54,8 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
   switch (event.k) {
     case 'reg': {
       const threw = event.err ? ` threw ${event.err.m}` : '';
-      return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${threw}${event.ready ? '' : ' before lcw:ready'}`;
+      const early = event.ready ? '' : ' before lcw:ready';
+      return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${threw}${early}`;
     }
     case 'inv':
       return event.route === 'sdk'

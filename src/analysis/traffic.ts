@@ -43,7 +43,10 @@ export function parseWidgetConfig(body: string): ConfigReading {
   } catch {
     return {
       ok: false,
-      problem: `The configuration response is not JSON (${body.length} characters${body.length ? `, starting ${quote(body.slice(0, 40))}` : ''}): it was cut off, or an error page.`,
+      problem:
+        `The configuration response is not JSON (${body.length} ` +
+        `characters${body.length ? `, starting ${quote(body.slice(0, 40))}` : ''}): it was cut off, or ` +
+        `an error page.`,
     };
   }
   if (!isRecord(json)) return { ok: false, problem: 'The configuration response is not a JSON object.' };

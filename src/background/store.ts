@@ -92,7 +92,10 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
   });
 }
 
-/** A top-level document started: a new page session; earlier ones stay only with "Preserve log". Returns keys to remove. */
+/**
+ * A top-level document started: a new page session; earlier ones stay only with "Preserve log". Returns keys to
+ * remove.
+ */
 function startSession(tabId: number, record: TabRecord, url: string, at: number): string[] {
   const fresh = newSession(url, at);
   fresh.frames['0'] = url;

@@ -39,7 +39,7 @@ export function formatReport(analysis: TokenAnalysis, style: Style): string {
   if (entries && entries.length > 0) {
     const rows = entries.map((e): [string, string] => [
       e.name,
-      `${show(e.value)}  ${e.valueType}${e.known === 'unknown' ? '' : e.known === 'yes' ? '  configured' : '  NOT configured'}`,
+      `${show(e.value)}  ${e.valueType}${KNOWN_WORDS[e.known]}`,
     ]);
     lines.push(paint('bold', 'lwicontexts'), ...table(rows), '');
   }
@@ -59,6 +59,8 @@ export function formatReport(analysis: TokenAnalysis, style: Style): string {
   lines.push(`Predicted widget error: ${code}    Details of each finding: docs/findings.md`);
   return `${lines.join('\n')}\n`;
 }
+
+const KNOWN_WORDS = { unknown: '', yes: '  configured', no: '  NOT configured' } as const;
 
 function table(rows: [string, string][]): string[] {
   const width = Math.min(24, Math.max(0, ...rows.map(([k]) => safe(k).length)));

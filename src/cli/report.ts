@@ -50,10 +50,15 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
   const failing =
     report.invocations.some(i => i.errorCode !== null) || report.findings.some(f => f.severity === 'error');
   if (json) {
-    const errorCodes = report.invocations.map(i => i.errorCode);
-    process.stdout.write(
-      `${JSON.stringify({ valid: true, errors: [], verdict: reportVerdict(report).text, invocations: report.invocations.length, errorCodes, widgetErrors: report.widgetErrors.map(e => e.errorCode) }, null, 2)}\n`,
-    );
+    const result = {
+      valid: true,
+      errors: [],
+      verdict: reportVerdict(report).text,
+      invocations: report.invocations.length,
+      errorCodes: report.invocations.map(i => i.errorCode),
+      widgetErrors: report.widgetErrors.map(e => e.errorCode),
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
   }

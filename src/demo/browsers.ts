@@ -31,18 +31,31 @@ export interface Launched {
   extensionUrl: string | null;
 }
 
-export async function launchChromium({
-  extension = true,
-  headless = true,
-  args = [] as string[],
-  dist = 'dist',
-} = {}): Promise<Launched> {
+export interface LaunchOptions {
+  /** Load the built extension (default true). */
+  extension?: boolean;
+  headless?: boolean;
+  /** More command-line arguments for the browser. */
+  args?: string[];
+  /** Where the builds are (dist/chrome, dist/firefox). */
+  dist?: string;
+}
+
+const DEFAULTS: Required<LaunchOptions> = { extension: true, headless: true, args: [], dist: 'dist' };
+
+/** What both launches share: headless or not, a viewport when headless, a fresh profile. */
+const common = (headless: boolean, name: BrowserName) => ({
+  headless,
+  defaultViewport: headless ? { width: 1280, height: 800 } : null,
+  userDataDir: mkdtempSync(join(tmpdir(), `lcw-${name}-`)),
+});
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Launched> {
+  const { extension, headless, args, dist } = { ...DEFAULTS, ...options };
   const browser = await puppeteer.launch({
+    ...common(headless, 'chromium'),
     executablePath: CHROMIUM_PATH,
-    headless,
     pipe: true,
-    defaultViewport: headless ? { width: 1280, height: 800 } : null,
-    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-chromium-')),
     args: [...CHROMIUM_ARGS, ...args],
     ...(extension ? { enableExtensions: [resolve(dist, 'chrome')] } : {}),
   });
@@ -54,18 +67,12 @@ export async function launchChromium({
   return { browser, extensionUrl: new URL('/', worker.url()).href };
 }
 
-export async function launchFirefox({
-  extension = true,
-  headless = true,
-  args = [] as string[],
-  dist = 'dist',
-} = {}): Promise<Launched> {
+export async function launchFirefox(options: LaunchOptions = {}): Promise<Launched> {
+  const { extension, headless, args, dist } = { ...DEFAULTS, ...options };
   const browser = await puppeteer.launch({
+    ...common(headless, 'firefox'),
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
-    headless,
-    defaultViewport: headless ? { width: 1280, height: 800 } : null,
-    userDataDir: mkdtempSync(join(tmpdir(), 'lcw-firefox-')),
     args: ['--remote-allow-system-access', ...args],
     extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }) },
   });

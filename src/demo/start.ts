@@ -28,9 +28,10 @@ async function interactive() {
       : await launchFirefox({ headless: false, args: ['--devtools'] });
   const [page] = await browser.pages();
   await (page ?? (await browser.newPage())).goto(picker);
+  const name = browserName === 'chromium' ? 'Chromium' : 'Firefox';
   console.log(`Widget simulator: ${picker}
-${browserName === 'chromium' ? 'Chromium' : 'Firefox'} is open with the extension loaded and DevTools open: choose the "LCW Auth" panel (under » if hidden), then pick a scenario.
-Close the browser (or press Ctrl+C) to stop.`);
+${name} is open with the extension loaded and DevTools open: choose the "LCW Auth" panel (under » if hidden),
+then pick a scenario. Close the browser (or press Ctrl+C) to stop.`);
   browser.on('disconnected', () => {
     site.close();
     process.exit(0);
@@ -42,7 +43,10 @@ Close the browser (or press Ctrl+C) to stop.`);
 
 async function headless() {
   console.log(
-    `No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW Auth. The same demo, headless, in ${browserName}:\n`,
+    `No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > ` +
+      `Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > ` +
+      `manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW ` +
+      `Auth. The same demo, headless, in ${browserName}:\n`,
   );
   const { browser, extensionUrl } = browserName === 'chromium' ? await launchChromium() : await launchFirefox();
   const shots = resolve('dist/demo');

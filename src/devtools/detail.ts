@@ -2,7 +2,7 @@
  * The detail views: one invocation (what the provider did, and its token), and a token alone
  * (the paste view). Both show the same token sections. Everything here is built with `h`.
  */
-import { h, prose, type Child } from './dom.js';
+import { factsTable, h, prose, tableHead, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/verdict.js';
@@ -35,7 +35,8 @@ export function invocationDetail(
     h(
       'h2',
       null,
-      `Invocation #${invocation.key.split(':')[1]} · ${title}${invocation.rerun ? ' · called again from this panel' : ''}`,
+      `Invocation #${invocation.key.split(':')[1]} · ${title}` +
+        (invocation.rerun ? ' · called again from this panel' : ''),
     ),
     verdictLine(viewVerdict(invocation)),
     facts(
@@ -54,7 +55,8 @@ export function invocationDetail(
         [
           'Callback',
           first
-            ? `${invocation.callbackAsync ? 'asynchronous (after the provider returned)' : 'synchronous (before the provider returned)'}, ${times(invocation.callbackCount)}`
+            ? `${invocation.callbackAsync ? 'asynchronous (after' : 'synchronous (before'} the provider returned), ` +
+              times(invocation.callbackCount)
             : 'never called',
         ],
         ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
@@ -123,17 +125,7 @@ function timeToToken(ms: number): HTMLElement {
 
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
-function facts(rows: [string, Child][], label: string): HTMLElement {
-  return h(
-    'table',
-    { class: 'facts', attrs: { 'aria-label': label } },
-    h(
-      'tbody',
-      null,
-      ...rows.map(([name, value]) => h('tr', null, h('th', { attrs: { scope: 'row' } }, name), h('td', null, value))),
-    ),
-  );
-}
+const facts = factsTable;
 
 function section(title: string, ...content: Child[]): HTMLElement {
   return h('section', { attrs: { 'aria-label': title } }, h('h3', null, title), ...content);
@@ -191,17 +183,7 @@ function keyValueTable(values: Record<string, unknown>, label: string, nowMs: nu
   return h(
     'table',
     { class: 'grid', attrs: { 'aria-label': label } },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', { attrs: { scope: 'col' } }, 'Name'),
-        h('th', { attrs: { scope: 'col' } }, 'Value'),
-        timeHeads && h('th', { attrs: { scope: 'col' } }, 'As a time'),
-      ),
-    ),
+    tableHead('Name', 'Value', timeHeads && 'As a time'),
     h(
       'tbody',
       null,
@@ -263,15 +245,7 @@ function contextsTable(analysis: TokenAnalysis): HTMLElement {
   return h(
     'table',
     { class: 'grid', attrs: { 'aria-label': 'lwicontexts entries' } },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ...['Key', 'Value', 'Type', 'Known to the work stream'].map(t => h('th', { attrs: { scope: 'col' } }, t)),
-      ),
-    ),
+    tableHead('Key', 'Value', 'Type', 'Known to the work stream'),
     h(
       'tbody',
       null,

@@ -44,4 +44,18 @@ export function prose(text: string): Child[] {
   return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', null, part) : part));
 }
 
+/** A table head: one row of column headers (a `false` title leaves its column out). */
+export function tableHead(...titles: Child[]): HTMLElement {
+  const cells = titles.filter(t => t !== false).map(t => h('th', { attrs: { scope: 'col' } }, t));
+  return h('thead', null, h('tr', null, ...cells));
+}
+
+/** A two-column table of named facts, each name a row header. */
+export function factsTable(rows: readonly [string, Child][], label: string): HTMLElement {
+  const body = rows.map(([name, value]) =>
+    h('tr', null, h('th', { attrs: { scope: 'row' } }, name), h('td', null, value)),
+  );
+  return h('table', { class: 'facts', attrs: { 'aria-label': label } }, h('tbody', null, ...body));
+}
+
 export const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -5,51 +5,24 @@
  * becomes text (see dom.ts).
  */
 import browser from 'webextension-polyfill';
-import { h, byId, type Child } from './dom.js';
-import { clockTime, localTime, utcTime } from './time.js';
+import { h, byId } from './dom.js';
 import { followTheme } from './theme.js';
-import { RecordSource, originOf, type LoadedSession, type PanelData } from './source.js';
+import { RecordSource, originOf, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
-import { invocationDetail, findingItem, tokenDetail, type VerifySettings } from './detail.js';
-import {
-  authenticationName,
-  configSwitches,
-  hasCallableProvider,
-  invocationBadge,
-  invocationCountKey,
-  providerStatus,
-  sessionVerdict,
-} from '../analysis/verdict.js';
+import { KIND_LABELS, entryDetail, navigationDetail, renderRow, type Row } from './timeline-view.js';
+import { invocationDetail, tokenDetail, type VerifySettings } from './detail.js';
+import { hasCallableProvider, sessionVerdict } from '../analysis/verdict.js';
 import { VariablesView } from './variables-view.js';
+import { invocationCounts, statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
-import { countBy } from '../analysis/report-summary.js';
-import type { PageView, TimelineEntry } from '../analysis/session-view.js';
 import { askBackground, type PanelRequest } from '../protocol/messages.js';
-
-type Row =
-  { session: LoadedSession; entry: TimelineEntry; index: number } | { session: LoadedSession; navigation: true };
 
 performance.mark('lcw:start');
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.tabId);
 const request = <R extends PanelRequest>(message: R) => askBackground(m => browser.runtime.sendMessage(m), message);
-
-const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
-  reg: 'Register',
-  inv: 'Invoke',
-  cb: 'Callback',
-  end: 'Return',
-  rej: 'Reject',
-  timeout: 'Timeout',
-  evt: 'Event',
-  req: 'Ask',
-  widget: 'Widget',
-  cfg: 'Config',
-  auth: 'Auth',
-  again: 'Again',
-};
 
 // --- State -----------------------------------------------------------------------------------
 const source = new RecordSource(tabId, loadVariables);
@@ -134,88 +107,10 @@ function renderStatus() {
     $('facts').replaceChildren();
     return;
   }
-  const { assembly } = session;
-  const page = assembly.page;
-  const { text, tone } = sessionVerdict(assembly);
+  const { text, tone } = sessionVerdict(session.assembly);
   verdict.textContent = text;
   verdict.className = `verdict ${tone}`;
-  const w = page.widget;
-  const entries: [string, Child][] = [
-    [
-      'Widget',
-      w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen',
-    ],
-    ...(w.orgId ? [['Org id', w.orgId] as [string, Child]] : []),
-    ...(w.appId ? [['App id', w.appId] as [string, Child]] : []),
-    ...(w.orgUrl ? [['Org URL', w.orgUrl] as [string, Child]] : []),
-    ...configFacts(page),
-    ['Token route', page.route ?? 'none seen'],
-    ['Provider', providerStatus(page)],
-    ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session))],
-    [
-      'Widget errors',
-      page.widgetErrors.length === 0
-        ? 'none'
-        : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
-    ],
-    ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as [string, Child]] : []),
-  ];
-  $('facts').replaceChildren(
-    ...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value))),
-  );
-  if (page.findings.length > 0)
-    $('facts').append(
-      h(
-        'div',
-        { class: 'page-findings' },
-        h('dt', null, 'Page'),
-        h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem))),
-      ),
-    );
-}
-
-/** What the widget's configuration says, when DevTools saw it load. */
-function configFacts(page: PageView): [string, Child][] {
-  const reading = page.config?.reading;
-  if (!reading) return [];
-  if (!reading.ok) return [['Configuration', 'not readable']];
-  const c = reading.config;
-  const type = `${authenticationName(c)}${c.authenticationType === 'oauth2' ? ' (no JWT checks)' : ''}`;
-  const found =
-    page.clientFunctionFound === null
-      ? ''
-      : page.clientFunctionFound
-        ? ' (found on the page)'
-        : ' (not found on the page)';
-  const fn = c.clientFunction ? `${c.clientFunction}${found}` : null;
-  return [
-    ['Authentication', [type, ...configSwitches(c)].join(' · ')],
-    ...(fn ? [['Client function', fn] as [string, Child]] : []),
-    ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as [string, Child]] : []),
-  ];
-}
-
-/** "2, 3" for a few; "4 ×25" when they repeat. */
-function countCodes(codes: string[]): string {
-  return countBy(codes)
-    .map(([code, n]) => (n === 1 ? code : `${code} ×${n}`))
-    .join(', ');
-}
-
-/** "12" while judging, then "12 · error 4: 3, ok: 9". */
-function invocationCounts(session: LoadedSession): string {
-  const a = session.assembly;
-  if (data.partial) return `reading ${session.count} recorded events…`;
-  if (a.invocationCount === 0) return '0';
-  const keys: string[] = [];
-  for (let i = 0; i < a.invocationCount; i++) {
-    const view = a.judgedInvocation(i);
-    if (view) keys.push(invocationCountKey(view));
-  }
-  if (keys.length < a.invocationCount) return `${a.invocationCount} (judging…)`;
-  return `${a.invocationCount} · ${countBy(keys)
-    .map(([k, n]) => `${k}: ${n}`)
-    .join(', ')}`;
+  $('facts').replaceChildren(...statusFacts(session, data.partial));
 }
 
 /** Judges the remaining invocations a few hundred at a time, so counts fill in without blocking. */
@@ -230,7 +125,7 @@ function scheduleJudging() {
     while (next < a.invocationCount && performance.now() < until) a.invocation(next++);
     const count = document.getElementById('invocation-count');
     if (next < a.invocationCount) idleJudge = window.setTimeout(step, 0);
-    else if (count) count.textContent = invocationCounts(session);
+    else if (count) count.textContent = invocationCounts(session, data.partial);
   };
   idleJudge = window.setTimeout(step, 50);
 }
@@ -274,38 +169,6 @@ function renderTimeline() {
   );
 }
 
-function renderRow(row: Row): HTMLElement {
-  if (!('entry' in row))
-    return h(
-      'div',
-      { class: 'row navigation' },
-      h('span', { class: 'time' }, clockTime(row.session.startedAt)),
-      h('span', { class: 'text' }, `Navigated to ${row.session.url || 'a new page'}`),
-    );
-  const { entry, session } = row;
-  let badge: Child = null;
-  let tone = '';
-  if (entry.kind === 'inv' && entry.invocation) {
-    const index = session.assembly.indexOf(entry.invocation);
-    const view = index >= 0 ? session.assembly.invocation(index) : undefined;
-    if (view) {
-      const shown = invocationBadge(view);
-      tone = shown.tone;
-      badge = h('span', { class: `badge ${tone}` }, shown.label);
-    }
-  } else if (entry.widgetError) {
-    tone = 'error';
-  }
-  return h(
-    'div',
-    { class: `row kind-${entry.kind} ${tone}` },
-    h('span', { class: 'time' }, clockTime(entry.at)),
-    h('span', { class: 'kind' }, KIND_LABELS[entry.kind]),
-    h('span', { class: 'text' }, entry.text),
-    badge,
-  );
-}
-
 function showDetail(row: Row | undefined) {
   const pane = $('detail');
   if (!row) {
@@ -315,14 +178,7 @@ function showDetail(row: Row | undefined) {
     return;
   }
   if (!('entry' in row)) {
-    pane.replaceChildren(
-      h(
-        'article',
-        { class: 'detail' },
-        h('h2', null, 'Navigation'),
-        h('p', null, `${localTime(row.session.startedAt)}: ${row.session.url}`),
-      ),
-    );
+    pane.replaceChildren(navigationDetail(row.session));
     return;
   }
   const { entry, session } = row;
@@ -342,34 +198,7 @@ function showDetail(row: Row | undefined) {
     );
     return;
   }
-  pane.replaceChildren(
-    h(
-      'article',
-      { class: 'detail', attrs: { 'aria-label': 'Timeline entry' } },
-      h('h2', null, KIND_LABELS[entry.kind]),
-      h('p', { class: 'entry-text' }, entry.text),
-      h(
-        'table',
-        { class: 'facts', attrs: { 'aria-label': 'Entry facts' } },
-        h(
-          'tbody',
-          null,
-          h(
-            'tr',
-            null,
-            h('th', { attrs: { scope: 'row' } }, 'When'),
-            h('td', null, `${localTime(entry.at)} (${utcTime(entry.at)})`),
-          ),
-          h(
-            'tr',
-            null,
-            h('th', { attrs: { scope: 'row' } }, 'Frame'),
-            h('td', null, session.frames[String(entry.frame)] ?? `frame ${entry.frame}`),
-          ),
-        ),
-      ),
-    ),
-  );
+  pane.replaceChildren(entryDetail(entry, session));
 }
 
 // --- Paste a token ------------------------------------------------------------------------------

@@ -35,7 +35,10 @@ export function exportReport(session: LoadedSession, includeTokens: boolean): st
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return `Exported ${name} (${report.invocations.length} invocation${report.invocations.length === 1 ? '' : 's'}, ${includeTokens ? 'full tokens included' : 'signatures redacted'}).`;
+  return (
+    `Exported ${name} (${report.invocations.length} invocation${report.invocations.length === 1 ? '' : 's'}, ` +
+    `${includeTokens ? 'full tokens included' : 'signatures redacted'}).`
+  );
 }
 
 /** Puts the Markdown summary on the clipboard; returns what to tell the user. */

@@ -6,7 +6,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** "2026-11-24 18:02:11" in the browser's time zone. */
 export function localTime(ms: number): string {
   const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /** "18:02:11.042", for timeline rows. */

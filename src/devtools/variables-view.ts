@@ -2,7 +2,7 @@
  * The "Context variables" view: the work stream's variables for the inspected site's origin,
  * edited one by one or pasted as a list, saved to storage.local as they change.
  */
-import { h, byId } from './dom.js';
+import { h, byId, tableHead } from './dom.js';
 import { loadVariables, saveVariables } from './settings.js';
 import {
   parseContextVariableList,
@@ -59,22 +59,13 @@ export class VariablesView {
         null,
         "The work stream's context variables for ",
         h('b', { data: { origin: '' } }, origin),
-        ". Every analysis of this site compares lwicontexts with them; without any, names are not checked. Kept in this browser's extension settings, never with tokens.",
+        '. Every analysis of this site compares lwicontexts with them; without any, names are not ' +
+          "checked. Kept in this browser's extension settings, never with tokens.",
       ),
       h(
         'table',
         { class: 'grid variables', attrs: { 'aria-label': 'Context variables' } },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            h('th', { attrs: { scope: 'col' } }, 'Name'),
-            h('th', { attrs: { scope: 'col' } }, 'Type'),
-            h('th', { attrs: { scope: 'col' } }, h('span', { class: 'visually-hidden' }, 'Actions')),
-          ),
-        ),
+        tableHead('Name', 'Type', h('span', { class: 'visually-hidden' }, 'Actions')),
         list,
       ),
       h(
@@ -99,7 +90,8 @@ export class VariablesView {
       h(
         'p',
         { class: 'hint' },
-        'One per line: a name, then Text or Number (tab, comma or space between), as copied from the work stream; or a JSON array.',
+        'One per line: a name, then Text or Number (tab, comma or space between), as copied from the work ' +
+          'stream; or a JSON array.',
       ),
       paste,
       h(

@@ -15,6 +15,7 @@ import {
 import { checkKeyUrl, fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
+import { plural } from '../analysis/finding.js';
 
 export interface VerifyContext {
   /** What the provider handed over. */
@@ -67,7 +68,7 @@ function buildSection(context: VerifyContext): HTMLElement {
     attrs: {
       rows: 3,
       'aria-label': 'Or paste the public key (PEM, Omnichannel key list, JWK or JWKS)',
-      placeholder: 'or paste the key: -----BEGIN PUBLIC KEY----- …, [{"kid": …, "publicKey": …}], a JWK or a JWKS',
+      placeholder: 'or paste the key: -----BEGIN PUBLIC KEY----- …, [{"kid": …, "publicKey": …}], a JWK, a JWKS',
       spellcheck: 'false',
     },
   });
@@ -95,7 +96,8 @@ function buildSection(context: VerifyContext): HTMLElement {
     h(
       'p',
       { class: 'hint' },
-      'Against the key Omnichannel uses: the public key URL of the chat authentication settings (fetched only when you click; the browser may ask to let the extension read that site), or the key itself.',
+      'Against the key Omnichannel uses: the public key URL of the chat authentication settings (fetched only ' +
+        'when you click; the browser may ask to let the extension read that site), or the key itself.',
     ),
     h('div', { class: 'verify-inputs' }, url, button),
     pasted,
@@ -145,7 +147,8 @@ async function verify(
         return [
           line(
             'problem',
-            `${error.message} The extension was not allowed to read that site and the site does not allow cross-origin reads: allow it when the browser asks, or paste the key.`,
+            `${error.message} The extension was not allowed to read that site and the site does not ` +
+              `allow cross-origin reads: allow it when the browser asks, or paste the key.`,
           ),
         ];
       }
@@ -167,12 +170,8 @@ async function verify(
   } catch (error) {
     return [line('problem', `${source}: ${error instanceof KeyDocumentError ? error.message : String(error)}`)];
   }
-  notes.push(
-    line(
-      'info',
-      `${source} holds ${FORMAT_NAMES[keys.format]} (${keys.keys.length} key${keys.keys.length === 1 ? '' : 's'}${keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : ''}).`,
-    ),
-  );
+  const kids = keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : '';
+  notes.push(line('info', `${source} holds ${FORMAT_NAMES[keys.format]} (${plural(keys.keys.length, 'key')}${kids}).`));
   for (const note of keys.notes)
     notes.push(line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`));
   const analysis = await analyzeToken(context.raw, {

@@ -12,7 +12,10 @@ import type { PanelEvent, RelayItem } from '../protocol/messages.js';
 /** A fact as stored: which frame it came from (NETWORK_FRAME: the widget's traffic, seen by DevTools). */
 export type RecordedEvent = (PageEvent | NetworkEvent | PanelEvent) & { frame: number };
 
-/** What the background appends to a tab's record: a relay's frame starts and events, or the DevTools page's network events. */
+/**
+ * What the background appends to a tab's record: a relay's frame starts and events, or the DevTools page's network
+ * events.
+ */
 export type RecordItem =
   Extract<RelayItem, { type: 'frame-start' }> | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
 

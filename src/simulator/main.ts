@@ -1,4 +1,7 @@
-/** `npm run simulator`: serves the widget simulator alone (PORT, default 8080) for a browser with the extension loaded by hand. */
+/**
+ * `npm run simulator`: serves the widget simulator alone (PORT, default 8080) for a browser with the extension loaded
+ * by hand.
+ */
 import { startSite } from './server.js';
 
 const site = await startSite({ port: Number(process.env.PORT) || 8080 });

@@ -1,0 +1,94 @@
+/**
+ * The panel's status facts: the widget, its configuration, the token route, how the provider was
+ * registered, invocations counted by predicted error, widget errors, the page's findings. Words
+ * from the engine (src/analysis/verdict.ts); this module only lays them out.
+ */
+import { h, type Child } from './dom.js';
+import { findingItem } from './detail.js';
+import type { LoadedSession } from './source.js';
+import { countBy } from '../analysis/report-summary.js';
+import type { PageView } from '../analysis/session-view.js';
+import { authenticationName, configSwitches, invocationCountKey, providerStatus } from '../analysis/verdict.js';
+
+type Fact = [string, Child];
+
+/** The facts list (dt/dd pairs), and the page's findings below it. */
+export function statusFacts(session: LoadedSession, partial: boolean): HTMLElement[] {
+  const page = session.assembly.page;
+  const w = page.widget;
+  const entries: Fact[] = [
+    [
+      'Widget',
+      w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen',
+    ],
+    ...(w.orgId ? [['Org id', w.orgId] as Fact] : []),
+    ...(w.appId ? [['App id', w.appId] as Fact] : []),
+    ...(w.orgUrl ? [['Org URL', w.orgUrl] as Fact] : []),
+    ...configFacts(page),
+    ['Token route', page.route ?? 'none seen'],
+    ['Provider', providerStatus(page)],
+    ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session, partial))],
+    [
+      'Widget errors',
+      page.widgetErrors.length === 0
+        ? 'none'
+        : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
+    ],
+    ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as Fact] : []),
+  ];
+  const rows = [...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value)))];
+  if (page.findings.length > 0)
+    rows.push(
+      h(
+        'div',
+        { class: 'page-findings' },
+        h('dt', null, 'Page'),
+        h('dd', null, h('ul', { class: 'findings compact' }, ...page.findings.map(findingItem))),
+      ),
+    );
+  return rows;
+}
+
+/** What the widget's configuration says, when DevTools saw it load. */
+function configFacts(page: PageView): Fact[] {
+  const reading = page.config?.reading;
+  if (!reading) return [];
+  if (!reading.ok) return [['Configuration', 'not readable']];
+  const c = reading.config;
+  const type = `${authenticationName(c)}${c.authenticationType === 'oauth2' ? ' (no JWT checks)' : ''}`;
+  const found =
+    page.clientFunctionFound === null
+      ? ''
+      : page.clientFunctionFound
+        ? ' (found on the page)'
+        : ' (not found on the page)';
+  const fn = c.clientFunction ? `${c.clientFunction}${found}` : null;
+  return [
+    ['Authentication', [type, ...configSwitches(c)].join(' · ')],
+    ...(fn ? [['Client function', fn] as Fact] : []),
+    ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as Fact] : []),
+  ];
+}
+
+/** "2, 3" for a few; "4 ×25" when they repeat. */
+function countCodes(codes: string[]): string {
+  return countBy(codes)
+    .map(([code, n]) => (n === 1 ? code : `${code} ×${n}`))
+    .join(', ');
+}
+
+/** "12" while judging, then "12 · error 4: 3, ok: 9". */
+export function invocationCounts(session: LoadedSession, partial: boolean): string {
+  const a = session.assembly;
+  if (partial) return `reading ${session.count} recorded events…`;
+  if (a.invocationCount === 0) return '0';
+  const keys: string[] = [];
+  for (let i = 0; i < a.invocationCount; i++) {
+    const view = a.judgedInvocation(i);
+    if (view) keys.push(invocationCountKey(view));
+  }
+  if (keys.length < a.invocationCount) return `${a.invocationCount} (judging…)`;
+  return `${a.invocationCount} · ${countBy(keys)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ')}`;
+}

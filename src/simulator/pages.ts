@@ -1,0 +1,111 @@
+/**
+ * The simulator's HTML: the scenario picker and one host page per scenario, with the widget's
+ * script tag as Microsoft documents it. Everything interpolated is escaped for its context.
+ */
+import type { Site } from './server.js';
+import { XSS_PAYLOADS } from './xss-corpus.js';
+
+export const SCENARIOS: readonly string[] = [
+  'valid',
+  'expired',
+  'xss',
+  'throws',
+  'rejected',
+  'empty',
+  'never',
+  'later',
+  'twice',
+  'non-function',
+  'before-ready',
+  'client-function',
+  'client-function-missing',
+  'sdk-late',
+  'sdk-class',
+  'sdk-plain',
+  'sdk-stepwise',
+  'sdk-whole',
+  'sdk-replaced',
+  'unknown-user',
+  'sub-changed',
+  'chat-map',
+  'signin-optional',
+  'oauth',
+  'outlived',
+];
+
+/** JSON inside a <script> element: "<" escaped so no payload can close the element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const attr = (value: unknown) => String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+export function widgetPage(scenario: string, site: Site, hostile: boolean) {
+  const shape =
+    scenario.startsWith('sdk-') && scenario !== 'sdk-replaced' && scenario !== 'sdk-late'
+      ? scenario.slice(4)
+      : scenario === 'sdk-late'
+        ? 'late'
+        : 'class';
+  const fn =
+    scenario === 'client-function'
+      ? 'auth.getAuthenticationToken'
+      : scenario === 'client-function-missing'
+        ? 'auth.missingFunction'
+        : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Widget simulator: ${attr(scenario)}</title>
+<script>window.__tokens = ${scriptJson(site.tokens)}; window.__payloads = ${scriptJson(XSS_PAYLOADS)};</script>
+${hostile ? '<script src="/hostile.js"></script>' : ''}
+<script id="Microsoft_Omnichannel_LCWidget" src="/widget-sdk.js"
+  data-app-id="c6f5e8a1-0000-4000-8000-00000000a99" data-org-id="0c7e5fd8-0000-4000-8000-0000000000b2"
+  data-org-url="https://contoso.crm.dynamics.com" v1
+  data-sdk-shape="${shape}" data-early="${scenario === 'before-ready'}"
+  data-scenario="${attr(scenario)}" data-signin-optional="${scenario === 'signin-optional'}"
+  data-iframe-src="${attr(`${site.frameOrigin}/widget-frame.html?fn=${encodeURIComponent(fn)}`)}"></script>
+<script src="/scenarios.js" data-scenario="${attr(scenario)}"></script>
+</head><body><p><a href="/">All scenarios</a></p><h1>Widget simulator</h1>
+<p>Scenario: <b>${attr(scenario)}</b>. ${attr(DESCRIPTIONS[scenario] ?? '')}</p>
+<p><button type="button" onclick="Microsoft.Omnichannel.LiveChatWidget.SDK.startChat()">Start chat</button>
+asks the provider for a token again.</p></body></html>`;
+}
+
+/** What each scenario does, for the demo's scenario picker. */
+export const DESCRIPTIONS: Record<string, string> = {
+  valid: 'A good token, handed over synchronously: no error.',
+  expired: 'The provider hands over a token that expired an hour ago: error 4.',
+  xss: "HTML and script in the token's claims, kid and lwicontexts: shown as text, never run.",
+  throws: 'The provider throws: error 2.',
+  rejected: 'The provider is async and its promise rejects: error 3.',
+  empty: 'The provider calls back with an empty string: error 3.',
+  never: 'The provider never calls back: error 3 after 10 seconds.',
+  later: 'The provider calls back after a fetch, asynchronously: error 3 on the v1 widget.',
+  twice: 'The provider calls back twice.',
+  'non-function': 'setAuthTokenProvider is given a string: the SDK throws.',
+  'before-ready': 'The provider is registered before lcw:ready.',
+  'client-function': 'The widget asks a client function (authClientFunction) for the token.',
+  'client-function-missing': 'The configured client function does not exist: error 8.',
+  'sdk-late': 'The SDK object appears late; registration still works.',
+  'sdk-class': 'The SDK is a class instance.',
+  'sdk-plain': 'The SDK is a plain object.',
+  'sdk-stepwise': 'The namespace is built one level at a time.',
+  'sdk-whole': 'The namespace is assigned whole.',
+  'sdk-replaced': 'The SDK object is replaced after load.',
+  'unknown-user': 'A valid token for a contact Dynamics 365 does not know: the service answers 401 "UserId not found".',
+  'sub-changed': 'The second token names another user than the first.',
+  'chat-map': 'The widget resumes a cached chat that belongs to another user: validateauthchatmaprecord fails.',
+  'signin-optional': 'Sign-in optional: the provider hands over no token and the chat continues anonymously.',
+  oauth: 'OAuth 2.0 authentication: the page hands over an authorization code, not a JWT.',
+  outlived: 'The token lives 2 seconds; the chat still uses it 3 seconds later.',
+};
+
+export function indexPage() {
+  const item = (href: string, name: string, text: string) =>
+    `<li><a href="${attr(href)}">${attr(name)}</a>: ${attr(text)}</li>`;
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Widget simulator</title>
+<style>body{font:14px system-ui,sans-serif;max-width:760px;margin:24px auto;padding:0 16px}li{margin:4px 0}</style>
+<h1>Omnichannel widget simulator</h1>
+<p>Each page below runs a simulated live chat widget whose token provider misbehaves in one way.
+Open DevTools, choose the <b>LCW Auth</b> panel, then pick a scenario.</p>
+<ul>${SCENARIOS.map(s => item(`/widget?scenario=${s}`, s, DESCRIPTIONS[s] ?? '')).join('')}
+${item('/framed?scenario=valid', 'widget inside an iframe', 'the valid scenario, one frame down.')}
+${item('/plain', 'a page without the widget', 'what the panel says when there is nothing to see.')}</ul>`;
+}
