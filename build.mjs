@@ -2,17 +2,32 @@
 //   node build.mjs           the lcw-auth CLI (dist/cli), the npm start demo (dist/demo), and the
 //                            extension for Chrome (dist/chrome) and Firefox (dist/firefox) from
 //                            the one manifest.json
-//   node build.mjs package   the above, then the two zips a store accepts (dist/packages)
+//   node build.mjs package   the above, then what the stores take (dist/packages): the Chrome zip,
+//                            the Firefox zip, and the source archive AMO asks for with bundled code
 //   node build.mjs docs      regenerates docs/findings.md from the rule catalog
 import * as esbuild from 'esbuild';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { deflateSync, crc32 } from 'node:zlib';
+import { Resvg } from '@resvg/resvg-js';
 
 const mode = process.argv[2] ?? 'all';
 /** Where builds go; a test that packages sets its own, so it never rewrites a build a browser has loaded. */
 const DIST = process.env.LCW_DIST ?? 'dist';
 const BROWSERS = ['chrome', 'firefox'];
+/** The icon sizes the stores and toolbars use, rasterised from extension/icons/icon.svg. */
+const ICON_SIZES = [16, 32, 48, 128];
+/** What a reviewer needs to rebuild the add-on from source (AMO asks for it when code is bundled). */
+const SOURCE_FILES = [
+  'src',
+  'extension',
+  'manifest.json',
+  'build.mjs',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'README.md',
+  'docs/report.schema.json',
+];
 /** The extension's contexts: one entry point each (see docs/architecture.md). */
 const CONTEXTS = {
   hook: 'src/hook/index.ts',
@@ -74,12 +89,13 @@ async function buildExtension(browser) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  await cp('extension', out, { recursive: true });
+  await cp('extension', out, { recursive: true, filter: path => !path.includes('icons') });
   await writeFile(
     `${out}/manifest.json`,
     `${JSON.stringify(manifestFor(browser, JSON.parse(await readFile('manifest.json', 'utf8'))), null, 2)}\n`,
   );
-  for (const size of [32, 128]) await writeFile(`${out}/icon-${size}.png`, icon(size));
+  const svg = await readFile('extension/icons/icon.svg', 'utf8');
+  for (const size of ICON_SIZES) await writeFile(`${out}/icon-${size}.png`, icon(svg, size));
 }
 
 /** One source manifest; each browser gets only the keys it understands. */
@@ -97,57 +113,33 @@ function manifestFor(browser, manifest) {
 
 async function packageExtensions() {
   const { version } = JSON.parse(await readFile('manifest.json', 'utf8'));
-  for (const browser of BROWSERS) {
-    execFileSync(
-      'npx',
-      [
-        'web-ext',
-        'build',
-        '--source-dir',
-        `${DIST}/${browser}`,
-        '--artifacts-dir',
-        `${DIST}/packages`,
-        '--filename',
-        `lcw-auth-${browser}-${version}.zip`,
-        '--overwrite-dest',
-      ],
-      { stdio: 'inherit', env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } },
-    );
-  }
+  for (const browser of BROWSERS) webExtBuild(`${DIST}/${browser}`, `lcw-auth-${browser}-${version}.zip`);
+  await packageSource(version);
 }
 
-/** The icon, drawn here so no binary sits in the repository: a speech bubble with a key slot. */
-function icon(size) {
-  const rows = [];
-  for (let y = 0; y < size; y++) {
-    const row = [0];
-    for (let x = 0; x < size; x++) {
-      const u = (x + 0.5) / size - 0.5;
-      const v = (y + 0.5) / size - 0.5;
-      const bubble =
-        Math.hypot(u, v * 1.15) < 0.42 || (u < -0.1 && u > -0.3 && v > 0.25 && v < 0.46 && u + 0.3 > v - 0.25);
-      const hole = Math.hypot(u + 0.08, v + 0.02) < 0.11 || (Math.abs(v + 0.02) < 0.04 && u > -0.02 && u < 0.24);
-      row.push(...(bubble && !hole ? [0x1a, 0x73, 0xe8, 0xff] : [0, 0, 0, 0]));
-    }
-    rows.push(Buffer.from(row));
-  }
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header[8] = 8;
-  header[9] = 6;
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+/** The icon at `size` pixels, from the SVG (resvg: the same rendering on every machine). */
+function icon(svg, size) {
+  return new Resvg(svg, { fitTo: { mode: 'width', value: size } }).render().asPng();
+}
+
+/**
+ * The source archive for addons.mozilla.org: the files that build the add-on, with BUILDING.md
+ * at its root (docs/building-from-source.md). Zipped by web-ext, like the add-on itself.
+ */
+async function packageSource(version) {
+  const stage = `${DIST}/source-stage`;
+  await rm(stage, { recursive: true, force: true });
+  await mkdir(`${stage}/docs`, { recursive: true });
+  for (const path of SOURCE_FILES) await cp(path, `${stage}/${path}`, { recursive: true });
+  await cp('docs/building-from-source.md', `${stage}/BUILDING.md`);
+  webExtBuild(stage, `lcw-auth-source-${version}.zip`);
+  await rm(stage, { recursive: true, force: true });
+}
+
+function webExtBuild(sourceDir, filename) {
+  const args = ['web-ext', 'build', '--source-dir', sourceDir, '--artifacts-dir', `${DIST}/packages`];
+  execFileSync('npx', [...args, '--filename', filename, '--overwrite-dest'], {
+    stdio: 'inherit',
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+  });
 }

@@ -2,13 +2,15 @@
  * Launching Debian's Chromium and Firefox ESR with the built extension (puppeteer-core, no
  * browser download). Shared by `npm start` and the tests, so both load it the same way.
  */
+import manifest from '../../manifest.json' with { type: 'json' };
 import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export type BrowserName = 'chromium' | 'firefox';
-export const GECKO_ID = 'lcw-auth-debugger@example.org';
+/** The add-on's id, as the manifest gives it to Firefox. */
+export const GECKO_ID = manifest.browser_specific_settings.gecko.id;
 /** Pinned so moz-extension:// URLs are known before the add-on is installed. */
 export const FIREFOX_UUID = '6f1c2a9e-4b1d-4e8a-9c3e-1d2f3a4b5c6d';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
