@@ -18,29 +18,48 @@ export const DEFAULT_SKEW_SECONDS = 300;
 const NOT_CHECKED: SignatureResult = { status: 'not-checked', detail: 'No public key was given.' };
 
 export function analyzeTokenSync(raw: unknown, options: AnalyzeOptions = {}): TokenAnalysis {
-  return analyzeParts(raw, options).analysis;
+  const steps = analysisSteps(raw, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
 }
 
 export async function analyzeToken(raw: unknown, options: AnalyzeOptions = {}): Promise<TokenAnalysis> {
-  const { analysis, decoded } = analyzeParts(raw, options);
-  if (!options.key) return analysis;
-  const findings = [...analysis.findings, ...options.key.notes];
+  const { key } = options;
+  if (!key) return analyzeTokenSync(raw, options);
+  const now = options.now ?? Date.now() / 1000;
+  const signatureFindings: Finding[] = [];
+  let pending: Promise<SignatureResult> | undefined;
+  const steps = analysisSteps(raw, { ...options, now });
+  let step = steps.next();
+  if (!step.done) {
+    // The token is decoded: start the signature check, and let it reach WebCrypto (a couple of
+    // microtasks inside jose), which verifies off the main thread while the header, claims and
+    // lwicontexts are checked here. Measured: the analysis then costs nothing beside the crypto.
+    const decoded = step.value;
+    if (decoded.complete) pending = checkSignature(decoded.token, decoded.header!, key, now, signatureFindings);
+    for (let hop = 0; hop < CRYPTO_HOPS; hop++) await Promise.resolve();
+    step = steps.next();
+  }
+  while (!step.done) step = steps.next();
+  const analysis = step.value;
   let signature: SignatureResult;
   try {
-    signature = decoded?.complete
-      ? await checkSignature(decoded.token, decoded.header!, options.key, analysis.times.now, findings)
+    signature = pending
+      ? await pending
       : { status: 'not-checked', detail: 'The signature was not checked: the token could not be decoded.' };
   } catch (error) {
-    findings.push(internalError(error));
+    signatureFindings.push(internalError(error));
     signature = { status: 'not-checked', detail: 'The signature check failed unexpectedly.' };
   }
-  return conclude({ ...analysis, signature }, findings);
+  return conclude({ ...analysis, signature }, [...analysis.findings, ...key.notes, ...signatureFindings]);
 }
 
-function analyzeParts(
-  raw: unknown,
-  options: AnalyzeOptions,
-): { analysis: TokenAnalysis; decoded: DecodedToken | null } {
+/** Microtasks jose takes from compactVerify() to WebCrypto's verify (2 today; more costs nothing). */
+const CRYPTO_HOPS = 4;
+
+/** The analysis, pausing once: when the token has been decoded (the async driver starts the signature check there). */
+function* analysisSteps(raw: unknown, options: AnalyzeOptions): Generator<DecodedToken, TokenAnalysis> {
   const now = options.now ?? Date.now() / 1000;
   const analysis: TokenAnalysis = {
     input: describeInput(raw),
@@ -58,23 +77,27 @@ function analyzeParts(
   let decoded: DecodedToken | null = null;
   try {
     const token = unwrapValue(raw, findings);
-    if (token !== null) {
-      decoded = decodeCompact(token, findings);
-      analysis.token = token;
-      analysis.header = decoded.header;
-      analysis.claims = decoded.payload;
-      if (decoded.header) checkHeader(decoded.header, findings);
-      if (decoded.payload) {
-        checkClaims(decoded.payload, findings);
-        analysis.times = readTimes(decoded.payload, now, findings);
-        checkTimes(analysis.times, options.skewSeconds ?? DEFAULT_SKEW_SECONDS, findings);
-        analysis.contexts = checkContexts(decoded.payload, options.contextVariables, findings);
-      }
+    if (token !== null) decoded = decodeCompact(token, findings);
+  } catch (error) {
+    findings.push(internalError(error));
+  }
+  if (!decoded) return conclude(analysis, findings);
+  yield decoded;
+  try {
+    analysis.token = decoded.token;
+    analysis.header = decoded.header;
+    analysis.claims = decoded.payload;
+    if (decoded.header) checkHeader(decoded.header, findings);
+    if (decoded.payload) {
+      checkClaims(decoded.payload, findings);
+      analysis.times = readTimes(decoded.payload, now, findings);
+      checkTimes(analysis.times, options.skewSeconds ?? DEFAULT_SKEW_SECONDS, findings);
+      analysis.contexts = checkContexts(decoded.payload, options.contextVariables, findings);
     }
   } catch (error) {
     findings.push(internalError(error));
   }
-  return { analysis: conclude(analysis, findings), decoded };
+  return conclude(analysis, findings);
 }
 
 function describeInput(raw: unknown): TokenAnalysis['input'] {

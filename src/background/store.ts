@@ -54,6 +54,12 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
     let open: OpenChunk | undefined;
 
     for (const item of items) {
+      if (item.type === 'frame-end') {
+        // The page after it starts a session of its own; until it says anything, an empty one.
+        if (frameId === 0 && record.sessions.length > 0) obsolete.push(...startSession(tabId, record, '', item.at));
+        open = undefined;
+        continue;
+      }
       if (item.type === 'frame-start') {
         const url = redactUrl(item.url);
         if (frameId === 0) {
@@ -93,12 +99,15 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
 }
 
 /**
- * A top-level document started: a new page session; earlier ones stay only with "Preserve log". Returns keys to
- * remove.
+ * A top-level document started (or, with an empty URL, the one before was left): a new page
+ * session; earlier ones stay only with "Preserve log". Returns the keys to remove.
  */
 function startSession(tabId: number, record: TabRecord, url: string, at: number): string[] {
   const fresh = newSession(url, at);
-  fresh.frames['0'] = url;
+  if (url) fresh.frames['0'] = url;
+  // The empty session a left page was followed by is this page's: it replaces it.
+  const last = record.sessions.at(-1);
+  if (last && last.url === '' && last.count === 0 && last.dropped === 0) record.sessions.pop();
   const keep = record.preserve ? RECORD_LIMITS.sessionsKept - 1 : 0;
   const gone = record.sessions.slice(0, Math.max(0, record.sessions.length - keep));
   record.sessions = [...record.sessions.slice(gone.length), fresh];

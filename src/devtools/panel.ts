@@ -102,9 +102,11 @@ function renderStatus() {
     return;
   }
   if (!session) {
-    verdict.textContent = 'Nothing recorded for this tab yet: reload the page with DevTools open.';
-    verdict.className = 'verdict pending';
-    $('facts').replaceChildren();
+    // Pages without the widget are not recorded at all (the extension costs them nothing).
+    verdict.textContent = 'No Omnichannel chat widget seen on this page.';
+    verdict.className = 'verdict none';
+    const hint = 'nothing recorded for this tab: if the page has the chat widget, reload it with DevTools open';
+    $('facts').replaceChildren(h('div', null, h('dt', null, 'Record'), h('dd', null, hint)));
     return;
   }
   const { text, tone } = sessionVerdict(session.assembly);

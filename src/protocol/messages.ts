@@ -13,7 +13,10 @@ import { parseNetworkEvent, type NetworkEvent } from './network.js';
 /** One thing a relay reports. */
 export type RelayItem =
   /** A frame's document started (the top frame's starts a new page session). */
-  { type: 'frame-start'; url: string; at: number } | { type: 'page-event'; event: PageEvent };
+  | { type: 'frame-start'; url: string; at: number }
+  /** A top frame that had announced itself was left (navigation, reload, tab closed). */
+  | { type: 'frame-end'; at: number }
+  | { type: 'page-event'; event: PageEvent };
 
 /** Relay -> background: what the relay saw since its last message, in order. */
 export interface RelayMessage {
@@ -88,6 +91,7 @@ function parseRelayItem(m: unknown): RelayItem | null {
       ? { type: 'frame-start', url: m.url, at: m.at }
       : null;
   }
+  if (m.type === 'frame-end') return isFiniteNumber(m.at) ? { type: 'frame-end', at: m.at } : null;
   if (m.type === 'page-event') {
     const event = parsePageEvent(m.event);
     return event ? { type: 'page-event', event } : null;

@@ -17,7 +17,8 @@ export type RecordedEvent = (PageEvent | NetworkEvent | PanelEvent) & { frame: n
  * events.
  */
 export type RecordItem =
-  Extract<RelayItem, { type: 'frame-start' }> | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
+  | Extract<RelayItem, { type: 'frame-start' | 'frame-end' }>
+  | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
 
 export interface SessionMeta {
   id: string;

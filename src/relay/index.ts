@@ -25,7 +25,9 @@ type Runtime = {
 };
 declare const browser: Runtime | undefined;
 declare const chrome: Runtime;
-const { runtime } = typeof browser === 'undefined' ? chrome : browser;
+// Read on first use only: the extension API's bindings are built when first touched, which costs a
+// page without the widget milliseconds it should not pay.
+const runtime = () => (typeof browser === 'undefined' ? chrome : browser).runtime;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -39,7 +41,7 @@ async function flush() {
     try {
       // Everything queued goes in one message, so a chatty page costs few round trips.
       const items = queue.slice(0, MAX_RELAY_ITEMS);
-      await runtime.sendMessage({ type: 'relay', items });
+      await runtime().sendMessage({ type: 'relay', items });
       queue.splice(0, items.length);
       attempt = 0;
     } catch {
@@ -55,15 +57,31 @@ const forward = (item: RelayItem) => {
   void flush();
 };
 
-// A top-level page announces itself at once (a navigation starts a new page session); a sub-frame
-// only with its first event, so frames without the widget cost the background nothing.
+// A frame announces itself with its first event (a top frame's starts a new page session), so a
+// page without the widget costs the background nothing: no message, no storage, no API binding,
+// no listener the browser must run when the page is left. A top frame that did announce says when
+// it is left, so the page after it (silent or not) is not taken for it.
 let announced = false;
+let listening = false;
+let hookPort: MessagePort | undefined;
+const leave = () => {
+  // Back from the back-forward cache, the page announces itself again with its next event.
+  announced = false;
+  forward({ type: 'frame-end', at: now() });
+};
 // No query or fragment (they may carry codes or tokens); the background normalises it again.
 const announce = () => {
+  if (!listening) {
+    listening = true;
+    // "Call provider again", from the panel through the background: only ever to the hook.
+    runtime().onMessage.addListener(message => {
+      if (message === RERUN_COMMAND) hookPort?.postMessage(0);
+    });
+    if (window === top) addEventListener('pagehide', leave);
+  }
   announced = true;
   forward({ type: 'frame-start', url: location.href.split(/[?#]/)[0]!, at: now() });
 };
-if (window === top && location.protocol.startsWith('http')) announce();
 const record = (event: PageEvent) => {
   if (!announced) announce();
   forward({ type: 'page-event', event });
@@ -116,10 +134,7 @@ const onHello = (e: Event) => {
   if (!port) return;
   e.preventDefault(); // tells the hook its port was taken
   removeEventListener(HOOK_HELLO, onHello);
-  // "Call provider again", from the panel through the background: only ever to the hook.
-  runtime.onMessage.addListener(message => {
-    if (message === RERUN_COMMAND) port.postMessage(0);
-  });
+  hookPort = port;
   port.onmessage = message => {
     const event = parsePageEvent(message.data);
     if (event) observe(event);

@@ -6,9 +6,11 @@
  */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { askBackground, launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
 import { startSite, XSS, type Site } from '../helpers/site.js';
 import {
+  newestTabId,
+  storedKeysOf,
   runScenario,
   tabIdOf,
   recordOf,
@@ -404,13 +406,19 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
-    test('a page without the widget leaves a page session with no events', async () => {
+    test('a page without the widget costs the background nothing: no message, nothing stored', async () => {
       const page = await withExtension.browser.newPage();
       try {
         await page.goto(`${site.origin}/plain`);
-        const record = await recordOf(panel, await tabIdOf(panel, `${site.origin}/plain`));
-        expect(record.sessions.map(s => s.eventCount)).toEqual([0]);
-        expect(current(record).widget.detected).toBe(false);
+        const tabId = await newestTabId(panel);
+        // Time for a message that should not come (the relay would send at once).
+        await new Promise(resolve => setTimeout(resolve, 500));
+        expect(await storedKeysOf(panel, tabId)).toEqual([]);
+        expect((await askBackground(panel, { type: 'list-tabs' })).map(t => t.tabId)).not.toContain(tabId);
+        // The same tab then shows the widget: recorded from its first event on.
+        await page.goto(`${site.origin}/widget?scenario=valid`);
+        const record = await recordOf(panel, tabId, r => current(r).invocations.length === 2);
+        expect(record.sessions.map(s => s.url)).toEqual([`${site.origin}/widget`]);
       } finally {
         await page.close();
       }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendFromExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
 import type { Site } from '../helpers/site.js';
-import { runScenario, tabIdOf, readTab, current } from '../helpers/record.js';
+import { runScenario, tabIdOf, readTab, current, newestTabId } from '../helpers/record.js';
 import { openPanel, panelText, waitForPanel, exportFromPanel, injectedMarkup, pasteToken } from '../helpers/panel.js';
 import { XSS_PAYLOADS } from '../../src/simulator/xss-corpus.js';
 
@@ -303,7 +303,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test('a panel opened before anything was recorded says so, then fills in', async () => {
       const page = await rig.tb.browser.newPage();
       await page.goto(`${rig.site.origin}/plain`);
-      const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/plain`);
+      const tabId = await newestTabId(rig.helper);
       const panel = await openPanel(rig.tb, tabId);
       try {
         expect((await panelText(panel)).verdict).toBe('No Omnichannel chat widget seen on this page.');

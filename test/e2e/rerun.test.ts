@@ -7,7 +7,7 @@ import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { useRig } from '../helpers/rig.js';
 import { askBackground, type BrowserName } from '../helpers/browsers.js';
-import { runScenario, tabIdOf, recordOf, current } from '../helpers/record.js';
+import { runScenario, tabIdOf, recordOf, current, newestTabId } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 
 /** What the page saw: its log, what its widget received, and any error that reached window. */
@@ -84,7 +84,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test('without a registered provider the button is off and the background says why', async () => {
       const page = await rig.tb.browser.newPage();
       await page.goto(`${rig.site.origin}/plain`);
-      const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/plain`);
+      const tabId = await newestTabId(rig.helper);
       const panel = await openPanel(rig.tb, tabId);
       try {
         expect(await panel.$eval('#call-again', b => (b as HTMLButtonElement).disabled)).toBe(true);

@@ -46,18 +46,24 @@ async function withTraffic(
   ready: (view: SessionView) => boolean,
 ): Promise<{ page: Page; tabId: number; record: TabAnswer }> {
   const page = await browser.newPage();
-  await page.goto(`${site.origin}/widget?scenario=${scenario}`);
-  const tabId = await tabIdOf(helper, `${site.origin}/widget`);
-  for (let attempt = 0; attempt < 80; attempt++) {
-    const record = await readTab(helper, tabId);
-    const view = record.sessions.at(-1)?.view;
-    if (view && view.config && ready(view)) return { page, tabId, record };
-    if (attempt === 20) await page.reload();
-    await new Promise(resolve => setTimeout(resolve, 150));
+  try {
+    // A DevTools window opens with the tab; on a busy machine the first load can outlast the default wait.
+    await page.goto(`${site.origin}/widget?scenario=${scenario}`, { timeout: 60_000 });
+    const tabId = await tabIdOf(helper, `${site.origin}/widget`);
+    for (let attempt = 0; attempt < 80; attempt++) {
+      const record = await readTab(helper, tabId);
+      const view = record.sessions.at(-1)?.view;
+      if (view && view.config && ready(view)) return { page, tabId, record };
+      if (attempt === 20) await page.reload();
+      await new Promise(resolve => setTimeout(resolve, 150));
+    }
+    const timeline = (await readTab(helper, tabId)).sessions.at(-1)?.view.timeline.map(t => t.text);
+    throw new Error(`no traffic recorded for ${scenario}: ${JSON.stringify(timeline)}`);
+  } catch (error) {
+    // Never leave the tab behind: the next test finds its own by URL.
+    await page.close();
+    throw error;
   }
-  throw new Error(
-    `no traffic recorded for ${scenario}: ${JSON.stringify((await readTab(helper, tabId)).sessions.at(-1)?.view.timeline.map(t => t.text))}`,
-  );
 }
 /** Ready: `n` auth calls, each tied to one of the two invocations, which are over. */
 const calls = (n: number) => (view: SessionView) =>

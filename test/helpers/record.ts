@@ -54,6 +54,26 @@ export async function tabIdOf(panel: Page, url: string): Promise<number> {
   throw new Error(`no tab recorded ${url}`);
 }
 
+/** The id of the newest tab (tab ids only grow): how a test finds a tab the extension recorded nothing for. */
+export async function newestTabId(extensionPage: Page): Promise<number> {
+  const ids = await extensionPage.evaluate(async () => {
+    type Tabs = { tabs: { query(q: object): Promise<{ id?: number }[]> } };
+    const api = globalThis as unknown as { browser?: Tabs; chrome: Tabs };
+    return (await (api.browser ?? api.chrome).tabs.query({})).map(t => t.id ?? -1);
+  });
+  return Math.max(...ids);
+}
+
+/** Every key storage.session holds for `tabId` (its record's meta and chunks). */
+export async function storedKeysOf(extensionPage: Page, tabId: number): Promise<string[]> {
+  const keys = await extensionPage.evaluate(async () => {
+    type Area = { storage: { session: { get(keys: null): Promise<Record<string, unknown>> } } };
+    const api = globalThis as unknown as { browser?: Area; chrome: Area };
+    return Object.keys(await (api.browser ?? api.chrome).storage.session.get(null));
+  });
+  return keys.filter(key => key === metaKey(tabId) || key.startsWith(`ev:${tabId}:`));
+}
+
 /** The tab's record as stored (read from storage.session through an extension page, as the panel reads it), judged now. */
 export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
   const stored: Record<string, unknown> = await panel.evaluate(() => {

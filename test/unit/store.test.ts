@@ -33,7 +33,7 @@ const area = vi.hoisted(() => {
 });
 vi.mock('webextension-polyfill', () => ({ default: { storage: { session: area } } }));
 
-const { append, clearRecord } = await import('../../src/background/store.js');
+const { append, clearRecord, setPreserve } = await import('../../src/background/store.js');
 const { readRecord } = await import('../../src/record/read.js');
 const { RECORD_LIMITS: LIMITS } = await import('../../src/record/format.js');
 type Item = Parameters<typeof append>[2][number];
@@ -107,6 +107,26 @@ describe('the record store', () => {
       [expect.stringMatching(/^ev:4:.*:3$/)],
     ]);
     expect(sessions[0]!.events).toHaveLength(303);
+  });
+
+  test('a page left for one that says nothing: an empty session takes its place until the next page speaks', async () => {
+    await append(7, 0, [{ type: 'frame-start', url: 'https://shop.example/a', at: 0 }]);
+    await record(7, 1, 2);
+    await append(7, 0, [{ type: 'frame-end', at: 10 }]);
+    let { sessions } = (await readRecord(7))!;
+    expect(sessions.map(s => [s.url, s.events.length])).toEqual([['', 0]]);
+    await append(7, 0, [{ type: 'frame-start', url: 'https://shop.example/b', at: 20 }]);
+    ({ sessions } = (await readRecord(7))!);
+    expect(sessions.map(s => s.url)).toEqual(['https://shop.example/b']);
+    // With "Preserve log" the left page stays, and the silent one between is not kept as a page.
+    await setPreserve(7, true);
+    await append(7, 0, [{ type: 'frame-end', at: 30 }]);
+    await append(7, 0, [{ type: 'frame-start', url: 'https://shop.example/c', at: 40 }]);
+    ({ sessions } = (await readRecord(7))!);
+    expect(sessions.map(s => s.url)).toEqual(['https://shop.example/b', 'https://shop.example/c']);
+    // A frame-end from a sub-frame changes nothing.
+    await append(7, 3, [{ type: 'frame-end', at: 50 }]);
+    expect((await readRecord(7))!.sessions).toHaveLength(2);
   });
 
   test('after Clear, new events are never served from a cache of the cleared ones', async () => {
