@@ -6,6 +6,7 @@
  */
 import browser from 'webextension-polyfill';
 import { redactUrl } from '../protocol/messages.js';
+import { NETWORK_FRAME } from '../protocol/network.js';
 import {
   RECORD_LIMITS,
   chunkKey,
@@ -54,19 +55,42 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
     let open: OpenChunk | undefined;
 
     for (const item of items) {
-      if (item.type === 'frame-end') {
-        // The page after it starts a session of its own; until it says anything, an empty one.
-        if (frameId === 0 && record.sessions.length > 0) obsolete.push(...startSession(tabId, record, '', item.at));
-        open = undefined;
+      if (item.type === 'navigated') {
+        // The top document changed (DevTools saw it): the page after it gets a session of its own,
+        // empty until it says anything. Late news of a document that already spoke changes nothing;
+        // a page that said nothing before is only renamed.
+        const current = record.sessions.at(-1);
+        const url = redactUrl(item.url);
+        // Known: the same page, and (when DevTools could tell) the same document.
+        const known = current?.url === url && (item.doc === undefined || current.doc === item.doc);
+        if (!current || known) continue;
+        if (current.frames['0'] === undefined && current.count === 0 && current.dropped === 0) {
+          current.url = url;
+        } else {
+          obsolete.push(...startSession(tabId, record, { url: '', at: item.at }));
+          record.sessions.at(-1)!.url = url;
+          open = undefined;
+        }
+        if (item.doc !== undefined) record.sessions.at(-1)!.doc = item.doc;
         continue;
       }
       if (item.type === 'frame-start') {
         const url = redactUrl(item.url);
         if (frameId === 0) {
-          obsolete.push(...startSession(tabId, record, url, item.at));
+          const previous = record.sessions.at(-1);
+          obsolete.push(...startSession(tabId, record, { url, at: item.at }));
+          if (item.doc !== undefined) record.sessions.at(-1)!.doc = item.doc;
+          const started = record.sessions.at(-1)!;
+          if (previous && previous !== started && item.doc !== undefined) {
+            await moveLateTraffic(tabId, previous, started, item.doc, writes);
+          }
           open = undefined;
         } else {
-          currentSession(record, url, item.at).frames[String(frameId)] = url;
+          // The top page may never announce itself (it only embeds the widget): the frame names it.
+          const page = item.top ? redactUrl(item.top) : '';
+          const current = currentSession(record, page, item.at);
+          if (current.url === '' && page) current.url = page;
+          current.frames[String(frameId)] = url;
         }
         continue;
       }
@@ -99,19 +123,52 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
 }
 
 /**
- * A top-level document started (or, with an empty URL, the one before was left): a new page
+ * A top-level document started (or, with an empty URL, DevTools saw the tab navigate): a new page
  * session; earlier ones stay only with "Preserve log". Returns the keys to remove.
  */
-function startSession(tabId: number, record: TabRecord, url: string, at: number): string[] {
+function startSession(tabId: number, record: TabRecord, start: { url: string; at: number }): string[] {
+  const { url, at } = start;
+  const last = record.sessions.at(-1);
+  if (url && last && last.frames['0'] === undefined) {
+    // The session begun when DevTools saw the navigation (or by the widget's frame in this page)
+    // is this page's: what it holds arrived after the last page was gone.
+    last.url = url;
+    last.frames['0'] = url;
+    return [];
+  }
   const fresh = newSession(url, at);
   if (url) fresh.frames['0'] = url;
-  // The empty session a left page was followed by is this page's: it replaces it.
-  const last = record.sessions.at(-1);
-  if (last && last.url === '' && last.count === 0 && last.dropped === 0) record.sessions.pop();
   const keep = record.preserve ? RECORD_LIMITS.sessionsKept - 1 : 0;
   const gone = record.sessions.slice(0, Math.max(0, record.sessions.length - keep));
   record.sessions = [...record.sessions.slice(gone.length), fresh];
   return chunkKeys(tabId, gone);
+}
+
+/** How much the DevTools clock (request start) and the page's (its time origin) may disagree. */
+const CLOCK_TOLERANCE_MS = 50;
+
+/**
+ * The widget's traffic that DevTools reported after the new document started but before the new
+ * page's first word reached us (the relay speaks with its first event) belongs to the new page:
+ * moved from the previous session's newest chunk to the new session.
+ */
+async function moveLateTraffic(tabId: number, from: SessionMeta, to: SessionMeta, since: number, writes: Writes) {
+  const last = from.chunks.at(-1);
+  if (!last) return;
+  const key = chunkKey(tabId, from, last[0]);
+  const events = writes[key] ?? decodeChunk((await area().get(key))[key]);
+  const late = (e: RecordedEvent) => e.frame === NETWORK_FRAME && e.at >= since - CLOCK_TOLERANCE_MS;
+  const moved = events.filter(late);
+  if (moved.length === 0) return;
+  const kept = events.filter(e => !late(e));
+  writes[key] = kept;
+  const size = (list: RecordedEvent[]) => list.reduce((sum, e) => sum + JSON.stringify(e).length, 0);
+  last[1] = kept.length;
+  last[2] = size(kept);
+  from.count -= moved.length;
+  to.chunks.push([0, moved.length, size(moved)]);
+  to.count += moved.length;
+  writes[chunkKey(tabId, to, 0)] = moved;
 }
 
 const encode = (writes: Writes): Record<string, string> =>

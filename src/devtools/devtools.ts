@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import { widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
 import { MAX_AUTH_BODY_CHARS, MAX_CONFIG_BODY_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
-import type { NetworkMessage } from '../protocol/messages.js';
+import type { NavigationMessage, NetworkMessage } from '../protocol/messages.js';
 
 void browser.devtools.panels.create('LCW Auth', '/icon-32.png', '/panel.html');
 
@@ -45,6 +45,32 @@ function contentOf(entry: HarEntry): Promise<string> {
     }
   });
 }
+
+// While DevTools is open, it tells the record when the tab's top document changes, so a page
+// without the widget after one with it is not shown as the old page (the relay of a widget-free
+// page never speaks).
+browser.devtools.network.onNavigated.addListener(url => {
+  const send = (doc: unknown) => {
+    const at = Date.now();
+    const message: NavigationMessage = {
+      type: 'navigated',
+      tabId,
+      url: url.slice(0, MAX_URL_CHARS),
+      at,
+      ...(typeof doc === 'number' ? { doc } : {}),
+    };
+    return browser.runtime.sendMessage(message);
+  };
+  // The new document's time origin tells this news from a late one (the page may have spoken
+  // first). Read in the relay's isolated world, where page code cannot change what it says.
+  browser.devtools.inspectedWindow
+    .eval('performance.timeOrigin', { useContentScriptContext: true })
+    .then(
+      ([doc]) => send(doc),
+      () => send(undefined),
+    )
+    .catch(() => undefined);
+});
 
 browser.devtools.network.onRequestFinished.addListener(request => {
   const entry = request as unknown as HarEntry;

@@ -6,7 +6,10 @@
 
 import { isBoundedString, isFiniteNumber, isRecord } from './guards.js';
 import {
-  EVENT_DETAIL,
+  EVENT_DETAIL_CHARS,
+  EVENT_DETAIL_DEPTH,
+  EVENT_DETAIL_KEY_CHARS,
+  EVENT_DETAIL_KEYS,
   MAX_ATTRIBUTE_CHARS,
   MAX_ERROR_MESSAGE_CHARS,
   MAX_ERROR_NAME_CHARS,
@@ -109,15 +112,15 @@ function handedValue(v: unknown): HandedValue {
   return { o: 'object', p };
 }
 
-/** Any value reduced to bounded JSON data (EVENT_DETAIL: depth, keys, characters). */
+/** Any value reduced to bounded JSON data (EVENT_DETAIL_*: depth, keys, characters). */
 export function plain(v: unknown, depth = 0): unknown {
   if (v == null || typeof v === 'boolean' || isFiniteNumber(v)) return v ?? null;
-  if (typeof v === 'string') return v.slice(0, EVENT_DETAIL.chars);
-  if (typeof v !== 'object' || depth >= EVENT_DETAIL.depth) return `(${typeof v})`;
-  if (Array.isArray(v)) return v.slice(0, EVENT_DETAIL.keys).map(x => plain(x, depth + 1));
+  if (typeof v === 'string') return v.slice(0, EVENT_DETAIL_CHARS);
+  if (typeof v !== 'object' || depth >= EVENT_DETAIL_DEPTH) return `(${typeof v})`;
+  if (Array.isArray(v)) return v.slice(0, EVENT_DETAIL_KEYS).map(x => plain(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v).slice(0, EVENT_DETAIL.keys)) {
-    out[key.slice(0, EVENT_DETAIL.keyChars)] = plain((v as Record<string, unknown>)[key], depth + 1);
+  for (const key of Object.keys(v).slice(0, EVENT_DETAIL_KEYS)) {
+    out[key.slice(0, EVENT_DETAIL_KEY_CHARS)] = plain((v as Record<string, unknown>)[key], depth + 1);
   }
   return out;
 }

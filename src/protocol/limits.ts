@@ -25,8 +25,11 @@ export const MAX_ERROR_MESSAGE_CHARS = 4000;
 export const MAX_ERROR_STACK_CHARS = 1000;
 /** A client function's name or a provider's name. */
 export const MAX_FUNCTION_NAME_CHARS = 500;
-/** `lcw:*` event details as plain data: this deep, this many keys, strings this long. */
-export const EVENT_DETAIL = { depth: 4, keys: 50, chars: 2000, keyChars: 200 } as const;
+/** `lcw:*` event details as plain data: this deep, this many keys, strings and keys this long. */
+export const EVENT_DETAIL_DEPTH = 4;
+export const EVENT_DETAIL_KEYS = 50;
+export const EVENT_DETAIL_CHARS = 2000;
+export const EVENT_DETAIL_KEY_CHARS = 200;
 /** Items in one relay message, and events in one message of the DevTools page. */
 export const MAX_RELAY_ITEMS = 100;
 

@@ -13,9 +13,8 @@ import { parseNetworkEvent, type NetworkEvent } from './network.js';
 /** One thing a relay reports. */
 export type RelayItem =
   /** A frame's document started (the top frame's starts a new page session). */
-  | { type: 'frame-start'; url: string; at: number }
-  /** A top frame that had announced itself was left (navigation, reload, tab closed). */
-  | { type: 'frame-end'; at: number }
+  /** `doc`: the document's time origin; `top`: a sub-frame's referrer (the page it is in). */
+  | { type: 'frame-start'; url: string; at: number; doc?: number; top?: string }
   | { type: 'page-event'; event: PageEvent };
 
 /** Relay -> background: what the relay saw since its last message, in order. */
@@ -70,6 +69,16 @@ export interface NetworkMessage {
   events: NetworkEvent[];
 }
 
+/** DevTools page -> background: the inspected tab's top document changed (devtools.network.onNavigated). */
+export interface NavigationMessage {
+  type: 'navigated';
+  tabId: number;
+  url: string;
+  at: number;
+  /** The new document's time origin, when DevTools could read it. */
+  doc?: number;
+}
+
 /** Background -> panel port: something changed for the tab the port watches. */
 export interface PanelNotice {
   type: 'changed';
@@ -87,11 +96,11 @@ export function parseRelayMessage(m: unknown): RelayMessage | null {
 function parseRelayItem(m: unknown): RelayItem | null {
   if (!isRecord(m)) return null;
   if (m.type === 'frame-start') {
-    return isBoundedString(m.url, MAX_URL_CHARS) && isFiniteNumber(m.at)
-      ? { type: 'frame-start', url: m.url, at: m.at }
-      : null;
+    if (!isBoundedString(m.url, MAX_URL_CHARS) || !isFiniteNumber(m.at)) return null;
+    const top = isBoundedString(m.top, MAX_URL_CHARS) && m.top !== '' ? { top: m.top } : {};
+    const doc = isFiniteNumber(m.doc) ? { doc: m.doc } : {};
+    return { type: 'frame-start', url: m.url, at: m.at, ...doc, ...top };
   }
-  if (m.type === 'frame-end') return isFiniteNumber(m.at) ? { type: 'frame-end', at: m.at } : null;
   if (m.type === 'page-event') {
     const event = parsePageEvent(m.event);
     return event ? { type: 'page-event', event } : null;
@@ -122,6 +131,12 @@ export function parseNetworkMessage(m: unknown): NetworkMessage | null {
   if (m.events.length > MAX_RELAY_ITEMS) return null;
   const events = m.events.map(parseNetworkEvent).filter((e): e is NetworkEvent => e !== null);
   return { type: 'network', tabId: m.tabId, events };
+}
+
+export function parseNavigationMessage(m: unknown): NavigationMessage | null {
+  if (!isRecord(m) || m.type !== 'navigated' || !isTabId(m.tabId)) return null;
+  if (!isBoundedString(m.url, MAX_URL_CHARS) || !isFiniteNumber(m.at)) return null;
+  return { type: 'navigated', tabId: m.tabId, url: m.url, at: m.at, ...(isFiniteNumber(m.doc) ? { doc: m.doc } : {}) };
 }
 
 /** A page URL as the record keeps it: no query or fragment, which may carry tokens or codes. */

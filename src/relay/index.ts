@@ -58,29 +58,28 @@ const forward = (item: RelayItem) => {
 };
 
 // A frame announces itself with its first event (a top frame's starts a new page session), so a
-// page without the widget costs the background nothing: no message, no storage, no API binding,
-// no listener the browser must run when the page is left. A top frame that did announce says when
-// it is left, so the page after it (silent or not) is not taken for it.
+// page without the widget costs the background nothing: no message, no storage, no extension API
+// binding. (No pagehide listener either: with one, Chrome's DevTools stops reporting the next
+// document's requests to extensions. Navigations are learnt from DevTools, see devtools.ts.)
 let announced = false;
-let listening = false;
 let hookPort: MessagePort | undefined;
-const leave = () => {
-  // Back from the back-forward cache, the page announces itself again with its next event.
-  announced = false;
-  forward({ type: 'frame-end', at: now() });
-};
-// No query or fragment (they may carry codes or tokens); the background normalises it again.
 const announce = () => {
-  if (!listening) {
-    listening = true;
-    // "Call provider again", from the panel through the background: only ever to the hook.
-    runtime().onMessage.addListener(message => {
-      if (message === RERUN_COMMAND) hookPort?.postMessage(0);
-    });
-    if (window === top) addEventListener('pagehide', leave);
-  }
   announced = true;
-  forward({ type: 'frame-start', url: location.href.split(/[?#]/)[0]!, at: now() });
+  // "Call provider again", from the panel through the background: only ever to the hook.
+  runtime().onMessage.addListener(message => {
+    if (message === RERUN_COMMAND) hookPort?.postMessage(0);
+  });
+  forward({
+    type: 'frame-start',
+    // No query or fragment (they may carry codes or tokens); the background normalises it again.
+    url: location.href.split(/[?#]/)[0]!,
+    at: now(),
+    // The document's start: DevTools' traffic of this document that arrived before this goes with it.
+    doc: performance.timeOrigin,
+    // A sub-frame names the page it is in (its referrer: the full URL same-origin, the origin
+    // across), because a page that only embeds the widget's frame never announces itself.
+    ...(window === top ? {} : { top: document.referrer }),
+  });
 };
 const record = (event: PageEvent) => {
   if (!announced) announce();

@@ -93,24 +93,6 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
-    test('leaving a widget page for one without it: the record speaks of the new page', async () => {
-      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
-      try {
-        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
-        await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2);
-        await run.page.goto(`${rig.site.origin}/plain`);
-        const record = await recordOf(rig.helper, tabId, r => r.sessions.at(-1)!.url === '');
-        expect(record.sessions.map(s => s.eventCount)).toEqual([0]);
-        const panel = await openPanel(rig.tb, tabId);
-        expect((await waitForPanel(panel, t => t.verdict !== '')).verdict).toBe(
-          'No Omnichannel chat widget seen on this page.',
-        );
-        await panel.close();
-      } finally {
-        await run.page.close();
-      }
-    });
-
     test('closing the tab frees its record', async () => {
       const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
       const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);

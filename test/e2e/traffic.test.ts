@@ -8,7 +8,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, openExtensionPage } from '../../src/demo/browsers.js';
 import { startSite, type Site } from '../helpers/site.js';
-import { readTab, tabIdOf, allRules, type TabAnswer } from '../helpers/record.js';
+import { readTab, tabIdOf, allRules, current, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel } from '../helpers/panel.js';
 import { validateReport } from '../helpers/report-schema.js';
 import type { SessionView } from '../../src/analysis/session.js';
@@ -50,11 +50,12 @@ async function withTraffic(
     // A DevTools window opens with the tab; on a busy machine the first load can outlast the default wait.
     await page.goto(`${site.origin}/widget?scenario=${scenario}`, { timeout: 60_000 });
     const tabId = await tabIdOf(helper, `${site.origin}/widget`);
-    for (let attempt = 0; attempt < 80; attempt++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
       const record = await readTab(helper, tabId);
       const view = record.sessions.at(-1)?.view;
       if (view && view.config && ready(view)) return { page, tabId, record };
-      if (attempt === 20) await page.reload();
+      // DevTools may open after the first requests (slower on a busy machine): reload until it sees them.
+      if (attempt % 20 === 19) await page.reload();
       await new Promise(resolve => setTimeout(resolve, 150));
     }
     const timeline = (await readTab(helper, tabId)).sessions.at(-1)?.view.timeline.map(t => t.text);
@@ -178,6 +179,28 @@ describe('chromium, DevTools open', () => {
       const text = await waitForPanel(panel, t => t.facts.Authentication === 'OAuth 2.0 (no JWT checks)');
       expect(text.verdict).not.toMatch(/^Error/);
       await panel.close();
+    } finally {
+      await tab(run);
+    }
+  });
+  test('a navigation DevTools sees to a page without the widget: the record speaks of that page', async () => {
+    const run = await withTraffic('valid', calls(2));
+    try {
+      await run.page.goto(`${site.origin}/plain`);
+      let record = await readTab(helper, run.tabId);
+      for (let attempt = 0; attempt < 50 && record.sessions.at(-1)?.url !== `${site.origin}/plain`; attempt++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        record = await readTab(helper, run.tabId);
+      }
+      expect(record.sessions.map(s => [s.url, s.eventCount])).toEqual([[`${site.origin}/plain`, 0]]);
+      // The same tab with the widget again: that page adopts the session, its traffic included.
+      await run.page.goto(`${site.origin}/widget?scenario=valid`);
+      for (let attempt = 0; attempt < 80 && !calls(2)(current(record)); attempt++) {
+        await new Promise(resolve => setTimeout(resolve, 150));
+        record = await readTab(helper, run.tabId);
+      }
+      expect(record.sessions.map(s => s.url)).toEqual([`${site.origin}/widget`]);
+      expect(current(record).config?.reading.ok).toBe(true);
     } finally {
       await tab(run);
     }

@@ -109,24 +109,72 @@ describe('the record store', () => {
     expect(sessions[0]!.events).toHaveLength(303);
   });
 
-  test('a page left for one that says nothing: an empty session takes its place until the next page speaks', async () => {
-    await append(7, 0, [{ type: 'frame-start', url: 'https://shop.example/a', at: 0 }]);
+  test('DevTools saw the tab navigate: the page after it gets its own session, adopted when it speaks', async () => {
+    const start = (url: string, doc: number) => ({ type: 'frame-start' as const, url, at: doc + 1, doc });
+    const navigated = (url: string, at: number) => ({ type: 'navigated' as const, url, at });
+    await append(7, 0, [start('https://shop.example/a', 0)]);
     await record(7, 1, 2);
-    await append(7, 0, [{ type: 'frame-end', at: 10 }]);
+    await append(7, -1, [navigated('https://shop.example/plain?q=1', 10)]);
     let { sessions } = (await readRecord(7))!;
-    expect(sessions.map(s => [s.url, s.events.length])).toEqual([['', 0]]);
-    await append(7, 0, [{ type: 'frame-start', url: 'https://shop.example/b', at: 20 }]);
+    expect(sessions.map(s => [s.url, s.events.length])).toEqual([['https://shop.example/plain', 0]]);
+    // Another page that says nothing: the empty session is only renamed.
+    await append(7, -1, [navigated('https://shop.example/plain2', 15)]);
+    await append(7, 0, [start('https://shop.example/b', 20)]);
     ({ sessions } = (await readRecord(7))!);
-    expect(sessions.map(s => s.url)).toEqual(['https://shop.example/b']);
+    expect(sessions.map(s => [s.url, s.frames])).toEqual([
+      ['https://shop.example/b', { '0': 'https://shop.example/b' }],
+    ]);
+    // Late news of a document that already spoke (DevTools is slower than the page) changes nothing.
+    await append(7, -1, [{ ...navigated('https://shop.example/b', 25), doc: 20 }]);
+    await append(7, -1, [navigated('https://shop.example/b', 26)]);
+    expect((await readRecord(7))!.sessions.map(s => s.url)).toEqual(['https://shop.example/b']);
     // With "Preserve log" the left page stays, and the silent one between is not kept as a page.
     await setPreserve(7, true);
-    await append(7, 0, [{ type: 'frame-end', at: 30 }]);
-    await append(7, 0, [{ type: 'frame-start', url: 'https://shop.example/c', at: 40 }]);
+    await record(7, 10, 1);
+    await append(7, -1, [navigated('https://shop.example/c', 30)]);
+    await append(7, 0, [start('https://shop.example/c', 40)]);
     ({ sessions } = (await readRecord(7))!);
     expect(sessions.map(s => s.url)).toEqual(['https://shop.example/b', 'https://shop.example/c']);
-    // A frame-end from a sub-frame changes nothing.
-    await append(7, 3, [{ type: 'frame-end', at: 50 }]);
-    expect((await readRecord(7))!.sessions).toHaveLength(2);
+  });
+
+  test("traffic DevTools saw before the new page's first word goes with the new page", async () => {
+    const cfg = (at: number) => ({
+      type: 'page-event' as const,
+      event: {
+        k: 'cfg' as const,
+        at,
+        url: 'https://org.crm.dynamics.com/livechatconnector/config/x',
+        status: 200,
+        body: '{}',
+      },
+    });
+    await append(10, 0, [{ type: 'frame-start', url: 'https://shop.example/a', at: 1, doc: 0 }]);
+    await append(10, -1, [cfg(100)]);
+    await record(10, 1, 1);
+    // A reload whose frame-end was lost: the new document's configuration arrives first.
+    await append(10, -1, [cfg(1000)]);
+    await append(10, 0, [{ type: 'frame-start', url: 'https://shop.example/a', at: 1200, doc: 990 }]);
+    const { sessions } = (await readRecord(10))!;
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]!.events.map(e => [e.k, e.at])).toEqual([['cfg', 1000]]);
+    expect(sessions[0]!.count).toBe(1);
+  });
+
+  test('a widget iframe in a page that never announces itself names the page (its referrer), query dropped', async () => {
+    await append(8, 2, [
+      { type: 'frame-start', url: 'https://widget.example/chat', at: 0, top: 'https://shop.example/help?user=1' },
+    ]);
+    let { sessions } = (await readRecord(8))!;
+    expect(sessions.map(s => [s.url, s.frames])).toEqual([
+      ['https://shop.example/help', { '2': 'https://widget.example/chat' }],
+    ]);
+    // A page that did announce itself keeps its own URL.
+    await append(8, 0, [{ type: 'frame-start', url: 'https://shop.example/other', at: 10 }]);
+    await append(8, 2, [
+      { type: 'frame-start', url: 'https://widget.example/chat', at: 11, top: 'https://elsewhere.example/' },
+    ]);
+    ({ sessions } = (await readRecord(8))!);
+    expect(sessions.map(s => s.url)).toEqual(['https://shop.example/other']);
   });
 
   test('after Clear, new events are never served from a cache of the cleared ones', async () => {
