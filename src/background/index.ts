@@ -54,8 +54,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
     // The DevTools page: the inspected tab navigated (recorded only for a tab with a record).
     const navigation = parseNavigationMessage(message);
     if (navigation) {
-      const { url, at, doc } = navigation;
-      const item = { type: 'navigated' as const, url, at, ...(doc === undefined ? {} : { doc }) };
+      const item = { type: 'navigated' as const, url: navigation.url, at: navigation.at };
       return readMeta(navigation.tabId).then(meta =>
         meta ? append(navigation.tabId, NETWORK_FRAME, [item]).then(() => changed(navigation.tabId)) : true,
       );

@@ -56,14 +56,13 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
 
     for (const item of items) {
       if (item.type === 'navigated') {
-        // The top document changed (DevTools saw it): the page after it gets a session of its own,
-        // empty until it says anything. Late news of a document that already spoke changes nothing;
-        // a page that said nothing before is only renamed.
+        // The top document changed (DevTools saw it): a page at another URL gets a session of its
+        // own, empty until it says anything (DevTools may also bring the news late, once the page
+        // has spoken: then the URL is the session's already). A silent page is only renamed. A
+        // reload keeps the URL: the new document's own frame-start starts its session.
         const current = record.sessions.at(-1);
         const url = redactUrl(item.url);
-        // Known: the same page, and (when DevTools could tell) the same document.
-        const known = current?.url === url && (item.doc === undefined || current.doc === item.doc);
-        if (!current || known) continue;
+        if (!current || current.url === url) continue;
         if (current.frames['0'] === undefined && current.count === 0 && current.dropped === 0) {
           current.url = url;
         } else {
@@ -71,7 +70,6 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
           record.sessions.at(-1)!.url = url;
           open = undefined;
         }
-        if (item.doc !== undefined) record.sessions.at(-1)!.doc = item.doc;
         continue;
       }
       if (item.type === 'frame-start') {
@@ -79,7 +77,6 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
         if (frameId === 0) {
           const previous = record.sessions.at(-1);
           obsolete.push(...startSession(tabId, record, { url, at: item.at }));
-          if (item.doc !== undefined) record.sessions.at(-1)!.doc = item.doc;
           const started = record.sessions.at(-1)!;
           if (previous && previous !== started && item.doc !== undefined) {
             await moveLateTraffic(tabId, previous, started, item.doc, writes);

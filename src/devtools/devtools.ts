@@ -50,26 +50,8 @@ function contentOf(entry: HarEntry): Promise<string> {
 // without the widget after one with it is not shown as the old page (the relay of a widget-free
 // page never speaks).
 browser.devtools.network.onNavigated.addListener(url => {
-  const send = (doc: unknown) => {
-    const at = Date.now();
-    const message: NavigationMessage = {
-      type: 'navigated',
-      tabId,
-      url: url.slice(0, MAX_URL_CHARS),
-      at,
-      ...(typeof doc === 'number' ? { doc } : {}),
-    };
-    return browser.runtime.sendMessage(message);
-  };
-  // The new document's time origin tells this news from a late one (the page may have spoken
-  // first). Read in the relay's isolated world, where page code cannot change what it says.
-  browser.devtools.inspectedWindow
-    .eval('performance.timeOrigin', { useContentScriptContext: true })
-    .then(
-      ([doc]) => send(doc),
-      () => send(undefined),
-    )
-    .catch(() => undefined);
+  const message: NavigationMessage = { type: 'navigated', tabId, url: url.slice(0, MAX_URL_CHARS), at: Date.now() };
+  browser.runtime.sendMessage(message).catch(() => undefined);
 });
 
 browser.devtools.network.onRequestFinished.addListener(request => {

@@ -75,8 +75,6 @@ export interface NavigationMessage {
   tabId: number;
   url: string;
   at: number;
-  /** The new document's time origin, when DevTools could read it. */
-  doc?: number;
 }
 
 /** Background -> panel port: something changed for the tab the port watches. */
@@ -136,7 +134,7 @@ export function parseNetworkMessage(m: unknown): NetworkMessage | null {
 export function parseNavigationMessage(m: unknown): NavigationMessage | null {
   if (!isRecord(m) || m.type !== 'navigated' || !isTabId(m.tabId)) return null;
   if (!isBoundedString(m.url, MAX_URL_CHARS) || !isFiniteNumber(m.at)) return null;
-  return { type: 'navigated', tabId: m.tabId, url: m.url, at: m.at, ...(isFiniteNumber(m.doc) ? { doc: m.doc } : {}) };
+  return { type: 'navigated', tabId: m.tabId, url: m.url, at: m.at };
 }
 
 /** A page URL as the record keeps it: no query or fragment, which may carry tokens or codes. */

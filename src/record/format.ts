@@ -19,7 +19,7 @@ export type RecordedEvent = (PageEvent | NetworkEvent | PanelEvent) & { frame: n
 export type RecordItem =
   | Extract<RelayItem, { type: 'frame-start' }>
   /** The DevTools page saw the tab's top document change: the page after it gets its own session. */
-  | { type: 'navigated'; url: string; at: number; doc?: number }
+  | { type: 'navigated'; url: string; at: number }
   | { type: 'page-event'; event: PageEvent | NetworkEvent | PanelEvent };
 
 export interface SessionMeta {
@@ -28,8 +28,6 @@ export interface SessionMeta {
   startedAt: number;
   /** frameId -> document URL (no query or fragment). */
   frames: Record<string, string>;
-  /** The top document's time origin, once known: tells news of it from news of the next one. */
-  doc?: number;
   /** Events kept, and events dropped to stay within the bounds. */
   count: number;
   dropped: number;

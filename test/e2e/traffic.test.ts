@@ -188,7 +188,7 @@ describe('chromium, DevTools open', () => {
     try {
       await run.page.goto(`${site.origin}/plain`);
       let record = await readTab(helper, run.tabId);
-      for (let attempt = 0; attempt < 50 && record.sessions.at(-1)?.url !== `${site.origin}/plain`; attempt++) {
+      for (let attempt = 0; attempt < 150 && record.sessions.at(-1)?.url !== `${site.origin}/plain`; attempt++) {
         await new Promise(resolve => setTimeout(resolve, 100));
         record = await readTab(helper, run.tabId);
       }

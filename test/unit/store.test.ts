@@ -124,8 +124,7 @@ describe('the record store', () => {
     expect(sessions.map(s => [s.url, s.frames])).toEqual([
       ['https://shop.example/b', { '0': 'https://shop.example/b' }],
     ]);
-    // Late news of a document that already spoke (DevTools is slower than the page) changes nothing.
-    await append(7, -1, [{ ...navigated('https://shop.example/b', 25), doc: 20 }]);
+    // Late news of a page that already spoke (DevTools is slower than the page) changes nothing.
     await append(7, -1, [navigated('https://shop.example/b', 26)]);
     expect((await readRecord(7))!.sessions.map(s => s.url)).toEqual(['https://shop.example/b']);
     // With "Preserve log" the left page stays, and the silent one between is not kept as a page.
