@@ -38,7 +38,17 @@ try {
     ];
     const instances = builds.flatMap(([name, list]) => list.map(browser => ({ name, browser })));
     const pages = await Promise.all(instances.map(i => i.browser.newPage()));
+    // Script time per load (CDP's ScriptDuration for the document) beside wall time: it tells the
+    // scripts' own cost from what they make the browser wait for.
+    const cdp = await Promise.all(
+      pages.map(async page => {
+        const session = await page.createCDPSession();
+        await session.send('Performance.enable');
+        return session;
+      }),
+    );
     const loads: number[][] = instances.map(() => []);
+    const scripts: number[][] = instances.map(() => []);
     for (let round = 0; round < 61; round++) {
       // Alternate the order each round so drift hits every build alike.
       const order = round % 2 ? [...pages.keys()] : [...pages.keys()].reverse();
@@ -47,11 +57,19 @@ try {
         const ms = await pages[i]!.evaluate(
           () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
         );
-        if (round > 0) loads[i]!.push(ms); // the first load warms caches
+        const { metrics } = await cdp[i]!.send('Performance.getMetrics');
+        const script = (metrics.find(m => m.name === 'ScriptDuration')?.value ?? NaN) * 1000;
+        if (round > 0) {
+          // The first load warms caches.
+          loads[i]!.push(ms);
+          scripts[i]!.push(script);
+        }
       }
     }
-    const of = (name: string) => median(instances.flatMap((inst, i) => (inst.name === name ? loads[i]! : [])));
-    const medians = builds.map(([name]) => of(name));
+    const of = (name: string, samples: number[][]) =>
+      median(instances.flatMap((inst, i) => (inst.name === name ? samples[i]! : [])));
+    const medians = builds.map(([name]) => of(name, loads));
+    const scriptMs = builds.map(([name]) => of(name, scripts));
     const base = medians[1]!;
     const floors = instances.flatMap((inst, i) => (inst.name === builds[1]![0] ? [median(loads[i]!)] : []));
     results.push(
@@ -61,7 +79,9 @@ try {
         medians[0]! / base <= 1.03,
         [
           ...builds.map(
-            ([name], i) => `${name.padEnd(42)} ${medians[i]!.toFixed(2)} ms  ${(medians[i]! / base).toFixed(3)}x`,
+            ([name], i) =>
+              `${name.padEnd(42)} ${medians[i]!.toFixed(2)} ms  ${(medians[i]! / base).toFixed(3)}x` +
+              `  (script ${scriptMs[i]!.toFixed(2)} ms)`,
           ),
           `noise: the two floor browsers differ by ${(floors[1]! / floors[0]! - 1) * 100 >= 0 ? '+' : ''}${((floors[1]! / floors[0]! - 1) * 100).toFixed(1)}%`,
         ],
