@@ -19,7 +19,7 @@ import {
 } from '../protocol/messages.js';
 import { RERUN_COMMAND } from '../protocol/hook.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
-import { listRecords, readMeta, readRecord } from '../record/read.js';
+import { listRecords, readRecord } from '../record/read.js';
 import { append, clearRecord, removeRecord, serialised, setPreserve } from './store.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
@@ -51,13 +51,11 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   if (isExtensionPage(sender)) {
     const request = parsePanelRequest(message);
     if (request) return answer(request);
-    // The DevTools page: the inspected tab navigated (recorded only for a tab with a record).
+    // The DevTools page: the inspected tab navigated.
     const navigation = parseNavigationMessage(message);
     if (navigation) {
       const item = { type: 'navigated' as const, url: navigation.url, at: navigation.at };
-      return readMeta(navigation.tabId).then(meta =>
-        meta ? append(navigation.tabId, NETWORK_FRAME, [item]).then(() => changed(navigation.tabId)) : true,
-      );
+      return append(navigation.tabId, NETWORK_FRAME, [item]).then(() => changed(navigation.tabId));
     }
     // The DevTools page, reporting the widget's traffic in the tab it inspects.
     const network = parseNetworkMessage(message);

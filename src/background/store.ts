@@ -49,7 +49,10 @@ interface OpenChunk {
 /** Applies what one relay (or the DevTools page) sent, in order: frame starts and events. */
 export function append(tabId: number, frameId: number, items: readonly RecordItem[]): Promise<void> {
   return serialised(tabId, async () => {
-    const record = (await readMeta(tabId)) ?? { preserve: false, sessions: [] };
+    const stored = await readMeta(tabId);
+    // News of a navigation is about a page already recorded: a tab without a record stays without.
+    if (!stored && items.every(item => item.type === 'navigated')) return;
+    const record = stored ?? { preserve: false, sessions: [] };
     const obsolete: string[] = [];
     const writes: Writes = {};
     let open: OpenChunk | undefined;
@@ -102,7 +105,7 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
       open.events.push(recorded);
       const last = current.chunks[current.chunks.length - 1]!;
       last[1]++;
-      last[2] += JSON.stringify(recorded).length;
+      last[2] += sizeOfEvent(recorded);
       current.count++;
       writes[chunkKey(tabId, current, open.n)] = open.events;
     }
@@ -159,7 +162,7 @@ async function moveLateTraffic(tabId: number, from: SessionMeta, to: SessionMeta
   if (moved.length === 0) return;
   const kept = events.filter(e => !late(e));
   writes[key] = kept;
-  const size = (list: RecordedEvent[]) => list.reduce((sum, e) => sum + JSON.stringify(e).length, 0);
+  const size = (list: RecordedEvent[]) => list.reduce((sum, e) => sum + sizeOfEvent(e), 0);
   last[1] = kept.length;
   last[2] = size(kept);
   from.count -= moved.length;
@@ -182,6 +185,9 @@ async function openChunk(tabId: number, s: SessionMeta, writes: Writes): Promise
   const events = writes[key] ?? decodeChunk((await area().get(key))[key]);
   return { session: s, n: last[0], events };
 }
+
+/** An event's share of a chunk's size, in characters of its JSON (the quota counts the stored JSON). */
+const sizeOfEvent = (event: RecordedEvent) => JSON.stringify(event).length;
 
 const sizeOf = (record: TabRecord) =>
   record.sessions.reduce((sum, s) => sum + s.chunks.reduce((a, c) => a + c[2], 0), 0);

@@ -112,6 +112,9 @@ describe('the record store', () => {
   test('DevTools saw the tab navigate: the page after it gets its own session, adopted when it speaks', async () => {
     const start = (url: string, doc: number) => ({ type: 'frame-start' as const, url, at: doc + 1, doc });
     const navigated = (url: string, at: number) => ({ type: 'navigated' as const, url, at });
+    // A tab with no record gets none from the news alone.
+    await append(11, -1, [navigated('https://shop.example/x', 1)]);
+    expect(await readRecord(11)).toBeUndefined();
     await append(7, 0, [start('https://shop.example/a', 0)]);
     await record(7, 1, 2);
     await append(7, -1, [navigated('https://shop.example/plain?q=1', 10)]);
