@@ -142,13 +142,17 @@ export function authenticationName(config: WidgetConfig): string {
   return config.authenticationType === 'oauth2' ? 'OAuth 2.0' : `type ${String(config.authenticationTypeRaw)}`;
 }
 
-/** The configuration's switches that change what the panel expects: sign-in optional, persistent chat, reconnect. */
-export function configSwitches(config: WidgetConfig): string[] {
+/** The switches that change how a token is judged: sign-in optional, persistent chat. */
+function tokenSwitches(config: WidgetConfig): string[] {
   return [
-    config.signInOptional && 'sign-in optional',
-    config.persistentChat && 'persistent chat',
-    config.reconnect && 'reconnect',
-  ].filter((s): s is string => typeof s === 'string');
+    ...(config.signInOptional ? ['sign-in optional'] : []),
+    ...(config.persistentChat ? ['persistent chat'] : []),
+  ];
+}
+
+/** The configuration's switches the panel shows: those that change how a token is judged, and reconnect. */
+export function configSwitches(config: WidgetConfig): string[] {
+  return [...tokenSwitches(config), ...(config.reconnect ? ['reconnect'] : [])];
 }
 
 /** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
@@ -157,6 +161,6 @@ export function describeConfig(config: WidgetConfig): string[] {
     authenticationName(config),
     ...(config.clientFunction ? [`client function ${config.clientFunction}`] : []),
     ...(config.publicKeyUrl ? [`public key ${config.publicKeyUrl}`] : []),
-    ...configSwitches({ ...config, reconnect: false }),
+    ...tokenSwitches(config),
   ];
 }

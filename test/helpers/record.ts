@@ -64,23 +64,24 @@ export async function newestTabId(extensionPage: Page): Promise<number> {
   return Math.max(...ids);
 }
 
-/** Every key storage.session holds for `tabId` (its record's meta and chunks). */
-export async function storedKeysOf(extensionPage: Page, tabId: number): Promise<string[]> {
-  const keys = await extensionPage.evaluate(async () => {
+/** Everything storage.session holds, read through an extension page as the panel reads it. */
+function storedItems(extensionPage: Page): Promise<Record<string, unknown>> {
+  return extensionPage.evaluate(() => {
     type Area = { storage: { session: { get(keys: null): Promise<Record<string, unknown>> } } };
     const api = globalThis as unknown as { browser?: Area; chrome: Area };
-    return Object.keys(await (api.browser ?? api.chrome).storage.session.get(null));
+    return (api.browser ?? api.chrome).storage.session.get(null);
   });
+}
+
+/** Every key storage.session holds for `tabId` (its record's meta and chunks). */
+export async function storedKeysOf(extensionPage: Page, tabId: number): Promise<string[]> {
+  const keys = Object.keys(await storedItems(extensionPage));
   return keys.filter(key => key === metaKey(tabId) || key.startsWith(`ev:${tabId}:`));
 }
 
 /** The tab's record as stored (read from storage.session through an extension page, as the panel reads it), judged now. */
 export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
-  const stored: Record<string, unknown> = await panel.evaluate(() => {
-    type Area = { storage: { session: { get(keys: null): Promise<Record<string, unknown>> } } };
-    const api = globalThis as unknown as { browser?: Area; chrome: Area };
-    return (api.browser ?? api.chrome).storage.session.get(null);
-  });
+  const stored = await storedItems(panel);
   const meta = stored[metaKey(tabId)] as TabRecord | undefined;
   const nowMs = Date.now();
   return {
