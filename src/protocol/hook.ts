@@ -10,6 +10,7 @@ import {
   EVENT_DETAIL_DEPTH,
   EVENT_DETAIL_KEY_CHARS,
   EVENT_DETAIL_KEYS,
+  HOOK_STACK_CHARS,
   MAX_ATTRIBUTE_CHARS,
   MAX_ERROR_MESSAGE_CHARS,
   MAX_ERROR_NAME_CHARS,
@@ -17,6 +18,7 @@ import {
   MAX_FUNCTION_NAME_CHARS,
   MAX_HANDED_OBJECT_KEYS,
   MAX_HANDED_TOKEN_CHARS,
+  PEEK_NODES,
 } from './limits.js';
 
 /** The event names of the port hand-off. Only used before any page script has run. */
@@ -49,9 +51,28 @@ export type HandedValue =
   | null
   | undefined
   | { o: 'promise' | 'function' | 'symbol' | 'bigint' | 'array' }
-  | { o: 'object'; p: Record<string, string | number | boolean | null> };
+  | { o: 'object'; p: Record<string, string | number | boolean | null> }
+  | CutString;
+
+/**
+ * A string longer than the protocol keeps (a token over 1 MiB, a detail over 2,000 characters):
+ * its length, the first part the hook kept, and a fingerprint of the whole (FNV-1a over at most
+ * 64K characters spread over it), so two long values can still be told apart.
+ */
+export interface CutString {
+  o: 'cut';
+  /** Its length. */
+  n: number;
+  /** The part kept. */
+  t: string;
+  /** Fingerprint, 8 hex digits. */
+  h: string;
+}
 
 export type Route = 'sdk' | 'fn';
+
+/** Why the relay lost events: a flood (over RELAY_QUEUE_ITEMS waiting), or the background never took them. */
+export type DropReason = 'flood' | 'unsent';
 
 export type WidgetScript = { appId: string; orgId: string; orgUrl: string; version: string; src: string };
 
@@ -76,6 +97,8 @@ export type PageEvent =
   | { k: 'req'; at: number; name: string; found: boolean }
   /** (relay) No callback within 10 s of invocation `id`. */
   | { k: 'timeout'; at: number; id: number }
+  /** (relay) `n` events were lost: the page raised too many, or they could not be delivered. */
+  | { k: 'drop'; at: number; n: number; why: DropReason }
   /** (relay) The widget's script tag and chat iframe, as found in this frame's DOM. */
   | { k: 'widget'; at: number; script: WidgetScript | null; iframe: boolean };
 
@@ -87,11 +110,28 @@ export type HookMessage =
 
 const MARKERS = ['promise', 'function', 'symbol', 'bigint', 'array'];
 
+/** The first line of a stack that names a place (`file:line`), cut to its bound. */
+export function topFrame(stack: string): string | undefined {
+  return stack
+    .split('\n')
+    .find(l => /:\d/.test(l))
+    ?.trim()
+    .slice(0, MAX_ERROR_STACK_CHARS);
+}
+
 function errorInfo(v: unknown): ErrorInfo | undefined {
   const fits =
     isRecord(v) && isBoundedString(v.n, MAX_ERROR_NAME_CHARS) && isBoundedString(v.m, MAX_ERROR_MESSAGE_CHARS);
-  return fits && (v.s == null || isBoundedString(v.s, MAX_ERROR_STACK_CHARS))
-    ? { n: v.n as string, m: v.m as string, s: (v.s as string | null) ?? undefined }
+  if (!fits || !(v.s == null || isBoundedString(v.s, HOOK_STACK_CHARS))) return undefined;
+  const s = typeof v.s === 'string' ? topFrame(v.s) : undefined;
+  return { n: v.n as string, m: v.m as string, ...(s ? { s } : {}) };
+}
+
+/** A CutString as the hook sent it, validated (the fingerprint arrives as a number). */
+function cutString(v: Record<string, unknown>, max: number): CutString | undefined {
+  const { n, t, h } = v;
+  return isFiniteNumber(n) && n > max && isBoundedString(t, max) && (isFiniteNumber(h) || isBoundedString(h, 8))
+    ? { o: 'cut', n, t, h: typeof h === 'number' ? (h >>> 0).toString(16).padStart(8, '0') : h }
     : undefined;
 }
 
@@ -102,27 +142,39 @@ function handedValue(v: unknown): HandedValue {
   if (Array.isArray(v)) return { o: 'array' };
   if (!isRecord(v)) return { o: typeof v === 'bigint' ? 'bigint' : 'function' };
   if (MARKERS.includes(v.o as string)) return { o: v.o as 'promise' };
+  if (v.o === 'cut') return cutString(v, MAX_HANDED_TOKEN_CHARS) ?? { o: 'object', p: {} };
   const p: Record<string, string | number | boolean | null> = {};
   const source = v.o === 'object' && isRecord(v.p) ? v.p : v;
   for (const key of Object.keys(source).slice(0, MAX_HANDED_OBJECT_KEYS)) {
     const x = source[key];
     if (x === null || typeof x === 'number' || typeof x === 'boolean') p[key] = x;
     else if (typeof x === 'string') p[key] = x.slice(0, MAX_HANDED_TOKEN_CHARS);
+    // A long string inside the object: its kept part (the object is shown, not analysed as a token).
+    else if (isRecord(x) && x.o === 'cut' && typeof x.t === 'string') p[key] = x.t.slice(0, MAX_HANDED_TOKEN_CHARS);
   }
   return { o: 'object', p };
 }
 
-/** Any value reduced to bounded JSON data (EVENT_DETAIL_*: depth, keys, characters). */
-export function plain(v: unknown, depth = 0): unknown {
+/**
+ * Any value reduced to bounded JSON data (EVENT_DETAIL_*: depth, keys, characters; PEEK_NODES
+ * objects in all). A string the hook cut reads as its kept part followed by what was cut.
+ */
+export function plain(v: unknown, depth = 0, budget = { n: PEEK_NODES }): unknown {
   if (v == null || typeof v === 'boolean' || isFiniteNumber(v)) return v ?? null;
   if (typeof v === 'string') return v.slice(0, EVENT_DETAIL_CHARS);
-  if (typeof v !== 'object' || depth >= EVENT_DETAIL_DEPTH) return `(${typeof v})`;
-  if (Array.isArray(v)) return v.slice(0, EVENT_DETAIL_KEYS).map(x => plain(x, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v).slice(0, EVENT_DETAIL_KEYS)) {
-    out[key.slice(0, EVENT_DETAIL_KEY_CHARS)] = plain((v as Record<string, unknown>)[key], depth + 1);
-  }
-  return out;
+  if (typeof v !== 'object' || depth >= EVENT_DETAIL_DEPTH || --budget.n < 0) return `(${typeof v})`;
+  const cut = isRecord(v) && v.o === 'cut' ? cutString(v, EVENT_DETAIL_CHARS) : undefined;
+  if (cut) return `${cut.t.slice(0, EVENT_DETAIL_CHARS)}… (${cut.n} characters, cut)`;
+  if (Array.isArray(v)) return v.slice(0, EVENT_DETAIL_KEYS).map(x => plain(x, depth + 1, budget));
+  // fromEntries defines each key (an own "__proto__" stays a key, never a prototype).
+  return Object.fromEntries(
+    Object.keys(v)
+      .slice(0, EVENT_DETAIL_KEYS)
+      .map(key => [
+        key.slice(0, EVENT_DETAIL_KEY_CHARS),
+        plain((v as Record<string, unknown>)[key], depth + 1, budget),
+      ]),
+  );
 }
 
 function widgetScript(v: unknown): WidgetScript | null | undefined {
@@ -172,6 +224,10 @@ export function parsePageEvent(m: unknown): PageEvent | null {
     case 'req':
       return isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) && typeof m.found === 'boolean'
         ? { k: 'req', at, name: m.name, found: m.found }
+        : null;
+    case 'drop':
+      return isFiniteNumber(m.n) && m.n > 0 && (m.why === 'flood' || m.why === 'unsent')
+        ? { k: 'drop', at, n: m.n, why: m.why }
         : null;
     case 'widget': {
       const script = widgetScript(m.script);

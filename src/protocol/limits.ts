@@ -23,6 +23,10 @@ export const MAX_ATTRIBUTE_CHARS = 2048;
 export const MAX_ERROR_NAME_CHARS = 200;
 export const MAX_ERROR_MESSAGE_CHARS = 4000;
 export const MAX_ERROR_STACK_CHARS = 1000;
+/** The stack the hook passes on (the relay keeps only its top frame). */
+export const HOOK_STACK_CHARS = 4000;
+/** Objects the hook reads of one page value (an lcw:error detail), however its parts are shared. */
+export const PEEK_NODES = 300;
 /** A client function's name or a provider's name. */
 export const MAX_FUNCTION_NAME_CHARS = 500;
 /** `lcw:*` event details as plain data: this deep, this many keys, strings and keys this long. */
@@ -32,6 +36,13 @@ export const EVENT_DETAIL_CHARS = 2000;
 export const EVENT_DETAIL_KEY_CHARS = 200;
 /** Items in one relay message, and events in one message of the DevTools page. */
 export const MAX_RELAY_ITEMS = 100;
+/** The JSON of one relay message, beyond its first item (a token of 1 MiB goes alone). */
+export const RELAY_BATCH_CHARS = 2_097_152; // 2 MiB
+/**
+ * Events a frame's relay holds while the background catches up; past half again as many the oldest
+ * waiting go (counted). A widget raises a handful; 800 start chats in a row (2,400 events) fit.
+ */
+export const RELAY_QUEUE_ITEMS = 5000;
 
 // --- The widget's traffic (devtools.network) ---------------------------------------------------
 /** The configuration response body. */
@@ -40,6 +51,14 @@ export const MAX_CONFIG_BODY_CHARS = 262_144; // 256 KiB
 export const MAX_AUTH_BODY_CHARS = 4096;
 /** The AuthenticatedUserToken header of an /auth/ call. */
 export const MAX_HEADER_TOKEN_CHARS = 65_536; // 64 KiB
+
+// --- What the CLI reads ------------------------------------------------------------------------
+/** A token on standard input or as an argument: the handed-token bound plus room for a newline. */
+export const MAX_TOKEN_INPUT_BYTES = 1_048_580;
+/** A report, a contexts file or a key file. A panel export with 40,000 events is about 20 MB. */
+export const MAX_INPUT_FILE_BYTES = 67_108_864; // 64 MiB
+/** Schema errors listed for an invalid report (collecting all of millions costs gigabytes). */
+export const MAX_SCHEMA_ERRORS = 20;
 
 // --- Public key documents -----------------------------------------------------------------------
 /** A key document is a few KB; anything over this is not one. */

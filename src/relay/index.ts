@@ -10,10 +10,18 @@ import {
   RELAY_READY,
   RERUN_COMMAND,
   parsePageEvent,
+  type DropReason,
   type PageEvent,
   type WidgetScript,
 } from '../protocol/hook.js';
-import { CALLBACK_LIMIT_MS, MAX_ATTRIBUTE_CHARS, MAX_RELAY_ITEMS } from '../protocol/limits.js';
+import {
+  CALLBACK_LIMIT_MS,
+  MAX_ATTRIBUTE_CHARS,
+  MAX_RELAY_ITEMS,
+  MAX_URL_CHARS,
+  RELAY_BATCH_CHARS,
+  RELAY_QUEUE_ITEMS,
+} from '../protocol/limits.js';
 import type { RelayItem } from '../protocol/messages.js';
 
 /** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
@@ -31,29 +39,84 @@ const runtime = () => (typeof browser === 'undefined' ? chrome : browser).runtim
 
 const now = () => performance.timeOrigin + performance.now();
 
-// --- Forwarding, in order, surviving a service worker restart ------------------------------------
+// --- Forwarding, in order, surviving a service worker restart, never stalling ---------------------
 const queue: RelayItem[] = [];
 let sending = false;
+/** Items at the head of the queue that are being sent. */
+let inFlight = 0;
+/** Events lost on the way, by reason; reported as one `drop` event once the burst is over. */
+const lost: Partial<Record<DropReason, number>> = {};
+let lossTimer: ReturnType<typeof setTimeout> | undefined;
+function lose(why: DropReason, n = 1) {
+  lost[why] = (lost[why] ?? 0) + n;
+  lossTimer ??= setTimeout(() => {
+    lossTimer = undefined;
+    for (const why of Object.keys(lost) as DropReason[]) {
+      queue.push({ type: 'page-event', event: { k: 'drop', at: now(), n: lost[why]!, why } });
+      delete lost[why];
+    }
+    void flush();
+  }, 1000);
+}
+
+/** The next batch: up to MAX_RELAY_ITEMS, and no more than RELAY_BATCH_CHARS of JSON (the first always goes). */
+function nextBatch(limit: number): RelayItem[] {
+  let size = 0;
+  let n = 0;
+  while (n < Math.min(limit, queue.length)) {
+    size += JSON.stringify(queue[n]).length;
+    if (n > 0 && size > RELAY_BATCH_CHARS) break;
+    n++;
+  }
+  return queue.slice(0, n);
+}
+
 async function flush() {
   if (sending) return;
   sending = true;
+  let limit = MAX_RELAY_ITEMS;
   for (let attempt = 0; queue.length > 0;) {
+    const items = nextBatch(limit);
+    inFlight = items.length;
     try {
-      // Everything queued goes in one message, so a chatty page costs few round trips.
-      const items = queue.slice(0, MAX_RELAY_ITEMS);
       await runtime().sendMessage({ type: 'relay', items });
       queue.splice(0, items.length);
       attempt = 0;
+      limit = MAX_RELAY_ITEMS;
     } catch {
-      // The worker is (re)starting or the extension was reloaded: wait and try again, a bounded number of times.
-      if (++attempt > 8) break;
+      // The worker is (re)starting or the extension was reloaded: wait and try again, a bounded
+      // number of times. Then the batch is halved, and an item that still cannot go is dropped
+      // and counted: one bad batch never blocks the ones behind it.
+      if (++attempt > 6) {
+        attempt = 0;
+        if (items.length > 1) limit = Math.ceil(items.length / 2);
+        else {
+          queue.shift();
+          lose('unsent');
+        }
+        continue;
+      }
       await new Promise(resolve => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
+  inFlight = 0;
   sending = false;
 }
+
+// A page raising events faster than the background records them (a flood) fills the queue; past
+// RELAY_QUEUE_ITEMS the oldest waiting events go, counted, but for registrations and frame starts:
+// the newest are always kept, and the page's first events went out long before (the background
+// keeps the record's first chunk too). Trimmed by half the bound at a time, so a flood costs O(1) an event.
+const kept = (item: RelayItem) => item.type !== 'page-event' || item.event.k === 'reg';
 const forward = (item: RelayItem) => {
   queue.push(item);
+  if (queue.length > RELAY_QUEUE_ITEMS * 1.5) {
+    // Not the batch in flight (flush removes it from the head once the background took it).
+    const excess = queue.splice(inFlight, queue.length - RELAY_QUEUE_ITEMS);
+    const keep = excess.filter(kept);
+    queue.splice(inFlight, 0, ...keep);
+    lose('flood', excess.length - keep.length);
+  }
   void flush();
 };
 
@@ -72,13 +135,13 @@ const announce = () => {
   forward({
     type: 'frame-start',
     // No query or fragment (they may carry codes or tokens); the background normalises it again.
-    url: location.href.split(/[?#]/)[0]!,
+    url: location.href.split(/[?#]/)[0]!.slice(0, MAX_URL_CHARS),
     at: now(),
     // The document's start: DevTools' traffic of this document that arrived before this goes with it.
     doc: performance.timeOrigin,
     // A sub-frame names the page it is in (its referrer: the full URL same-origin, the origin
     // across), because a page that only embeds the widget's frame never announces itself.
-    ...(window === top ? {} : { top: document.referrer }),
+    ...(window === top ? {} : { top: document.referrer.slice(0, MAX_URL_CHARS) }),
   });
 };
 const record = (event: PageEvent) => {
@@ -136,7 +199,9 @@ const onHello = (e: Event) => {
   hookPort = port;
   port.onmessage = message => {
     const event = parsePageEvent(message.data);
-    if (event) observe(event);
+    // Every time is checked once, here: one more than a day from this world's clock (a page that
+    // broke the hook's clock before it ran) is filed at the moment it arrived.
+    if (event) observe(Math.abs(event.at - now()) > 86_400_000 ? { ...event, at: now() } : event);
   };
 };
 addEventListener(HOOK_HELLO, onHello);
