@@ -25,6 +25,8 @@ export function handedToRaw(value: HandedValue): unknown {
       return Promise.resolve();
     case 'array':
       return [];
+    case 'cut':
+      return value.t;
     case 'function':
       return function handedFunction() {
         /* stands for the function the page passed */
@@ -78,7 +80,17 @@ export function judgeInvocation(
   let analysis: TokenAnalysis | null = null;
   // OAuth 2.0: the page hands over an authorization code, which no JWT rule applies to.
   const oauth = config?.ok === true && config.config.authenticationType === 'oauth2';
-  if (first && !oauth) {
+  const cut = first && typeof first.value === 'object' && first.value?.o === 'cut' ? first.value : undefined;
+  if (cut) {
+    findings.push(
+      finding(
+        'invocation.token-cut',
+        `The provider handed over ${cut.n} characters; the extension kept the first ${cut.t.length} ` +
+          `(fingerprint ${cut.h}).`,
+      ),
+      finding('token.too-large', `The token is ${cut.n} characters long.`),
+    );
+  } else if (first && !oauth) {
     const { contextVariables } = options;
     analysis = analyzeTokenSync(handedToRaw(first.value), {
       now: first.at / 1000,
@@ -129,5 +141,5 @@ export function elapsed(ms: number): string {
 
 function outcomeOfValue(value: HandedValue): InvocationOutcome {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'empty';
-  return typeof value === 'string' ? 'token' : 'non-string';
+  return typeof value === 'string' || (typeof value === 'object' && value.o === 'cut') ? 'token' : 'non-string';
 }

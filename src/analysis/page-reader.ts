@@ -33,6 +33,7 @@ export class PageReader {
     timeline: [],
     config: null,
     authCalls: [],
+    lostEvents: { flood: 0, unsent: 0 },
   };
   readonly starts: InvocationStart[] = [];
   readonly eventsByKey = new Map<string, RecordedEvent[]>();
@@ -99,6 +100,9 @@ export class PageReader {
         }
         widget.iframe ||= event.iframe;
         widget.detected = true;
+        break;
+      case 'drop':
+        page.lostEvents[event.why] += event.n;
         break;
       case 'evt':
         widget.detected = true;

@@ -120,6 +120,15 @@ export const RULES = {
       '16 KB are common).',
     'Keep `lwicontexts` small and drop claims Omnichannel does not use.',
   ),
+  'invocation.token-cut': rule(
+    'warning',
+    null,
+    'Token too long to record whole',
+    'The provider handed over a string longer than the 1 MiB the extension keeps of a handed value. The ' +
+      'extension kept its length, its first 1 MiB and a fingerprint, and did not analyse it as a token. The ' +
+      'widget got it whole; no HTTP header carries a value this long.',
+    'Find out why the token service returns megabytes: a JWT for Omnichannel is a few KB.',
+  ),
   // --- Header ------------------------------------------------------------------------------
   'header.not-json': rule(
     'error',

@@ -3,6 +3,7 @@
  * client function, the configuration), an invocation against the one before it, and what the
  * service answered to the calls that carried an invocation's token.
  */
+import { lookAlikeNote } from './visible.js';
 import { duration, finding } from './finding.js';
 import type { AuthCallView, InvocationView, PageView } from './session-view.js';
 import type { Finding } from './types.js';
@@ -51,7 +52,10 @@ export function acrossInvocations(previous: InvocationView, current: InvocationV
   const sub = (v: InvocationView) => (typeof v.analysis?.claims?.sub === 'string' ? v.analysis.claims.sub : undefined);
   const [before, now] = [sub(previous), sub(current)];
   if (before !== undefined && now !== undefined && before !== now) {
-    const message = `"sub" is ${JSON.stringify(now)}; the previous invocation's token had ${JSON.stringify(before)}.`;
+    const alike = lookAlikeNote(now, before);
+    const message =
+      `"sub" is ${JSON.stringify(now)}; the previous invocation's token had ${JSON.stringify(before)}.` +
+      (alike ? ` ${alike}` : '');
     out.push(finding('session.sub-changed', message));
   }
   const token = (v: InvocationView) => v.analysis?.token ?? undefined;

@@ -2,7 +2,7 @@
  * What the engine makes of a page session: the types of the assembled view (src/analysis/session.ts
  * builds it) that the panel, the report and the tests read. Pure data.
  */
-import type { ErrorInfo, HandedValue } from '../protocol/hook.js';
+import type { DropReason, ErrorInfo, HandedValue } from '../protocol/hook.js';
 import type { RecordedEvent } from '../record/format.js';
 import type { ConfigReading } from './traffic.js';
 import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis } from './types.js';
@@ -103,6 +103,8 @@ export interface SessionView {
   config: { at: number; url: string; reading: ConfigReading } | null;
   /** The widget's calls to `/auth/` endpoints, when DevTools saw them. */
   authCalls: AuthCallView[];
+  /** Events the relay could not keep, by reason (see DropReason). */
+  lostEvents: Record<DropReason, number>;
 }
 
 /** Everything about a page session but its invocations. */

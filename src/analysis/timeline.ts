@@ -7,6 +7,8 @@ import { handedToRaw } from './invocation.js';
 import type { AuthCallView } from './session-view.js';
 import type { ConfigReading } from './traffic.js';
 import { describeConfig } from './verdict.js';
+import type { DropReason } from '../protocol/hook.js';
+import { RELAY_QUEUE_ITEMS } from '../protocol/limits.js';
 import type { RecordedEvent } from '../record/format.js';
 
 /** `lcw:error` details come as `{errorCode, errorDescription}`, as a raw exception, or as anything. */
@@ -49,6 +51,14 @@ function describeHanded(v: unknown): string {
   return v.trim() ? `a token of ${v.length} characters` : 'an empty string';
 }
 
+/** Why events were dropped, as the panel and the CLI say it. */
+export const DROP_REASONS: Record<DropReason, string> = {
+  flood:
+    `the page raised them faster than they could be recorded (over ${RELAY_QUEUE_ITEMS} waiting: ` +
+    'the oldest waiting were dropped, the newest kept)',
+  unsent: "the extension's background did not take them (it was stopped or reloaded)",
+};
+
 /** Every event but the configuration and `/auth/` calls, which are described from what was read of them. */
 export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' }>): string {
   switch (event.k) {
@@ -63,7 +73,11 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
         : `Client function ${event.name ?? ''} invoked (#${event.id})`;
     case 'cb': {
       const how = event.sync ? 'synchronously' : 'asynchronously';
-      return `Callback #${event.id} ${how} with ${describeHanded(handedToRaw(event.v))}`;
+      const handed =
+        typeof event.v === 'object' && event.v?.o === 'cut'
+          ? `a value of ${event.v.n} characters (only its first ${event.v.t.length} kept)`
+          : describeHanded(handedToRaw(event.v));
+      return `Callback #${event.id} ${how} with ${handed}`;
     }
     case 'end':
       return `Provider #${event.id} ${event.err ? `threw ${event.err.n}: ${event.err.m}` : 'returned'}`;
@@ -80,6 +94,8 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
       return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
     case 'again':
       return 'Call provider again (asked from the panel)';
+    case 'drop':
+      return `${event.n} events dropped: ${DROP_REASONS[event.why]}`;
     case 'widget': {
       const script = event.script;
       const found = script ? `script (app ${script.appId || '?'}, ${script.version || 'version ?'})` : '';

@@ -96,7 +96,8 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
       }
       const current = currentSession(record, '', item.event.at);
       if (open?.session !== current) open = await openChunk(tabId, current, writes);
-      if (open.events.length >= RECORD_LIMITS.chunk) {
+      const filled = current.chunks[current.chunks.length - 1]!;
+      if (open.events.length >= RECORD_LIMITS.chunk || filled[2] >= RECORD_LIMITS.chunkChars) {
         const n = open.n + 1;
         current.chunks.push([n, 0, 0]);
         open = { session: current, n, events: [] };
@@ -192,21 +193,26 @@ const sizeOfEvent = (event: RecordedEvent) => JSON.stringify(event).length;
 const sizeOf = (record: TabRecord) =>
   record.sessions.reduce((sum, s) => sum + s.chunks.reduce((a, c) => a + c[2], 0), 0);
 
-/** Drops whole oldest chunks (oldest sessions first) until the record is within its bounds. */
+/**
+ * Drops whole old chunks until the record is within its bounds: earlier page sessions first, then
+ * the current one's oldest but its first (which holds how the page began: the registration) and
+ * its newest. A flood therefore costs the middle of the story, never its start or its end.
+ */
 function trim(tabId: number, record: TabRecord, writes: Writes, maxSize: number): string[] {
   const removed: string[] = [];
   const drop = (s: SessionMeta) => {
-    const [n, count] = s.chunks.shift()!;
+    const index = s === record.sessions.at(-1) && s.chunks.length > 2 ? 1 : 0;
+    const [n, count] = s.chunks.splice(index, 1)[0]!;
     const key = chunkKey(tabId, s, n);
     delete writes[key];
     removed.push(key);
     s.count -= count;
     s.dropped += count;
   };
-  for (const s of record.sessions) while (s.count > RECORD_LIMITS.eventsPerSession && s.chunks.length > 1) drop(s);
+  for (const s of record.sessions) while (s.count > RECORD_LIMITS.eventsPerSession && s.chunks.length > 2) drop(s);
   for (const s of record.sessions) {
-    const keepOne = s === record.sessions.at(-1) ? 1 : 0;
-    while (sizeOf(record) > maxSize && s.chunks.length > keepOne) drop(s);
+    const keep = s === record.sessions.at(-1) ? 2 : 0;
+    while (sizeOf(record) > maxSize && s.chunks.length > keep) drop(s);
   }
   return removed;
 }

@@ -2,6 +2,7 @@
 import { tokenVerdict, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { isoDate } from '../analysis/claims.js';
 import { duration } from '../analysis/finding.js';
+import { visible } from '../analysis/visible.js';
 
 interface Style {
   color: boolean;
@@ -80,9 +81,12 @@ function show(value: unknown): string {
   return safe(text.length > 300 ? `${text.slice(0, 300)}...` : text);
 }
 
-/** Escapes control characters so a hostile token cannot drive the terminal. */
+/**
+ * Escapes control characters so a hostile token cannot drive the terminal, and writes out the
+ * invisible and bidi ones (`<U+202E>`) so it cannot reorder or hide the CLI's own words.
+ */
 export function safe(text: string): string {
-  return text.replace(/\p{Cc}|[\u2028\u2029]/gu, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visible(text.replace(/\p{Cc}/gu, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function relative(seconds: number): string {

@@ -2,7 +2,7 @@
  * The detail views: one invocation (what the provider did, and its token), and a token alone
  * (the paste view). Both show the same token sections. Everything here is built with `h`.
  */
-import { factsTable, h, prose, tableHead, type Child } from './dom.js';
+import { factsTable, h, prose, quoted, tableHead, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/verdict.js';
@@ -152,7 +152,7 @@ export function findingItem(f: Finding): HTMLElement {
     h(
       'div',
       null,
-      h('p', { class: 'message' }, f.message),
+      h('p', { class: 'message' }, ...quoted(f.message)),
       h('p', { class: 'fix' }, h('b', null, 'Fix: '), ...prose(f.fix)),
       h(
         'p',

@@ -3,6 +3,8 @@
  * attribute value set with setAttribute. All of the panel's views are built with `h`, so no
  * page-supplied text can become markup.
  */
+import { visible } from '../analysis/visible.js';
+
 export type Child = Node | string | number | null | undefined | false;
 
 export interface Props {
@@ -35,13 +37,22 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function append(parent: Node, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    // Every string shown goes through `visible`: page text cannot reorder or hide the panel's own.
+    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(visible(String(child))));
   }
 }
 
 /** Text with `code` spans, as the rule catalog writes it: backticks become <code>, all as text. */
 export function prose(text: string): Child[] {
   return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', null, part) : part));
+}
+
+/**
+ * A message with the page's values in it, as the engine quotes them (JSON strings): each quoted
+ * value in its own <bdi>, so right-to-left or mixed text in a value cannot reorder the words around it.
+ */
+export function quoted(text: string): Child[] {
+  return text.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 === 1 ? h('bdi', null, part) : part));
 }
 
 /** A table head: one row of column headers (a `false` title leaves its column out). */

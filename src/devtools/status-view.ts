@@ -8,6 +8,8 @@ import { findingItem } from './detail.js';
 import type { LoadedSession } from './source.js';
 import { countBy } from '../analysis/report-summary.js';
 import type { PageView } from '../analysis/session-view.js';
+import { DROP_REASONS } from '../analysis/timeline.js';
+import type { DropReason } from '../protocol/hook.js';
 import { authenticationName, configSwitches, invocationCountKey, providerStatus } from '../analysis/verdict.js';
 
 type Fact = [string, Child];
@@ -34,7 +36,7 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
         ? 'none'
         : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
     ],
-    ...(session.dropped > 0 ? [['Dropped', `${session.dropped} oldest events (record bound)`] as Fact] : []),
+    ...droppedFacts(session.dropped, page.lostEvents),
   ];
   const rows = [...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value)))];
   if (page.findings.length > 0)
@@ -91,4 +93,20 @@ export function invocationCounts(session: LoadedSession, partial: boolean): stri
   return `${a.invocationCount} · ${countBy(keys)
     .map(([k, n]) => `${k}: ${n}`)
     .join(', ')}`;
+}
+
+/** Events the record does not hold, and why: "Dropped" facts, one per reason. */
+function droppedFacts(oldest: number, lost: Record<DropReason, number>): Fact[] {
+  const facts: Fact[] =
+    oldest > 0
+      ? [
+          [
+            'Dropped',
+            `${oldest} events from the middle of the record, to stay within its bound (the first and newest are kept)`,
+          ],
+        ]
+      : [];
+  for (const why of ['flood', 'unsent'] as const)
+    if (lost[why] > 0) facts.push(['Dropped', `${lost[why]} events: ${DROP_REASONS[why]}`]);
+  return facts;
 }

@@ -3,8 +3,13 @@ import { duration } from '../analysis/finding.js';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/** Whether `ms` is a time a Date can hold; anything else is shown as such, never formatted. */
+const representable = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+const unrepresentable = (ms: number) => `(not a time: ${ms})`;
+
 /** "2026-11-24 18:02:11" in the browser's time zone. */
 export function localTime(ms: number): string {
+  if (!representable(ms)) return unrepresentable(ms);
   const d = new Date(ms);
   const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
@@ -12,12 +17,14 @@ export function localTime(ms: number): string {
 
 /** "18:02:11.042", for timeline rows. */
 export function clockTime(ms: number): string {
+  if (!representable(ms)) return unrepresentable(ms);
   const d = new Date(ms);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
 /** "2026-11-24 17:02:11 UTC" */
 export function utcTime(ms: number): string {
+  if (!representable(ms)) return unrepresentable(ms);
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 

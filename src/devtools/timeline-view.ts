@@ -25,6 +25,7 @@ export const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   cfg: 'Config',
   auth: 'Auth',
   again: 'Again',
+  drop: 'Dropped',
 };
 
 export function renderRow(row: Row): HTMLElement {
@@ -69,6 +70,11 @@ export function navigationDetail(session: LoadedSession): HTMLElement {
   );
 }
 
+/** What an lcw:* event proves: the widget's host script raises them, and so can any script on the page. */
+const PAGE_WORD =
+  "The page's word: raised on window by a page script (the widget's host script re-dispatches its " +
+  "iframe's messages, and any other script can raise the same event). Evidence, not proof.";
+
 /** The detail of an entry that is not an invocation: what, when, in which frame. */
 export function entryDetail(entry: TimelineEntry, session: LoadedSession): HTMLElement {
   return h(
@@ -80,6 +86,7 @@ export function entryDetail(entry: TimelineEntry, session: LoadedSession): HTMLE
       [
         ['When', `${localTime(entry.at)} (${utcTime(entry.at)})`],
         ['Frame', session.frames[String(entry.frame)] ?? `frame ${entry.frame}`],
+        ...(entry.kind === 'evt' ? [['Source', PAGE_WORD] as [string, string]] : []),
       ],
       'Entry facts',
     ),

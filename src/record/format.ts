@@ -52,7 +52,14 @@ export interface PageSession extends Omit<SessionMeta, 'chunks'> {
  * size bound keeps a tab within storage.session's 10 MB quota (shared by all tabs: when a write
  * still exceeds it, the tab's oldest chunks go and the write is retried).
  */
-export const RECORD_LIMITS = { eventsPerSession: 40_000, sizePerTab: 9_000_000, sessionsKept: 5, chunk: 100 } as const;
+export const RECORD_LIMITS = {
+  eventsPerSession: 40_000,
+  sizePerTab: 9_000_000,
+  sessionsKept: 5,
+  /** Events in a chunk, and its size in characters past which the next event starts a new one. */
+  chunk: 100,
+  chunkChars: 524_288,
+} as const;
 
 export const META_PREFIX = 'tab:';
 export const metaKey = (tabId: number): string => `${META_PREFIX}${tabId}`;

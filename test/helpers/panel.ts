@@ -116,6 +116,7 @@ const PANEL_TAGS = new Set([
   'BODY',
   'DIV',
   'SPAN',
+  'BDI',
   'P',
   'B',
   'CODE',

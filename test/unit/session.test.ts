@@ -106,6 +106,16 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
     fires: () => [ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
     quiet: healthy,
   },
+  'invocation.token-cut': {
+    fires: () => [
+      ready(),
+      reg(),
+      inv(),
+      cb({ o: 'cut', n: 2_000_000, t: 'a'.repeat(1_048_576), h: '0badf00d' }),
+      end(),
+    ],
+    quiet: healthy,
+  },
   'invocation.multiple-callbacks': { fires: () => [...healthy(), cb(token, true, 1, T0 + 3)], quiet: healthy },
   'invocation.no-callback': {
     fires: () => [ready(), reg(), inv(), end(), { k: 'timeout', at: T0 + 10_002, id: 1, frame }],
