@@ -5,7 +5,7 @@
 import { KEY_FETCH_TIMEOUT_MS, MAX_KEY_DOCUMENT_BYTES } from '../protocol/limits.js';
 
 export type KeyFetchFailure =
-  'bad-url' | 'not-https' | 'timeout' | 'unreachable' | 'status' | 'too-large' | 'broken-off';
+  'bad-url' | 'not-https' | 'timeout' | 'unreachable' | 'status' | 'redirect' | 'too-large' | 'broken-off';
 
 export class KeyFetchError extends Error {
   override name = 'KeyFetchError';
@@ -49,32 +49,74 @@ export function checkKeyUrl(source: string): URL {
   return url;
 }
 
+/** Redirects followed (each hop checked like the URL itself); Omnichannel's own fetcher may follow none. */
+export const MAX_KEY_REDIRECTS = 5;
+
 export async function fetchKeyDocument(
   source: string,
   { fetch: fetchFn, timeoutMs = KEY_FETCH_TIMEOUT_MS, maxBytes = MAX_KEY_DOCUMENT_BYTES }: KeyFetchOptions,
 ): Promise<FetchedKeyDocument> {
-  const url = checkKeyUrl(source);
-  let response: Response;
-  try {
-    response = await fetchFn(url.href, {
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'follow',
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-  } catch (error) {
-    if ((error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError') {
-      throw new KeyFetchError('timeout', `${url.href} did not answer within ${timeoutMs / 1000} s.`);
+  let url = checkKeyUrl(source);
+  const signal = AbortSignal.timeout(timeoutMs);
+  for (let hops = 0; ; hops++) {
+    const response = await request(fetchFn, url, signal, timeoutMs);
+    // A browser hides where a redirect leads (an "opaque redirect"): it is not followed blindly.
+    if (response.type === 'opaqueredirect') {
+      throw new KeyFetchError(
+        'redirect',
+        `${url.href} redirects elsewhere, and the browser does not show where, so it was not followed. ` +
+          'A key URL that redirects often leads to a sign-in page; Omnichannel needs the key at the URL ' +
+          'itself. `lcw-auth check --key URL` shows every hop.',
+      );
     }
-    // fetch() says only "fetch failed" / "NetworkError"; Node gives the reason as its cause.
-    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-    const reason = cause?.code ?? cause?.message;
-    throw new KeyFetchError(
-      'unreachable',
-      `${url.href} could not be reached (${reason ?? 'refused, unknown host, TLS error, or blocked for this page'}).`,
-    );
+    const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+    if (location === null) return readDocument(response, url, signal, maxBytes, timeoutMs);
+    await response.body?.cancel();
+    if (hops === MAX_KEY_REDIRECTS)
+      throw new KeyFetchError('redirect', `${source} redirects more than ${MAX_KEY_REDIRECTS} times.`);
+    const next = new URL(location, url).href;
+    try {
+      url = checkKeyUrl(next);
+    } catch (error) {
+      throw new KeyFetchError(
+        'redirect',
+        `${url.href} redirects to ${next}, which was not followed: ${(error as KeyFetchError).message}`,
+      );
+    }
   }
+}
+
+async function request(fetchFn: typeof fetch, url: URL, signal: AbortSignal, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetchFn(url.href, { signal, redirect: 'manual', credentials: 'omit', cache: 'no-store' });
+  } catch (error) {
+    throw failure(error, url, timeoutMs);
+  }
+}
+
+function failure(error: unknown, url: URL, timeoutMs: number): KeyFetchError {
+  if ((error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError') {
+    return new KeyFetchError('timeout', `${url.href} did not answer within ${timeoutMs / 1000} s.`);
+  }
+  // fetch() says only "fetch failed" / "NetworkError"; Node gives the reason as its cause.
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const reason = cause?.code ?? cause?.message;
+  return new KeyFetchError(
+    'unreachable',
+    `${url.href} could not be reached (${reason ?? 'refused, unknown host, TLS error, or blocked for this page'}).`,
+  );
+}
+
+/** The answer's body, read as a stream and dropped once past `maxBytes`: an endless body costs nothing. */
+async function readDocument(
+  response: Response,
+  url: URL,
+  signal: AbortSignal,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<FetchedKeyDocument> {
   if (!response.ok) {
+    await response.body?.cancel();
     const hint =
       response.status === 401 || response.status === 403
         ? ': it needs a sign-in, but Omnichannel fetches it anonymously'
@@ -87,22 +129,47 @@ export async function fetchKeyDocument(
       response.status,
     );
   }
-  let body: ArrayBuffer;
+  const tooLarge = (size: string) =>
+    new KeyFetchError(
+      'too-large',
+      `${url.href} answered ${size}; a key document is a few KB (at most ${maxBytes} read).`,
+    );
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(`${declared} bytes`);
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
   try {
-    body = await response.arrayBuffer();
+    for (;;) {
+      if (!reader) break;
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge(`more than ${maxBytes} bytes`);
+      }
+      parts.push(value);
+    }
   } catch (error) {
+    if (error instanceof KeyFetchError) throw error;
+    if (signal.aborted) throw failure(signal.reason, url, timeoutMs);
     throw new KeyFetchError(
       'broken-off',
       `${url.href}: the answer broke off (${(error as Error)?.message ?? String(error)}).`,
     );
   }
-  if (body.byteLength > maxBytes)
-    throw new KeyFetchError(
-      'too-large',
-      `${url.href} answered ${body.byteLength} bytes; a key document is far smaller.`,
-    );
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.byteLength;
+  }
   return {
-    url: response.url || url.href,
+    url: url.href,
     status: response.status,
     contentType: response.headers.get('content-type') ?? '',
     text: new TextDecoder().decode(body),

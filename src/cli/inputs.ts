@@ -1,8 +1,13 @@
 /** Reading what the user points the CLI at: the token, the context variables, the public key. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { loadPublicKeys, parseContextVariables, type ContextVariable, type KeySet } from '../analysis/index.js';
 import { fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
-import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
+import {
+  KEY_FETCH_TIMEOUT_MS,
+  MAX_INPUT_FILE_BYTES,
+  MAX_KEY_DOCUMENT_BYTES,
+  MAX_TOKEN_INPUT_BYTES,
+} from '../protocol/limits.js';
 
 /** A problem with the user's input: printed as one line, exit status 2. */
 export class InputError extends Error {
@@ -14,14 +19,32 @@ const keyFetchTimeoutMs = Number(process.env.LCW_AUTH_KEY_TIMEOUT_MS) || KEY_FET
 
 /** The token argument as given, or standard input with exactly one trailing newline dropped. */
 export async function readToken(argument: string | undefined): Promise<string> {
-  if (argument !== undefined && argument !== '-') return argument;
+  if (argument !== undefined && argument !== '-') return boundedToken(argument, 'the token argument');
   if (process.stdin.isTTY)
     throw new InputError('no token given: pass it as an argument or pipe it in (lcw-auth check - < token.txt)');
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  // Read no further than a token can be: 200 MB of anything is refused after its first MiB.
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_TOKEN_INPUT_BYTES) tooLong('standard input', `more than ${MAX_TOKEN_INPUT_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+}
+
+function boundedToken(token: string, what: string): string {
+  if (token.length > MAX_TOKEN_INPUT_BYTES) tooLong(what, `${token.length} characters`);
+  return token;
+}
+
+function tooLong(what: string, size: string): never {
+  throw new InputError(
+    `${what} is ${size}: a token is a few KB, and lcw-auth reads at most ${MAX_TOKEN_INPUT_BYTES} bytes of one ` +
+      '(the extension keeps the first 1 MiB of a token too)',
+  );
 }
 
 export async function readContextVariables(path: string): Promise<ContextVariable[]> {
@@ -42,7 +65,7 @@ export async function readContextVariables(path: string): Promise<ContextVariabl
 /** Loads a key from a file, or from an https:// URL (plain http only for this machine, for testing). */
 export async function readKey(source: string): Promise<KeySet> {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
-  const text = isUrl ? await fetchKey(source) : await readText(source, 'key file');
+  const text = isUrl ? await fetchKey(source) : await readText(source, 'key file', MAX_KEY_DOCUMENT_BYTES);
   try {
     return await loadPublicKeys(text);
   } catch (error) {
@@ -50,10 +73,16 @@ export async function readKey(source: string): Promise<KeySet> {
   }
 }
 
-export async function readText(path: string, what: string): Promise<string> {
+/** Reads a text file of at most `maxBytes` (checked before reading, so a huge file costs nothing). */
+export async function readText(path: string, what: string, maxBytes = MAX_INPUT_FILE_BYTES): Promise<string> {
   try {
+    const { size } = await stat(path);
+    if (size > maxBytes) {
+      throw new InputError(`${what} ${path} is ${size} bytes; lcw-auth reads at most ${maxBytes} bytes of a ${what}`);
+    }
     return await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'

@@ -10,12 +10,20 @@ import { reportVerdict } from '../analysis/verdict.js';
 import type { Report } from '../analysis/report.js';
 import { InputError, readText } from './inputs.js';
 import { safe } from './format.js';
+import { MAX_SCHEMA_ERRORS } from '../protocol/limits.js';
 
 /** docs/report.schema.json, compiled strictly (the tests check reports with this one too). */
 export const validateReport = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile<Report>(
   schema,
 );
-const validate = validateReport;
+/**
+ * The same schema, stopping at the first error: Ajv has no cap on the errors it collects, and a
+ * report with millions of bad entries would cost gigabytes. Every error is listed only when the
+ * first pass fails on a small file.
+ */
+const validateFirst = new Ajv2020({ allErrors: false, strict: true, validateFormats: false }).compile<Report>(schema);
+/** Files up to this size get every schema error listed (up to MAX_SCHEMA_ERRORS). */
+const LIST_ALL_ERRORS_BELOW = 1_048_576;
 
 export interface ReportOptions {
   file: string;
@@ -31,9 +39,10 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
   } catch (error) {
     throw new InputError(`report ${file} is not JSON: ${(error as Error).message}`);
   }
-  if (!validate(data)) {
-    const errors = (validate.errors ?? [])
-      .slice(0, 20)
+  if (!validateFirst(data)) {
+    const listed = text.length < LIST_ALL_ERRORS_BELOW && !validateReport(data) ? validateReport : validateFirst;
+    const errors = (listed.errors ?? [])
+      .slice(0, MAX_SCHEMA_ERRORS)
       .map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
     if (json) {
       process.stdout.write(`${JSON.stringify({ valid: false, errors }, null, 2)}\n`);

@@ -65,7 +65,35 @@ describe('fetchKeyDocument', () => {
       'https://a.example/k',
       answer(new Uint8Array(2 * 1024 * 1024)),
       'too-large',
-      /answered 2097152 bytes/,
+      /answered more than 1048576 bytes/,
+    ],
+    [
+      'declared too large (nothing read)',
+      'https://a.example/k',
+      answer(new Uint8Array(10), { headers: { 'content-length': String(2 ** 30) } }),
+      'too-large',
+      /answered 1073741824 bytes/,
+    ],
+    [
+      'a redirect the browser hides',
+      'https://a.example/k',
+      async () => Object.defineProperty(new Response(null), 'type', { value: 'opaqueredirect' }),
+      'redirect',
+      /redirects elsewhere, and the browser does not show where/,
+    ],
+    [
+      'a redirect to plain http',
+      'https://a.example/k',
+      answer(null, { status: 302, headers: { location: 'http://0.0.0.0:8080/key' } }),
+      'redirect',
+      /redirects to http:\/\/0\.0\.0\.0:8080\/key, which was not followed: .* is not https/,
+    ],
+    [
+      'redirects without end',
+      'https://a.example/k',
+      answer(null, { status: 301, headers: { location: '/again' } }),
+      'redirect',
+      /redirects more than 5 times/,
     ],
     [
       'broken off mid-body',
@@ -85,6 +113,36 @@ describe('fetchKeyDocument', () => {
     const [gotKind, gotMessage] = await failure(url, fetchFn);
     expect(gotKind).toBe(kind);
     expect(gotMessage).toMatch(message);
+  });
+  test('an endless body is read no further than the bound, then cancelled', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(64 * 1024));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const [kind] = await failure('https://a.example/k', answer(endless));
+    expect(kind).toBe('too-large');
+    expect(cancelled).toBe(true);
+    // 1 MiB in 64 KiB pieces: 17 read, and a few the stream queued ahead.
+    expect(pulled).toBeLessThan(24);
+  });
+  test('every hop of a redirect is checked, and the last one read', async () => {
+    const asked: string[] = [];
+    const hops = (async (url: string) => {
+      asked.push(url);
+      return url.endsWith('/3')
+        ? new Response('-----BEGIN PUBLIC KEY-----')
+        : new Response(null, { status: 302, headers: { location: `/${asked.length}` } });
+    }) as unknown as typeof fetch;
+    const doc = await fetchKeyDocument('https://a.example/0', { fetch: hops });
+    expect(asked).toEqual(['https://a.example/0', 'https://a.example/1', 'https://a.example/2', 'https://a.example/3']);
+    expect(doc.url).toBe('https://a.example/3');
   });
   test('silence: stopped at the timeout', async () => {
     const never = ((_: unknown, init: RequestInit) =>
