@@ -38,7 +38,15 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 const attr = (value: unknown) => String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-export function widgetPage(scenario: string, site: Site, hostile: boolean) {
+/** What a test adds to a scenario's page: the hostile script, one attack (static/attacks.js), a client function. */
+export interface PageExtras {
+  hostile?: boolean;
+  attack?: string | null;
+  /** The client function(s) the widget iframe asks for, comma-separated (default: the scenario's). */
+  clientFunction?: string | null;
+}
+
+export function widgetPage(scenario: string, site: Site, { hostile, attack, clientFunction }: PageExtras = {}) {
   const shape =
     scenario.startsWith('sdk-') && scenario !== 'sdk-replaced' && scenario !== 'sdk-late'
       ? scenario.slice(4)
@@ -46,14 +54,16 @@ export function widgetPage(scenario: string, site: Site, hostile: boolean) {
         ? 'late'
         : 'class';
   const fn =
-    scenario === 'client-function'
+    clientFunction ??
+    (scenario === 'client-function'
       ? 'auth.getAuthenticationToken'
       : scenario === 'client-function-missing'
         ? 'auth.missingFunction'
-        : '';
+        : '');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Widget simulator: ${attr(scenario)}</title>
 <script>window.__tokens = ${scriptJson(site.tokens)}; window.__payloads = ${scriptJson(XSS_PAYLOADS)};</script>
+${attack ? `<script src="/attacks.js" data-attack="${attr(attack)}"></script>` : ''}
 ${hostile ? '<script src="/hostile.js"></script>' : ''}
 <script id="Microsoft_Omnichannel_LCWidget" src="/widget-sdk.js"
   data-app-id="c6f5e8a1-0000-4000-8000-00000000a99" data-org-id="0c7e5fd8-0000-4000-8000-0000000000b2"

@@ -57,8 +57,9 @@ describe('manifests', () => {
 
 describe('size budgets (minified)', () => {
   test.each([
-    ['hook.js', 3 * 1024],
-    ['relay.js', 4 * 1024],
+    // The hook captures every built-in it calls, so no page can reach into it (docs/architecture.md).
+    ['hook.js', 6 * 1024],
+    ['relay.js', 6 * 1024],
   ])('%s is at most %i bytes', (file, budget) => {
     expect(statSync(`dist/chrome/${file}`).size).toBeLessThanOrEqual(budget);
   });

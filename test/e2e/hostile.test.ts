@@ -1,0 +1,275 @@
+/**
+ * The hook and the relay against hostile pages (src/simulator/static/attacks.js), in real Chromium
+ * and Firefox: each attack page runs with the extension and without it. What the page observes
+ * must be the same (the differential), the page must get hold of nothing of the extension's, and
+ * the record must hold the truth: nothing forged, nothing stalled, what was dropped said.
+ */
+import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { startSite, type Site } from '../helpers/site.js';
+import { tabIdOf, recordOf, current, allRules, type TabAnswer } from '../helpers/record.js';
+import type { SessionView } from '../../src/analysis/session.js';
+import { MAX_URL_CHARS } from '../../src/protocol/limits.js';
+
+interface AttackState {
+  log: string[];
+  stolen: string[];
+  counts?: Record<string, number>;
+  pushMs?: number;
+  bigDoneAt?: number;
+  lastAt?: number;
+  framesSeen?: number;
+}
+
+interface AttackRun {
+  page: Page;
+  observed: string[];
+  attack: AttackState;
+}
+
+/** Opens the attack page and waits for the scenario (`__done`) and the attack's last line. */
+async function runAttack(tb: TestBrowser, url: string, lastLine: string | null): Promise<AttackRun> {
+  const page = await tb.browser.newPage();
+  try {
+    await page.goto(url);
+    await waitForAttack(page, lastLine);
+  } catch (error) {
+    const state = await page
+      .evaluate(() => (window as unknown as { __attack?: AttackState }).__attack)
+      .catch(() => null);
+    await page.close();
+    throw new Error(`${url}: ${(error as Error).message}; the attack said ${JSON.stringify(state?.log)}`, {
+      cause: error,
+    });
+  }
+  // Late reports (a rejection, an error event) have a moment to land in both runs alike.
+  await new Promise(resolve => setTimeout(resolve, 300));
+  const [observed, attack] = await page.evaluate(() => {
+    const w = window as unknown as { __observed: string[]; __attack: AttackState };
+    return [w.__observed, w.__attack] as const;
+  });
+  return { page, observed, attack };
+}
+
+async function waitForAttack(page: Page, lastLine: string | null) {
+  await page.waitForFunction(
+    (line: string | null) => {
+      const w = window as unknown as { __done?: boolean; __attack?: AttackState };
+      return w.__done === true && (line === null || w.__attack?.log.includes(line) === true);
+    },
+    { timeout: 30_000, polling: 100 },
+    lastLine,
+  );
+}
+
+/** The scenario's own two invocations (registration, start chat), both with a good token. */
+const scenarioInvocations = (view: SessionView) => view.invocations.filter(i => i.key === '0:1' || i.key === '0:2');
+function healthy(view: SessionView) {
+  expect(scenarioInvocations(view).map(i => [i.outcome, i.errorCode])).toEqual([
+    ['token', null],
+    ['token', null],
+  ]);
+}
+
+interface Attack {
+  path: string;
+  /** The attack's last log line (null: the scenario's end is enough). */
+  last: string | null;
+  ready: (view: SessionView) => boolean;
+  check: (view: SessionView, run: AttackRun, record: TabAnswer) => void;
+}
+
+const twoDone = (view: SessionView) => scenarioInvocations(view).filter(i => i.outcome !== 'pending').length === 2;
+
+const NAMESPACE_SHAPES = ['frozen', 'inherited', 'prototype', 'getter', 'proxy', 'revoked', 'cross-origin', 'function'];
+
+const ATTACKS: Record<string, Attack> = {
+  'a page that replaced MessagePort.prototype gets no port, forges nothing, closes nothing': {
+    path: '/widget?scenario=valid&attack=port-theft',
+    last: null,
+    ready: twoDone,
+    check: (view, run) => {
+      expect(run.attack.stolen).toEqual([]);
+      healthy(view);
+      expect(view.invocations.map(i => i.key)).toEqual(['0:1', '0:2']);
+      expect(view.widgetErrors).toEqual([]);
+    },
+  },
+  'a page that replaced Proxy, Reflect, WeakMap, Array, String, JSON and polluted Object.prototype reaches nothing': {
+    path: '/widget?scenario=valid&attack=patched-builtins',
+    last: 'reflection done',
+    ready: view => twoDone(view) && view.invocations.length === 3,
+    check: (view, run) => {
+      expect(run.attack.stolen).toEqual([]);
+      healthy(view);
+      // What remains (docs/architecture.md): a stack taken beneath the wrapped provider names the hook's script.
+      console.log(`stacks naming the extension's script, seen by the page: ${run.attack.framesSeen ?? 0}`);
+    },
+  },
+  'a page that broke performance.timeOrigin and now() cannot misdate the record': {
+    path: '/widget?scenario=valid&attack=clock',
+    last: null,
+    ready: twoDone,
+    check: view => {
+      healthy(view);
+      expect(allRules(view).filter(r => r.startsWith('time.'))).toEqual([]);
+      for (const entry of view.timeline) expect(Math.abs(entry.at - Date.now())).toBeLessThan(120_000);
+    },
+  },
+  'synthetic messages and rejections are not taken for the widget': {
+    path: '/widget?scenario=valid&attack=forged-events',
+    last: 'forged',
+    ready: view => view.invocations.length === 3 && view.invocations.every(i => i.outcome !== 'pending'),
+    check: view => {
+      expect(view.timeline.filter(t => t.kind === 'req')).toEqual([]);
+      expect(view.timeline.filter(t => t.kind === 'rej')).toEqual([]);
+      expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token', 'token']);
+      expect(view.clientFunctionFound).toBeNull();
+    },
+  },
+  'requests naming built-ins or read-only functions wrap nothing; only the widget frame is heard': {
+    path: '/widget?scenario=valid&attack=builtin-request&fn=Array.prototype.push,auth.locked',
+    last: "locked is still the page's: true",
+    ready: view => twoDone(view) && view.timeline.filter(t => t.kind === 'req').length === 2,
+    check: (view, run) => {
+      expect(run.attack.log).toContain('push is the same function: true');
+      expect(run.attack.log).toContain('push source unchanged: true');
+      // Heard once each, from the widget's iframe: the other frame's request for push is not in the record.
+      expect(view.timeline.filter(t => t.kind === 'req').map(t => t.text)).toEqual([
+        'Widget asked for a token via Array.prototype.push',
+        'Widget asked for a token via auth.locked',
+      ]);
+      expect(view.invocations.filter(i => i.route === 'clientFunction')).toEqual([]);
+      console.log(`20,000 pushes after the requests: ${run.attack.pushMs?.toFixed(1)} ms`);
+    },
+  },
+  'getters on thrown, handed and detail values never run; Proxy details never break the page': {
+    path: '/widget?scenario=valid&attack=getters',
+    last: 'done',
+    ready: view => view.timeline.some(t => t.kind === 'rej'),
+    check: (view, run) => {
+      expect(run.attack.log.filter(l => l.startsWith('getter ran'))).toEqual(['getter ran: rejection.message']);
+      expect(view.widgetErrors.map(e => [e.errorCode, e.description])).toContainEqual([4, '(accessor)']);
+      const handed = view.invocations.find(i => i.outcome === 'non-string');
+      // The getter is not run: its value is not there; a function shows as null.
+      expect(handed?.callbacks[0]?.value).toEqual({ o: 'object', p: { toJSON: null } });
+      expect(view.timeline.find(t => t.kind === 'rej')?.text).toBe("Provider #6's promise rejected: (accessor)");
+    },
+  },
+  'twelve 1 MB tokens, a 40 MB detail and a token over 1 MiB: nothing stalls, the cut is said': {
+    path: '/widget?scenario=valid&attack=big',
+    last: 'big done',
+    // The record keeps about 9 MB: the middle of twelve 1 MB tokens goes, the start and the newest stay.
+    ready: view => view.invocations.at(-1)?.key === '0:16' && view.invocations.at(-1)?.outcome === 'token',
+    check: (view, run, record) => {
+      const last = view.invocations.at(-1)!;
+      expect([last.outcome, last.errorCode]).toEqual(['token', null]);
+      expect(view.invocations[0]?.key).toBe('0:1');
+      expect(record.sessions[0]!.dropped).toBeGreaterThan(0);
+      const cut = view.invocations.at(-2)!;
+      expect(cut.key).toBe('0:15');
+      expect(cut.callbacks[0]?.value).toMatchObject({ o: 'cut', t: expect.stringMatching(/^eyJ/) as unknown });
+      expect((cut.callbacks[0]?.value as { n: number }).n).toBeGreaterThan(1.5 * 1024 * 1024);
+      expect(cut.findings.map(f => f.rule)).toContain('invocation.token-cut');
+    },
+  },
+  'a flood of invocations keeps the first registration and the newest, and says what it dropped': {
+    path: '/widget?scenario=valid&attack=flood',
+    last: 'flood done',
+    // The last registration's report follows its invocation's: wait for both.
+    ready: view =>
+      view.timeline.some(t => t.kind === 'drop') &&
+      view.invocations.at(-1)?.outcome === 'token' &&
+      view.registrations.length === 3,
+    check: view => {
+      expect(view.registrations).toHaveLength(3);
+      expect(view.registrations[0]!.isFunction).toBe(true);
+      expect(view.invocations[0]!.key).toBe('0:1');
+      expect(view.lostEvents.flood).toBeGreaterThan(1000);
+      expect(view.timeline.find(t => t.kind === 'drop')?.text).toMatch(
+        /events dropped: the page raised them faster than they could be recorded/,
+      );
+    },
+  },
+};
+for (const shape of NAMESPACE_SHAPES) {
+  ATTACKS[`a namespace that is ${shape}: the widget works, the page sees its own, registrations are recorded`] = {
+    path: `/widget?scenario=valid&attack=ns-${shape}`,
+    last: null,
+    ready: twoDone,
+    check: (view, run) => {
+      healthy(view);
+      expect(run.attack.log.filter(l => l.startsWith('uncaught'))).toEqual([]);
+    },
+  };
+}
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(name, () => {
+    let site: Site;
+    let withExtension: TestBrowser;
+    let without: TestBrowser;
+    let panel: Page;
+
+    beforeAll(async () => {
+      site = await startSite();
+      [withExtension, without] = await Promise.all([launch(name), launch(name, { extension: false })]);
+      panel = await openExtensionPage(withExtension, 'panel.html?tabId=0');
+    });
+    afterAll(async () => {
+      await Promise.all([withExtension?.close(), without?.close()]);
+      site?.close();
+    });
+
+    for (const [title, attack] of Object.entries(ATTACKS)) {
+      test(
+        title,
+        async () => {
+          const url = `${site.origin}${attack.path}`;
+          const runs = await Promise.allSettled([
+            runAttack(withExtension, url, attack.last),
+            runAttack(without, url, attack.last),
+          ]);
+          const [run, plain] = runs.map(r => (r.status === 'fulfilled' ? r.value : null));
+          if (!run || !plain) {
+            await Promise.all([run?.page.close(), plain?.page.close()]);
+            throw (runs.find(r => r.status === 'rejected') as PromiseRejectedResult).reason;
+          }
+          try {
+            // The differential: the page observes the same with and without the extension.
+            expect(run.observed).toEqual(plain.observed);
+            expect(run.attack.log).toEqual(plain.attack.log);
+            // Puppeteer's own polling iterates arrays in the page: that count is the harness's, not the page's.
+            const counts = (a: AttackRun) => ({ ...a.attack.counts, 'Array iterator': 0 });
+            expect(counts(run)).toEqual(counts(plain));
+            expect(run.attack.log.slice(0, 3)).toEqual([
+              "'Microsoft' in window: false",
+              'keys list it: false',
+              'bare Microsoft threw ReferenceError',
+            ]);
+            const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+            const record = await recordOf(panel, tabId, r => attack.ready(current(r)));
+            attack.check(current(record), run, record);
+          } finally {
+            await Promise.all([run.page.close(), plain.page.close()]);
+          }
+        },
+        60_000,
+      );
+    }
+
+    test('a page path over 4,096 characters still gets its own page session', async () => {
+      const path = `/widget/${'a'.repeat(5000)}`;
+      const run = await runAttack(withExtension, `${site.origin}${path}?scenario=valid`, null);
+      try {
+        const tabId = await tabIdOf(panel, `${site.origin}${path}`.slice(0, MAX_URL_CHARS));
+        const record = await recordOf(panel, tabId, r => twoDone(current(r)));
+        expect(record.sessions).toHaveLength(1);
+        healthy(current(record));
+      } finally {
+        await run.page.close();
+      }
+    });
+  });
+}
