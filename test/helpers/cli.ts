@@ -9,7 +9,7 @@ export interface CliResult {
 /** Runs the shipped CLI (bin/lcw-auth.mjs) as a subprocess, asynchronously so test servers can answer it. */
 export function runCli(
   args: string[],
-  options: { input?: string; env?: Record<string, string> } = {},
+  options: { input?: string | Buffer; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/lcw-auth.mjs', ...args], {
@@ -25,6 +25,8 @@ export function runCli(
     });
     child.on('error', reject);
     child.on('close', status => resolve({ status, stdout, stderr }));
+    // A CLI that stops reading early (a bound) closes its end: that is not the test's failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

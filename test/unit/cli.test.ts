@@ -1,7 +1,7 @@
 /** The `lcw-auth check` contract, run as a subprocess exactly as a support engineer would. */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -13,6 +13,7 @@ let good: string;
 let dir: string;
 let server: Server;
 let base: string;
+let endlessClosed = false;
 
 const file = (name: string, content: string) => {
   const path = join(dir, name);
@@ -43,6 +44,30 @@ beforeAll(async () => {
     '/login': res => res.end('<!doctype html><html><title>Sign in to Contoso</title></html>'),
     '/hang': () => {
       /* never answers */
+    },
+    // An answer that never ends: the CLI must stop reading after 1 MB and hang up.
+    '/endless': res => {
+      const chunk = Buffer.alloc(64 * 1024, 'k');
+      const more = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', more);
+      res.on('close', () => (endlessClosed = true));
+      more();
+    },
+    '/gigabyte': res => {
+      res.setHeader('content-length', String(2 ** 30));
+      res.write(Buffer.alloc(1024));
+    },
+    '/to-plain-http': res => {
+      res.statusCode = 302;
+      res.setHeader('location', 'http://0.0.0.0:9/key.pem');
+      res.end();
+    },
+    '/hop': res => {
+      res.statusCode = 301;
+      res.setHeader('location', '/key.pem');
+      res.end();
     },
   };
   server = createServer((req, res) => {
@@ -209,4 +234,47 @@ describe('bad input gets one line and status 2', () => {
       /did not answer within 0.3 s/,
     );
   });
+});
+
+describe('hostile input is refused within bounds', () => {
+  test('an endless key URL is read to 1 MB, then hung up on', async () => {
+    expectInputError(
+      await runCli(['check', good, '--key', `${base}/endless`]),
+      /answered more than 1048576 bytes; a key document is a few KB/,
+    );
+    await expect.poll(() => endlessClosed).toBe(true);
+  });
+  test('a key URL announcing 1 GiB is not read at all', async () => {
+    expectInputError(await runCli(['check', good, '--key', `${base}/gigabyte`]), /answered 1073741824 bytes/);
+  });
+  test('every redirect hop is held to the https rule; a good hop is followed', async () => {
+    expectInputError(
+      await runCli(['check', good, '--key', `${base}/to-plain-http`]),
+      /redirects to http:\/\/0\.0\.0\.0:9\/key\.pem, which was not followed: .* is not https/,
+    );
+    expect(json(await runCli(['check', good, ...now, '--json', '--key', `${base}/hop`])).signature).toBe('verified');
+  });
+  test('200 MB of NUL bytes on standard input: refused after the first MiB, status 2', async () => {
+    expectInputError(
+      await runCli(['check', '-'], { input: Buffer.alloc(200 * 1024 * 1024) }),
+      /standard input is more than 1048580 bytes: a token is a few KB/,
+    );
+  }, 30_000);
+  test('a 240 MB report is refused before it is read', async () => {
+    const path = join(dir, 'huge-report.json');
+    writeFileSync(path, '');
+    truncateSync(path, 240 * 1024 * 1024);
+    expectInputError(
+      await runCli(['report', path]),
+      /report .*huge-report\.json is 251658240 bytes; lcw-auth reads at most 67108864 bytes of a report/,
+    );
+  });
+  test('a report with a million invalid entries lists a bounded number of errors', async () => {
+    const entries = Array.from({ length: 1_000_000 }, () => ({ bad: true }));
+    const path = file('invalid-report.json', JSON.stringify({ format: 'lcw-auth-report', invocations: entries }));
+    const result = await runCli(['report', path]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/is not a valid lcw-auth report/);
+    expect(result.stderr.split('\n').length).toBeLessThanOrEqual(22);
+  }, 30_000);
 });

@@ -12,6 +12,7 @@ import {
   type RelayItem,
 } from '../../src/protocol/messages.js';
 import { MAX_RELAY_ITEMS, MAX_URL_CHARS } from '../../src/protocol/limits.js';
+import { parsePageEvent } from '../../src/protocol/hook.js';
 
 const relay = (...items: unknown[]) => parseRelayMessage({ type: 'relay', items });
 const frameStart = (over: Record<string, unknown>) => ({
@@ -96,4 +97,45 @@ test('no validator throws or passes anything but plain protocol data, whatever i
     }),
     { numRuns: 500 },
   );
+});
+
+describe('page events from the hook', () => {
+  test('a string the hook cut keeps its length, its kept part and its fingerprint as hex', () => {
+    const cut = { o: 'cut', n: 2_000_000, t: 'eyJ', h: 123 };
+    expect(parsePageEvent({ k: 'cb', at: 1, id: 1, sync: true, v: cut })).toMatchObject({
+      v: { o: 'cut', n: 2_000_000, t: 'eyJ', h: '0000007b' },
+    });
+    // A "cut" that is not longer than the bound is not believed.
+    expect(parsePageEvent({ k: 'cb', at: 1, id: 1, sync: true, v: { ...cut, n: 10 } })).toMatchObject({
+      v: { o: 'object', p: {} },
+    });
+    // In an event detail it reads as text that says it was cut.
+    const detail = (
+      parsePageEvent({ k: 'evt', at: 1, type: 'lcw:error', detail: { errorDescription: { ...cut, n: 5000 } } }) as {
+        detail: { errorDescription: string };
+      }
+    ).detail;
+    expect(detail.errorDescription).toBe('eyJ… (5000 characters, cut)');
+  });
+  test("an error keeps its stack's top frame only", () => {
+    const err = {
+      n: 'Error',
+      m: 'x',
+      s: 'Error: x\n    at provider (https://shop.example/app.js:10:5)\n    at y (z.js:1:1)',
+    };
+    expect(parsePageEvent({ k: 'end', at: 1, id: 1, err })).toMatchObject({
+      err: { n: 'Error', m: 'x', s: 'at provider (https://shop.example/app.js:10:5)' },
+    });
+  });
+  test('a drop report needs a positive count and a known reason', () => {
+    expect(parsePageEvent({ k: 'drop', at: 1, n: 5, why: 'flood' })).toEqual({ k: 'drop', at: 1, n: 5, why: 'flood' });
+    expect(parsePageEvent({ k: 'drop', at: 1, n: 0, why: 'flood' })).toBeNull();
+    expect(parsePageEvent({ k: 'drop', at: 1, n: 5, why: 'bored' })).toBeNull();
+  });
+  test('a detail whose parts are shared many times over is bounded in all, not per branch', () => {
+    let leaf: unknown = { text: 'x'.repeat(100) };
+    for (let level = 0; level < 12; level++) leaf = { a: leaf, b: leaf, c: leaf, d: leaf };
+    const event = parsePageEvent({ k: 'evt', at: 1, type: 'lcw:error', detail: leaf });
+    expect(JSON.stringify(event).length).toBeLessThan(100_000);
+  });
 });

@@ -73,7 +73,7 @@ describe('the record store', () => {
     );
   }, 60_000);
 
-  test('beyond the event bound the oldest whole chunks go, and each dropped event is counted', async () => {
+  test('beyond the event bound whole chunks from the middle go: the first and the newest stay, each drop counted', async () => {
     const invocations = Math.ceil(LIMITS.eventsPerSession / 3) + 200;
     await record(2, 1, invocations, 20);
     const { sessions } = (await readRecord(2))!;
@@ -82,9 +82,21 @@ describe('the record store', () => {
     expect(s.count).toBeGreaterThan(LIMITS.eventsPerSession - LIMITS.chunk);
     expect(s.count + s.dropped).toBe(invocations * 3);
     expect(s.events).toHaveLength(s.count);
-    // What stays is the newest, in order.
+    // What stays: how the page began (its first chunk) and the newest, in order.
+    expect(s.events[0]).toMatchObject({ k: 'inv', id: 1 });
     expect(s.events.at(-1)).toMatchObject({ k: 'end', id: invocations });
   }, 60_000);
+
+  test('twelve 1 MB tokens: chunks split by size, the record stays within the quota and keeps its start', async () => {
+    await append(5, 0, [{ type: 'frame-start', url: 'https://shop.example/', at: 0 }]);
+    for (let id = 1; id <= 12; id++) await append(5, 0, invocation(id, 'x'.repeat(1_000_000)));
+    await append(5, 0, invocation(13, 'ok'));
+    const s = (await readRecord(5))!.sessions[0]!;
+    expect(s.events[0]).toMatchObject({ k: 'inv', id: 1 });
+    expect(s.events.at(-1)).toMatchObject({ k: 'end', id: 13 });
+    expect(s.dropped).toBeGreaterThan(0);
+    expect([...area.items].reduce((sum, [k, v]) => sum + k.length + v.length, 0)).toBeLessThan(area.state.quota);
+  });
 
   test("when other tabs hold the quota, a write frees this tab's oldest half and nothing throws", async () => {
     await record(3, 1, 1000);
