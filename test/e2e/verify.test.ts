@@ -4,53 +4,10 @@
  * silence; and keys pasted by hand.
  */
 import { describe, test, expect } from 'vitest';
-import type { Page } from 'puppeteer-core';
 import { useRig } from '../helpers/rig.js';
 import { openExtensionPage, type BrowserName } from '../helpers/browsers.js';
+import { verify } from '../helpers/panel.js';
 import type { Site } from '../helpers/site.js';
-
-/** Pastes `token`, then verifies it with the key at `url` (or the pasted `key`); returns the result lines. */
-async function verify(
-  panel: Page,
-  token: string,
-  { url = '', key = '' }: { url?: string; key?: string },
-  timeout = 15_000,
-): Promise<{ status: string | undefined; lines: string[] }> {
-  await panel.evaluate(
-    (t, u, k) => {
-      // Start from an empty result, so the section waited for below is the new token's.
-      document.getElementById('paste-result')!.replaceChildren();
-      const input = document.getElementById('paste-input') as HTMLTextAreaElement;
-      input.value = t;
-      input.dispatchEvent(new Event('input'));
-      (window as unknown as { __verify: { u: string; k: string } }).__verify = { u, k };
-    },
-    token,
-    url,
-    key,
-  );
-  await panel.waitForSelector('#paste-result .verify-section');
-  await panel.evaluate(() => {
-    const { u, k } = (window as unknown as { __verify: { u: string; k: string } }).__verify;
-    const section = document.querySelector('#paste-result .verify-section')!;
-    (section.querySelector('input') as HTMLInputElement).value = u;
-    (section.querySelector('textarea') as HTMLTextAreaElement).value = k;
-  });
-  await panel.click('#paste-result .verify-section button');
-  await panel.waitForFunction(
-    () => {
-      const lines = [...document.querySelectorAll('#paste-result .verify-line')];
-      return (
-        lines.length > 0 && !document.querySelector<HTMLButtonElement>('#paste-result .verify-section button')!.disabled
-      );
-    },
-    { timeout },
-  );
-  return panel.evaluate(() => ({
-    status: document.querySelector<HTMLElement>('#paste-result .verify-line[data-status]')?.dataset.status,
-    lines: [...document.querySelectorAll('#paste-result .verify-line')].map(l => l.textContent),
-  }));
-}
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
@@ -127,6 +84,20 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         s => ({ url: `${s.origin}/keys/none` }),
         undefined,
         /answered 404 Not Found: nothing is published there/,
+      ],
+      [
+        'an endless answer: read to 1 MB, then dropped',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/endless` }),
+        undefined,
+        /answered more than 1048576 bytes; a key document is a few KB/,
+      ],
+      [
+        'a redirect: the browser hides where, so it is not followed',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/redirect` }),
+        undefined,
+        /redirects elsewhere, and the browser does not show where, so it was not followed/,
       ],
       [
         'a URL answering a sign-in page',

@@ -178,3 +178,46 @@ export function pasteToken(page: Page, text: string): Promise<void> {
     input.dispatchEvent(new Event('input'));
   }, text);
 }
+
+/** Pastes `token`, then verifies it with the key at `url` (or the pasted `key`); returns the result lines. */
+export async function verify(
+  panel: Page,
+  token: string,
+  { url = '', key = '' }: { url?: string; key?: string },
+  timeout = 15_000,
+): Promise<{ status: string | undefined; lines: string[] }> {
+  await panel.evaluate(
+    (t, u, k) => {
+      // Start from an empty result, so the section waited for below is the new token's.
+      document.getElementById('paste-result')!.replaceChildren();
+      const input = document.getElementById('paste-input') as HTMLTextAreaElement;
+      input.value = t;
+      input.dispatchEvent(new Event('input'));
+      (window as unknown as { __verify: { u: string; k: string } }).__verify = { u, k };
+    },
+    token,
+    url,
+    key,
+  );
+  await panel.waitForSelector('#paste-result .verify-section');
+  await panel.evaluate(() => {
+    const { u, k } = (window as unknown as { __verify: { u: string; k: string } }).__verify;
+    const section = document.querySelector('#paste-result .verify-section')!;
+    (section.querySelector('input') as HTMLInputElement).value = u;
+    (section.querySelector('textarea') as HTMLTextAreaElement).value = k;
+  });
+  await panel.click('#paste-result .verify-section button');
+  await panel.waitForFunction(
+    () => {
+      const lines = [...document.querySelectorAll('#paste-result .verify-line')];
+      return (
+        lines.length > 0 && !document.querySelector<HTMLButtonElement>('#paste-result .verify-section button')!.disabled
+      );
+    },
+    { timeout },
+  );
+  return panel.evaluate(() => ({
+    status: document.querySelector<HTMLElement>('#paste-result .verify-line[data-status]')?.dataset.status,
+    lines: [...document.querySelectorAll('#paste-result .verify-line')].map(l => l.textContent),
+  }));
+}
