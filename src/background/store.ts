@@ -175,12 +175,13 @@ async function moveLateTraffic(tabId: number, from: SessionMeta, to: SessionMeta
 const encode = (writes: Writes): Record<string, string> =>
   Object.fromEntries(Object.entries(writes).map(([key, events]) => [key, encodeChunk(events)]));
 
-/** The newest chunk of a session, loaded (or made) for appending. */
+/** The newest chunk of a session, loaded for appending; a new one when there is none or it is full (not read). */
 async function openChunk(tabId: number, s: SessionMeta, writes: Writes): Promise<OpenChunk> {
   const last = s.chunks[s.chunks.length - 1];
-  if (!last) {
-    s.chunks.push([0, 0, 0]);
-    return { session: s, n: 0, events: [] };
+  if (!last || last[1] >= RECORD_LIMITS.chunk || last[2] >= RECORD_LIMITS.chunkChars) {
+    const n = last ? last[0] + 1 : 0;
+    s.chunks.push([n, 0, 0]);
+    return { session: s, n, events: [] };
   }
   const key = chunkKey(tabId, s, last[0]);
   const events = writes[key] ?? decodeChunk((await area().get(key))[key]);

@@ -353,6 +353,22 @@
       });
     },
 
+    // A detail that expands to about 40 MB when cloned whole, then a registration.
+    'big-detail': function () {
+      onReady(function () {
+        setTimeout(function () {
+          var leaf = { text: new Array(2001).join('x') };
+          for (var level = 0; level < 12; level++) leaf = { a: leaf, b: leaf, c: leaf, d: leaf };
+          window.dispatchEvent(new CustomEvent('lcw:error', { detail: leaf }));
+          attack.bigDoneAt = Date.now();
+          sdk().setAuthTokenProvider(function (cb) {
+            cb(tokens.valid);
+          });
+          log('big done');
+        }, 400);
+      });
+    },
+
     // Tens of thousands of invocations in a burst, then one more registration.
     flood: function () {
       onReady(function () {
