@@ -42,6 +42,11 @@ export function append(parent: Node, children: readonly Child[]): void {
   }
 }
 
+/** Sets an element's text, as `h` would: page text cannot reorder or hide the panel's own. */
+export function setText(node: Node, text: string): void {
+  node.textContent = visible(text);
+}
+
 /** Text with `code` spans, as the rule catalog writes it: backticks become <code>, all as text. */
 export function prose(text: string): Child[] {
   return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', null, part) : part));

@@ -5,7 +5,7 @@
  * becomes text (see dom.ts).
  */
 import browser from 'webextension-polyfill';
-import { h, byId } from './dom.js';
+import { h, byId, setText } from './dom.js';
 import { followTheme } from './theme.js';
 import { RecordSource, originOf, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
@@ -110,7 +110,7 @@ function renderStatus() {
     return;
   }
   const { text, tone } = sessionVerdict(session.assembly);
-  verdict.textContent = text;
+  setText(verdict, text);
   verdict.className = `verdict ${tone}`;
   $('facts').replaceChildren(...statusFacts(session, data.partial));
 }
@@ -127,7 +127,7 @@ function scheduleJudging() {
     while (next < a.invocationCount && performance.now() < until) a.invocation(next++);
     const count = document.getElementById('invocation-count');
     if (next < a.invocationCount) idleJudge = window.setTimeout(step, 0);
-    else if (count) count.textContent = invocationCounts(session, data.partial);
+    else if (count) setText(count, invocationCounts(session, data.partial));
   };
   idleJudge = window.setTimeout(step, 50);
 }
@@ -244,7 +244,7 @@ $('tab-session').parentElement!.addEventListener('keydown', event => {
 
 function notice(text: string) {
   const note = $('notice');
-  note.textContent = text;
+  setText(note, text);
   note.hidden = false;
   window.setTimeout(() => {
     if (note.textContent === text) note.hidden = true;

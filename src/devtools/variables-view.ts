@@ -2,7 +2,7 @@
  * The "Context variables" view: the work stream's variables for the inspected site's origin,
  * edited one by one or pasted as a list, saved to storage.local as they change.
  */
-import { h, byId, tableHead } from './dom.js';
+import { h, byId, setText, tableHead } from './dom.js';
 import { loadVariables, saveVariables } from './settings.js';
 import {
   parseContextVariableList,
@@ -192,7 +192,7 @@ export class VariablesView {
   private say(text: string, problem: boolean) {
     this.message = { text, problem };
     const status = byId('variables-status');
-    status.textContent = text;
+    setText(status, text);
     status.className = problem ? 'problem' : '';
     status.setAttribute('role', problem ? 'alert' : 'status');
   }

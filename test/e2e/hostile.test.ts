@@ -10,6 +10,7 @@ import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '.
 import { startSite, type Site } from '../helpers/site.js';
 import { tabIdOf, recordOf, current, allRules, type TabAnswer } from '../helpers/record.js';
 import type { SessionView } from '../../src/analysis/session.js';
+import { openPanel, waitForPanel } from '../helpers/panel.js';
 import { MAX_URL_CHARS } from '../../src/protocol/limits.js';
 
 interface AttackState {
@@ -262,6 +263,26 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         60_000,
       );
     }
+
+    test("a name with a bidi override cannot reverse the panel's words", async () => {
+      const name = 'auth.\u202Egnp.exe';
+      const page = await withExtension.browser.newPage();
+      try {
+        await page.goto(`${site.origin}/widget?scenario=client-function-missing&fn=${encodeURIComponent(name)}`);
+        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
+        await recordOf(panel, tabId, r => current(r).timeline.some(t => t.kind === 'req'));
+        const shown = await openPanel(withExtension, tabId);
+        const text = await waitForPanel(shown, t => t.verdict.includes('auth.'));
+        expect(text.verdict).toBe(
+          'The widget asked for a token through "auth.<U+202E>gnp.exe", which is not a function on this page.',
+        );
+        expect(text.rows.join('\n')).toContain('Widget asked for a token via auth.<U+202E>gnp.exe (not found)');
+        expect(await shown.evaluate(() => document.body.innerText.includes('\u202E'))).toBe(false);
+        await shown.close();
+      } finally {
+        await page.close();
+      }
+    });
 
     test('a page path over 4,096 characters still gets its own page session', async () => {
       const path = `/widget/${'a'.repeat(5000)}`;
