@@ -6,7 +6,7 @@ import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { useRig } from '../helpers/rig.js';
 import { openExtensionPage, askBackground, sendFromExtensionPage, type BrowserName } from '../helpers/browsers.js';
-import { runScenario, tabIdOf, recordOf, readTab, current } from '../helpers/record.js';
+import { runScenario, tabIdOf, recordOf, readTab, current, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 
 const startChat = (page: Page, times = 1) =>
@@ -31,7 +31,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await startChat(run.page);
         await rig.tb.stopBackground();
         await startChat(run.page);
-        const view = current(await recordOf(rig.helper, tabId, r => current(r).invocations.length === 4));
+        // Each invocation's events may come in more than one message: wait for its callback too.
+        const settled = (r: TabAnswer) =>
+          current(r).invocations.length === 4 && current(r).invocations.every(i => i.outcome !== 'pending');
+        const view = current(await recordOf(rig.helper, tabId, settled));
         expect(view.invocations.map(i => [i.key, i.outcome])).toEqual([
           ['0:1', 'token'],
           ['0:2', 'token'],
