@@ -46,7 +46,8 @@ export function unwrapValue(raw: unknown, findings: Finding[]): string | null {
     return null;
   }
   let value = raw;
-  const trimmed = value.trim();
+  // Only what HTTP strips from a header value (space, tab, CR, LF): anything else stays and is judged below.
+  const trimmed = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   if (trimmed !== value) {
     findings.push(finding('token.whitespace', `The token ${describeSurroundingWhitespace(value)}.`));
     value = trimmed;
@@ -128,8 +129,8 @@ function notStringFinding(raw: unknown): Finding {
 }
 
 function describeSurroundingWhitespace(value: string): string {
-  const lead = /^\s+/.exec(value)?.[0] ?? '';
-  const trail = /\s+$/.exec(value)?.[0] ?? '';
+  const lead = /^[ \t\r\n]+/.exec(value)?.[0] ?? '';
+  const trail = /[ \t\r\n]+$/.exec(value)?.[0] ?? '';
   const parts: string[] = [];
   if (lead) parts.push(`starts with ${quote(lead)}`);
   if (trail) parts.push(/[\r\n]/.test(trail) ? `ends with a line break ${quote(trail)}` : `ends with ${quote(trail)}`);

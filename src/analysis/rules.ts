@@ -69,10 +69,13 @@ export const RULES = {
     'Parse the response as JSON (`await response.json()`) or remove the quotes before calling the callback.',
   ),
   'token.whitespace': rule(
-    'error',
-    4,
+    'warning',
+    null,
     'Whitespace around the token',
-    'The token has leading or trailing whitespace or a line break; it travels in an HTTP header, where this breaks it.',
+    'The token starts or ends with spaces, tabs or a line break. It travels in the `AuthenticatedUserToken` ' +
+      'header, and `fetch` and `XMLHttpRequest` strip exactly these from a header value, so the service ' +
+      'still gets the token intact; code that compares or stores the value as given does not. Whitespace ' +
+      'inside the token, or any other space character around it, is an error (see invalid characters).',
     'Trim the value: `callback(token.trim())`, and fix the service that adds the line break.',
   ),
   'token.invalid-characters': rule(

@@ -11,6 +11,7 @@ import {
   tokenVerdict,
 } from '../../src/analysis/index.js';
 import { makeKey, signToken, validClaims, NOW, type TestKey } from '../helpers/tokens.js';
+import { predictedErrorCode } from '../../src/analysis/rules.js';
 import { ecPublicPem, keyList } from '../helpers/keys.js';
 
 let key: TestKey;
@@ -71,6 +72,17 @@ describe('value hygiene', () => {
   });
   test('says where a line break sits', () => {
     expect(messageOf(`${good}\n`, 'token.whitespace')).toBe('The token ends with a line break "\\n".');
+  });
+  test('whitespace HTTP strips from a header is a warning; any other space character is an error', () => {
+    // fetch and XMLHttpRequest strip leading and trailing space, tab, CR and LF from header values.
+    const trailing = analyze(`\t${good}\r\n`);
+    expect(trailing.findings.map(f => [f.rule, f.severity])).toEqual([['token.whitespace', 'warning']]);
+    expect(predictedErrorCode(trailing.findings)).toBeNull();
+    // A no-break space is not HTTP whitespace: it reaches the header, and the service.
+    const nbsp = analyze(`${good}\u00a0`);
+    expect(nbsp.findings.map(f => f.rule)).toContain('token.invalid-characters');
+    expect(nbsp.findings.map(f => f.rule)).not.toContain('token.whitespace');
+    expect(predictedErrorCode(nbsp.findings)).toBe(4);
   });
   test('names the bad character and its position', () => {
     expect(messageOf(`${good.slice(0, 5)}\u200b${good.slice(5)}`, 'token.invalid-characters')).toContain('U+200B');
