@@ -4,7 +4,7 @@
  * assembly (session.ts) judges the invocations it collects.
  */
 import type { InvocationStart } from './invocation.js';
-import { invocationKey, type PageView } from './session-view.js';
+import { invocationKey, SDK_PROVIDER_SENTINEL, type PageView } from './session-view.js';
 import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError } from './timeline.js';
 import { authEndpoint, authFailureMessage, parseWidgetConfig } from './traffic.js';
 import type { AuthCallView } from './session-view.js';
@@ -84,6 +84,12 @@ export class PageReader {
         page.route ??= 'setAuthTokenProvider';
         break;
       case 'req':
+        // The v2 widget asks with a sentinel name for the provider set with setAuthTokenProvider
+        // (inferred, shared/domain.md): that is the SDK route, never a missing client function.
+        if (event.name === SDK_PROVIDER_SENTINEL) {
+          page.route ??= 'setAuthTokenProvider';
+          break;
+        }
         page.route ??= 'clientFunction';
         if (!event.found) this.missingFunctions.add(event.name);
         page.clientFunctionFound = this.missingFunctions.size === 0;

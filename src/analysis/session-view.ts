@@ -108,6 +108,9 @@ export interface SessionView {
 }
 
 /** Everything about a page session but its invocations. */
+/** The name the v2 widget asks for when it means "the provider set with setAuthTokenProvider" (inferred). */
+export const SDK_PROVIDER_SENTINEL = 'authSDKClientFunction';
+
 export type PageView = Omit<SessionView, 'invocations'>;
 
 export interface AssembleOptions {

@@ -4,6 +4,7 @@
  */
 import { describeValue } from './finding.js';
 import { handedToRaw } from './invocation.js';
+import { SDK_PROVIDER_SENTINEL } from './session-view.js';
 import type { AuthCallView } from './session-view.js';
 import type { ConfigReading } from './traffic.js';
 import { describeConfig } from './verdict.js';
@@ -91,7 +92,10 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
       return `lcw:error${errorCode === null ? '' : ` ${errorCode}`}: ${description}`;
     }
     case 'req':
-      return `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
+      return event.name === SDK_PROVIDER_SENTINEL
+        ? `Widget asked for the provider's token (${event.name}: the provider set with ` +
+            'setAuthTokenProvider; v2, inferred)'
+        : `Widget asked for a token via ${event.name}${event.found ? '' : ' (not found)'}`;
     case 'again':
       return 'Call provider again (asked from the panel)';
     case 'drop':

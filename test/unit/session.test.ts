@@ -246,6 +246,21 @@ describe('an invocation', () => {
   });
 });
 
+test("the v2 widget's request for authSDKClientFunction is the SDK route, never a missing client function", () => {
+  const view = assembleSession([
+    ready(),
+    reg(),
+    { k: 'req', at: T0 + 1, name: 'authSDKClientFunction', found: false, frame },
+    inv(),
+    cb(token),
+    end(),
+  ]);
+  expect(view.route).toBe('setAuthTokenProvider');
+  expect(view.clientFunctionFound).toBeNull();
+  expect(view.findings.map(f => f.rule)).not.toContain('invocation.client-function-missing');
+  expect(view.timeline.find(t => t.kind === 'req')?.text).toMatch(/the provider set with setAuthTokenProvider/);
+});
+
 describe('widget', () => {
   test('script tag facts and lcw:error in both detail shapes', () => {
     const view = assembleSession([
