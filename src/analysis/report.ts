@@ -3,7 +3,8 @@
  * session as a support engineer attaches it to a ticket. Signatures are redacted unless the
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
-import type { Finding, PredictedErrorCode } from './types.js';
+import type { Finding, PredictedErrorCode, WidgetErrorCode } from './types.js';
+import { RULES } from './rules.js';
 import type { AuthCallView, InvocationView, SessionView } from './session-view.js';
 import type { WidgetConfig } from './traffic.js';
 import { redactUrl } from '../protocol/messages.js';
@@ -31,9 +32,18 @@ export interface ReportInvocation {
   outcome: InvocationView['outcome'];
   errorCode: PredictedErrorCode | null;
   token: ReportToken | null;
-  findings: Finding[];
+  findings: ReportFinding[];
   /** Made by the panel's "Call provider again". */
   rerun?: true;
+}
+
+/** A finding as the report keeps it: with the widget error it leads to, when it leads to one. */
+export type ReportFinding = Finding & { errorCode?: WidgetErrorCode };
+
+/** Page-level findings carry their error like invocation findings do (a missing client function: 8). */
+function reportFinding(f: Finding): ReportFinding {
+  const { errorCode } = RULES[f.rule];
+  return errorCode === null ? f : { ...f, errorCode };
 }
 
 export type ReportConfig = { url: string; problem: string } | ({ url: string } & WidgetConfig);
@@ -55,7 +65,7 @@ export interface Report {
     orgUrl: string | null;
   };
   route: SessionView['route'];
-  findings: Finding[];
+  findings: ReportFinding[];
   invocations: ReportInvocation[];
   widgetErrors: { at: string; errorCode: number | null; description: string }[];
   timeline: { at: string; kind: string; text: string; invocation?: string }[];
@@ -93,7 +103,7 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
       orgUrl: view.widget.orgUrl,
     },
     route: view.route,
-    findings: view.findings,
+    findings: view.findings.map(reportFinding),
     invocations: view.invocations.map(invocation => reportInvocation(invocation, includeTokens)),
     widgetErrors: view.widgetErrors.map(e => ({ at: iso(e.at), errorCode: e.errorCode, description: e.description })),
     timeline: view.timeline.map(t => ({
@@ -150,7 +160,7 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
     outcome: invocation.outcome,
     errorCode: invocation.errorCode,
     token,
-    findings: invocation.findings,
+    findings: invocation.findings.map(reportFinding),
     ...(invocation.rerun ? { rerun: true as const } : {}),
   };
 }

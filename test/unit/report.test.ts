@@ -83,6 +83,22 @@ describe('buildReport', () => {
     );
     expect(r.timeline).toHaveLength(events.length);
   });
+  test('findings carry the widget error they lead to, page-level ones too (a missing client function: 8)', () => {
+    const view = assembleSession([
+      { k: 'evt', at: T0, frame: 0, type: 'lcw:ready', detail: null },
+      { k: 'req', at: T0 + 1, frame: 0, name: 'auth.getToken', found: false },
+    ]);
+    const r = buildReport(view, { url: 'https://shop.example/help', now: T0 });
+    expect(r.findings.map(f => [f.rule, f.errorCode])).toEqual([['invocation.client-function-missing', 8]]);
+    expect(validate(r)).toBe(true);
+    // A finding that blocks nothing has no errorCode at all.
+    const warning = buildReport(assembleSession(events), { url: 'https://shop.example/', now: T0 })
+      .invocations.flatMap(i => i.findings)
+      .find(f => f.severity !== 'error');
+    expect(warning).toBeDefined();
+    expect(warning).not.toHaveProperty('errorCode');
+  });
+
   test('redacts signatures and leaves the token out by default', () => {
     const r = report();
     expect(r.invocations[0]!.token).toEqual({
