@@ -6,7 +6,13 @@
 import { analyzeTokenSync } from './analyze.js';
 import { duration, finding } from './finding.js';
 import { predictedErrorCode } from './rules.js';
-import { invocationKey, type AssembleOptions, type InvocationOutcome, type InvocationView } from './session-view.js';
+import {
+  invocationKey,
+  ROUTES,
+  type AssembleOptions,
+  type InvocationOutcome,
+  type InvocationView,
+} from './session-view.js';
 import type { ConfigReading } from './traffic.js';
 import type { Finding, TokenAnalysis } from './types.js';
 import type { ErrorInfo, HandedValue } from '../protocol/hook.js';
@@ -52,7 +58,7 @@ export function judgeInvocation(
   const rejected = rejection?.k === 'rej' ? rejection.err : undefined;
   const timedOut = events.some(e => e.k === 'timeout');
   const first = callbacks[0];
-  const route = start.route === 'sdk' ? 'setAuthTokenProvider' : 'clientFunction';
+  const route = ROUTES[start.route];
   const findings: Finding[] = [];
 
   if (threw) findings.push(finding('invocation.threw', `The provider threw ${errorText(threw)}.`));
@@ -62,7 +68,8 @@ export function judgeInvocation(
   const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
   if (overdue && !threw)
     findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
-  if (first && !first.sync && route === 'setAuthTokenProvider') {
+  // Both SDK methods hand over what the callback stored by the time the provider returned (v1).
+  if (first && !first.sync && route !== 'clientFunction') {
     const after = elapsed(first.at - start.at);
     findings.push(
       finding(
@@ -78,8 +85,10 @@ export function judgeInvocation(
   }
 
   let analysis: TokenAnalysis | null = null;
-  // OAuth 2.0: the page hands over an authorization code, which no JWT rule applies to.
-  const oauth = config?.ok === true && config.config.authenticationType === 'oauth2';
+  // OAuth 2.0: the page hands over an authorization code, which no JWT rule applies to (and which,
+  // being a credential, no report carries: without an analysis there is no token to report).
+  const oauth =
+    route === 'setAuthCodeProvider' || (config?.ok === true && config.config.authenticationType === 'oauth2');
   const cut = first && typeof first.value === 'object' && first.value?.o === 'cut' ? first.value : undefined;
   if (cut) {
     findings.push(

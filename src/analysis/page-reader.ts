@@ -4,7 +4,7 @@
  * assembly (session.ts) judges the invocations it collects.
  */
 import type { InvocationStart } from './invocation.js';
-import { invocationKey, SDK_PROVIDER_SENTINEL, type PageView } from './session-view.js';
+import { invocationKey, ROUTES, SDK_PROVIDER_SENTINEL, type PageView } from './session-view.js';
 import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError } from './timeline.js';
 import { authEndpoint, authFailureMessage, parseWidgetConfig } from './traffic.js';
 import type { AuthCallView } from './session-view.js';
@@ -79,9 +79,10 @@ export class PageReader {
           isFunction: event.fn,
           argumentType: event.arg,
           beforeReady: !event.ready,
+          method: ROUTES[event.route ?? 'sdk'],
           ...(event.err ? { error: event.err } : {}),
         });
-        page.route ??= 'setAuthTokenProvider';
+        page.route ??= ROUTES[event.route ?? 'sdk'];
         break;
       case 'req':
         // The v2 widget asks with a sentinel name for the provider set with setAuthTokenProvider

@@ -25,7 +25,11 @@ export interface AuthCallView {
 
 export type InvocationOutcome = 'token' | 'threw' | 'rejected' | 'empty' | 'non-string' | 'timeout' | 'pending';
 
-export type TokenRoute = 'setAuthTokenProvider' | 'clientFunction';
+/** How the page hands the widget its credential; setAuthCodeProvider hands an OAuth 2.0 authorization code. */
+export type TokenRoute = 'setAuthTokenProvider' | 'clientFunction' | 'setAuthCodeProvider';
+
+/** The route of a recorded invocation or registration, by the hook's short name. */
+export const ROUTES = { sdk: 'setAuthTokenProvider', fn: 'clientFunction', code: 'setAuthCodeProvider' } as const;
 
 export interface InvocationView {
   /** `frame:id`, unique within a page session (see invocationKey). */
@@ -75,6 +79,8 @@ export interface TimelineEntry {
 export interface RegistrationView {
   at: number;
   frame: number;
+  /** The SDK method called. */
+  method: 'setAuthTokenProvider' | 'setAuthCodeProvider';
   isFunction: boolean;
   argumentType: string;
   beforeReady: boolean;

@@ -4,7 +4,7 @@
  */
 import { describeValue } from './finding.js';
 import { handedToRaw } from './invocation.js';
-import { SDK_PROVIDER_SENTINEL } from './session-view.js';
+import { ROUTES, SDK_PROVIDER_SENTINEL } from './session-view.js';
 import type { AuthCallView } from './session-view.js';
 import type { ConfigReading } from './traffic.js';
 import { describeConfig } from './verdict.js';
@@ -66,12 +66,14 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
     case 'reg': {
       const threw = event.err ? ` threw ${event.err.m}` : '';
       const early = event.ready ? '' : ' before lcw:ready';
-      return `setAuthTokenProvider(${event.fn ? 'function' : event.arg})${threw}${early}`;
+      return `${ROUTES[event.route ?? 'sdk']}(${event.fn ? 'function' : event.arg})${threw}${early}`;
     }
     case 'inv':
-      return event.route === 'sdk'
-        ? `Provider invoked (#${event.id})`
-        : `Client function ${event.name ?? ''} invoked (#${event.id})`;
+      return event.route === 'code'
+        ? `Code provider invoked (#${event.id})`
+        : event.route === 'sdk'
+          ? `Provider invoked (#${event.id})`
+          : `Client function ${event.name ?? ''} invoked (#${event.id})`;
     case 'cb': {
       const how = event.sync ? 'synchronously' : 'asynchronously';
       const handed =

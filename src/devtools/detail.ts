@@ -27,7 +27,7 @@ export function invocationDetail(
   const title =
     invocation.route === 'clientFunction'
       ? `Client function ${invocation.functionName ?? ''}`
-      : 'setAuthTokenProvider provider';
+      : `${invocation.route} provider`;
   const raised = widgetErrors.filter(e => e.errorCode !== null);
   return h(
     'article',

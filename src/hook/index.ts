@@ -305,29 +305,31 @@ listen('unhandledrejection', e => {
   if (id) send({ k: 'rej', at: now(), id, err: errorInfo(rejectionReason(e)) });
 });
 
-/** Proxy handlers of the SDK methods the hook wraps. */
-const setAuthTokenProvider = handler((target, self, args: unknown[]) => {
-  const provider = args[0];
-  const fn = typeof provider == 'function';
-  const at = now();
-  const arg = provider === null ? 'null' : typeof provider;
-  if (fn) args[0] = wrapProvider(provider as Fn, 'sdk');
-  try {
-    const result = apply(target, self, args);
-    send({ k: 'reg', at, fn, arg, ready });
-    return result;
-  } catch (e) {
-    send({ k: 'reg', at, fn, arg, ready, err: errorInfo(e) });
-    throw e;
-  }
-});
+/** Proxy handlers of the SDK methods the hook wraps: the token provider's and (OAuth 2.0) the code provider's. */
+const registrar = (route: 'sdk' | 'code') =>
+  handler((target, self, args: unknown[]) => {
+    const provider = args[0];
+    const fn = typeof provider == 'function';
+    const at = now();
+    const arg = provider === null ? 'null' : typeof provider;
+    if (fn) args[0] = wrapProvider(provider as Fn, route);
+    try {
+      const result = apply(target, self, args);
+      send({ k: 'reg', at, fn, arg, ready, route });
+      return result;
+    } catch (e) {
+      send({ k: 'reg', at, fn, arg, ready, route, err: errorInfo(e) });
+      throw e;
+    }
+  });
 const getAuthTokenProvider = handler((target, self, args) => {
   const result = apply(target, self, args);
   return (isObject(result) && weakGet(originalOf, result)) || result;
 });
 const SDK_METHODS: [string, ProxyHandler<Fn>][] = [
-  ['setAuthTokenProvider', setAuthTokenProvider],
+  ['setAuthTokenProvider', registrar('sdk')],
   ['getAuthTokenProvider', getAuthTokenProvider],
+  ['setAuthCodeProvider', registrar('code')],
 ];
 
 /**

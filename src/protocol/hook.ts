@@ -69,7 +69,8 @@ export interface CutString {
   h: string;
 }
 
-export type Route = 'sdk' | 'fn';
+/** How the provider reached the widget: setAuthTokenProvider, a client function, setAuthCodeProvider (OAuth 2.0). */
+export type Route = 'sdk' | 'fn' | 'code';
 
 /** Why the relay lost events: a flood (over RELAY_QUEUE_ITEMS waiting), or the background never took them. */
 export type DropReason = 'flood' | 'unsent';
@@ -81,8 +82,8 @@ export type WidgetScript = { appId: string; orgId: string; orgUrl: string; versi
  * `parsePageEvent`, as the relay and background pass it on (reduced to plain bounded data).
  */
 export type PageEvent =
-  /** setAuthTokenProvider was called; `fn` false when its argument was not a function. */
-  | { k: 'reg'; at: number; fn: boolean; arg: string; ready: boolean; err?: ErrorInfo }
+  /** setAuthTokenProvider (`route` 'code': setAuthCodeProvider) was called; `fn` false when given a non-function. */
+  | { k: 'reg'; at: number; fn: boolean; arg: string; ready: boolean; route?: 'sdk' | 'code'; err?: ErrorInfo }
   /** A provider (SDK route) or the client function (fn route) was invoked. */
   | { k: 'inv'; at: number; id: number; route: Route; name?: string }
   /** The callback ran; `sync` when still inside the provider call. */
@@ -198,12 +199,15 @@ export function parsePageEvent(m: unknown): PageEvent | null {
   if (m.err !== undefined && !err) return null;
   switch (m.k) {
     case 'reg':
-      return typeof m.fn === 'boolean' && isBoundedString(m.arg, 40) && typeof m.ready === 'boolean'
-        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, err }
+      return typeof m.fn === 'boolean' &&
+        isBoundedString(m.arg, 40) &&
+        typeof m.ready === 'boolean' &&
+        (m.route === undefined || m.route === 'sdk' || m.route === 'code')
+        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, ...(m.route === 'code' ? { route: 'code' } : {}), err }
         : null;
     case 'inv':
       return id !== undefined &&
-        (m.route === 'sdk' || m.route === 'fn') &&
+        (m.route === 'sdk' || m.route === 'fn' || m.route === 'code') &&
         (m.name == null || isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS))
         ? { k: 'inv', at, id, route: m.route, name: m.name ?? undefined }
         : null;

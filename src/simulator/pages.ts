@@ -30,6 +30,7 @@ export const SCENARIOS: readonly string[] = [
   'chat-map',
   'signin-optional',
   'oauth',
+  'auth-code',
   'outlived',
 ];
 
@@ -104,6 +105,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   'chat-map': 'The widget resumes a cached chat that belongs to another user: validateauthchatmaprecord fails.',
   'signin-optional': 'Sign-in optional: the provider hands over no token and the chat continues anonymously.',
   oauth: 'OAuth 2.0 authentication: the page hands over an authorization code, not a JWT.',
+  'auth-code': 'OAuth 2.0 through setAuthCodeProvider: an authorization code, recorded but never analysed as a JWT.',
   outlived: 'The token lives 2 seconds; the chat still uses it 3 seconds later.',
 };
 

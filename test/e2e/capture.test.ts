@@ -275,6 +275,21 @@ const SCENARIOS: Record<string, Scenario> = {
     ready: invocations(2),
     check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
   },
+  'auth-code': {
+    verdict: /^Provider handed over a token$/,
+    facts: { 'Token route': 'setAuthCodeProvider' },
+    path: '/widget?scenario=auth-code',
+    ready: invocations(2),
+    check: view => {
+      expect(view.route).toBe('setAuthCodeProvider');
+      expect(view.registrations).toMatchObject([{ method: 'setAuthCodeProvider', isFunction: true }]);
+      // An authorization code: recorded, never analysed as a JWT, no error predicted.
+      expect(view.invocations.map(i => [i.route, i.outcome, i.errorCode, i.analysis])).toEqual([
+        ['setAuthCodeProvider', 'token', null, null],
+        ['setAuthCodeProvider', 'token', null, null],
+      ]);
+    },
+  },
   outlived: {
     verdict: /^Token accepted/,
     path: '/widget?scenario=outlived',

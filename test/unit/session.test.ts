@@ -31,7 +31,13 @@ const reg = (over: Partial<RecordedEvent & { k: 'reg' }> = {}): RecordedEvent =>
   ...over,
 });
 const timedOut = (): RecordedEvent => ({ k: 'timeout', at: T0 + 10_002, id: 1, frame });
-const inv = (id = 1, route: 'sdk' | 'fn' = 'sdk'): RecordedEvent => ({ k: 'inv', at: T0 + 2, id, route, frame });
+const inv = (id = 1, route: 'sdk' | 'fn' | 'code' = 'sdk'): RecordedEvent => ({
+  k: 'inv',
+  at: T0 + 2,
+  id,
+  route,
+  frame,
+});
 const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent =>
   ({ k: 'cb', at, id, sync, v, frame }) as RecordedEvent;
 const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({
@@ -259,6 +265,15 @@ test("the v2 widget's request for authSDKClientFunction is the SDK route, never 
   expect(view.clientFunctionFound).toBeNull();
   expect(view.findings.map(f => f.rule)).not.toContain('invocation.client-function-missing');
   expect(view.timeline.find(t => t.kind === 'req')?.text).toMatch(/the provider set with setAuthTokenProvider/);
+});
+
+test('setAuthCodeProvider: the OAuth 2.0 route, recorded, its code never analysed as a JWT', () => {
+  const view = assembleSession([ready(), reg({ route: 'code' }), inv(1, 'code'), cb('0.AUoA-code'), end()]);
+  expect(view.route).toBe('setAuthCodeProvider');
+  expect(view.registrations[0]).toMatchObject({ method: 'setAuthCodeProvider' });
+  expect(view.invocations[0]).toMatchObject({ route: 'setAuthCodeProvider', outcome: 'token', errorCode: null });
+  expect(view.invocations[0]!.analysis).toBeNull();
+  expect(view.timeline.map(t => t.text)).toContain('setAuthCodeProvider(function)');
 });
 
 describe('widget', () => {
