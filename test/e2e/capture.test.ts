@@ -4,10 +4,10 @@
  * tab and its report exported) and without it (what the page observed must be identical: the
  * hook is invisible).
  */
-import { describe, test, expect, beforeAll, afterAll } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { askBackground, launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
-import { startSite, XSS, type Site } from '../helpers/site.js';
+import { describe, test, expect } from 'vitest';
+import { askBackground, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
+import { XSS } from '../helpers/site.js';
+import { useDifferentialRig } from '../helpers/rig.js';
 import {
   newestTabId,
   storedKeysOf,
@@ -365,34 +365,21 @@ async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, sce
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
-    let site: Site;
-    let withExtension: TestBrowser;
-    let without: TestBrowser;
-    let panel: Page;
-
-    beforeAll(async () => {
-      site = await startSite();
-      [withExtension, without] = await Promise.all([launch(name), launch(name, { extension: false })]);
-      panel = await openExtensionPage(withExtension, 'panel.html?tabId=0');
-    });
-    afterAll(async () => {
-      await Promise.all([withExtension?.close(), without?.close()]);
-      site?.close();
-    });
+    const rig = useDifferentialRig(name);
 
     for (const [title, scenario] of Object.entries(SCENARIOS)) {
       test(title, async () => {
         const [run, plain] = await Promise.all([
-          runScenario(withExtension, site.origin, scenario.path),
-          runScenario(without, site.origin, scenario.path),
+          runScenario(rig.tb, rig.site.origin, scenario.path),
+          runScenario(rig.without, rig.site.origin, scenario.path),
         ]);
         try {
           // The differential: the page observes exactly the same with and without the extension.
           expect(run.observed).toEqual(plain.observed);
-          const tabId = await tabIdOf(panel, `${site.origin}${scenario.path.split('?')[0]}`);
-          const record = await recordOf(panel, tabId, r => scenario.ready(current(r)));
+          const tabId = await tabIdOf(rig.helper, `${rig.site.origin}${scenario.path.split('?')[0]}`);
+          const record = await recordOf(rig.helper, tabId, r => scenario.ready(current(r)));
           scenario.check(current(record), run);
-          await checkPanel(withExtension, tabId, record, scenario);
+          await checkPanel(rig.tb, tabId, record, scenario);
         } finally {
           await Promise.all([run.page.close(), plain.page.close()]);
         }
@@ -400,10 +387,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     }
 
     test('a hostile page cannot read, forge or replay into the record', async () => {
-      const run = await runScenario(withExtension, site.origin, '/widget?scenario=valid&hostile');
+      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid&hostile');
       try {
         const view = current(
-          await recordOf(panel, await tabIdOf(panel, `${site.origin}/widget`), r => invocations(2)(current(r))),
+          await recordOf(rig.helper, await tabIdOf(rig.helper, `${rig.site.origin}/widget`), r =>
+            invocations(2)(current(r)),
+          ),
         );
         healthy(view);
         expect(
@@ -422,18 +411,18 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('a page without the widget costs the background nothing: no message, nothing stored', async () => {
-      const page = await withExtension.browser.newPage();
+      const page = await rig.tb.browser.newPage();
       try {
-        await page.goto(`${site.origin}/plain`);
-        const tabId = await newestTabId(panel);
+        await page.goto(`${rig.site.origin}/plain`);
+        const tabId = await newestTabId(rig.helper);
         // Time for a message that should not come (the relay would send at once).
         await new Promise(resolve => setTimeout(resolve, 500));
-        expect(await storedKeysOf(panel, tabId)).toEqual([]);
-        expect((await askBackground(panel, { type: 'list-tabs' })).map(t => t.tabId)).not.toContain(tabId);
+        expect(await storedKeysOf(rig.helper, tabId)).toEqual([]);
+        expect((await askBackground(rig.helper, { type: 'list-tabs' })).map(t => t.tabId)).not.toContain(tabId);
         // The same tab then shows the widget: recorded from its first event on.
-        await page.goto(`${site.origin}/widget?scenario=valid`);
-        const record = await recordOf(panel, tabId, r => current(r).invocations.length === 2);
-        expect(record.sessions.map(s => s.url)).toEqual([`${site.origin}/widget`]);
+        await page.goto(`${rig.site.origin}/widget?scenario=valid`);
+        const record = await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2);
+        expect(record.sessions.map(s => s.url)).toEqual([`${rig.site.origin}/widget`]);
       } finally {
         await page.close();
       }

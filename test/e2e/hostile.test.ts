@@ -4,10 +4,10 @@
  * must be the same (the differential), the page must get hold of nothing of the extension's, and
  * the record must hold the truth: nothing forged, nothing stalled, what was dropped said.
  */
-import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import { describe, test, expect } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openExtensionPage, type BrowserName, type TestBrowser } from '../helpers/browsers.js';
-import { startSite, type Site } from '../helpers/site.js';
+import type { BrowserName, TestBrowser } from '../helpers/browsers.js';
+import { useDifferentialRig } from '../helpers/rig.js';
 import { tabIdOf, recordOf, current, allRules, type TabAnswer } from '../helpers/record.js';
 import type { SessionView } from '../../src/analysis/session.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
@@ -211,29 +211,16 @@ for (const shape of NAMESPACE_SHAPES) {
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
-    let site: Site;
-    let withExtension: TestBrowser;
-    let without: TestBrowser;
-    let panel: Page;
-
-    beforeAll(async () => {
-      site = await startSite();
-      [withExtension, without] = await Promise.all([launch(name), launch(name, { extension: false })]);
-      panel = await openExtensionPage(withExtension, 'panel.html?tabId=0');
-    });
-    afterAll(async () => {
-      await Promise.all([withExtension?.close(), without?.close()]);
-      site?.close();
-    });
+    const rig = useDifferentialRig(name);
 
     for (const [title, attack] of Object.entries(ATTACKS)) {
       test(
         title,
         async () => {
-          const url = `${site.origin}${attack.path}`;
+          const url = `${rig.site.origin}${attack.path}`;
           const runs = await Promise.allSettled([
-            runAttack(withExtension, url, attack.last),
-            runAttack(without, url, attack.last),
+            runAttack(rig.tb, url, attack.last),
+            runAttack(rig.without, url, attack.last),
           ]);
           const [run, plain] = runs.map(r => (r.status === 'fulfilled' ? r.value : null));
           if (!run || !plain) {
@@ -253,8 +240,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
               'keys list it: false',
               'bare Microsoft threw ReferenceError',
             ]);
-            const tabId = await tabIdOf(panel, `${site.origin}/widget`);
-            const record = await recordOf(panel, tabId, r => attack.ready(current(r)));
+            const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+            const record = await recordOf(rig.helper, tabId, r => attack.ready(current(r)));
             attack.check(current(record), run, record);
           } finally {
             await Promise.all([run.page.close(), plain.page.close()]);
@@ -266,12 +253,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
     test("a name with a bidi override cannot reverse the panel's words", async () => {
       const name = 'auth.\u202Egnp.exe';
-      const page = await withExtension.browser.newPage();
+      const page = await rig.tb.browser.newPage();
       try {
-        await page.goto(`${site.origin}/widget?scenario=client-function-missing&fn=${encodeURIComponent(name)}`);
-        const tabId = await tabIdOf(panel, `${site.origin}/widget`);
-        await recordOf(panel, tabId, r => current(r).timeline.some(t => t.kind === 'req'));
-        const shown = await openPanel(withExtension, tabId);
+        await page.goto(`${rig.site.origin}/widget?scenario=client-function-missing&fn=${encodeURIComponent(name)}`);
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+        await recordOf(rig.helper, tabId, r => current(r).timeline.some(t => t.kind === 'req'));
+        const shown = await openPanel(rig.tb, tabId);
         const text = await waitForPanel(shown, t => t.verdict.includes('auth.'));
         expect(text.verdict).toBe(
           'The widget asked for a token through "auth.<U+202E>gnp.exe", which is not a function on this page.',
@@ -286,10 +273,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
     test('a page path over 4,096 characters still gets its own page session', async () => {
       const path = `/widget/${'a'.repeat(5000)}`;
-      const run = await runAttack(withExtension, `${site.origin}${path}?scenario=valid`, null);
+      const run = await runAttack(rig.tb, `${rig.site.origin}${path}?scenario=valid`, null);
       try {
-        const tabId = await tabIdOf(panel, `${site.origin}${path}`.slice(0, MAX_URL_CHARS));
-        const record = await recordOf(panel, tabId, r => twoDone(current(r)));
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}${path}`.slice(0, MAX_URL_CHARS));
+        const record = await recordOf(rig.helper, tabId, r => twoDone(current(r)));
         expect(record.sessions).toHaveLength(1);
         healthy(current(record));
       } finally {

@@ -25,3 +25,22 @@ export function useRig(name: BrowserName, { then }: { then?: (rig: Rig) => Promi
   });
   return rig;
 }
+
+/** A rig plus a second browser without the extension, for the differential (what the page observes). */
+export interface DifferentialRig extends Rig {
+  without: TestBrowser;
+}
+
+export function useDifferentialRig(name: BrowserName): DifferentialRig {
+  const rig = {} as DifferentialRig;
+  beforeAll(async () => {
+    rig.site = await startSite();
+    [rig.tb, rig.without] = await Promise.all([launch(name), launch(name, { extension: false })]);
+    rig.helper = await openExtensionPage(rig.tb, 'panel.html?tabId=0');
+  });
+  afterAll(async () => {
+    await Promise.all([rig.tb?.close(), rig.without?.close()]);
+    rig.site?.close();
+  });
+  return rig;
+}
