@@ -234,8 +234,8 @@
     'builtin-request': function () {
       var push = Array.prototype.push;
       var pushSource = Function.prototype.toString.call(push);
-      window.auth = {};
-      Object.defineProperty(window.auth, 'locked', {
+      window.siteAuth = {};
+      Object.defineProperty(window.siteAuth, 'locked', {
         value: function (cb) {
           cb(tokens.valid);
         },
@@ -257,7 +257,8 @@
         log('push is the same function: ' + (Array.prototype.push === push));
         log('push source unchanged: ' + (Function.prototype.toString.call(Array.prototype.push) === pushSource));
         log(
-          "locked is still the page's: " + (Object.getOwnPropertyDescriptor(window.auth, 'locked').writable === false),
+          "locked is still the page's: " +
+            (Object.getOwnPropertyDescriptor(window.siteAuth, 'locked').writable === false),
         );
       }, 1500);
     },
