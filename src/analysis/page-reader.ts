@@ -34,6 +34,7 @@ export class PageReader {
     config: null,
     authCalls: [],
     lostEvents: { flood: 0, unsent: 0 },
+    deliveries: [],
   };
   readonly starts: InvocationStart[] = [];
   readonly eventsByKey = new Map<string, RecordedEvent[]>();
@@ -110,6 +111,10 @@ export class PageReader {
         break;
       case 'drop':
         page.lostEvents[event.why] += event.n;
+        break;
+      case 'got':
+        page.deliveries.push({ at: event.at, frame: event.frame, via: event.via, value: event.v });
+        widget.detected = true;
         break;
       case 'evt':
         widget.detected = true;

@@ -548,6 +548,25 @@ export const RULES = {
     'Fetch the token first and register a provider that calls back synchronously: `getToken().then(t ' +
       "=> SDK.setAuthTokenProvider(cb => cb(t)))`, as Microsoft's sample does.",
   ),
+  'invocation.widget-got-nothing': rule(
+    'error',
+    3,
+    'The widget received no token (observed)',
+    "Seen in the widget's own frame: the message that hands it the token carried nothing (`undefined`, " +
+      '`null` or an empty string). On the v1 widget that is what an asynchronous callback leads to: the host ' +
+      'posts whatever the callback had stored when the provider returned.',
+    'Fetch the token first, then register a provider that calls back at once: `getToken().then(t => ' +
+      'SDK.setAuthTokenProvider(cb => cb(t)))`.',
+  ),
+  'invocation.widget-got-previous': rule(
+    'warning',
+    null,
+    'The widget received an earlier token (observed)',
+    "Seen in the widget's own frame: it received the token an earlier invocation handed over, not this " +
+      "one's. The v1 host keeps one shared token field and posts it right after the provider returns, so a " +
+      "provider that calls back later hands over the previous token: expired, or another user's.",
+    'Call back before the provider returns (fetch the token first), so each registration hands over its own token.',
+  ),
   'invocation.multiple-callbacks': rule(
     'warning',
     null,

@@ -1,11 +1,14 @@
 /**
  * The rules that need more than one invocation in view: the page as a whole (registration, the
- * client function, the configuration), an invocation against the one before it, and what the
- * service answered to the calls that carried an invocation's token.
+ * client function, the configuration), an invocation against the one before it, what the
+ * service answered to the calls that carried an invocation's token, and what the widget's frame
+ * was seen to receive.
  */
 import { lookAlikeNote } from './visible.js';
+import { isoDate } from './claims.js';
 import { duration, finding } from './finding.js';
-import type { AuthCallView, InvocationView, PageView } from './session-view.js';
+import { elapsed } from './invocation.js';
+import type { AuthCallView, DeliveryView, InvocationView, PageView } from './session-view.js';
 import type { Finding } from './types.js';
 
 /** Findings about the page: how the provider was registered, a missing client function, the configuration. */
@@ -93,4 +96,44 @@ export function callFindings(call: AuthCallView, invocation: InvocationView): Fi
     out.push(finding('session.chat-outlived-token', message));
   }
   return out;
+}
+
+/**
+ * What the widget's frame was seen to receive for an invocation: nothing (error 3, observed), or
+ * the token an earlier invocation handed over (`owner`), not this one's.
+ */
+export function deliveryFindings(
+  delivery: DeliveryView,
+  invocation: InvocationView,
+  owner: InvocationView | undefined,
+  signInOptional: boolean,
+): Finding[] {
+  const value = delivery.value;
+  const via = `the ${delivery.via} message`;
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    // Sign-in optional: no token means "continue anonymously" (the invocation's findings say so).
+    if (signInOptional) return [];
+    const first = invocation.callbacks[0];
+    // The host posts when the provider returns: a callback after that came too late for this message.
+    const later = !first
+      ? '; no callback came'
+      : first.sync
+        ? ''
+        : `; the callback ran ${elapsed(first.at - invocation.startedAt)} after the provider was called, ` +
+          'after it had returned';
+    const what = value === '' ? 'an empty string' : typeof value === 'string' ? 'only whitespace' : String(value);
+    return [finding('invocation.widget-got-nothing', `The widget received ${what} (${via})${later}.`)];
+  }
+  if (owner && owner.key !== invocation.key) {
+    const iat = owner.analysis?.claims?.iat;
+    const issued = typeof iat === 'number' ? `, issued ${isoDate(iat)}` : '';
+    return [
+      finding(
+        'invocation.widget-got-previous',
+        `The widget received the token invocation #${owner.key.split(':')[1]} handed over${issued} ` +
+          `(${via}), not this one's.`,
+      ),
+    ];
+  }
+  return [];
 }

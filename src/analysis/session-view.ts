@@ -2,7 +2,7 @@
  * What the engine makes of a page session: the types of the assembled view (src/analysis/session.ts
  * builds it) that the panel, the report and the tests read. Pure data.
  */
-import type { DropReason, ErrorInfo, HandedValue } from '../protocol/hook.js';
+import type { DeliveryMessage, DropReason, ErrorInfo, HandedValue } from '../protocol/hook.js';
 import type { RecordedEvent } from '../record/format.js';
 import type { ConfigReading } from './traffic.js';
 import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis } from './types.js';
@@ -39,6 +39,8 @@ export interface InvocationView {
   functionName?: string;
   startedAt: number;
   callbacks: { at: number; sync: boolean; value: HandedValue }[];
+  /** What the widget's frame received for this invocation, when the hook saw it there. */
+  received?: DeliveryView;
   callbackCount: number;
   /** Whether the first callback came after the provider returned; null without a callback. */
   callbackAsync: boolean | null;
@@ -87,6 +89,19 @@ export interface RegistrationView {
   error?: ErrorInfo;
 }
 
+/** A token the widget's frame received from the host page (observed there, not predicted). */
+export interface DeliveryView {
+  at: number;
+  /** The widget frame that received it. */
+  frame: number;
+  via: DeliveryMessage;
+  value: HandedValue;
+  /** The invocation it answered (the one that was to hand it over), once tied. */
+  invocation?: string;
+  /** When it is a token an invocation handed over: which one (this one, or an earlier one). */
+  tokenOf?: string;
+}
+
 export interface WidgetErrorView {
   at: number;
   frame: number;
@@ -111,6 +126,8 @@ export interface SessionView {
   authCalls: AuthCallView[];
   /** Events the relay could not keep, by reason (see DropReason). */
   lostEvents: Record<DropReason, number>;
+  /** What the widget's frame received, in order. */
+  deliveries: DeliveryView[];
 }
 
 /** Everything about a page session but its invocations. */

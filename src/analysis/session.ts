@@ -9,11 +9,12 @@
 import { judgeInvocation, type InvocationStart } from './invocation.js';
 import { PageReader, type ReadCall } from './page-reader.js';
 import { predictedErrorCode } from './rules.js';
-import { acrossInvocations, callFindings, pageFindings } from './session-rules.js';
+import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './session-rules.js';
 import {
   invocationKey,
   type AssembleOptions,
   type AuthCallView,
+  type DeliveryView,
   type InvocationView,
   type PageView,
   type SessionView,
@@ -26,6 +27,8 @@ export { invocationKey } from './session-view.js';
 
 /** The network's and the page's clocks may differ by a few ms when tying a call to an invocation. */
 const CLOCK_TOLERANCE_MS = 250;
+/** Two frames' clocks (each its document's time origin) agree this closely, coarse timers included. */
+const FRAME_SKEW_MS = 2;
 
 /** A page session assembled from its events; invocations are judged when first asked for. */
 export class SessionAssembly {
@@ -40,6 +43,8 @@ export class SessionAssembly {
   private readonly base: (InvocationView | undefined)[];
   /** Auth calls by the index of the invocation whose token they carried. */
   private readonly callsByIndex = new Map<number, AuthCallView[]>();
+  /** What the widget's frame received, by the index of the invocation it answered. */
+  private readonly deliveryByIndex = new Map<number, DeliveryView>();
 
   constructor(
     events: readonly RecordedEvent[],
@@ -61,6 +66,64 @@ export class SessionAssembly {
     this.judged = new Array<InvocationView | undefined>(this.starts.length);
     this.base = new Array<InvocationView | undefined>(this.starts.length);
     this.tieCalls(reader.calls);
+    this.tieDeliveries();
+  }
+
+  /** The token the invocation at `index` handed over first, without "Bearer " or whitespace. */
+  private handedToken(index: number): string | undefined {
+    const handed = this.eventsByKey.get(invocationKey(this.starts[index]!))?.find(e => e.k === 'cb');
+    return handed?.k === 'cb' && typeof handed.v === 'string' ? bareToken(handed.v) || undefined : undefined;
+  }
+
+  /**
+   * Ties what the widget's frame received to the invocation it answered. The v1 host posts once per
+   * provider call that returned (a throw reaches the page instead), right after it returned, and
+   * the message reaches the widget's frame tens of ms later (another process): so deliveries pair
+   * with those invocations in order. A delivered token that is exactly a later invocation's skips
+   * to it (the ones between got none); a client function's answers pair by their token first. A
+   * received token is also traced to the invocation that handed it over, which may be an earlier
+   * one (v1's shared token field). An invocation that got no message (the frame did not exist yet)
+   * followed by one whose token is the same cannot be told apart: the first is paired.
+   */
+  private tieDeliveries() {
+    const byToken = new Map<string, number[]>();
+    const candidates: Record<'sdk' | 'fn', number[]> = { sdk: [], fn: [] };
+    for (let i = 0; i < this.starts.length; i++) {
+      const token = this.handedToken(i);
+      if (token) byToken.set(token, [...(byToken.get(token) ?? []), i]);
+      const threw = this.eventsByKey.get(invocationKey(this.starts[i]!))?.some(e => e.k === 'end' && e.err);
+      if (!threw) candidates[this.starts[i]!.route === 'fn' ? 'fn' : 'sdk'].push(i);
+    }
+    const cursor = { sdk: 0, fn: 0 };
+    const startOf = (i: number) => this.starts[i]!.at;
+    for (const delivery of this.page.deliveries) {
+      const route = delivery.via === 'authTokenResponse' ? 'fn' : 'sdk';
+      const token = typeof delivery.value === 'string' ? bareToken(delivery.value) : '';
+      const handers = byToken.get(token) ?? [];
+      const answered = handers.filter(i => startOf(i) <= delivery.at + FRAME_SKEW_MS && this.starts[i]!.route === 'fn');
+      let index: number;
+      if (route === 'fn' && answered.length > 0) index = answered[answered.length - 1]!;
+      else {
+        const list = candidates[route];
+        let c = cursor[route];
+        if (c >= list.length || startOf(list[c]!) > delivery.at + FRAME_SKEW_MS) continue;
+        // A token that is exactly a later candidate's (and not this one's): the ones before it got nothing.
+        const own = token && this.handedToken(list[c]!) === token;
+        if (token && !own) {
+          const later = list.findIndex(
+            (i, k) => k > c && startOf(i) <= delivery.at + FRAME_SKEW_MS && this.handedToken(i) === token,
+          );
+          if (later > 0) c = later;
+        }
+        index = list[c]!;
+        cursor[route] = c + 1;
+      }
+      delivery.invocation = invocationKey(this.starts[index]!);
+      // Whose token it is: this invocation's, else the latest one before it that handed it over.
+      const handedBy = handers.filter(i => i <= index).at(-1);
+      if (handedBy !== undefined) delivery.tokenOf = invocationKey(this.starts[handedBy]!);
+      if (!this.deliveryByIndex.has(index)) this.deliveryByIndex.set(index, delivery);
+    }
   }
 
   /**
@@ -111,15 +174,27 @@ export class SessionAssembly {
     let view = this.judged[index];
     if (!view) {
       const own = this.baseInvocation(index);
+      const delivery = this.deliveryByIndex.get(index);
+      // What the widget was seen to receive comes first: observed beats predicted.
+      const config = this.page.config?.reading;
+      const signInOptional = config?.ok === true && config.config.signInOptional;
+      const observed = delivery ? deliveryFindings(delivery, own, this.tokenOwner(delivery), signInOptional) : [];
       const extra = [
         ...(index > 0 ? acrossInvocations(this.baseInvocation(index - 1), own) : []),
         ...(this.callsByIndex.get(index) ?? []).flatMap(call => callFindings(call, own)),
       ];
-      const findings = [...own.findings, ...extra];
-      view = extra.length === 0 ? own : { ...own, findings, errorCode: predictedErrorCode(findings) };
+      const findings = [...observed, ...own.findings, ...extra];
+      view = extra.length + observed.length === 0 ? own : { ...own, findings, errorCode: predictedErrorCode(findings) };
+      if (delivery) view = { ...view, received: delivery };
       this.judged[index] = view;
     }
     return view;
+  }
+
+  /** The invocation that handed over the token a delivery carried, judged on its own. */
+  private tokenOwner(delivery: DeliveryView): InvocationView | undefined {
+    const index = delivery.tokenOf === undefined ? undefined : this.indexByKey.get(delivery.tokenOf);
+    return index === undefined ? undefined : this.baseInvocation(index);
   }
 
   /** The `/auth/` calls that carried the token of the invocation at `index`. */

@@ -102,6 +102,8 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
       return 'Call provider again (asked from the panel)';
     case 'drop':
       return `${event.n} events dropped: ${DROP_REASONS[event.why]}`;
+    case 'got':
+      return `Widget frame received ${describeHanded(handedToRaw(event.v))} (${event.via} message)`;
     case 'widget': {
       const script = event.script;
       const found = script ? `script (app ${script.appId || '?'}, ${script.version || 'version ?'})` : '';

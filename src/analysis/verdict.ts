@@ -23,6 +23,10 @@ export function levelOf(findings: readonly { severity: Severity }[]): 'ok' | 'wa
   return findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
 }
 
+/** "observed" when the first error was seen in the widget's frame, not predicted from the provider. */
+const howKnown = (findings: readonly Finding[]) =>
+  findings.find(f => f.severity === 'error')?.rule === 'invocation.widget-got-nothing' ? 'observed' : 'expected';
+
 const firstOf = (findings: readonly Finding[], severity: Severity) =>
   findings.find(f => f.severity === severity)?.message ?? '';
 
@@ -31,7 +35,8 @@ export function tokenVerdict(analysis: { findings: readonly Finding[]; errorCode
   const { findings, errorCode } = analysis;
   const level = levelOf(findings);
   const tone = errorCode !== null ? 'error' : level;
-  if (errorCode !== null) return { text: `Error ${errorCode} expected: ${firstOf(findings, 'error')}`, tone };
+  if (errorCode !== null)
+    return { text: `Error ${errorCode} ${howKnown(findings)}: ${firstOf(findings, 'error')}`, tone };
   if (level === 'error') return { text: `Problem: ${firstOf(findings, 'error')}`, tone };
   const warnings = findings.filter(f => f.severity === 'warning').length;
   if (warnings === 0) return { text: 'Token accepted', tone };
@@ -67,7 +72,8 @@ export function invocationVerdict(i: InvocationFacts): Verdict {
   const tone = i.errorCode !== null ? 'error' : levelOf(i.findings);
   if (i.analysed && i.outcome === 'token') return { text: tokenVerdict(i).text, tone };
   const first = i.findings.find(f => f.severity === 'error');
-  const lead = i.errorCode === null ? `Provider ${OUTCOME_WORDS[i.outcome]}` : `Error ${i.errorCode} expected`;
+  const lead =
+    i.errorCode === null ? `Provider ${OUTCOME_WORDS[i.outcome]}` : `Error ${i.errorCode} ${howKnown(i.findings)}`;
   return { text: first ? `${lead}: ${first.message}` : lead, tone };
 }
 

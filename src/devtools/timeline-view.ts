@@ -26,6 +26,7 @@ export const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   auth: 'Auth',
   again: 'Again',
   drop: 'Dropped',
+  got: 'Received',
 };
 
 export function renderRow(row: Row): HTMLElement {

@@ -75,6 +75,8 @@ const timeOrigin = perf.timeOrigin;
 const now = () => timeOrigin + perfNow();
 const win = window;
 const doc = document;
+// Read before the page can replace it (`parent` is replaceable): the frame that hosts this one.
+const parentWindow = win.parent;
 const listen: typeof addEventListener = addEventListener.bind(win);
 const unlisten: typeof removeEventListener = removeEventListener.bind(win);
 const dispatch = dispatchEvent.bind(win);
@@ -417,8 +419,19 @@ function widgetWindow(): unknown {
 // before the widget's host script (whose listener came later) resolves and calls it. Only a real
 // message from the widget's own iframe counts.
 listen('message', e => {
+  if (!e.isTrusted) return;
+  const source = messageSource(e);
+  // --- What the widget's frame received (this is a frame the host posts a token to) ---------
+  // Listening only: the message reaches the widget's own listener unchanged.
+  if (source === parentWindow && source !== win) {
+    const data = messageData(e);
+    const via = ownData(data, 'messageName');
+    const field = via === 'setAuthTokenProvider' ? 'jwtToken' : via === 'authTokenResponse' ? 'authToken' : '';
+    if (field) send({ k: 'got', at: now(), via: via as string, v: handed(ownData(data, field)) });
+    return;
+  }
   const widget = widgetWindow();
-  if (!e.isTrusted || !widget || messageSource(e) !== widget) return;
+  if (!widget || source !== widget) return;
   findSdk();
   const data = messageData(e);
   const name = ownData(data, 'functionFullName');

@@ -72,6 +72,9 @@ export interface CutString {
 /** How the provider reached the widget: setAuthTokenProvider, a client function, setAuthCodeProvider (OAuth 2.0). */
 export type Route = 'sdk' | 'fn' | 'code';
 
+/** The messages that carry a token from the host page to the widget's frame (v1, verified). */
+export type DeliveryMessage = 'setAuthTokenProvider' | 'authTokenResponse';
+
 /** Why the relay lost events: a flood (over RELAY_QUEUE_ITEMS waiting), or the background never took them. */
 export type DropReason = 'flood' | 'unsent';
 
@@ -96,6 +99,11 @@ export type PageEvent =
   | { k: 'evt'; at: number; type: string; detail: unknown }
   /** The widget asked for a token through the client function named `name`. */
   | { k: 'req'; at: number; name: string; found: boolean }
+  /**
+   * (a frame the host posts tokens to: the widget's) It received a token from its parent, by the
+   * v1 message `setAuthTokenProvider` (field `jwtToken`) or `authTokenResponse` (field `authToken`).
+   */
+  | { k: 'got'; at: number; via: DeliveryMessage; v: HandedValue }
   /** (relay) No callback within 10 s of invocation `id`. */
   | { k: 'timeout'; at: number; id: number }
   /** (relay) `n` events were lost: the page raised too many, or they could not be delivered. */
@@ -105,8 +113,9 @@ export type PageEvent =
 
 /** What the hook posts: a PageEvent before reduction. */
 export type HookMessage =
-  | Exclude<PageEvent, { k: 'cb' } | { k: 'evt' }>
+  | Exclude<PageEvent, { k: 'cb' } | { k: 'evt' } | { k: 'got' }>
   | { k: 'cb'; at: number; id: number; sync: boolean; v: unknown }
+  | { k: 'got'; at: number; via: string; v: unknown }
   | { k: 'evt'; at: number; type: string; detail: unknown };
 
 const MARKERS = ['promise', 'function', 'symbol', 'bigint', 'array'];
@@ -217,6 +226,10 @@ export function parsePageEvent(m: unknown): PageEvent | null {
         : null;
     case 'end':
       return id !== undefined ? { k: 'end', at, id, err } : null;
+    case 'got':
+      return m.via === 'setAuthTokenProvider' || m.via === 'authTokenResponse'
+        ? { k: 'got', at, via: m.via, v: handedValue(m.v) }
+        : null;
     case 'rej':
       return id !== undefined && err ? { k: 'rej', at, id, err } : null;
     case 'timeout':

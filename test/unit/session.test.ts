@@ -38,6 +38,9 @@ const inv = (id = 1, route: 'sdk' | 'fn' | 'code' = 'sdk'): RecordedEvent => ({
   route,
   frame,
 });
+/** The widget's frame (frame 1) received `v` from the host page. */
+const got = (v: unknown, at: number): RecordedEvent =>
+  ({ k: 'got', at, via: 'setAuthTokenProvider', v, frame: 1 }) as RecordedEvent;
 const cb = (v: unknown, sync = true, id = 1, at = T0 + 3): RecordedEvent =>
   ({ k: 'cb', at, id, sync, v, frame }) as RecordedEvent;
 const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({
@@ -121,6 +124,30 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
       end(),
     ],
     quiet: healthy,
+  },
+  'invocation.widget-got-nothing': {
+    // v1: the host posts what the callback stored when the provider returned: nothing yet.
+    fires: () => [ready(), reg(), inv(), end(), got(undefined, T0 + 5), cb(token, false, 1, T0 + 900)],
+    quiet: () => [...healthy(), got(token, T0 + 5)],
+  },
+  'invocation.widget-got-previous': {
+    // Each registration's message follows it: the second one carries the first one's token again.
+    fires: () => [
+      ...healthy(),
+      got(token, T0 + 5),
+      inv(2),
+      end(2),
+      got(token, T0 + 10),
+      cb(otherUser, false, 2, T0 + 400),
+    ],
+    quiet: () => [
+      ...healthy(),
+      got(token, T0 + 5),
+      inv(2),
+      cb(otherUser, true, 2, T0 + 3),
+      end(2),
+      got(otherUser, T0 + 10),
+    ],
   },
   'invocation.multiple-callbacks': { fires: () => [...healthy(), cb(token, true, 1, T0 + 3)], quiet: healthy },
   'invocation.no-callback': {

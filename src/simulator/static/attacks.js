@@ -295,9 +295,14 @@
           }
           var handed = { toJSON: read('handed.toJSON') };
           Object.defineProperty(handed, 'token', { get: read('handed.token'), enumerable: true });
-          sdk().setAuthTokenProvider(function (cb) {
-            cb(handed);
-          });
+          try {
+            sdk().setAuthTokenProvider(function (cb) {
+              cb(handed);
+            });
+          } catch (e) {
+            // The v1 host posts what was handed to its iframe: an object with a function cannot be cloned.
+            log('handing an object threw ' + e.name);
+          }
           var detail = { errorCode: 4 };
           Object.defineProperty(detail, 'errorDescription', { get: read('detail.errorDescription'), enumerable: true });
           detail[Symbol('hidden')] = 'symbol-keyed';
