@@ -69,6 +69,16 @@ export class SessionAssembly {
     this.tieDeliveries();
   }
 
+  /** The invocations that handed over each token, in start order: calls and deliveries are tied by them. */
+  private invocationsByToken(): Map<string, number[]> {
+    const byToken = new Map<string, number[]>();
+    for (let i = 0; i < this.starts.length; i++) {
+      const token = this.handedToken(i);
+      if (token) byToken.set(token, [...(byToken.get(token) ?? []), i]);
+    }
+    return byToken;
+  }
+
   /** The token the invocation at `index` handed over first, without "Bearer " or whitespace. */
   private handedToken(index: number): string | undefined {
     const handed = this.eventsByKey.get(invocationKey(this.starts[index]!))?.find(e => e.k === 'cb');
@@ -86,11 +96,9 @@ export class SessionAssembly {
    * followed by one whose token is the same cannot be told apart: the first is paired.
    */
   private tieDeliveries() {
-    const byToken = new Map<string, number[]>();
+    const byToken = this.invocationsByToken();
     const candidates: Record<'sdk' | 'fn', number[]> = { sdk: [], fn: [] };
     for (let i = 0; i < this.starts.length; i++) {
-      const token = this.handedToken(i);
-      if (token) byToken.set(token, [...(byToken.get(token) ?? []), i]);
       const threw = this.eventsByKey.get(invocationKey(this.starts[i]!))?.some(e => e.k === 'end' && e.err);
       if (!threw) candidates[this.starts[i]!.route === 'fn' ? 'fn' : 'sdk'].push(i);
     }
@@ -133,12 +141,7 @@ export class SessionAssembly {
    */
   private tieCalls(calls: readonly ReadCall[]) {
     if (calls.length === 0) return;
-    const byToken = new Map<string, number[]>();
-    this.starts.forEach((start, index) => {
-      const handed = this.eventsByKey.get(invocationKey(start))?.find(e => e.k === 'cb');
-      const value = handed?.k === 'cb' && typeof handed.v === 'string' ? bareToken(handed.v) : undefined;
-      if (value) byToken.set(value, [...(byToken.get(value) ?? []), index]);
-    });
+    const byToken = this.invocationsByToken();
     const seen = new Map<string, number>();
     for (const { view: call, token: carried, entry } of calls) {
       const token = carried ? bareToken(carried) : undefined;
