@@ -19,7 +19,9 @@ import type { ErrorInfo, HandedValue } from '../protocol/hook.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
 import type { RecordedEvent } from '../record/format.js';
 
-export type InvocationStart = RecordedEvent & { k: 'inv' };
+/** A recorded invocation's start, or a stand-in for a token seen only on the wire (route 'wire'). */
+export type InvocationStart =
+  (RecordedEvent & { k: 'inv' }) | { k: 'inv'; at: number; id: number; frame: number; route: 'wire'; name?: undefined };
 
 /** The value the page handed over, rebuilt for the engine from its recorded form. */
 export function handedToRaw(value: HandedValue): unknown {

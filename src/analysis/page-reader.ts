@@ -9,6 +9,7 @@ import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError
 import { authEndpoint, authFailureMessage, parseWidgetConfig } from './traffic.js';
 import type { AuthCallView } from './session-view.js';
 import { redactUrl } from '../protocol/messages.js';
+import { widgetRequestKind } from '../protocol/network.js';
 import type { RecordedEvent } from '../record/format.js';
 
 /** An invocation this soon after the panel asked its frame is the panel's "Call provider again". */
@@ -19,7 +20,14 @@ export interface ReadCall {
   view: AuthCallView;
   token: string | null;
   entry: number;
+  /** The full URL, to recognise the same call reported by both witnesses. */
+  url: string;
 }
+
+/** The same call seen on the wire and by DevTools: their clocks (request start) agree this closely. */
+const TWIN_WINDOW_MS = 2000;
+/** How far back a call's twin is looked for (calls in between, from other frames or endpoints). */
+const TWIN_LOOKBACK = 50;
 
 /** Reads the events in time order into the page's view; one method per kind of event. */
 export class PageReader {
@@ -53,8 +61,12 @@ export class PageReader {
       else this.eventsByKey.set(key, [event]);
     }
     const text = this.take(event, key);
+    // The second witness of a call already on the timeline adds to it, not a line of its own.
+    if (text === null) return;
     const raised = event.k === 'evt' && event.type === 'lcw:error';
-    const entry = { at: event.at, frame: event.frame, kind: event.k, text };
+    // A call seen on the wire is a configuration or /auth/ call like any other.
+    const kind = event.k === 'wire' ? (widgetRequestKind(event.url) === 'cfg' ? 'cfg' : 'auth') : event.k;
+    const entry = { at: event.at, frame: event.frame, kind, text };
     this.page.timeline.push({
       ...entry,
       ...(key ? { invocation: key } : {}),
@@ -62,8 +74,8 @@ export class PageReader {
     });
   }
 
-  /** Applies one event to the view; returns its timeline text. */
-  private take(event: RecordedEvent, key: string | undefined): string {
+  /** Applies one event to the view; returns its timeline text (null: it adds to an entry already there). */
+  private take(event: RecordedEvent, key: string | undefined): string | null {
     const { page } = this;
     const widget = page.widget;
     switch (event.k) {
@@ -131,22 +143,59 @@ export class PageReader {
         widget.detected = true;
         return describeConfigReading(reading, event.status);
       }
-      case 'auth': {
-        const message = event.status >= 400 ? authFailureMessage(event.body) : null;
-        const view = {
-          at: event.at,
-          url: redactUrl(event.url),
-          endpoint: authEndpoint(event.url),
-          method: event.method,
-          status: event.status,
-          message,
-        };
-        page.authCalls.push(view);
-        this.calls.push({ view, token: event.token, entry: page.timeline.length });
-        return describeAuthCall(view);
-      }
+      case 'wire':
+        widget.detected = true;
+        if (widgetRequestKind(event.url) === 'cfg') {
+          const answer =
+            event.status === 0 ? `got no answer (${event.error ?? 'network error'})` : `answered ${event.status}`;
+          return `Widget configuration ${answer} (seen on the wire)`;
+        }
+        return this.call(event);
+      case 'auth':
+        return this.call(event);
     }
     return describeEvent(event);
+  }
+
+  /** An `/auth/` call, from either witness; null when it is the other witness's call, now completed. */
+  private call(event: RecordedEvent & { k: 'auth' | 'wire' }): string | null {
+    const seenBy = event.k === 'wire' ? 'wire' : 'devtools';
+    const failed = event.status >= 400 || event.status === 0;
+    const message = !failed ? null : event.k === 'wire' ? event.message : authFailureMessage(event.body);
+    const twin = this.twinOf(event, seenBy);
+    if (twin) {
+      twin.view.seenBy = 'both';
+      // The service's message header says it best; the body's message is the fallback.
+      if (event.k === 'wire' && message) twin.view.message = message;
+      else twin.view.message ??= message;
+      this.page.timeline[twin.entry]!.text = describeAuthCall(twin.view);
+      return null;
+    }
+    const view: AuthCallView = {
+      at: event.at,
+      url: redactUrl(event.url),
+      endpoint: authEndpoint(event.url),
+      method: event.method,
+      status: event.status,
+      message,
+      ...(event.k === 'wire' && event.error !== undefined ? { error: event.error } : {}),
+      seenBy,
+    };
+    this.page.authCalls.push(view);
+    this.calls.push({ view, token: event.token, entry: this.page.timeline.length, url: event.url });
+    return describeAuthCall(view);
+  }
+
+  /** The same call as reported by the other witness, not yet paired. */
+  private twinOf(event: RecordedEvent & { k: 'auth' | 'wire' }, seenBy: 'wire' | 'devtools'): ReadCall | undefined {
+    for (let i = this.calls.length - 1; i >= Math.max(0, this.calls.length - TWIN_LOOKBACK); i--) {
+      const c = this.calls[i]!;
+      if (c.view.seenBy === seenBy || c.view.seenBy === 'both') continue;
+      if (c.url !== event.url || c.view.method !== event.method || c.token !== event.token) continue;
+      if (c.view.status !== event.status || Math.abs(c.view.at - event.at) > TWIN_WINDOW_MS) continue;
+      return c;
+    }
+    return undefined;
   }
 
   private invoked(event: InvocationStart, key: string) {

@@ -128,6 +128,8 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
             method: c.method,
             status: c.status,
             message: c.message,
+            ...(c.error !== undefined ? { error: c.error } : {}),
+            seenBy: c.seenBy,
             ...(c.invocation ? { invocation: c.invocation } : {}),
           })),
         }

@@ -17,19 +17,33 @@ export interface AuthCallView {
   /** getchattoken, sessioninit, validateauthchatmaprecord, ... */
   endpoint: string;
   method: string;
+  /** 0: it never got an answer (`error` says why). */
   status: number;
+  /** The service's reason: its `message` header, or the body's message. */
   message: string | null;
+  /** Why no answer came (the browser's network error), when seen on the wire. */
+  error?: string;
+  /** Who saw it: the background on the wire (webRequest), DevTools (devtools.network, with the body), or both. */
+  seenBy: CallWitness;
   /** The invocation whose token the call carried (`frame:id`). */
   invocation?: string;
 }
 
+export type CallWitness = 'wire' | 'devtools' | 'both';
+
 export type InvocationOutcome = 'token' | 'threw' | 'rejected' | 'empty' | 'non-string' | 'timeout' | 'pending';
 
 /** How the page hands the widget its credential; setAuthCodeProvider hands an OAuth 2.0 authorization code. */
-export type TokenRoute = 'setAuthTokenProvider' | 'clientFunction' | 'setAuthCodeProvider';
+export type TokenRoute = 'setAuthTokenProvider' | 'clientFunction' | 'setAuthCodeProvider' | 'wire';
 
 /** The route of a recorded invocation or registration, by the hook's short name. */
-export const ROUTES = { sdk: 'setAuthTokenProvider', fn: 'clientFunction', code: 'setAuthCodeProvider' } as const;
+export const ROUTES = {
+  sdk: 'setAuthTokenProvider',
+  fn: 'clientFunction',
+  code: 'setAuthCodeProvider',
+  // Not a page route: a token seen only on the wire, which no recorded invocation handed over.
+  wire: 'wire',
+} as const;
 
 export interface InvocationView {
   /** `frame:id`, unique within a page session (see invocationKey). */

@@ -20,6 +20,7 @@ import {
   type SessionView,
   type WidgetErrorView,
 } from './session-view.js';
+import { NETWORK_FRAME } from '../protocol/network.js';
 import type { RecordedEvent } from '../record/format.js';
 
 export type * from './session-view.js';
@@ -36,7 +37,7 @@ export class SessionAssembly {
   readonly page: PageView;
   readonly invocationCount: number;
   private readonly starts: readonly InvocationStart[];
-  private readonly eventsByKey: ReadonlyMap<string, RecordedEvent[]>;
+  private readonly eventsByKey: Map<string, RecordedEvent[]>;
   private readonly reruns: ReadonlySet<string>;
   private readonly indexByKey = new Map<string, number>();
   private readonly judged: (InvocationView | undefined)[];
@@ -58,8 +59,8 @@ export class SessionAssembly {
     for (const event of ordered) reader.read(event);
     reader.page.findings = pageFindings(reader.page, reader.missingFunctions);
     this.page = reader.page;
-    this.starts = reader.starts;
     this.eventsByKey = reader.eventsByKey;
+    this.starts = this.withWireTokens(reader.starts, reader.calls);
     this.reruns = reader.reruns;
     this.starts.forEach((start, index) => this.indexByKey.set(invocationKey(start), index));
     this.invocationCount = this.starts.length;
@@ -67,6 +68,42 @@ export class SessionAssembly {
     this.base = new Array<InvocationView | undefined>(this.starts.length);
     this.tieCalls(reader.calls);
     this.tieDeliveries();
+  }
+
+  /**
+   * A token the widget sent that no recorded invocation handed over (a custom widget on the npm
+   * SDK, an integration the hook does not know, a provider called before the extension was
+   * there) is judged like any other: it gets a stand-in invocation, route 'wire', at the time the
+   * first call carried it, which handed it over at once.
+   */
+  private withWireTokens(starts: readonly InvocationStart[], calls: readonly ReadCall[]): InvocationStart[] {
+    const handed = new Set<string>();
+    for (const events of this.eventsByKey.values())
+      for (const e of events) if (e.k === 'cb' && typeof e.v === 'string') handed.add(bareToken(e.v));
+    const extra: InvocationStart[] = [];
+    for (const { token, view } of calls) {
+      if (!token || handed.has(bareToken(token))) continue;
+      handed.add(bareToken(token));
+      const start: InvocationStart = {
+        k: 'inv',
+        at: view.at,
+        id: extra.length + 1,
+        frame: NETWORK_FRAME,
+        route: 'wire',
+      };
+      const handedOver: RecordedEvent = {
+        k: 'cb',
+        at: view.at,
+        id: start.id,
+        frame: NETWORK_FRAME,
+        sync: true,
+        v: token,
+      };
+      this.eventsByKey.set(invocationKey(start), [handedOver]);
+      extra.push(start);
+    }
+    if (extra.length === 0) return [...starts];
+    return [...starts, ...extra].sort((a, b) => a.at - b.at);
   }
 
   /** The invocations that handed over each token, in start order: calls and deliveries are tied by them. */
@@ -100,7 +137,8 @@ export class SessionAssembly {
     const candidates: Record<'sdk' | 'fn', number[]> = { sdk: [], fn: [] };
     for (let i = 0; i < this.starts.length; i++) {
       const threw = this.eventsByKey.get(invocationKey(this.starts[i]!))?.some(e => e.k === 'end' && e.err);
-      if (!threw) candidates[this.starts[i]!.route === 'fn' ? 'fn' : 'sdk'].push(i);
+      const route = this.starts[i]!.route;
+      if (!threw && route !== 'wire') candidates[route === 'fn' ? 'fn' : 'sdk'].push(i);
     }
     const cursor = { sdk: 0, fn: 0 };
     const startOf = (i: number) => this.starts[i]!.at;

@@ -44,7 +44,9 @@ export function describeConfigReading(reading: ConfigReading, status: number): s
 }
 
 export function describeAuthCall(call: AuthCallView): string {
-  return `${call.method} ${call.endpoint} → ${call.status}${call.message ? ` ${call.message}` : ''}`;
+  const answer = call.status === 0 ? `no answer${call.error ? ` (${call.error})` : ''}` : String(call.status);
+  const wire = call.seenBy === 'wire' ? ' (seen on the wire)' : '';
+  return `${call.method} ${call.endpoint} → ${answer}${call.message ? ` ${call.message}` : ''}${wire}`;
 }
 
 function describeHanded(v: unknown): string {
@@ -61,7 +63,7 @@ export const DROP_REASONS: Record<DropReason, string> = {
 };
 
 /** Every event but the configuration and `/auth/` calls, which are described from what was read of them. */
-export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' }>): string {
+export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' | 'wire' }>): string {
   switch (event.k) {
     case 'reg': {
       const threw = event.err ? ` threw ${event.err.m}` : '';

@@ -1,6 +1,7 @@
 /**
- * The background: receives what each tab's relays saw, keeps it per tab and page session
- * (store.ts writes the format of src/record/), tells watching panels when it changed, and does
+ * The background: receives what each tab's relays saw and what went over the wire to Omnichannel
+ * (wire.ts), keeps it per tab and page session (store.ts writes the format of src/record/), tells
+ * watching panels when it changed, and does
  * what they ask (clear, preserve, call the provider again). It judges nothing: the panel reads
  * the record and runs the engine. State lives in storage.session, so the MV3 service worker may
  * stop at any time; panels keep a port per tab and reconnect when it does.
@@ -21,6 +22,7 @@ import { RERUN_COMMAND } from '../protocol/hook.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
 import { listRecords, readRecord } from '../record/read.js';
 import { append, clearRecord, removeRecord, serialised, setPreserve } from './store.js';
+import { observeWire } from './wire.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -128,6 +130,14 @@ async function callProviderAgain(tabId: number): Promise<RerunAnswer> {
   notify(tabId);
   return { ok: true, frame: source.frame };
 }
+
+// The widget's calls to Omnichannel, seen over the wire whether DevTools is open or not.
+observeWire((tabId, event) => {
+  append(tabId, NETWORK_FRAME, [{ type: 'page-event', event }]).then(
+    () => notify(tabId),
+    () => undefined,
+  );
+});
 
 browser.tabs.onRemoved.addListener(tabId => {
   void removeRecord(tabId);

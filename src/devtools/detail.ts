@@ -27,7 +27,9 @@ export function invocationDetail(
   const title =
     invocation.route === 'clientFunction'
       ? `Client function ${invocation.functionName ?? ''}`
-      : `${invocation.route} provider`;
+      : invocation.route === 'wire'
+        ? 'token seen on the wire (no provider call recorded)'
+        : `${invocation.route} provider`;
   const raised = widgetErrors.filter(e => e.errorCode !== null);
   return h(
     'article',

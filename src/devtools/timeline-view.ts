@@ -24,6 +24,7 @@ export const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   widget: 'Widget',
   cfg: 'Config',
   auth: 'Auth',
+  wire: 'Wire',
   again: 'Again',
   drop: 'Dropped',
   got: 'Received',

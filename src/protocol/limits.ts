@@ -51,6 +51,10 @@ export const MAX_CONFIG_BODY_CHARS = 262_144; // 256 KiB
 export const MAX_AUTH_BODY_CHARS = 4096;
 /** The AuthenticatedUserToken header of an /auth/ call. */
 export const MAX_HEADER_TOKEN_CHARS = 65_536; // 64 KiB
+/** The service's `message` response header, and a network error's text (webRequest). */
+export const MAX_WIRE_MESSAGE_CHARS = 1000;
+/** Requests the background follows at once between their headers and their answer (a flood costs no memory). */
+export const MAX_WIRE_PENDING = 500;
 
 // --- What the CLI reads ------------------------------------------------------------------------
 /** A token on standard input or as an argument: the handed-token bound plus room for a newline. */

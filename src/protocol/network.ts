@@ -1,16 +1,42 @@
 /**
- * What the DevTools page reports from the widget's own traffic (devtools.network): the
- * configuration response and the calls to `/auth/` paths. Raw facts, bounded; the engine
- * (src/analysis/traffic.ts) reads them. `parseNetworkEvent` validates at the background.
+ * What the extension saw of the widget's own traffic: from the DevTools page (devtools.network,
+ * while DevTools is open: bodies included) the configuration response and the calls to `/auth/`
+ * paths; from the background (webRequest, always, no bodies) every such call with its token
+ * header, status and `message` header. Raw facts, bounded; the engine (src/analysis/traffic.ts)
+ * reads them. `parseNetworkEvent` validates them wherever they cross a boundary.
  */
 import { isBoundedString, isFiniteNumber, isRecord } from './guards.js';
-import { MAX_AUTH_BODY_CHARS, MAX_CONFIG_BODY_CHARS, MAX_HEADER_TOKEN_CHARS, MAX_URL_CHARS } from './limits.js';
+import {
+  MAX_AUTH_BODY_CHARS,
+  MAX_CONFIG_BODY_CHARS,
+  MAX_HEADER_TOKEN_CHARS,
+  MAX_URL_CHARS,
+  MAX_WIRE_MESSAGE_CHARS,
+} from './limits.js';
 
 export type NetworkEvent =
   /** The widget's configuration response (`livechatconnector/config/...`). */
   | { k: 'cfg'; at: number; url: string; status: number; body: string }
   /** A call to an `/auth/` path, with the token it carried (AuthenticatedUserToken). */
-  | { k: 'auth'; at: number; url: string; method: string; status: number; body: string; token: string | null };
+  | { k: 'auth'; at: number; url: string; method: string; status: number; body: string; token: string | null }
+  | WireEvent;
+
+/**
+ * A widget request the background saw go over the wire (webRequest): a configuration or `/auth/`
+ * call, its AuthenticatedUserToken header (null: none sent), its status (0: it never got an
+ * answer, `error` says why) and the service's `message` response header.
+ */
+export interface WireEvent {
+  k: 'wire';
+  /** When the request was sent (Unix ms). */
+  at: number;
+  url: string;
+  method: string;
+  status: number;
+  token: string | null;
+  message: string | null;
+  error?: string;
+}
 
 /** The frame number recorded with network events (page frames are 0 and up). */
 export const NETWORK_FRAME = -1;
@@ -30,6 +56,7 @@ export function widgetRequestKind(url: string): 'cfg' | 'auth' | null {
 
 export function parseNetworkEvent(m: unknown): NetworkEvent | null {
   if (!isRecord(m) || !isFiniteNumber(m.at) || !isBoundedString(m.url, MAX_URL_CHARS)) return null;
+  if (m.k === 'wire') return parseWireEvent(m);
   if (!Number.isInteger(m.status) || !isBoundedString(m.body, MAX_CONFIG_BODY_CHARS)) return null;
   const status = m.status as number;
   if (m.k === 'cfg' && widgetRequestKind(m.url) === 'cfg')
@@ -40,4 +67,24 @@ export function parseNetworkEvent(m: unknown): NetworkEvent | null {
     return { k: 'auth', at: m.at, url: m.url, method: m.method as string, status, body: m.body, token };
   }
   return null;
+}
+
+function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
+  const optional = (v: unknown, max: number) => (v === null || isBoundedString(v, max) ? v : undefined);
+  const token = optional(m.token, MAX_HEADER_TOKEN_CHARS);
+  const message = optional(m.message, MAX_WIRE_MESSAGE_CHARS);
+  const error = m.error === undefined ? undefined : isBoundedString(m.error, MAX_WIRE_MESSAGE_CHARS) ? m.error : null;
+  if (token === undefined || message === undefined || error === null || !isBoundedString(m.method, 10)) return null;
+  if (!Number.isInteger(m.status) || (m.status as number) < 0 || widgetRequestKind(m.url as string) === null)
+    return null;
+  return {
+    k: 'wire',
+    at: m.at as number,
+    url: m.url as string,
+    method: m.method,
+    status: m.status as number,
+    token,
+    message,
+    ...(error === undefined ? {} : { error }),
+  };
 }

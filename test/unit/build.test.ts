@@ -21,11 +21,17 @@ describe('manifests', () => {
       data_collection_permissions: { required: ['none'] },
     });
   });
-  test('both ask only for storage, inject the hook in the MAIN world before the relay, and keep the rest of the source manifest', () => {
+  test('both ask for storage and webRequest on Omnichannel hosts only, inject the hook in the MAIN world before the relay, and keep the rest of the source manifest', () => {
     for (const browser of ['chrome', 'firefox']) {
       const m = manifest(browser);
-      expect(m.permissions).toEqual(['storage']);
-      expect(m.host_permissions).toBeUndefined();
+      expect(m.permissions).toEqual(['storage', 'webRequest']);
+      // Omnichannel's service and CDN hosts, and the simulator's stand-in for them: never "all sites".
+      for (const host of m.host_permissions as string[]) {
+        expect(host).toMatch(
+          /^(https:\/\/(\*\.omnichannelengagementhub\.(com|us|cn)|oc-cdn-[a-z-]+\.azureedge\.net)|http:\/\/localhost)\/\*$/,
+        );
+      }
+      expect(m.host_permissions).toContain('https://*.omnichannelengagementhub.us/*');
       expect(
         m.content_scripts.map((c: { js: string[]; world?: string; run_at: string }) => [
           c.js,

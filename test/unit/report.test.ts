@@ -282,6 +282,7 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
         method: 'POST',
         status: 401,
         message: 'UserId not found',
+        seenBy: 'devtools',
         invocation: '0:1',
       },
     ]);

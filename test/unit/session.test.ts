@@ -96,6 +96,24 @@ const auth = (endpoint: string, status: number, body: string, carried: string | 
   token: carried,
   frame: -1,
 });
+const wire = (
+  endpoint: string,
+  status: number,
+  message: string | null,
+  carried: string | null,
+  at: number,
+  error?: string,
+): RecordedEvent => ({
+  k: 'wire',
+  at,
+  url: `https://org.crm.dynamics.com/livechatconnector/v2/auth/${endpoint}`,
+  method: 'POST',
+  status,
+  token: carried,
+  message,
+  ...(error ? { error } : {}),
+  frame: -1,
+});
 const emptyHandOff = () => [ready(), reg(), inv(), cb(''), end()];
 
 const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => RecordedEvent[] }> = {
@@ -437,18 +455,63 @@ describe("the widget's traffic", () => {
       auth('getchattoken', 401, '{"message":"UserId not found"}', otherUser, T0 + 30),
       auth('sessioninit', 200, '', 'unknown', T0 + 40),
     ]);
+    // 'unknown' was handed over by no recorded invocation: a stand-in judges it (route 'wire').
     expect(view.authCalls.map(c => [c.endpoint, c.status, c.message, c.invocation])).toEqual([
       ['getchattoken', 200, null, '0:1'],
       ['getchattoken', 401, 'UserId not found', '0:2'],
-      ['sessioninit', 200, null, undefined],
+      ['sessioninit', 200, null, '-1:1'],
     ]);
     expect(view.timeline.filter(t => t.kind === 'auth').map(t => [t.text, t.invocation])).toEqual([
       ['POST getchattoken → 200', '0:1'],
       ['POST getchattoken → 401 UserId not found', '0:2'],
-      ['POST sessioninit → 200', undefined],
+      ['POST sessioninit → 200', '-1:1'],
     ]);
     expect(view.invocations[1]!.findings.map(f => f.rule)).toContain('auth.user-not-found');
     expect(view.invocations[0]!.findings.map(f => f.rule)).not.toContain('auth.user-not-found');
+    expect(view.invocations.map(i => i.route)).toEqual(['setAuthTokenProvider', 'setAuthTokenProvider', 'wire']);
+    expect(view.invocations[2]!.findings.map(f => f.rule)).toContain('token.segment-count');
+  });
+  test('a call seen both on the wire and by DevTools is one call, with the message header and the body', () => {
+    const view = assembleSession([
+      ...twice(token, otherUser),
+      auth('getchattoken', 401, '{"message":"from the body"}', otherUser, T0 + 30),
+      wire('getchattoken', 401, 'UserId not found', otherUser, T0 + 31),
+      wire('getchattoken', 200, null, token, T0 + 35),
+    ]);
+    expect(view.authCalls.map(c => [c.status, c.message, c.seenBy, c.invocation])).toEqual([
+      [401, 'UserId not found', 'both', '0:2'],
+      [200, null, 'wire', '0:1'],
+    ]);
+    expect(view.timeline.filter(t => t.kind === 'auth').map(t => t.text)).toEqual([
+      'POST getchattoken → 401 UserId not found',
+      'POST getchattoken → 200 (seen on the wire)',
+    ]);
+    expect(view.invocations).toHaveLength(2);
+  });
+  test('near miss: the same token sent twice, seconds apart, is two calls', () => {
+    const view = assembleSession([
+      ...twice(token, otherUser),
+      auth('getchattoken', 200, '{}', token, T0 + 30),
+      wire('getchattoken', 200, null, token, T0 + 3000),
+    ]);
+    expect(view.authCalls.map(c => c.seenBy)).toEqual(['devtools', 'wire']);
+  });
+  test('a token seen only on the wire is judged like any other, as of when it was sent', () => {
+    const view = assembleSession([
+      wire('conversation', 0, null, null, T0, 'net::ERR_CONNECTION_REFUSED'),
+      wire('conversation', 401, 'UserId not found', otherUser, T0 + 5),
+      wire('sessionclose', 200, null, otherUser, T0 + 9),
+    ]);
+    expect(view.invocations).toHaveLength(1);
+    const [seen] = view.invocations;
+    expect([seen!.route, seen!.key, seen!.outcome, seen!.startedAt]).toEqual(['wire', '-1:1', 'token', T0 + 5]);
+    expect(seen!.findings.map(f => f.rule)).toContain('auth.user-not-found');
+    expect(view.timeline.map(t => [t.kind, t.text])).toEqual([
+      ['auth', 'POST conversation → no answer (net::ERR_CONNECTION_REFUSED) (seen on the wire)'],
+      ['auth', 'POST conversation → 401 UserId not found (seen on the wire)'],
+      ['auth', 'POST sessionclose → 200 (seen on the wire)'],
+    ]);
+    expect(view.widget.detected).toBe(true);
   });
   test('the configuration: what it says, and what it says when it cannot be read', () => {
     const view = assembleSession([

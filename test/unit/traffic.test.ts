@@ -119,4 +119,33 @@ describe("which requests are the widget's", () => {
     ).toMatchObject({ k: 'cfg' });
     expect(parseNetworkEvent({ ...auth, status: 'x' })).toBeNull();
   });
+  test('parseNetworkEvent: what the background saw on the wire, and nothing malformed', () => {
+    const wire = {
+      k: 'wire',
+      at: 1,
+      url: 'https://o.example/livechatconnector/auth/organization/o/widgetApp/w/conversation',
+      method: 'POST',
+      status: 401,
+      token: 'eyJ',
+      message: 'UserId not found',
+    };
+    expect(parseNetworkEvent(wire)).toEqual(wire);
+    expect(parseNetworkEvent({ ...wire, status: 0, message: null, error: 'net::ERR_FAILED' })).toMatchObject({
+      error: 'net::ERR_FAILED',
+    });
+    expect(parseNetworkEvent({ ...wire, token: null })).toMatchObject({ token: null });
+    for (const bad of [
+      { url: 'https://o.example/other' },
+      { status: -1 },
+      { status: 1.5 },
+      { message: 42 },
+      { message: 'm'.repeat(1001) },
+      { token: 'x'.repeat(65_537) },
+      { error: {} },
+      { method: 'X'.repeat(11) },
+      { token: undefined },
+    ]) {
+      expect(parseNetworkEvent({ ...wire, ...bad }), JSON.stringify(bad)).toBeNull();
+    }
+  });
 });
