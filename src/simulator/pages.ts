@@ -67,17 +67,31 @@ export function widgetPage(scenario: string, site: Site, { hostile, attack, clie
 ${attack ? `<script src="/attacks.js" data-attack="${attr(attack)}"></script>` : ''}
 ${hostile ? '<script src="/hostile.js"></script>' : ''}
 <script id="Microsoft_Omnichannel_LCWidget" src="/widget-sdk.js"
-  data-app-id="c6f5e8a1-0000-4000-8000-00000000a99" data-org-id="0c7e5fd8-0000-4000-8000-0000000000b2"
+  data-app-id="${APP_ID}" data-org-id="${ORG_ID}"
   data-org-url="https://contoso.crm.dynamics.com" v1
   data-sdk-shape="${shape}" data-early="${scenario === 'before-ready'}"
-  data-scenario="${attr(scenario)}" data-signin-optional="${scenario === 'signin-optional'}"
-  data-iframe-src="${attr(`${site.frameOrigin}/widget-frame.html?fn=${encodeURIComponent(fn)}`)}"></script>
+  data-scenario="${attr(scenario)}"
+  data-iframe-src="${attr(`${site.frameOrigin}/livechatwidget/WebChatControl/htmls/chat.html?${frameQuery(scenario, fn)}`)}"></script>
 <script src="/scenarios.js" data-scenario="${attr(scenario)}"></script>
 </head><body><p><a href="/">All scenarios</a></p><h1>Widget simulator</h1>
 <p>Scenario: <b>${attr(scenario)}</b>. ${attr(DESCRIPTIONS[scenario] ?? '')}</p>
 <p><button type="button" onclick="Microsoft.Omnichannel.LiveChatWidget.SDK.startChat()">Start chat</button>
 asks the provider for a token again.</p></body></html>`;
 }
+
+/** What the widget's iframe is told, as the real one gets its settings: the scenario, the org and app, the client function. */
+function frameQuery(scenario: string, fn: string): string {
+  return new URLSearchParams({
+    scenario,
+    signin: String(scenario === 'signin-optional'),
+    org: ORG_ID,
+    app: APP_ID,
+    fn,
+  }).toString();
+}
+
+const ORG_ID = '0c7e5fd8-0000-4000-8000-0000000000b2';
+const APP_ID = 'c6f5e8a1-0000-4000-8000-00000000a99';
 
 /** What each scenario does, for the demo's scenario picker. */
 export const DESCRIPTIONS: Record<string, string> = {

@@ -56,7 +56,7 @@ const SCENARIOS: Record<string, Scenario> = {
   valid: {
     verdict: /^Token accepted$/,
     facts: {
-      Widget: 'found · v1 · in an iframe',
+      Widget: 'found · v1 (its frame is chat.html) · in an iframe',
       'Org id': '0c7e5fd8-0000-4000-8000-0000000000b2',
       'Org URL': 'https://contoso.crm.dynamics.com',
       'Token route': 'setAuthTokenProvider',
@@ -70,6 +70,8 @@ const SCENARIOS: Record<string, Scenario> = {
       expect(view.widget).toEqual({
         detected: true,
         version: 'v1',
+        kind: 'v1',
+        kindEvidence: 'its frame is chat.html',
         orgId: '0c7e5fd8-0000-4000-8000-0000000000b2',
         appId: 'c6f5e8a1-0000-4000-8000-00000000a99',
         orgUrl: 'https://contoso.crm.dynamics.com',
@@ -142,11 +144,13 @@ const SCENARIOS: Record<string, Scenario> = {
     path: '/widget?scenario=never',
     ready: invocations(2),
     check: view => {
+      // v1 (its frame is chat.html): nothing was handed over when the provider returned; no 10 s wait.
       expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([
-        ['timeout', 3],
-        ['timeout', 3],
+        ['empty', 3],
+        ['empty', 3],
       ]);
-      expect(allRules(view)).toContain('invocation.no-callback');
+      expect(allRules(view)).toContain('invocation.returned-without-callback');
+      expect(allRules(view)).not.toContain('invocation.no-callback');
     },
   },
   later: {
@@ -254,22 +258,42 @@ const SCENARIOS: Record<string, Scenario> = {
     ready: invocations(2),
     check: healthy,
   },
-  // Without DevTools open the service's answers are not seen: only what the page itself shows.
+  // DevTools closed: the service's answer is seen on the wire (the background's webRequest).
   'unknown-user': {
-    verdict: /^Token accepted$/,
+    verdict: /^Problem: getchattoken answered 401: "UserId not found": no active contact has the id "00000000-dead/,
     path: '/widget?scenario=unknown-user',
-    ready: invocations(2),
-    check: view => expect(view.invocations[0]!.analysis?.claims?.sub).toBe('00000000-dead-beef-0000-000000000000'),
+    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 2,
+    check: view => {
+      expect(view.invocations[0]!.analysis?.claims?.sub).toBe('00000000-dead-beef-0000-000000000000');
+      expect(view.authCalls.map(c => [c.status, c.message, c.seenBy])).toEqual([
+        [401, 'UserId not found', 'wire'],
+        [401, 'UserId not found', 'wire'],
+      ]);
+    },
   },
   'sub-changed': {
-    verdict:
-      /^Token accepted, with 1 warning: "sub" is "00000000-dead-beef-0000-000000000000"; the previous invocation's token had "87b4d06c/,
+    // The second token's contact is unknown to the service: its 401, seen on the wire, comes first.
+    verdict: /^Problem: getchattoken answered 401: "UserId not found"/,
     path: '/widget?scenario=sub-changed',
-    ready: invocations(2),
-    check: view =>
-      expect(view.invocations.map(i => i.findings.some(f => f.rule === 'session.sub-changed'))).toEqual([false, true]),
+    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 2,
+    check: view => {
+      expect(view.invocations.map(i => i.findings.some(f => f.rule === 'session.sub-changed'))).toEqual([false, true]);
+      expect(view.authCalls.map(c => [c.status, c.invocation])).toEqual([
+        [200, '0:1'],
+        [401, '0:2'],
+      ]);
+    },
   },
-  'chat-map': { verdict: /^Token accepted$/, path: '/widget?scenario=chat-map', ready: invocations(2), check: healthy },
+  'chat-map': {
+    verdict: /^Problem: validateauthchatmaprecord answered 400/,
+    path: '/widget?scenario=chat-map',
+    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 4,
+    check: view => {
+      expect(view.invocations.map(i => i.findings.filter(f => f.rule === 'auth.chat-map-mismatch').length)).toEqual([
+        1, 1,
+      ]);
+    },
+  },
   'signin-optional': {
     // Without DevTools the configuration (sign-in optional) is not seen: judged as any empty token.
     verdict: /^Error 3 observed: The widget received an empty string \(the setAuthTokenProvider message\)\.$/,

@@ -195,7 +195,7 @@ describe('chromium, DevTools open', () => {
       expect(record.sessions.map(s => [s.url, s.eventCount])).toEqual([[`${site.origin}/plain`, 0]]);
       // The same tab with the widget again: that page adopts the session, its traffic included.
       await run.page.goto(`${site.origin}/widget?scenario=valid`);
-      for (let attempt = 0; attempt < 80 && !calls(2)(current(record)); attempt++) {
+      for (let attempt = 0; attempt < 80 && !(calls(2)(current(record)) && current(record).config); attempt++) {
         await new Promise(resolve => setTimeout(resolve, 150));
         record = await readTab(helper, run.tabId);
       }
