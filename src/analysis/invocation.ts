@@ -67,16 +67,33 @@ export function judgeInvocation(
   if (rejected && !first) {
     findings.push(finding('invocation.rejected', `The provider's promise was rejected with ${errorText(rejected)}.`));
   }
+  // Both SDK methods of the v1 host hand over what the callback stored by the time the provider
+  // returned (verified); the v2 widget waits for the callback (inferred).
+  const hostRoute = route === 'setAuthTokenProvider' || route === 'setAuthCodeProvider';
+  const kind = options.widgetKind ?? null;
+  const returnedEmpty = kind === 'v1' && hostRoute && !first && end !== undefined && !threw;
   const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
-  if (overdue && !threw)
+  // On v1 the hand-over happened when the provider returned: no 10-second wait to report.
+  if (overdue && !threw && !returnedEmpty)
     findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
-  // Both SDK methods hand over what the callback stored by the time the provider returned (v1).
-  if (first && !first.sync && route !== 'clientFunction') {
+  if (first && !first.sync && hostRoute) {
     const after = elapsed(first.at - start.at);
+    const late = `The callback ran ${after} after the provider was called, after the provider had returned`;
+    if (kind === 'v2') findings.push(finding('invocation.async-callback-v2', `${late}: the v2 widget waits for it.`));
+    else if (kind === 'v1') findings.push(finding('invocation.async-callback', `${late}.`));
+    else
+      findings.push(
+        finding(
+          'invocation.async-callback-unknown',
+          `${late}: error 3 if this page runs the v1 widget, fine on v2 (which widget it runs was not seen).`,
+        ),
+      );
+  }
+  if (returnedEmpty) {
     findings.push(
       finding(
-        'invocation.async-callback',
-        `The callback ran ${after} after the provider was called, after the provider had returned.`,
+        'invocation.returned-without-callback',
+        "The provider returned without calling back: the v1 widget's frame was handed undefined at once.",
       ),
     );
   }
@@ -117,7 +134,9 @@ export function judgeInvocation(
         ? 'rejected'
         : overdue
           ? 'timeout'
-          : 'pending';
+          : returnedEmpty
+            ? 'empty'
+            : 'pending';
   if (outcome === 'empty' && config?.ok && config.config.signInOptional) {
     // Sign-in optional: no token means "continue anonymously", which is not error 3.
     const kept = findings.filter(f => f.rule !== 'token.empty' && f.rule !== 'token.missing');

@@ -542,11 +542,41 @@ export const RULES = {
   'invocation.async-callback': rule(
     'error',
     3,
-    'Callback ran asynchronously',
-    'The provider called back after it had returned. The v1 widget reads the token right after calling the ' +
-      'provider, so it hands over nothing (or a stale token from an earlier call).',
+    'Callback ran asynchronously (v1 widget)',
+    'The provider called back after it had returned, on the v1 widget. Its host script posts the token to ' +
+      "the widget's frame right after calling the provider (verified), so the widget got nothing, or the token " +
+      'an earlier registration stored.',
     'Fetch the token first and register a provider that calls back synchronously: `getToken().then(t ' +
-      "=> SDK.setAuthTokenProvider(cb => cb(t)))`, as Microsoft's sample does.",
+      "=> SDK.setAuthTokenProvider(cb => cb(t)))`, as Microsoft's setAuthTokenProvider reference does.",
+  ),
+  'invocation.async-callback-v2': rule(
+    'info',
+    null,
+    'Callback ran asynchronously (fine on v2)',
+    'The provider called back after it had returned. The v2 widget waits for the callback (inferred from its ' +
+      'host script, which is not public: its frame asks the page for a token and takes the answer whenever it ' +
+      'comes), so this works here, as Microsoft\'s "send the token when starting a chat" sample does. The same ' +
+      'provider fails on the v1 widget with error 3.',
+    'Nothing to do on v2. To work on v1 as well, fetch the token first and call back synchronously.',
+  ),
+  'invocation.async-callback-unknown': rule(
+    'warning',
+    null,
+    'Callback ran asynchronously (widget version not seen)',
+    'The provider called back after it had returned, and which widget the page runs was not seen: on the ' +
+      'v1 widget that is error 3 (the token is posted when the provider returns), on v2 it works (the widget ' +
+      'waits for the callback; inferred).',
+    "Check the widget's version (its frame is chat.html on v1, chatv2.html on v2). Calling back synchronously " +
+      'with a token fetched beforehand works on both.',
+  ),
+  'invocation.returned-without-callback': rule(
+    'error',
+    3,
+    'Provider returned without calling back (v1 widget)',
+    'The provider returned before calling the callback, on the v1 widget: its host script posts what the ' +
+      "callback stored when the provider returned (verified), so the widget's frame was handed `undefined` at " +
+      'once, whatever the provider does later (a late callback, a rejected promise).',
+    'Fetch the token first, then register a provider that calls back before it returns.',
   ),
   'invocation.widget-got-nothing': rule(
     'error',

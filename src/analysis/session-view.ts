@@ -72,9 +72,20 @@ export interface InvocationView {
   rerun?: true;
 }
 
+/**
+ * Which widget the page runs: Microsoft's hosted widget v1 or v2, or a custom widget built on the
+ * npm Chat SDK. v1 is verified; what v2 does is partly inferred (shared/domain.md).
+ */
+export type WidgetKind = 'v1' | 'v2' | 'custom';
+
 export interface WidgetView {
   detected: boolean;
+  /** What the widget's script tag asks for (`v1`/`v2` attribute, `data-lcw-version`), as written. */
   version: string | null;
+  /** Which widget it is, from the strongest evidence seen; null while unknown. */
+  kind: WidgetKind | null;
+  /** The evidence `kind` rests on, in words ("its frame is chatv2.html"). */
+  kindEvidence: string | null;
   orgId: string | null;
   appId: string | null;
   orgUrl: string | null;
@@ -151,6 +162,8 @@ export const SDK_PROVIDER_SENTINEL = 'authSDKClientFunction';
 export type PageView = Omit<SessionView, 'invocations'>;
 
 export interface AssembleOptions {
+  /** Which widget the page runs, when known: rules that hold for one version only follow it. */
+  widgetKind?: WidgetKind | null;
   contextVariables?: readonly ContextVariable[];
   /** Unix ms: invocations younger than 10 s without a callback are still pending. */
   nowMs?: number;

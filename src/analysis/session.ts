@@ -57,6 +57,7 @@ export class SessionAssembly {
     const ordered = [...events].sort((a, b) => a.at - b.at || regFirst(a) - regFirst(b));
     const reader = new PageReader();
     for (const event of ordered) reader.read(event);
+    reader.finish();
     reader.page.findings = pageFindings(reader.page, reader.missingFunctions);
     this.page = reader.page;
     this.eventsByKey = reader.eventsByKey;
@@ -203,7 +204,8 @@ export class SessionAssembly {
       const start = this.starts[index];
       if (!start) throw new RangeError(`no invocation ${index}`);
       const events = this.eventsByKey.get(invocationKey(start)) ?? [];
-      view = judgeInvocation(start, events, this.options, this.page.config?.reading);
+      const options = { ...this.options, widgetKind: this.options.widgetKind ?? this.page.widget.kind };
+      view = judgeInvocation(start, events, options, this.page.config?.reading);
       if (this.reruns.has(view.key)) view.rerun = true;
       this.base[index] = view;
     }

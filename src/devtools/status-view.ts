@@ -19,10 +19,7 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
   const page = session.assembly.page;
   const w = page.widget;
   const entries: Fact[] = [
-    [
-      'Widget',
-      w.detected ? `found${w.version ? ` · ${w.version}` : ''}${w.iframe ? ' · in an iframe' : ''}` : 'not seen',
-    ],
+    ['Widget', w.detected ? `found · ${widgetKindText(w)}${w.iframe ? ' · in an iframe' : ''}` : 'not seen'],
     ...(w.orgId ? [['Org id', w.orgId] as Fact] : []),
     ...(w.appId ? [['App id', w.appId] as Fact] : []),
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as Fact] : []),
@@ -109,4 +106,10 @@ function droppedFacts(oldest: number, lost: Record<DropReason, number>): Fact[] 
   for (const why of ['flood', 'unsent'] as const)
     if (lost[why] > 0) facts.push(['Dropped', `${lost[why]} events: ${DROP_REASONS[why]}`]);
   return facts;
+}
+
+/** Which widget, and what says so: "v2 (its frame is chatv2.html)". */
+export function widgetKindText(w: PageView['widget']): string {
+  if (!w.kind) return 'version unknown';
+  return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}`;
 }

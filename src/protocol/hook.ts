@@ -18,6 +18,7 @@ import {
   MAX_FUNCTION_NAME_CHARS,
   MAX_HANDED_OBJECT_KEYS,
   MAX_HANDED_TOKEN_CHARS,
+  MAX_URL_CHARS,
   PEEK_NODES,
 } from './limits.js';
 
@@ -108,8 +109,11 @@ export type PageEvent =
   | { k: 'timeout'; at: number; id: number }
   /** (relay) `n` events were lost: the page raised too many, or they could not be delivered. */
   | { k: 'drop'; at: number; n: number; why: DropReason }
-  /** (relay) The widget's script tag and chat iframe, as found in this frame's DOM. */
-  | { k: 'widget'; at: number; script: WidgetScript | null; iframe: boolean };
+  /**
+   * (relay) The widget's script tag and chat iframe (its `src`), and a custom widget's script
+   * (`oc-lcw-script`), as found in this frame's DOM.
+   */
+  | { k: 'widget'; at: number; script: WidgetScript | null; iframe: boolean; frameSrc?: string; custom?: boolean };
 
 /** What the hook posts: a PageEvent before reduction. */
 export type HookMessage =
@@ -248,9 +252,17 @@ export function parsePageEvent(m: unknown): PageEvent | null {
         : null;
     case 'widget': {
       const script = widgetScript(m.script);
-      return script !== undefined && typeof m.iframe === 'boolean'
-        ? { k: 'widget', at, script, iframe: m.iframe }
-        : null;
+      if (script === undefined || typeof m.iframe !== 'boolean') return null;
+      if (m.frameSrc !== undefined && !isBoundedString(m.frameSrc, MAX_URL_CHARS)) return null;
+      if (m.custom !== undefined && typeof m.custom !== 'boolean') return null;
+      return {
+        k: 'widget',
+        at,
+        script,
+        iframe: m.iframe,
+        ...(m.frameSrc ? { frameSrc: m.frameSrc } : {}),
+        ...(m.custom ? { custom: true } : {}),
+      };
     }
     default:
       return null;

@@ -166,11 +166,15 @@ function readWidget() {
         src: attr('src'),
       }
     : null;
-  const iframe = !!document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');
-  const key = JSON.stringify([script, iframe]);
-  if (key !== lastWidget && (script || iframe)) {
+  const frame = document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');
+  const iframe = !!frame;
+  // Its page tells the widget's version (chat.html: v1, chatv2.html: v2); a custom widget's script has its own id.
+  const frameSrc = (frame?.getAttribute('src') ?? '').split(/[?#]/)[0]!.slice(0, MAX_URL_CHARS);
+  const custom = !!document.getElementById('oc-lcw-script');
+  const key = JSON.stringify([script, frameSrc, custom]);
+  if (key !== lastWidget && (script || iframe || custom)) {
     lastWidget = key;
-    record({ k: 'widget', at: now(), script, iframe });
+    record({ k: 'widget', at: now(), script, iframe, frameSrc, custom });
   }
 }
 

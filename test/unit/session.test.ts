@@ -114,6 +114,15 @@ const wire = (
   ...(error ? { error } : {}),
   frame: -1,
 });
+/** What tells the widget's version: its frame's page (chat.html on v1, chatv2.html on v2). */
+const widgetFrame = (kind: 'v1' | 'v2'): RecordedEvent => ({
+  k: 'widget',
+  at: T0 - 20,
+  frame,
+  iframe: true,
+  script: null,
+  frameSrc: `https://oc-cdn-ocprod.azureedge.net/livechatwidget/${kind === 'v1' ? 'WebChatControl/htmls/chat' : 'v2public/htmls/chatv2'}.html`,
+});
 const emptyHandOff = () => [ready(), reg(), inv(), cb(''), end()];
 
 const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => RecordedEvent[] }> = {
@@ -130,8 +139,22 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
   },
   'registration.none': { fires: () => [ready()], quiet: healthy },
   'invocation.async-callback': {
+    fires: () => [widgetFrame('v1'), ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
+    // Near miss: the same provider on v2, or on a page whose widget version was not seen.
+    quiet: () => [widgetFrame('v2'), ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
+  },
+  'invocation.async-callback-v2': {
+    fires: () => [widgetFrame('v2'), ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
+    quiet: () => [widgetFrame('v1'), ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
+  },
+  'invocation.async-callback-unknown': {
     fires: () => [ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
-    quiet: healthy,
+    quiet: () => [widgetFrame('v1'), ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
+  },
+  'invocation.returned-without-callback': {
+    fires: () => [widgetFrame('v1'), ready(), reg(), inv(), end()],
+    // Near miss: v2 waits for the callback; a client function is answered whenever it calls back.
+    quiet: () => [widgetFrame('v2'), ready(), reg(), inv(), end()],
   },
   'invocation.token-cut': {
     fires: () => [
@@ -269,11 +292,46 @@ describe('an invocation', () => {
   ])('%s', (_, events, outcome, errorCode) => {
     expect(assembleSession(events).invocations[0]).toMatchObject({ outcome, errorCode });
   });
-  test('an async callback says how late it came, in ms below two seconds', () => {
-    const f = assembleSession([inv(), end(), cb(token, false, 1, T0 + 63)]).invocations[0]!.findings.find(
-      x => x.rule === 'invocation.async-callback',
-    );
-    expect(f?.message).toBe('The callback ran 61 ms after the provider was called, after the provider had returned.');
+  test('an async callback says how late it came, in ms below two seconds, and what that means per version', () => {
+    const late = (...before: RecordedEvent[]) =>
+      assembleSession([...before, inv(), end(), cb(token, false, 1, T0 + 63)]).invocations[0]!;
+    const v1 = late(widgetFrame('v1'));
+    expect([v1.findings[0]?.message, v1.errorCode]).toEqual([
+      'The callback ran 61 ms after the provider was called, after the provider had returned.',
+      3,
+    ]);
+    const v2 = late(widgetFrame('v2'));
+    expect([v2.findings[0]?.message, v2.findings[0]?.severity, v2.errorCode]).toEqual([
+      'The callback ran 61 ms after the provider was called, after the provider had returned: the v2 widget waits for it.',
+      'info',
+      null,
+    ]);
+    // Unknown version: both outcomes in one sentence, no error predicted.
+    const unknown = late();
+    expect([unknown.findings[0]?.message, unknown.errorCode]).toEqual([
+      'The callback ran 61 ms after the provider was called, after the provider had returned: error 3 if this ' +
+        'page runs the v1 widget, fine on v2 (which widget it runs was not seen).',
+      null,
+    ]);
+  });
+  test('v1: a provider that returned without calling back handed over nothing at once, whatever came later', () => {
+    const returned = [widgetFrame('v1'), inv(), end()];
+    expect(assembleSession(returned).invocations[0]).toMatchObject({ outcome: 'empty', errorCode: 3 });
+    // Not "no callback within 10 s": the hand-over was over when the provider returned.
+    const rules = assembleSession([...returned, timedOut()]).invocations[0]!.findings.map(f => f.rule);
+    expect(rules).toEqual(['invocation.returned-without-callback']);
+    // Its promise rejected later: what was seen is said beside it.
+    const rejected = assembleSession([
+      ...returned,
+      { k: 'rej', at: T0 + 50, id: 1, frame, err: { n: 'Error', m: 'x' } },
+    ]);
+    expect(rejected.invocations[0]!.findings.map(f => f.rule)).toEqual([
+      'invocation.rejected',
+      'invocation.returned-without-callback',
+    ]);
+    // Near miss: v2 (and an unknown version) waits.
+    expect(assembleSession([widgetFrame('v2'), inv(), end()]).invocations[0]!.outcome).toBe('pending');
+    expect(assembleSession([inv(), end()]).invocations[0]!.outcome).toBe('pending');
   });
   test('an invocation older than 10 s without callback is overdue even before the relay says so', () => {
     expect(assembleSession([inv(), end()], { nowMs: T0 + 20_000 }).invocations[0]).toMatchObject({
@@ -322,6 +380,88 @@ test('setAuthCodeProvider: the OAuth 2.0 route, recorded, its code never analyse
 });
 
 describe('widget', () => {
+  const script = (
+    version: string,
+    src = 'https://oc-cdn-ocprod.azureedge.net/livechatwidget/scripts/LiveChatBootstrapper.js',
+  ) => ({
+    appId: 'app',
+    orgId: 'org',
+    orgUrl: 'https://org.crm.dynamics.com',
+    version,
+    src,
+  });
+  const seen = (extra: Partial<RecordedEvent & { k: 'widget' }>): RecordedEvent => ({
+    k: 'widget',
+    at: T0,
+    frame,
+    iframe: false,
+    script: null,
+    ...extra,
+  });
+  test.each([
+    [
+      'its frame is chatv2.html',
+      [seen({ iframe: true, frameSrc: 'https://cdn.example/livechatwidget/v2public/htmls/chatv2.html' })],
+      'v2',
+    ],
+    [
+      'its frame is chat.html',
+      [seen({ iframe: true, frameSrc: 'https://cdn.example/livechatwidget/WebChatControl/htmls/chat.html' })],
+      'v1',
+    ],
+    // The frame outweighs what the script tag asks for (the bootstrapper decides).
+    [
+      'its frame is chatv2.html',
+      [seen({ script: script('v1') }), seen({ iframe: true, frameSrc: '/x/chatv2.html' })],
+      'v2',
+    ],
+    ['its script tag asks for v1', [seen({ script: script('v1') })], 'v1'],
+    [
+      'its script comes from v2scripts',
+      [seen({ script: script('prod', 'https://cdn.example/livechatwidget/v2scripts/x.js') })],
+      'v2',
+    ],
+    ['the page has a custom widget script (oc-lcw-script)', [seen({ custom: true })], 'custom'],
+    [
+      'its frame asked for "authSDKClientFunction", the v2 widget\'s name for the provider (inferred)',
+      [{ k: 'req', at: T0, frame, name: 'authSDKClientFunction', found: true } as RecordedEvent],
+      'v2',
+    ],
+    [
+      'calls to Omnichannel with no hosted widget on the page',
+      [
+        {
+          k: 'wire',
+          at: T0,
+          frame: -1,
+          url: 'https://o.omnichannelengagementhub.com/livechatconnector/auth/x',
+          method: 'POST',
+          status: 200,
+          token: 'a.b.c',
+          message: null,
+        } as RecordedEvent,
+      ],
+      'custom',
+    ],
+  ])('which widget: %s', (evidence, events, kind) => {
+    const view = assembleSession(events as RecordedEvent[]);
+    expect([view.widget.kind, view.widget.kindEvidence]).toEqual([kind, evidence]);
+  });
+  test('near misses: a script tag saying "prod", a frame of another name, calls beside a hosted widget', () => {
+    expect(assembleSession([seen({ script: script('prod') })]).widget.kind).toBeNull();
+    expect(assembleSession([seen({ iframe: true, frameSrc: '/chat2.html' })]).widget.kind).toBeNull();
+    const wire = {
+      k: 'wire',
+      at: T0 + 5,
+      frame: -1,
+      url: 'https://o.omnichannelengagementhub.com/livechatconnector/auth/x',
+      method: 'POST',
+      status: 200,
+      token: 'a.b.c',
+      message: null,
+    } as RecordedEvent;
+    expect(assembleSession([seen({ script: script('prod') }), wire]).widget.kind).toBeNull();
+  });
   test('script tag facts and lcw:error in both detail shapes', () => {
     const view = assembleSession([
       {
