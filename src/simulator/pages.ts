@@ -71,7 +71,7 @@ ${hostile ? '<script src="/hostile.js"></script>' : ''}
   data-org-url="https://contoso.crm.dynamics.com" v1
   data-sdk-shape="${shape}" data-early="${scenario === 'before-ready'}"
   data-scenario="${attr(scenario)}"
-  data-iframe-src="${attr(`${site.frameOrigin}/livechatwidget/WebChatControl/htmls/chat.html?${frameQuery(scenario, fn)}`)}"></script>
+  data-iframe-src="${attr(`${site.frameOrigin}${V1_FRAME_PATH}?${frameQuery(scenario, fn)}`)}"></script>
 <script src="/scenarios.js" data-scenario="${attr(scenario)}"></script>
 </head><body><p><a href="/">All scenarios</a></p><h1>Widget simulator</h1>
 <p>Scenario: <b>${attr(scenario)}</b>. ${attr(DESCRIPTIONS[scenario] ?? '')}</p>
@@ -79,7 +79,10 @@ ${hostile ? '<script src="/hostile.js"></script>' : ''}
 asks the provider for a token again.</p></body></html>`;
 }
 
-/** What the widget's iframe is told, as the real one gets its settings: the scenario, the org and app, the client function. */
+/** Where the v1 widget's frame lives on Microsoft's CDN (its page, chat.html, tells v1 from v2). */
+export const V1_FRAME_PATH = '/livechatwidget/WebChatControl/htmls/chat.html';
+
+/** What the widget's iframe is told (the real one gets its settings too): scenario, org, app, client function. */
 function frameQuery(scenario: string, fn: string): string {
   return new URLSearchParams({
     scenario,

@@ -424,14 +424,14 @@ describe('widget', () => {
     ['the page has a custom widget script (oc-lcw-script)', [seen({ custom: true })], 'custom'],
     [
       'its frame asked for "authSDKClientFunction", the v2 widget\'s name for the provider (inferred)',
-      [{ k: 'req', at: T0, frame, name: 'authSDKClientFunction', found: true } as RecordedEvent],
+      [{ k: 'req' as const, at: T0, frame, name: 'authSDKClientFunction', found: true }],
       'v2',
     ],
     [
       'calls to Omnichannel with no hosted widget on the page',
       [
         {
-          k: 'wire',
+          k: 'wire' as const,
           at: T0,
           frame: -1,
           url: 'https://o.omnichannelengagementhub.com/livechatconnector/auth/x',
@@ -439,12 +439,12 @@ describe('widget', () => {
           status: 200,
           token: 'a.b.c',
           message: null,
-        } as RecordedEvent,
+        },
       ],
       'custom',
     ],
-  ])('which widget: %s', (evidence, events, kind) => {
-    const view = assembleSession(events as RecordedEvent[]);
+  ] satisfies [string, RecordedEvent[], string][])('which widget: %s', (evidence, events, kind) => {
+    const view = assembleSession(events);
     expect([view.widget.kind, view.widget.kindEvidence]).toEqual([kind, evidence]);
   });
   test('near misses: a script tag saying "prod", a frame of another name, calls beside a hosted widget', () => {
