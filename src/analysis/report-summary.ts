@@ -38,7 +38,9 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   const w = report.widget;
   const codes = countBy(report.invocations.map(invocationCountKey));
   const widgetParts = [
-    w.version ?? 'version unknown',
+    w.kind
+      ? `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}`
+      : (w.version ?? 'version unknown'),
     w.orgId && `org ${w.orgId}`,
     w.appId && `app ${w.appId}`,
     w.orgUrl,

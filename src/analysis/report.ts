@@ -5,12 +5,16 @@
  */
 import type { Finding, PredictedErrorCode, WidgetErrorCode } from './types.js';
 import { RULES } from './rules.js';
-import type { AuthCallView, InvocationView, SessionView } from './session-view.js';
+import type { AuthCallView, DeliveryView, InvocationView, SessionView, WidgetKind } from './session-view.js';
+import { describeValue } from './finding.js';
+import { handedToRaw } from './invocation.js';
 import type { WidgetConfig } from './traffic.js';
 import { redactUrl } from '../protocol/messages.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';
-export const REPORT_VERSION = 1;
+/** Written now; version 1 (before wire evidence, the widget's kind and deliveries) still reads. */
+export const REPORT_VERSION = 2;
+export type ReportVersion = 1 | typeof REPORT_VERSION;
 
 export interface ReportToken {
   header: Record<string, unknown> | null;
@@ -35,6 +39,18 @@ export interface ReportInvocation {
   findings: ReportFinding[];
   /** Made by the panel's "Call provider again". */
   rerun?: true;
+  /** What the widget's frame was seen to receive for it (never the token itself). v2. */
+  received?: ReportDelivery;
+}
+
+/** A delivery as the report keeps it: what kind of value, and whose token it was. */
+export interface ReportDelivery {
+  at: string;
+  via: DeliveryView['via'];
+  /** "undefined", "an empty string", "a token of 812 characters", ... */
+  value: string;
+  /** The invocation that handed this token over (this one or an earlier one). */
+  tokenOf?: string;
 }
 
 /** A finding as the report keeps it: with the widget error it leads to, when it leads to one. */
@@ -53,13 +69,16 @@ export type ReportAuthCall = Omit<AuthCallView, 'at'> & { at: string };
 
 export interface Report {
   format: typeof REPORT_FORMAT;
-  version: typeof REPORT_VERSION;
+  version: ReportVersion;
   createdAt: string;
   tokensIncluded: boolean;
   page: { url: string; origin: string };
   widget: {
     detected: boolean;
     version: string | null;
+    /** v2: which widget (v1, v2, custom) and what says so; absent while unknown. */
+    kind?: WidgetKind;
+    kindEvidence?: string;
     orgId: string | null;
     appId: string | null;
     orgUrl: string | null;
@@ -98,6 +117,8 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
     widget: {
       detected: view.widget.detected,
       version: view.widget.version,
+      ...(view.widget.kind ? { kind: view.widget.kind } : {}),
+      ...(view.widget.kindEvidence ? { kindEvidence: view.widget.kindEvidence } : {}),
       orgId: view.widget.orgId,
       appId: view.widget.appId,
       orgUrl: view.widget.orgUrl,
@@ -164,7 +185,18 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
     token,
     findings: invocation.findings.map(reportFinding),
     ...(invocation.rerun ? { rerun: true as const } : {}),
+    ...(invocation.received ? { received: reportDelivery(invocation.received) } : {}),
   };
+}
+
+function reportDelivery(d: DeliveryView): ReportDelivery {
+  const value =
+    typeof d.value === 'string'
+      ? d.value.trim() === ''
+        ? 'an empty string'
+        : `a token of ${d.value.length} characters`
+      : describeValue(handedToRaw(d.value));
+  return { at: iso(d.at), via: d.via, value, ...(d.tokenOf ? { tokenOf: d.tokenOf } : {}) };
 }
 
 function pageOf(url: string): { url: string; origin: string } {

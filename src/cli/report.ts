@@ -53,7 +53,9 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
       format !== 'lcw-auth-report'
         ? ' (it does not say "format": "lcw-auth-report": is it an export of the LCW Auth panel?)'
         : '';
-    throw new InputError(`${file} is not a valid lcw-auth report v1${hint}:\n  ${errors.map(safe).join('\n  ')}`);
+    throw new InputError(
+      `${file} is not a valid lcw-auth report (v1 or v2)${hint}:\n  ${errors.map(safe).join('\n  ')}`,
+    );
   }
   const report = data;
   const failing =

@@ -5,6 +5,8 @@
 import { factsTable, h, prose, quoted, tableHead, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { describeValue } from '../analysis/finding.js';
+import { handedToRaw } from '../analysis/invocation.js';
 import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/verdict.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
 import type { AuthCallView, InvocationView, WidgetErrorView } from '../analysis/session-view.js';
@@ -66,11 +68,10 @@ export function invocationDetail(
           ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]
           : []),
         ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
+        ['Widget received', receivedText(invocation)],
         [
           'Service answered',
-          calls.length === 0
-            ? 'no /auth/ call seen with this token (open DevTools before the chat starts to see them)'
-            : calls.map(c => `${c.endpoint} ${c.status}${c.message ? ` "${c.message}"` : ''}`).join('; '),
+          calls.length === 0 ? 'no /auth/ call seen with this token' : calls.map(serviceAnswer).join('; '),
         ],
         [
           'Widget raised',
@@ -128,6 +129,36 @@ function timeToToken(ms: number): HTMLElement {
 const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
 const facts = factsTable;
+
+const WITNESS: Record<AuthCallView['seenBy'], string> = {
+  wire: 'seen on the wire',
+  devtools: 'seen by DevTools',
+  both: 'seen on the wire and by DevTools',
+};
+
+const serviceAnswer = (c: AuthCallView) =>
+  `${c.endpoint} ${c.status || 'no answer'}${c.message ? ` "${c.message}"` : ''} (${WITNESS[c.seenBy]})`;
+
+/** What the widget's frame was seen to receive for this invocation: observed, not predicted. */
+function receivedText(invocation: InvocationView): string {
+  const got = invocation.received;
+  if (!got) {
+    return invocation.route === 'wire'
+      ? 'not seen (no provider call was recorded for this token)'
+      : "no token message seen in the widget's frame for this call";
+  }
+  const value =
+    typeof got.value === 'string'
+      ? got.value.trim() === ''
+        ? 'an empty string'
+        : !got.tokenOf || got.tokenOf === invocation.key
+          ? "this invocation's token"
+          : `the token of invocation #${got.tokenOf.split(':')[1]} (an earlier one), not this one's`
+      : got.value === undefined
+        ? 'undefined (nothing)'
+        : describeValue(handedToRaw(got.value));
+  return `${value}, in its ${got.via} message at ${localTime(got.at)}`;
+}
 
 function section(title: string, ...content: Child[]): HTMLElement {
   return h('section', { attrs: { 'aria-label': title } }, h('h3', null, title), ...content);

@@ -113,6 +113,6 @@ describe('the CLI as an npm package', () => {
     writeFileSync(join(work, 'not-a-report.json'), '{"format": "something else"}');
     const bad = run(['report', 'not-a-report.json']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('is not a valid lcw-auth report v1');
+    expect(bad.stderr).toContain('is not a valid lcw-auth report (v1 or v2)');
   });
 });

@@ -56,15 +56,27 @@ describe('buildReport', () => {
     expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(report(true)), JSON.stringify(validate.errors)).toBe(true);
   });
+  test('a version 1 report (before wire evidence) still reads', () => {
+    const { kind: _kind, kindEvidence: _evidence, ...widget } = report().widget;
+    const v1 = {
+      ...report(),
+      version: 1,
+      widget,
+      invocations: report().invocations.map(({ received: _r, ...i }) => i),
+    };
+    expect(validate(v1), JSON.stringify(validate.errors)).toBe(true);
+    expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('| Report | lcw-auth-report v1');
+  });
   test('the schema rejects what is not a report', () => {
-    expect(validate({ ...report(), version: 2 })).toBe(false);
+    expect(validate({ ...report(), version: 3 })).toBe(false);
+    expect(validate({ ...report(), widget: { ...report().widget, kind: 'v3' } })).toBe(false);
     expect(validate({ ...report(), extra: 1 })).toBe(false);
   });
   test('holds the documented facts', () => {
     const r = report();
     expect(r).toMatchObject({
       format: 'lcw-auth-report',
-      version: 1,
+      version: 2,
       createdAt: '2025-11-24T16:00:00.010Z',
       tokensIncluded: false,
       page: { url: 'https://shop.contoso.com/help', origin: 'https://shop.contoso.com' },
@@ -210,7 +222,7 @@ describe('lcw-auth report', () => {
     const broken = { ...report(), invocations: [{ ...report().invocations[0], outcome: 'exploded' }] };
     const result = await runCli(['report', write('broken.json', broken)]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('is not a valid lcw-auth report v1');
+    expect(result.stderr).toContain('is not a valid lcw-auth report (v1 or v2)');
     expect(result.stderr).toContain('/invocations/0/outcome must be equal to one of the allowed values');
     const json = await runCli(['report', write('broken2.json', broken), '--json']);
     expect(json.status).toBe(2);
