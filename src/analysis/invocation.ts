@@ -132,10 +132,10 @@ export function judgeInvocation(
       ? outcomeOfValue(first.value)
       : rejected
         ? 'rejected'
-        : overdue
-          ? 'timeout'
-          : returnedEmpty
-            ? 'empty'
+        : returnedEmpty
+          ? 'empty'
+          : overdue
+            ? 'timeout'
             : 'pending';
   if (outcome === 'empty' && config?.ok && config.config.signInOptional) {
     // Sign-in optional: no token means "continue anonymously", which is not error 3.

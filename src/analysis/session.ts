@@ -131,7 +131,9 @@ export class SessionAssembly {
    * to it (the ones between got none); a client function's answers pair by their token first. A
    * received token is also traced to the invocation that handed it over, which may be an earlier
    * one (v1's shared token field). An invocation that got no message (the frame did not exist yet)
-   * followed by one whose token is the same cannot be told apart: the first is paired.
+   * followed by one whose token is the same cannot be told apart: the first is paired. On v2 the
+   * frame asks for the provider's token (authSDKClientFunction) and gets it as an authTokenResponse:
+   * such an answer pairs with the provider's invocations when no client function was called.
    */
   private tieDeliveries() {
     const byToken = this.invocationsByToken();
@@ -144,13 +146,20 @@ export class SessionAssembly {
     const cursor = { sdk: 0, fn: 0 };
     const startOf = (i: number) => this.starts[i]!.at;
     for (const delivery of this.page.deliveries) {
-      const route = delivery.via === 'authTokenResponse' ? 'fn' : 'sdk';
+      const response = delivery.via === 'authTokenResponse';
+      const route = response && (candidates.fn.length > 0 || candidates.sdk.length === 0) ? 'fn' : 'sdk';
       const token = typeof delivery.value === 'string' ? bareToken(delivery.value) : '';
       const handers = byToken.get(token) ?? [];
-      const answered = handers.filter(i => startOf(i) <= delivery.at + FRAME_SKEW_MS && this.starts[i]!.route === 'fn');
+      const answered = handers.filter(
+        i => startOf(i) <= delivery.at + FRAME_SKEW_MS && (this.starts[i]!.route === 'fn') === (route === 'fn'),
+      );
       let index: number;
-      if (route === 'fn' && answered.length > 0) index = answered[answered.length - 1]!;
-      else {
+      if (response && answered.length > 0) {
+        index = answered[answered.length - 1]!;
+        // Answered by token: the invocations before it in order are past.
+        const position = candidates[route].indexOf(index);
+        if (position >= cursor[route]) cursor[route] = position + 1;
+      } else {
         const list = candidates[route];
         let c = cursor[route];
         if (c >= list.length || startOf(list[c]!) > delivery.at + FRAME_SKEW_MS) continue;

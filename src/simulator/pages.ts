@@ -40,14 +40,24 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 const attr = (value: unknown) => String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** What a test adds to a scenario's page: the hostile script, one attack (static/attacks.js), a client function. */
+/** The widget's modes: v1 (verified), v2 (inferred: its host script is not public). */
+export const MODES = ['v1', 'v2'] as const;
+export type Mode = (typeof MODES)[number];
+
 export interface PageExtras {
+  /** The widget's version (default v1). */
+  mode?: Mode;
   hostile?: boolean;
   attack?: string | null;
   /** The client function(s) the widget iframe asks for, comma-separated (default: the scenario's). */
   clientFunction?: string | null;
 }
 
-export function widgetPage(scenario: string, site: Site, { hostile, attack, clientFunction }: PageExtras = {}) {
+export function widgetPage(
+  scenario: string,
+  site: Site,
+  { hostile, attack, clientFunction, mode = 'v1' }: PageExtras = {},
+) {
   const shape =
     scenario.startsWith('sdk-') && scenario !== 'sdk-replaced' && scenario !== 'sdk-late'
       ? scenario.slice(4)
@@ -68,23 +78,28 @@ ${attack ? `<script src="/attacks.js" data-attack="${attr(attack)}"></script>` :
 ${hostile ? '<script src="/hostile.js"></script>' : ''}
 <script id="Microsoft_Omnichannel_LCWidget" src="/widget-sdk.js"
   data-app-id="${APP_ID}" data-org-id="${ORG_ID}"
-  data-org-url="https://contoso.crm.dynamics.com" v1
+  data-org-url="https://contoso.crm.dynamics.com" ${mode} data-mode="${mode}"
   data-sdk-shape="${shape}" data-early="${scenario === 'before-ready'}"
   data-scenario="${attr(scenario)}"
-  data-iframe-src="${attr(`${site.frameOrigin}${V1_FRAME_PATH}?${frameQuery(scenario, fn)}`)}"></script>
+  data-iframe-src="${attr(`${site.frameOrigin}${FRAME_PATHS[mode]}?${frameQuery(scenario, fn, mode)}`)}"></script>
 <script src="/scenarios.js" data-scenario="${attr(scenario)}"></script>
 </head><body><p><a href="/">All scenarios</a></p><h1>Widget simulator</h1>
-<p>Scenario: <b>${attr(scenario)}</b>. ${attr(DESCRIPTIONS[scenario] ?? '')}</p>
+<p>Scenario: <b>${attr(scenario)}</b> on the ${mode} widget${mode === 'v2' ? ' (inferred behaviour)' : ''}.
+${attr(DESCRIPTIONS[scenario] ?? '')}</p>
 <p><button type="button" onclick="Microsoft.Omnichannel.LiveChatWidget.SDK.startChat()">Start chat</button>
 asks the provider for a token again.</p></body></html>`;
 }
 
-/** Where the v1 widget's frame lives on Microsoft's CDN (its page, chat.html, tells v1 from v2). */
-export const V1_FRAME_PATH = '/livechatwidget/WebChatControl/htmls/chat.html';
+/** Where the widget's frame lives on Microsoft's CDN: its page (chat.html, chatv2.html) tells v1 from v2. */
+export const FRAME_PATHS: Record<Mode, string> = {
+  v1: '/livechatwidget/WebChatControl/htmls/chat.html',
+  v2: '/livechatwidget/v2public/htmls/chatv2.html',
+};
 
 /** What the widget's iframe is told (the real one gets its settings too): scenario, org, app, client function. */
-function frameQuery(scenario: string, fn: string): string {
+function frameQuery(scenario: string, fn: string, mode: Mode): string {
   return new URLSearchParams({
+    mode,
     scenario,
     signin: String(scenario === 'signin-optional'),
     org: ORG_ID,
@@ -126,6 +141,16 @@ export const DESCRIPTIONS: Record<string, string> = {
   outlived: 'The token lives 2 seconds; the chat still uses it 3 seconds later.',
 };
 
+/** The scenarios worth showing on v2, where the widget asks for the token when it needs one. */
+export const V2_SCENARIOS = ['valid', 'later', 'empty', 'unknown-user', 'outlived'];
+const V2_DESCRIPTIONS: Record<string, string> = {
+  valid: 'A good token: the frame asks for it when the chat starts.',
+  later: "An asynchronous callback (Microsoft's 'send the token when starting a chat' sample): fine on v2.",
+  empty: 'The provider calls back with an empty string: error 3.',
+  'unknown-user': 'The service answers 401 "UserId not found".',
+  outlived: 'The token lives 2 seconds; v2 asks for a fresh one before closing the chat.',
+};
+
 export function indexPage() {
   const item = (href: string, name: string, text: string) =>
     `<li><a href="${attr(href)}">${attr(name)}</a>: ${attr(text)}</li>`;
@@ -134,7 +159,11 @@ export function indexPage() {
 <h1>Omnichannel widget simulator</h1>
 <p>Each page below runs a simulated live chat widget whose token provider misbehaves in one way.
 Open DevTools, choose the <b>LCW Auth</b> panel, then pick a scenario.</p>
-<ul>${SCENARIOS.map(s => item(`/widget?scenario=${s}`, s, DESCRIPTIONS[s] ?? '')).join('')}
+<h2>v1 widget (verified behaviour)</h2>
+<ul>${SCENARIOS.map(s => item(`/widget?scenario=${s}`, s, DESCRIPTIONS[s] ?? '')).join('')}</ul>
+<h2>v2 widget (inferred: its host script is not public)</h2>
+<ul>${V2_SCENARIOS.map(s => item(`/widget?scenario=${s}&mode=v2`, s, V2_DESCRIPTIONS[s] ?? '')).join('')}</ul>
+<h2>Other pages</h2><ul>
 ${item('/framed?scenario=valid', 'widget inside an iframe', 'the valid scenario, one frame down.')}
 ${item('/plain', 'a page without the widget', 'what the panel says when there is nothing to see.')}</ul>`;
 }

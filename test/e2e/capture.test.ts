@@ -329,6 +329,35 @@ const SCENARIOS: Record<string, Scenario> = {
     ready: invocations(2),
     check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
   },
+  // v2 (inferred): the frame asks for the provider's token when the chat starts and waits for it.
+  'v2: an asynchronous provider works': {
+    verdict: /^Token accepted/,
+    facts: { Widget: 'found · v2 (its frame is chatv2.html) · in an iframe' },
+    path: '/widget?scenario=later&mode=v2',
+    ready: view =>
+      invocations(1)(view) && view.invocations[0]!.received !== undefined && view.authCalls.some(c => c.invocation),
+    check: view => {
+      expect([view.widget.kind, view.widget.kindEvidence]).toEqual(['v2', 'its frame is chatv2.html']);
+      const only = view.invocations[0]!;
+      expect([only.outcome, only.callbackAsync, only.errorCode]).toEqual(['token', true, null]);
+      expect(only.findings.map(f => f.rule)).toContain('invocation.async-callback-v2');
+      expect([only.received?.via, only.received?.tokenOf]).toEqual(['authTokenResponse', only.key]);
+      expect(view.authCalls.map(c => [c.status, c.invocation])).toEqual([[200, only.key]]);
+      expect(view.widgetErrors).toEqual([]);
+      expect(view.clientFunctionFound).toBeNull();
+    },
+  },
+  'v2: the token is asked for again once it expired': {
+    verdict: /.+/,
+    path: '/widget?scenario=outlived&mode=v2',
+    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 2,
+    check: view => {
+      expect(view.invocations.map(i => i.received?.via)).toEqual(['authTokenResponse', 'authTokenResponse']);
+      expect(view.authCalls.map(c => c.endpoint)).toEqual(['getchattoken', 'sessionclose']);
+      // The provider handed over the same short-lived token again: the chat outlived it.
+      expect(allRules(view)).toContain('session.chat-outlived-token');
+    },
+  },
   'widget in an iframe': {
     verdict: /^Token accepted$/,
     facts: { Widget: /in an iframe/ },

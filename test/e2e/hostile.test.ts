@@ -44,8 +44,10 @@ async function runAttack(tb: TestBrowser, url: string, lastLine: string | null):
       cause: error,
     });
   }
-  // Late reports (a rejection, an error event) have a moment to land in both runs alike.
+  // Late reports (a rejection, an error event) have a moment to land in both runs alike, and the
+  // widget frame's replies (from another process) are all in.
   await new Promise(resolve => setTimeout(resolve, 300));
+  await page.evaluate(() => (window as unknown as { __settled?: () => Promise<void> }).__settled?.());
   const [observed, attack] = await page.evaluate(() => {
     const w = window as unknown as { __observed: string[]; __attack: AttackState };
     return [w.__observed, w.__attack] as const;

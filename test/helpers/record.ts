@@ -37,6 +37,8 @@ export async function runScenario(tb: TestBrowser, origin: string, path: string)
     timeout: 20_000,
     polling: 100,
   });
+  // The widget frame's replies (lcw:error 3/4, from another process) are all in before reading.
+  await frame.evaluate(() => (window as unknown as { __settled?: () => Promise<void> }).__settled?.());
   const observed = await frame.evaluate(() => (window as unknown as { __observed: string[] }).__observed);
   const xss = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
   return { page, observed, xss };

@@ -314,6 +314,32 @@ describe('an invocation', () => {
       null,
     ]);
   });
+  test("v2: the frame's authTokenResponse answers the provider's invocation (authSDKClientFunction)", () => {
+    const response = (v: unknown, at: number) =>
+      ({ k: 'got', at, via: 'authTokenResponse', v, frame: 1 }) as RecordedEvent;
+    const asked = (at: number): RecordedEvent => ({ k: 'req', at, frame, name: 'authSDKClientFunction', found: true });
+    const view = assembleSession([
+      widgetFrame('v2'),
+      ready(),
+      reg(),
+      asked(T0 - 1),
+      inv(),
+      end(),
+      cb(token, false, 1, T0 + 60),
+      response(token, T0 + 70),
+      asked(T0 + 3000),
+      { ...inv(2), at: T0 + 3001 },
+      { ...end(2), at: T0 + 3002 },
+      cb(otherUser, false, 2, T0 + 3050),
+      response(otherUser, T0 + 3060),
+    ]);
+    expect(view.route).toBe('setAuthTokenProvider');
+    expect(view.clientFunctionFound).toBeNull();
+    expect(view.invocations.map(i => [i.received?.via, i.received?.tokenOf, i.errorCode])).toEqual([
+      ['authTokenResponse', '0:1', null],
+      ['authTokenResponse', '0:2', null],
+    ]);
+  });
   test('v1: a provider that returned without calling back handed over nothing at once, whatever came later', () => {
     const returned = [widgetFrame('v1'), inv(), end()];
     expect(assembleSession(returned).invocations[0]).toMatchObject({ outcome: 'empty', errorCode: 3 });
