@@ -22,6 +22,8 @@ export interface ReadCall {
   entry: number;
   /** The full URL, to recognise the same call reported by both witnesses. */
   url: string;
+  /** Only the start of the token header was kept (it was longer than the record keeps). */
+  tokenCut?: true;
 }
 
 /** The same call seen on the wire and by DevTools: their clocks (request start) agree this closely. */
@@ -233,7 +235,9 @@ export class PageReader {
       seenBy,
     };
     this.page.authCalls.push(view);
-    this.calls.push({ view, token: event.token, entry: this.page.timeline.length, url: event.url });
+    const cut = event.k === 'wire' && event.tokenCut !== undefined;
+    const entry = this.page.timeline.length;
+    this.calls.push({ view, token: event.token, entry, url: event.url, ...(cut ? { tokenCut: true as const } : {}) });
     return describeAuthCall(view);
   }
 

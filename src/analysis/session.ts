@@ -21,6 +21,7 @@ import {
   type WidgetErrorView,
 } from './session-view.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
+import { fingerprintText, type CutString } from '../protocol/hook.js';
 import type { RecordedEvent } from '../record/format.js';
 
 export type * from './session-view.js';
@@ -82,8 +83,9 @@ export class SessionAssembly {
     for (const events of this.eventsByKey.values())
       for (const e of events) if (e.k === 'cb' && typeof e.v === 'string') handed.add(bareToken(e.v));
     const extra: InvocationStart[] = [];
-    for (const { token, view } of calls) {
-      if (!token || handed.has(bareToken(token))) continue;
+    for (const { token, view, tokenCut } of calls) {
+      // A header cut to what the record keeps is not the token itself: nothing to judge it by.
+      if (!token || tokenCut || handed.has(bareToken(token))) continue;
       handed.add(bareToken(token));
       const start: InvocationStart = {
         k: 'inv',
@@ -123,6 +125,15 @@ export class SessionAssembly {
     return handed?.k === 'cb' && typeof handed.v === 'string' ? bareToken(handed.v) || undefined : undefined;
   }
 
+  /** Whether the invocation at `index` handed over the long token a delivery kept as length and fingerprint. */
+  private handedMatches(index: number, long: CutString): boolean {
+    const handed = this.eventsByKey.get(invocationKey(this.starts[index]!))?.find(e => e.k === 'cb');
+    if (handed?.k !== 'cb') return false;
+    const v = handed.v;
+    if (typeof v === 'string') return v.length === long.n && fingerprintText(v) === long.h;
+    return typeof v === 'object' && v !== null && v.o === 'cut' && v.n === long.n && v.h === long.h;
+  }
+
   /**
    * Ties what the widget's frame received to the invocation it answered. The v1 host posts once per
    * provider call that returned (a throw reaches the page instead), right after it returned, and
@@ -148,8 +159,13 @@ export class SessionAssembly {
     for (const delivery of this.page.deliveries) {
       const response = delivery.via === 'authTokenResponse';
       const route = response && (candidates.fn.length > 0 || candidates.sdk.length === 0) ? 'fn' : 'sdk';
-      const token = typeof delivery.value === 'string' ? bareToken(delivery.value) : '';
-      const handers = byToken.get(token) ?? [];
+      const { value } = delivery;
+      const token = typeof value === 'string' ? bareToken(value) : '';
+      // A long token the record keeps as length and fingerprint is compared by those.
+      const long = typeof value === 'object' && value !== null && value.o === 'cut' ? value : undefined;
+      const sameAs = (i: number) =>
+        long ? this.handedMatches(i, long) : token !== '' && this.handedToken(i) === token;
+      const handers = long ? this.starts.flatMap((_, i) => (sameAs(i) ? [i] : [])) : (byToken.get(token) ?? []);
       const answered = handers.filter(
         i => startOf(i) <= delivery.at + FRAME_SKEW_MS && (this.starts[i]!.route === 'fn') === (route === 'fn'),
       );
@@ -164,11 +180,9 @@ export class SessionAssembly {
         let c = cursor[route];
         if (c >= list.length || startOf(list[c]!) > delivery.at + FRAME_SKEW_MS) continue;
         // A token that is exactly a later candidate's (and not this one's): the ones before it got nothing.
-        const own = token && this.handedToken(list[c]!) === token;
-        if (token && !own) {
-          const later = list.findIndex(
-            (i, k) => k > c && startOf(i) <= delivery.at + FRAME_SKEW_MS && this.handedToken(i) === token,
-          );
+        const comparable = token !== '' || long !== undefined;
+        if (comparable && !sameAs(list[c]!)) {
+          const later = list.findIndex((i, k) => k > c && startOf(i) <= delivery.at + FRAME_SKEW_MS && sameAs(i));
           if (later > 0) c = later;
         }
         index = list[c]!;

@@ -42,6 +42,7 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
           url: details.url.slice(0, MAX_URL_CHARS),
           method: details.method.slice(0, 10),
           token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
+          ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
         },
       });
     },

@@ -20,6 +20,8 @@ import {
   MAX_HANDED_TOKEN_CHARS,
   MAX_URL_CHARS,
   PEEK_NODES,
+  MAX_DELIVERY_CHARS,
+  DELIVERY_KEPT_CHARS,
 } from './limits.js';
 
 /** The event names of the port hand-off. Only used before any page script has run. */
@@ -170,6 +172,34 @@ function handedValue(v: unknown): HandedValue {
 }
 
 /**
+ * The hook's fingerprint of a long string (FNV-1a over at most ~64K characters spread over it):
+ * the same function, so a value cut here can be compared with one the hook cut or kept whole.
+ */
+export function fingerprint(s: string): number {
+  let h = 2166136261;
+  const step = s.length >> 16 || 1;
+  for (let i = 0; i < s.length; i += step) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** The fingerprint as a cut string carries it (8 hex digits). */
+export const fingerprintText = (s: string): string => fingerprint(s).toString(16).padStart(8, '0');
+
+/**
+ * What the widget's frame received is kept to tell which token it was, not to analyse it again
+ * (the invocation holds that): past MAX_DELIVERY_CHARS only its length, start and fingerprint stay,
+ * so a page handing over megabytes does not record them twice.
+ */
+function deliveredValue(v: unknown): HandedValue {
+  if (typeof v === 'string' && v.length > MAX_DELIVERY_CHARS)
+    return { o: 'cut', n: v.length, t: v.slice(0, DELIVERY_KEPT_CHARS), h: fingerprintText(v) };
+  // Cut by the hook (past 1 MiB) or already here (read again by the background): its start only.
+  if (isRecord(v) && v.o === 'cut' && typeof v.t === 'string')
+    return cutString({ ...v, t: v.t.slice(0, DELIVERY_KEPT_CHARS) }, MAX_DELIVERY_CHARS) ?? { o: 'object', p: {} };
+  return handedValue(v);
+}
+
+/**
  * Any value reduced to bounded JSON data (EVENT_DETAIL_*: depth, keys, characters; PEEK_NODES
  * objects in all). A string the hook cut reads as its kept part followed by what was cut.
  */
@@ -232,7 +262,7 @@ export function parsePageEvent(m: unknown): PageEvent | null {
       return id !== undefined ? { k: 'end', at, id, err } : null;
     case 'got':
       return m.via === 'setAuthTokenProvider' || m.via === 'authTokenResponse'
-        ? { k: 'got', at, via: m.via, v: handedValue(m.v) }
+        ? { k: 'got', at, via: m.via, v: deliveredValue(m.v) }
         : null;
     case 'rej':
       return id !== undefined && err ? { k: 'rej', at, id, err } : null;

@@ -15,6 +15,9 @@ export const KEY_FETCH_TIMEOUT_MS = 10_000;
 export const MAX_HANDED_TOKEN_CHARS = 1_048_576; // 1 MiB
 /** Properties kept of an object handed to the callback (so "you passed response, not response.token" can be said). */
 export const MAX_HANDED_OBJECT_KEYS = 20;
+/** A token the widget's frame received, kept whole up to this; longer: length, start and fingerprint. */
+export const MAX_DELIVERY_CHARS = 65_536;
+export const DELIVERY_KEPT_CHARS = 1024;
 /** A page URL, frame URL or request URL. */
 export const MAX_URL_CHARS = 4096;
 /** The attributes of the widget's script tag. */

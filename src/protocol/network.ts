@@ -34,6 +34,8 @@ export interface WireEvent {
   method: string;
   status: number;
   token: string | null;
+  /** The header's length when it was longer than the record keeps (`token` is then its start). */
+  tokenCut?: number;
   message: string | null;
   error?: string;
 }
@@ -77,6 +79,8 @@ function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
   if (token === undefined || message === undefined || error === null || !isBoundedString(m.method, 10)) return null;
   if (!Number.isInteger(m.status) || (m.status as number) < 0 || widgetRequestKind(m.url as string) === null)
     return null;
+  const cut = m.tokenCut;
+  if (cut !== undefined && !(Number.isInteger(cut) && (cut as number) > MAX_HEADER_TOKEN_CHARS)) return null;
   return {
     k: 'wire',
     at: m.at as number,
@@ -84,6 +88,7 @@ function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
     method: m.method,
     status: m.status as number,
     token,
+    ...(cut === undefined ? {} : { tokenCut: cut as number }),
     message,
     ...(error === undefined ? {} : { error }),
   };

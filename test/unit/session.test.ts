@@ -516,6 +516,27 @@ describe('widget', () => {
   });
 });
 
+describe('a long token the widget received is kept as length, start and fingerprint', () => {
+  const long = `${token}${'x'.repeat(100_000)}`;
+  test('parsePageEvent cuts it; a token of usual size is kept whole', () => {
+    const kept = parsePageEvent({ k: 'got', at: 1, via: 'setAuthTokenProvider', v: long });
+    expect(kept).toMatchObject({ v: { o: 'cut', n: long.length, t: long.slice(0, 1024) } });
+    expect((kept as { v: { h: string } }).v.h).toMatch(/^[0-9a-f]{8}$/);
+    expect(parsePageEvent({ k: 'got', at: 1, via: 'setAuthTokenProvider', v: token })).toMatchObject({ v: token });
+  });
+  test('it is still tied to the invocation that handed it over, and only to that one', () => {
+    const received = parsePageEvent({ k: 'got', at: T0 + 5, via: 'setAuthTokenProvider', v: long })!;
+    const view = assembleSession([...healthy(), { ...received, frame: 1 }]);
+    expect(view.invocations[0]!.received?.tokenOf).toBe(undefined);
+    const handedLong = assembleSession([ready(), reg(), inv(), cb(long), end(), { ...received, frame: 1 }]);
+    expect(handedLong.invocations[0]!.received?.tokenOf).toBe('0:1');
+    // Near miss: same length, another token.
+    const other = `${otherUser}${'y'.repeat(long.length - otherUser.length)}`;
+    const handedOther = assembleSession([ready(), reg(), inv(), cb(other), end(), { ...received, frame: 1 }]);
+    expect(handedOther.invocations[0]!.received?.tokenOf).toBe(undefined);
+  });
+});
+
 describe('parsePageEvent at the trust boundary', () => {
   test.each([
     [null],
@@ -661,6 +682,12 @@ describe("the widget's traffic", () => {
       wire('getchattoken', 200, null, token, T0 + 3000),
     ]);
     expect(view.authCalls.map(c => c.seenBy)).toEqual(['devtools', 'wire']);
+  });
+  test('near miss: a header longer than the record keeps is not judged as a token of its own', () => {
+    const cut = { ...wire('conversation', 0, null, 'x'.repeat(65_536), T0 + 5), tokenCut: 1_600_000 } as RecordedEvent;
+    const view = assembleSession([cut]);
+    expect(view.invocations).toEqual([]);
+    expect(view.authCalls).toHaveLength(1);
   });
   test('a token seen only on the wire is judged like any other, as of when it was sent', () => {
     const view = assembleSession([

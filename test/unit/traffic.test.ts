@@ -134,6 +134,7 @@ describe("which requests are the widget's", () => {
       error: 'net::ERR_FAILED',
     });
     expect(parseNetworkEvent({ ...wire, token: null })).toMatchObject({ token: null });
+    expect(parseNetworkEvent({ ...wire, tokenCut: 2_000_000 })).toMatchObject({ tokenCut: 2_000_000 });
     for (const bad of [
       { url: 'https://o.example/other' },
       { status: -1 },
@@ -144,6 +145,8 @@ describe("which requests are the widget's", () => {
       { error: {} },
       { method: 'X'.repeat(11) },
       { token: undefined },
+      { tokenCut: 10 },
+      { tokenCut: '2000000' },
     ]) {
       expect(parseNetworkEvent({ ...wire, ...bad }), JSON.stringify(bad)).toBeNull();
     }
