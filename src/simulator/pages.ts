@@ -119,7 +119,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   throws: 'The provider throws: error 2.',
   rejected: 'The provider is async and its promise rejects: error 3.',
   empty: 'The provider calls back with an empty string: error 3.',
-  never: 'The provider never calls back: error 3 after 10 seconds.',
+  never: 'The provider never calls back: the v1 widget is handed undefined as soon as it returns (error 3).',
   later: 'The provider calls back after a fetch, asynchronously: error 3 on the v1 widget.',
   twice: 'The provider calls back twice.',
   'non-function': 'setAuthTokenProvider is given a string: the SDK throws.',
