@@ -159,11 +159,23 @@ export class PageReader {
           : { ok: false as const, problem: `The configuration request answered ${event.status}.` };
         page.config = { at: event.at, url: redactUrl(event.url), reading };
         widget.detected = true;
-        return describeConfigReading(reading, event.status);
+        const text = describeConfigReading(reading, event.status);
+        // The same request seen on the wire first: its line now says what DevTools read of it.
+        const seen = this.wireConfig;
+        if (seen && seen.url === event.url && Math.abs(seen.at - event.at) <= TWIN_WINDOW_MS) {
+          page.timeline[seen.entry]!.text = text;
+          this.wireConfig = undefined;
+          return null;
+        }
+        return text;
       }
       case 'wire':
         widget.detected = true;
         if (widgetRequestKind(event.url) === 'cfg') {
+          // DevTools read this configuration already: one line for one request.
+          const read = page.config;
+          if (read && read.url === redactUrl(event.url) && Math.abs(read.at - event.at) <= TWIN_WINDOW_MS) return null;
+          this.wireConfig = { url: event.url, at: event.at, entry: page.timeline.length };
           const answer =
             event.status === 0 ? `got no answer (${event.error ?? 'network error'})` : `answered ${event.status}`;
           return `Widget configuration ${answer} (seen on the wire)`;
@@ -174,6 +186,9 @@ export class PageReader {
     }
     return describeEvent(event);
   }
+
+  /** The configuration request last seen on the wire, until DevTools reports the same one with its body. */
+  private wireConfig?: { url: string; at: number; entry: number };
 
   /** How sure the evidence for the widget's kind so far is (a stronger piece replaces a weaker one). */
   private kindStrength = 0;

@@ -675,6 +675,22 @@ describe("the widget's traffic", () => {
     ]);
     expect(view.invocations).toHaveLength(2);
   });
+  test('the configuration seen on the wire and read by DevTools is one line, in either order', () => {
+    const body = CONFIG();
+    const url = 'https://org.crm.dynamics.com/livechatconnector/config/org/app?channel=lcw';
+    const onWire = (at: number): RecordedEvent => ({ ...wire('x', 200, null, null, at), url }) as RecordedEvent;
+    for (const events of [
+      [onWire(T0 - 11), cfg(body)],
+      [cfg(body), onWire(T0 - 9)],
+    ]) {
+      const lines = assembleSession(events).timeline.map(t => [t.kind, t.text]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]![0]).toBe('cfg');
+      expect(lines[0]![1]).toMatch(/^Widget configuration: /);
+    }
+    // Near miss: a second load of the configuration, later, is a line of its own.
+    expect(assembleSession([cfg(body), onWire(T0 + 5000)]).timeline).toHaveLength(2);
+  });
   test('near miss: the same token sent twice, seconds apart, is two calls', () => {
     const view = assembleSession([
       ...twice(token, otherUser),
