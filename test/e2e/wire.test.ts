@@ -7,7 +7,16 @@
 import { describe, test, expect } from 'vitest';
 import type { BrowserName } from '../helpers/browsers.js';
 import { useRig } from '../helpers/rig.js';
-import { runScenario, tabIdOf, recordOf, current, allRules, newestTabId, readTab } from '../helpers/record.js';
+import {
+  runScenario,
+  tabIdOf,
+  recordOf,
+  current,
+  allRules,
+  newestTabId,
+  readTab,
+  type TabAnswer,
+} from '../helpers/record.js';
 
 /**
  * Whether the browser reports a request to a host the extension may access when the frame that
@@ -20,15 +29,25 @@ for (const name of ['chromium', 'firefox'] as const) {
   describe(`${name}, DevTools closed`, () => {
     const rig = useRig(name);
 
-    test("the widget frame's /auth/ calls: token, status, tied to the invocation that handed the token over", async () => {
-      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=valid');
+    /** Runs a scenario and hands its record over once its two /auth/ calls are in, each tied to an invocation. */
+    async function withTwoCalls(scenario: string, check: (record: TabAnswer) => void) {
+      const run = await runScenario(rig.tb, rig.site.origin, `/widget?scenario=${scenario}`);
       try {
         const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
-        const record = await recordOf(
-          rig.helper,
-          tabId,
-          r => current(r).authCalls.length === 2 && current(r).authCalls.every(c => c.invocation),
+        check(
+          await recordOf(
+            rig.helper,
+            tabId,
+            r => current(r).authCalls.length === 2 && current(r).authCalls.every(c => c.invocation),
+          ),
         );
+      } finally {
+        await run.page.close();
+      }
+    }
+
+    test("the widget frame's /auth/ calls: token, status, tied to the invocation that handed the token over", () =>
+      withTwoCalls('valid', record => {
         const view = current(record);
         expect(view.authCalls.map(c => [c.endpoint, c.status, c.seenBy, c.invocation])).toEqual([
           ['getchattoken', 200, 'wire', '0:1'],
@@ -40,20 +59,10 @@ for (const name of ['chromium', 'firefox'] as const) {
         const wire = record.sessions.at(-1)!.events.filter(e => e.k === 'wire');
         expect(wire).toHaveLength(3);
         expect(view.invocations.map(i => i.route)).toEqual(['setAuthTokenProvider', 'setAuthTokenProvider']);
-      } finally {
-        await run.page.close();
-      }
-    });
+      }));
 
-    test("the service's 401 and its message header become the finding for the invocation", async () => {
-      const run = await runScenario(rig.tb, rig.site.origin, '/widget?scenario=unknown-user');
-      try {
-        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
-        const record = await recordOf(
-          rig.helper,
-          tabId,
-          r => current(r).authCalls.length === 2 && current(r).authCalls.every(c => c.invocation),
-        );
+    test("the service's 401 and its message header become the finding for the invocation", () =>
+      withTwoCalls('unknown-user', record => {
         const view = current(record);
         expect(view.authCalls.map(c => [c.status, c.message])).toEqual([
           [401, 'UserId not found'],
@@ -61,10 +70,7 @@ for (const name of ['chromium', 'firefox'] as const) {
         ]);
         expect(view.invocations.map(i => i.findings.some(f => f.rule === 'auth.user-not-found'))).toEqual([true, true]);
         expect(allRules(view)).not.toContain('token.malformed');
-      } finally {
-        await run.page.close();
-      }
-    });
+      }));
 
     test(`a call the page makes itself from a host the extension may not access: ${
       SEES_CALLS_FROM_OTHER_PAGES[name] ? 'seen' : 'not seen'

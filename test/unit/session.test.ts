@@ -455,18 +455,7 @@ describe('widget', () => {
     ],
     [
       'calls to Omnichannel with no hosted widget on the page',
-      [
-        {
-          k: 'wire' as const,
-          at: T0,
-          frame: -1,
-          url: 'https://o.omnichannelengagementhub.com/livechatconnector/auth/x',
-          method: 'POST',
-          status: 200,
-          token: 'a.b.c',
-          message: null,
-        },
-      ],
+      [wire('conversation', 200, null, 'a.b.c', T0)],
       'custom',
     ],
   ] satisfies [string, RecordedEvent[], string][])('which widget: %s', (evidence, events, kind) => {
@@ -476,17 +465,8 @@ describe('widget', () => {
   test('near misses: a script tag saying "prod", a frame of another name, calls beside a hosted widget', () => {
     expect(assembleSession([seen({ script: script('prod') })]).widget.kind).toBeNull();
     expect(assembleSession([seen({ iframe: true, frameSrc: '/chat2.html' })]).widget.kind).toBeNull();
-    const wire = {
-      k: 'wire',
-      at: T0 + 5,
-      frame: -1,
-      url: 'https://o.omnichannelengagementhub.com/livechatconnector/auth/x',
-      method: 'POST',
-      status: 200,
-      token: 'a.b.c',
-      message: null,
-    } as RecordedEvent;
-    expect(assembleSession([seen({ script: script('prod') }), wire]).widget.kind).toBeNull();
+    const call = wire('conversation', 200, null, 'a.b.c', T0 + 5);
+    expect(assembleSession([seen({ script: script('prod') }), call]).widget.kind).toBeNull();
   });
   test('script tag facts and lcw:error in both detail shapes', () => {
     const view = assembleSession([
