@@ -15,7 +15,7 @@ import {
 } from './session-view.js';
 import type { ConfigReading } from './traffic.js';
 import type { Finding, TokenAnalysis } from './types.js';
-import type { ErrorInfo, HandedValue } from '../protocol/hook.js';
+import { isCutString, type ErrorInfo, type HandedValue } from '../protocol/hook.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
 import type { RecordedEvent } from '../record/format.js';
 
@@ -108,7 +108,7 @@ export function judgeInvocation(
   // being a credential, no report carries: without an analysis there is no token to report).
   const oauth =
     route === 'setAuthCodeProvider' || (config?.ok === true && config.config.authenticationType === 'oauth2');
-  const cut = first && typeof first.value === 'object' && first.value?.o === 'cut' ? first.value : undefined;
+  const cut = first && isCutString(first.value) ? first.value : undefined;
   if (cut) {
     findings.push(
       finding(
@@ -171,5 +171,5 @@ export function elapsed(ms: number): string {
 
 function outcomeOfValue(value: HandedValue): InvocationOutcome {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'empty';
-  return typeof value === 'string' || (typeof value === 'object' && value.o === 'cut') ? 'token' : 'non-string';
+  return typeof value === 'string' || isCutString(value) ? 'token' : 'non-string';
 }

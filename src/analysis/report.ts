@@ -6,8 +6,7 @@
 import type { Finding, PredictedErrorCode, WidgetErrorCode } from './types.js';
 import { RULES } from './rules.js';
 import type { AuthCallView, DeliveryView, InvocationView, SessionView, WidgetKind } from './session-view.js';
-import { describeValue } from './finding.js';
-import { handedToRaw } from './invocation.js';
+import { describeHanded } from './timeline.js';
 import type { WidgetConfig } from './traffic.js';
 import { redactUrl } from '../protocol/messages.js';
 
@@ -190,13 +189,7 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
 }
 
 function reportDelivery(d: DeliveryView): ReportDelivery {
-  const value =
-    typeof d.value === 'string'
-      ? d.value.trim() === ''
-        ? 'an empty string'
-        : `a token of ${d.value.length} characters`
-      : describeValue(handedToRaw(d.value));
-  return { at: iso(d.at), via: d.via, value, ...(d.tokenOf ? { tokenOf: d.tokenOf } : {}) };
+  return { at: iso(d.at), via: d.via, value: describeHanded(d.value), ...(d.tokenOf ? { tokenOf: d.tokenOf } : {}) };
 }
 
 function pageOf(url: string): { url: string; origin: string } {

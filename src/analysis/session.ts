@@ -21,7 +21,7 @@ import {
   type WidgetErrorView,
 } from './session-view.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
-import { fingerprintText, type CutString } from '../protocol/hook.js';
+import { fingerprintText, isCutString, type CutString } from '../protocol/hook.js';
 import type { RecordedEvent } from '../record/format.js';
 
 export type * from './session-view.js';
@@ -131,7 +131,7 @@ export class SessionAssembly {
     if (handed?.k !== 'cb') return false;
     const v = handed.v;
     if (typeof v === 'string') return v.length === long.n && fingerprintText(v) === long.h;
-    return typeof v === 'object' && v !== null && v.o === 'cut' && v.n === long.n && v.h === long.h;
+    return isCutString(v) && v.n === long.n && v.h === long.h;
   }
 
   /**
@@ -162,7 +162,7 @@ export class SessionAssembly {
       const { value } = delivery;
       const token = typeof value === 'string' ? bareToken(value) : '';
       // A long token the record keeps as length and fingerprint is compared by those.
-      const long = typeof value === 'object' && value !== null && value.o === 'cut' ? value : undefined;
+      const long = isCutString(value) ? value : undefined;
       const sameAs = (i: number) =>
         long ? this.handedMatches(i, long) : token !== '' && this.handedToken(i) === token;
       const handers = long ? this.starts.flatMap((_, i) => (sameAs(i) ? [i] : [])) : (byToken.get(token) ?? []);

@@ -8,7 +8,7 @@ import { ROUTES, SDK_PROVIDER_SENTINEL } from './session-view.js';
 import type { AuthCallView } from './session-view.js';
 import type { ConfigReading } from './traffic.js';
 import { describeConfig } from './verdict.js';
-import type { DropReason } from '../protocol/hook.js';
+import { isCutString, type DropReason, type HandedValue } from '../protocol/hook.js';
 import { RELAY_QUEUE_ITEMS } from '../protocol/limits.js';
 import type { RecordedEvent } from '../record/format.js';
 
@@ -49,8 +49,10 @@ export function describeAuthCall(call: AuthCallView): string {
   return `${call.method} ${call.endpoint} → ${answer}${call.message ? ` ${call.message}` : ''}${wire}`;
 }
 
-function describeHanded(v: unknown): string {
-  if (typeof v !== 'string') return describeValue(v);
+/** A value handed to the callback or received by the widget's frame, in words; a long one says it was cut. */
+export function describeHanded(v: HandedValue): string {
+  if (isCutString(v)) return `a value of ${v.n} characters (only its first ${v.t.length} kept)`;
+  if (typeof v !== 'string') return describeValue(handedToRaw(v));
   return v.trim() ? `a token of ${v.length} characters` : 'an empty string';
 }
 
@@ -78,11 +80,7 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
           : `Client function ${event.name ?? ''} invoked (#${event.id})`;
     case 'cb': {
       const how = event.sync ? 'synchronously' : 'asynchronously';
-      const handed =
-        typeof event.v === 'object' && event.v?.o === 'cut'
-          ? `a value of ${event.v.n} characters (only its first ${event.v.t.length} kept)`
-          : describeHanded(handedToRaw(event.v));
-      return `Callback #${event.id} ${how} with ${handed}`;
+      return `Callback #${event.id} ${how} with ${describeHanded(event.v)}`;
     }
     case 'end':
       return `Provider #${event.id} ${event.err ? `threw ${event.err.n}: ${event.err.m}` : 'returned'}`;
@@ -105,7 +103,7 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
     case 'drop':
       return `${event.n} events dropped: ${DROP_REASONS[event.why]}`;
     case 'got':
-      return `Widget frame received ${describeHanded(handedToRaw(event.v))} (${event.via} message)`;
+      return `Widget frame received ${describeHanded(event.v)} (${event.via} message)`;
     case 'widget': {
       const script = event.script;
       const found = script ? `script (app ${script.appId || '?'}, ${script.version || 'version ?'})` : '';

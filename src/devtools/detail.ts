@@ -5,8 +5,8 @@
 import { factsTable, h, prose, quoted, tableHead, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
 import { RULES, type Finding, type TokenAnalysis } from '../analysis/index.js';
-import { describeValue } from '../analysis/finding.js';
-import { handedToRaw } from '../analysis/invocation.js';
+import { describeHanded } from '../analysis/timeline.js';
+import { isCutString } from '../protocol/hook.js';
 import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/verdict.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
 import type { AuthCallView, InvocationView, WidgetErrorView } from '../analysis/session-view.js';
@@ -147,16 +147,15 @@ function receivedText(invocation: InvocationView): string {
       ? 'not seen (no provider call was recorded for this token)'
       : "no token message seen in the widget's frame for this call";
   }
-  const value =
-    typeof got.value === 'string'
-      ? got.value.trim() === ''
-        ? 'an empty string'
-        : !got.tokenOf || got.tokenOf === invocation.key
-          ? "this invocation's token"
-          : `the token of invocation #${got.tokenOf.split(':')[1]} (an earlier one), not this one's`
-      : got.value === undefined
-        ? 'undefined (nothing)'
-        : describeValue(handedToRaw(got.value));
+  const v = got.value;
+  const aToken = (typeof v === 'string' && v.trim() !== '') || isCutString(v);
+  const value = !aToken
+    ? v === undefined
+      ? 'undefined (nothing)'
+      : describeHanded(v)
+    : !got.tokenOf || got.tokenOf === invocation.key
+      ? "this invocation's token"
+      : `the token of invocation #${got.tokenOf.split(':')[1]} (an earlier one), not this one's`;
   return `${value}, in its ${got.via} message at ${localTime(got.at)}`;
 }
 

@@ -171,6 +171,10 @@ function handedValue(v: unknown): HandedValue {
   return { o: 'object', p };
 }
 
+/** A handed value that is a long string kept as length, start and fingerprint. */
+export const isCutString = (v: HandedValue | undefined): v is CutString =>
+  typeof v === 'object' && v !== null && v.o === 'cut';
+
 /**
  * The hook's fingerprint of a long string (FNV-1a over at most ~64K characters spread over it):
  * the same function, so a value cut here can be compared with one the hook cut or kept whole.

@@ -510,6 +510,10 @@ describe('a long token the widget received is kept as length, start and fingerpr
     expect(view.invocations[0]!.received?.tokenOf).toBe(undefined);
     const handedLong = assembleSession([ready(), reg(), inv(), cb(long), end(), { ...received, frame: 1 }]);
     expect(handedLong.invocations[0]!.received?.tokenOf).toBe('0:1');
+    // Its real length is said, as for a cut callback value, never the length of the part kept.
+    expect(handedLong.timeline.map(t => t.text)).toContain(
+      `Widget frame received a value of ${long.length} characters (only its first 1024 kept) (setAuthTokenProvider message)`,
+    );
     // Near miss: same length, another token.
     const other = `${otherUser}${'y'.repeat(long.length - otherUser.length)}`;
     const handedOther = assembleSession([ready(), reg(), inv(), cb(other), end(), { ...received, frame: 1 }]);
