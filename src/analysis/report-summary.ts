@@ -3,7 +3,7 @@
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
 import { RULES } from './rules.js';
-import { describeConfig, invocationCountKey, reportVerdict } from './verdict.js';
+import { describeConfig, invocationCountKey, reportVerdict, widgetKindText } from './verdict.js';
 import type { Finding } from './types.js';
 import type { Report } from './report.js';
 
@@ -38,9 +38,7 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   const w = report.widget;
   const codes = countBy(report.invocations.map(invocationCountKey));
   const widgetParts = [
-    w.kind
-      ? `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}`
-      : (w.version ?? 'version unknown'),
+    widgetKindText(w) ?? w.version ?? 'version unknown',
     w.orgId && `org ${w.orgId}`,
     w.appId && `app ${w.appId}`,
     w.orgUrl,

@@ -5,7 +5,7 @@
  */
 import type { Report, ReportInvocation } from './report.js';
 import type { SessionAssembly } from './session.js';
-import type { InvocationOutcome, InvocationView, PageView } from './session-view.js';
+import type { InvocationOutcome, InvocationView, PageView, WidgetKind } from './session-view.js';
 import type { WidgetConfig } from './traffic.js';
 import type { Finding, PredictedErrorCode, Severity } from './types.js';
 
@@ -162,6 +162,12 @@ export function configSwitches(config: WidgetConfig): string[] {
 }
 
 /** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
+/** Which widget, and what says so ("v2 (its frame is chatv2.html)"); null while unknown. */
+export function widgetKindText(w: { kind?: WidgetKind | null; kindEvidence?: string | null }): string | null {
+  if (!w.kind) return null;
+  return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}`;
+}
+
 export function describeConfig(config: WidgetConfig): string[] {
   return [
     authenticationName(config),

@@ -10,7 +10,13 @@ import { countBy } from '../analysis/report-summary.js';
 import type { PageView } from '../analysis/session-view.js';
 import { DROP_REASONS } from '../analysis/timeline.js';
 import type { DropReason } from '../protocol/hook.js';
-import { authenticationName, configSwitches, invocationCountKey, providerStatus } from '../analysis/verdict.js';
+import {
+  authenticationName,
+  configSwitches,
+  invocationCountKey,
+  providerStatus,
+  widgetKindText,
+} from '../analysis/verdict.js';
 
 type Fact = [string, Child];
 
@@ -19,7 +25,10 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
   const page = session.assembly.page;
   const w = page.widget;
   const entries: Fact[] = [
-    ['Widget', w.detected ? `found · ${widgetKindText(w)}${w.iframe ? ' · in an iframe' : ''}` : 'not seen'],
+    [
+      'Widget',
+      w.detected ? `found · ${widgetKindText(w) ?? 'version unknown'}${w.iframe ? ' · in an iframe' : ''}` : 'not seen',
+    ],
     ...(w.orgId ? [['Org id', w.orgId] as Fact] : []),
     ...(w.appId ? [['App id', w.appId] as Fact] : []),
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as Fact] : []),
@@ -106,10 +115,4 @@ function droppedFacts(oldest: number, lost: Record<DropReason, number>): Fact[] 
   for (const why of ['flood', 'unsent'] as const)
     if (lost[why] > 0) facts.push(['Dropped', `${lost[why]} events: ${DROP_REASONS[why]}`]);
   return facts;
-}
-
-/** Which widget, and what says so: "v2 (its frame is chatv2.html)". */
-export function widgetKindText(w: PageView['widget']): string {
-  if (!w.kind) return 'version unknown';
-  return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}`;
 }

@@ -66,6 +66,9 @@ describe('buildReport', () => {
     };
     expect(validate(v1), JSON.stringify(validate.errors)).toBe(true);
     expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('| Report | lcw-auth-report v1');
+    // The widget line: the kind and its evidence in a version 2 report, the script's word in a version 1.
+    expect(reportSummary(report())).toContain('v1 (its script tag asks for v1) · org org');
+    expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('v1 · org org');
   });
   test('the schema rejects what is not a report', () => {
     expect(validate({ ...report(), version: 3 })).toBe(false);
