@@ -7,7 +7,7 @@
  * evidence"); `widgetRequestKind` then keeps the widget's own.
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
-import { widgetRequestKind, type WireEvent } from '../protocol/network.js';
+import { headerValue, widgetRequestKind, type WireEvent } from '../protocol/network.js';
 import { MAX_HEADER_TOKEN_CHARS, MAX_URL_CHARS, MAX_WIRE_MESSAGE_CHARS, MAX_WIRE_PENDING } from '../protocol/limits.js';
 
 /** A request whose headers went out and whose answer has not come yet. */
@@ -15,11 +15,6 @@ interface Pending {
   tabId: number;
   event: Omit<WireEvent, 'status' | 'message'>;
 }
-
-const header = (headers: WebRequest.HttpHeaders | undefined, name: string): string | null => {
-  const found = headers?.find(h => h.name.toLowerCase() === name);
-  return found ? (found.value ?? '') : null;
-};
 
 /** Starts observing; `record` files one finished request in its tab's record. */
 export function observeWire(record: (tabId: number, event: WireEvent) => void): void {
@@ -33,7 +28,7 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
       if (details.tabId < 0 || widgetRequestKind(details.url) === null) return;
       // A flood of requests that never finish must not grow without bound: the oldest is forgotten.
       if (pending.size >= MAX_WIRE_PENDING) pending.delete(pending.keys().next().value as string);
-      const token = header(details.requestHeaders, 'authenticatedusertoken');
+      const token = headerValue(details.requestHeaders, 'AuthenticatedUserToken');
       pending.set(details.requestId, {
         tabId: details.tabId,
         event: {
@@ -64,7 +59,7 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
     record(started.tabId, event);
   };
   browser.webRequest.onCompleted.addListener(
-    details => finish(details.requestId, details.statusCode, header(details.responseHeaders, 'message')),
+    details => finish(details.requestId, details.statusCode, headerValue(details.responseHeaders, 'message')),
     filter,
     ['responseHeaders'],
   );

@@ -5,7 +5,7 @@
  * and the calls to /auth/ endpoints, passed to the background for the tab's record.
  */
 import browser from 'webextension-polyfill';
-import { widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
+import { headerValue, widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
 import { MAX_AUTH_BODY_CHARS, MAX_CONFIG_BODY_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
 import type { NavigationMessage, NetworkMessage } from '../protocol/messages.js';
 
@@ -70,7 +70,7 @@ browser.devtools.network.onRequestFinished.addListener(request => {
               ...base,
               method: entry.request.method.slice(0, 10),
               body: body.slice(0, MAX_AUTH_BODY_CHARS),
-              token: entry.request.headers.find(h => h.name.toLowerCase() === 'authenticatedusertoken')?.value ?? null,
+              token: headerValue(entry.request.headers, 'AuthenticatedUserToken'),
             };
       const message: NetworkMessage = { type: 'network', tabId, events: [event] };
       return browser.runtime.sendMessage(message);

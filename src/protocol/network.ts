@@ -43,6 +43,13 @@ export interface WireEvent {
 /** The frame number recorded with network events (page frames are 0 and up). */
 export const NETWORK_FRAME = -1;
 
+/** A header's value by name, whatever its case (null: not sent), from webRequest's or a HAR entry's list. */
+export function headerValue(headers: readonly { name: string; value?: string }[] | undefined, name: string) {
+  const wanted = name.toLowerCase();
+  const found = headers?.find(h => h.name.toLowerCase() === wanted);
+  return found ? (found.value ?? '') : null;
+}
+
 /** Which widget request a URL is, if any. */
 export function widgetRequestKind(url: string): 'cfg' | 'auth' | null {
   let path: string;

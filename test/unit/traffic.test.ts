@@ -2,7 +2,7 @@
 import { describe, test, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseWidgetConfig, authFailureMessage, authEndpoint } from '../../src/analysis/traffic.js';
-import { parseNetworkEvent, widgetRequestKind } from '../../src/protocol/network.js';
+import { headerValue, parseNetworkEvent, widgetRequestKind } from '../../src/protocol/network.js';
 
 const config = JSON.stringify({
   LiveChatConfigAuthSettings: {
@@ -118,6 +118,13 @@ describe("which requests are the widget's", () => {
       parseNetworkEvent({ ...auth, k: 'cfg', url: 'https://o.example/livechatconnector/config/a/b' }),
     ).toMatchObject({ k: 'cfg' });
     expect(parseNetworkEvent({ ...auth, status: 'x' })).toBeNull();
+  });
+  test('headerValue: by name in any case; null when not sent, empty when sent without a value', () => {
+    const headers = [{ name: 'authenticatedUserToken', value: 'eyJ' }, { name: 'Message' }];
+    expect(headerValue(headers, 'AuthenticatedUserToken')).toBe('eyJ');
+    expect(headerValue(headers, 'message')).toBe('');
+    expect(headerValue(headers, 'AuthCodeNonce')).toBeNull();
+    expect(headerValue(undefined, 'message')).toBeNull();
   });
   test('parseNetworkEvent: what the background saw on the wire, and nothing malformed', () => {
     const wire = {
