@@ -147,7 +147,7 @@ function errorInfo(v: unknown): ErrorInfo | undefined {
 function cutString(v: Record<string, unknown>, max: number): CutString | undefined {
   const { n, t, h } = v;
   return isFiniteNumber(n) && n > max && isBoundedString(t, max) && (isFiniteNumber(h) || isBoundedString(h, 8))
-    ? { o: 'cut', n, t, h: typeof h === 'number' ? (h >>> 0).toString(16).padStart(8, '0') : h }
+    ? { o: 'cut', n, t, h: typeof h === 'number' ? hex8(h) : h }
     : undefined;
 }
 
@@ -175,19 +175,20 @@ function handedValue(v: unknown): HandedValue {
 export const isCutString = (v: HandedValue | undefined): v is CutString =>
   typeof v === 'object' && v !== null && v.o === 'cut';
 
+/** A fingerprint as a cut string carries it: 8 hex digits. */
+const hex8 = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+
 /**
- * The hook's fingerprint of a long string (FNV-1a over at most ~64K characters spread over it):
- * the same function, so a value cut here can be compared with one the hook cut or kept whole.
+ * The fingerprint of a string cut here, as the engine compares it with a handed string of the
+ * same length (FNV-1a over at most ~64K characters spread over it, as the hook computes its own;
+ * the two never meet: a value past the hook's bound is cut by the hook on both sides).
  */
-export function fingerprint(s: string): number {
+export function fingerprintText(s: string): string {
   let h = 2166136261;
   const step = s.length >> 16 || 1;
   for (let i = 0; i < s.length; i += step) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
+  return hex8(h);
 }
-
-/** The fingerprint as a cut string carries it (8 hex digits). */
-export const fingerprintText = (s: string): string => fingerprint(s).toString(16).padStart(8, '0');
 
 /**
  * What the widget's frame received is kept to tell which token it was, not to analyse it again
