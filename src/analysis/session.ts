@@ -68,8 +68,9 @@ export class SessionAssembly {
     this.invocationCount = this.starts.length;
     this.judged = new Array<InvocationView | undefined>(this.starts.length);
     this.base = new Array<InvocationView | undefined>(this.starts.length);
-    this.tieCalls(reader.calls);
-    this.tieDeliveries();
+    const byToken = this.invocationsByToken();
+    this.tieCalls(reader.calls, byToken);
+    this.tieDeliveries(byToken);
   }
 
   /**
@@ -146,8 +147,7 @@ export class SessionAssembly {
    * frame asks for the provider's token (authSDKClientFunction) and gets it as an authTokenResponse:
    * such an answer pairs with the provider's invocations when no client function was called.
    */
-  private tieDeliveries() {
-    const byToken = this.invocationsByToken();
+  private tieDeliveries(byToken: ReadonlyMap<string, number[]>) {
     const candidates: Record<'sdk' | 'fn', number[]> = { sdk: [], fn: [] };
     for (let i = 0; i < this.starts.length; i++) {
       const threw = this.eventsByKey.get(invocationKey(this.starts[i]!))?.some(e => e.k === 'end' && e.err);
@@ -201,9 +201,8 @@ export class SessionAssembly {
    * with a token goes to the k-th invocation that handed that token over (a provider that returns
    * the same token every time makes the token alone ambiguous).
    */
-  private tieCalls(calls: readonly ReadCall[]) {
+  private tieCalls(calls: readonly ReadCall[], byToken: ReadonlyMap<string, number[]>) {
     if (calls.length === 0) return;
-    const byToken = this.invocationsByToken();
     const seen = new Map<string, number>();
     for (const { view: call, token: carried, entry } of calls) {
       const token = carried ? bareToken(carried) : undefined;
