@@ -530,7 +530,35 @@ describe('parsePageEvent at the trust boundary', () => {
     [{ k: 'reg', at: Infinity, fn: true, arg: 'function', ready: true }],
     [{ k: 'end', at: 1, id: 1, err: { n: 1 } }],
     [{ k: 'widget', at: 1, iframe: true, script: { appId: 1 } }],
+    // The widget frame's page and the custom-widget flag come from the page's DOM: bounded and typed.
+    [{ k: 'widget', at: 1, iframe: true, script: null, frameSrc: 'x'.repeat(4097) }],
+    [{ k: 'widget', at: 1, iframe: true, script: null, frameSrc: { toString: 'chat.html' } }],
+    [{ k: 'widget', at: 1, iframe: false, script: null, custom: 'yes' }],
+    [{ k: 'got', at: 1, via: 'postMessage', v: 'eyJ' }],
   ])('rejects %j', message => expect(parsePageEvent(message)).toBeNull());
+  test('a forged "cut" delivery is not taken at its word', () => {
+    // Not longer than what is kept whole: not a cut string, so it is shown as the object it is.
+    for (const v of [
+      { o: 'cut', n: 10, t: 'eyJ', h: '0badf00d' },
+      { o: 'cut', n: 1e6, t: 'eyJ', h: { evil: true } },
+      { o: 'cut', n: 'many', t: 'eyJ', h: '0badf00d' },
+    ])
+      expect(parsePageEvent({ k: 'got', at: 1, via: 'setAuthTokenProvider', v })).toMatchObject({ v: { o: 'object' } });
+    // A genuine one keeps its length and fingerprint, and only its first KiB.
+    expect(
+      parsePageEvent({
+        k: 'got',
+        at: 1,
+        via: 'authTokenResponse',
+        v: { o: 'cut', n: 2e6, t: 'a'.repeat(1_048_576), h: 7 },
+      }),
+    ).toEqual({
+      k: 'got',
+      at: 1,
+      via: 'authTokenResponse',
+      v: { o: 'cut', n: 2e6, t: 'a'.repeat(1024), h: '00000007' },
+    });
+  });
   test('keeps only the protocol fields and bounds what it copies', () => {
     const deep = JSON.parse('['.repeat(50) + ']'.repeat(50));
     const event = parsePageEvent({
