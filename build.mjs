@@ -56,6 +56,7 @@ if (mode === 'docs') {
     buildNode('src/cli/main.ts', `${DIST}/cli/lcw-auth.mjs`),
     buildNode('src/demo/start.ts', `${DIST}/demo/start.mjs`),
     buildNode('src/simulator/main.ts', `${DIST}/simulator/main.mjs`),
+    buildChatSdkPage(),
     ...BROWSERS.map(buildExtension),
   ]);
   if (mode === 'package') await packageExtensions();
@@ -72,6 +73,27 @@ function buildNode(entry, outfile) {
     target: 'node20',
     logLevel: 'warning',
     external: ['puppeteer-core'],
+  });
+}
+
+/**
+ * The simulator's custom widget: a page script on Microsoft's npm Chat SDK (about 1.4 MB, never
+ * committed). The SDK's dependencies expect Node's `global`, and `crypto` resolves only through
+ * the packages' browser fields.
+ */
+function buildChatSdkPage() {
+  return esbuild.build({
+    entryPoints: ['src/simulator/chat-sdk-page.ts'],
+    outfile: `${DIST}/simulator/chat-sdk-page.js`,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    define: { global: 'globalThis' },
+    mainFields: ['browser', 'module', 'main'],
+    legalComments: 'none',
+    logLevel: 'warning',
   });
 }
 

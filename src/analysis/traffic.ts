@@ -80,11 +80,17 @@ function authType(raw: string | number | null): AuthenticationType {
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 2048) : null);
 const yes = (v: unknown): boolean => v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
 
-/** The last path segment an `/auth/` URL names: getchattoken, sessioninit, validateauthchatmaprecord, ... */
+/**
+ * The endpoint an `/auth/` URL names: the segment after `auth` (getchattoken, sessioninit,
+ * sessionclose: ids follow it), or the last one when it comes after the organization and widget
+ * ids (`/auth/organization/{org}/widgetApp/{app}/conversation`).
+ */
 export function authEndpoint(url: string): string {
   try {
     const parts = new URL(url).pathname.split('/').filter(Boolean);
-    return (parts.at(-1) ?? '').toLowerCase();
+    const next = parts[parts.lastIndexOf('auth') + 1];
+    const named = next !== undefined && parts.includes('auth') && next.toLowerCase() !== 'organization';
+    return ((named ? next : parts.at(-1)) ?? '').toLowerCase();
   } catch {
     return '';
   }

@@ -132,11 +132,20 @@ async function callProviderAgain(tabId: number): Promise<RerunAnswer> {
 }
 
 // The widget's calls to Omnichannel, seen over the wire whether DevTools is open or not.
+// The tab's address is known only where the extension may access the page: exactly where the
+// browser reports the page's own calls (a custom widget's), whose session nothing else names.
 observeWire((tabId, event) => {
-  append(tabId, NETWORK_FRAME, [{ type: 'page-event', event }]).then(
-    () => notify(tabId),
-    () => undefined,
-  );
+  browser.tabs
+    .get(tabId)
+    .then(
+      tab => tab.url,
+      () => undefined,
+    )
+    .then(url => append(tabId, NETWORK_FRAME, [{ type: 'page-event', event }], url))
+    .then(
+      () => notify(tabId),
+      () => undefined,
+    );
 });
 
 browser.tabs.onRemoved.addListener(tabId => {

@@ -46,8 +46,12 @@ interface OpenChunk {
   events: RecordedEvent[];
 }
 
-/** Applies what one relay (or the DevTools page) sent, in order: frame starts and events. */
-export function append(tabId: number, frameId: number, items: readonly RecordItem[]): Promise<void> {
+/**
+ * Applies what one relay (or the DevTools page, or the wire) sent, in order: frame starts and
+ * events. `pageUrl` names a session the page itself never named (a custom widget's page, where the
+ * hook has nothing to say and only the wire speaks).
+ */
+export function append(tabId: number, frameId: number, items: readonly RecordItem[], pageUrl?: string): Promise<void> {
   return serialised(tabId, async () => {
     const stored = await readMeta(tabId);
     // News of a navigation is about a page already recorded: a tab without a record stays without.
@@ -95,6 +99,7 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
         continue;
       }
       const current = currentSession(record, '', item.event.at);
+      if (current.url === '' && pageUrl) current.url = redactUrl(pageUrl);
       if (open?.session !== current) open = await openChunk(tabId, current, writes);
       const filled = current.chunks[current.chunks.length - 1]!;
       if (open.events.length >= RECORD_LIMITS.chunk || filled[2] >= RECORD_LIMITS.chunkChars) {

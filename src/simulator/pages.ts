@@ -111,6 +111,29 @@ function frameQuery(scenario: string, fn: string, mode: Mode): string {
 const ORG_ID = '0c7e5fd8-0000-4000-8000-0000000000b2';
 const APP_ID = 'c6f5e8a1-0000-4000-8000-00000000a99';
 
+/** The custom widget's scenarios (Microsoft's npm Chat SDK in the page), and what each site hands over. */
+export const CUSTOM_SCENARIOS: Record<string, string> = {
+  valid: 'A good token from getAuthToken (a promise): the service accepts it.',
+  expired: 'getAuthToken resolves with a token that expired an hour ago: the service answers 401.',
+  'unknown-user': 'A valid token for a contact Dynamics 365 does not know: 401 "UserId not found".',
+  bearer: 'getAuthToken resolves with "Bearer <token>": the header carries the prefix and the service answers 401.',
+  empty: 'getAuthToken resolves with an empty string: the SDK refuses to start and sends nothing.',
+};
+
+/**
+ * A custom widget's page: the site's own chat built on Microsoft's npm Chat SDK, which calls
+ * Omnichannel (this server) from the page itself. Opened on localhost, a host the extension may access.
+ */
+export function customPage(scenario: string, site: Site) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Custom widget: ${attr(scenario)}</title>
+<script>window.__tokens = ${scriptJson(site.tokens)};</script>
+<script src="/chat-sdk-page.js" data-scenario="${attr(scenario)}" data-org-id="${ORG_ID}"></script>
+</head><body><p><a href="${attr(site.origin)}/">All scenarios</a></p><h1>Custom widget (npm Chat SDK)</h1>
+<p>Scenario: <b>${attr(scenario)}</b>. ${attr(CUSTOM_SCENARIOS[scenario] ?? '')}</p>
+<p>Chat: <output id="status">starting</output></p></body></html>`;
+}
+
 /** What each scenario does, for the demo's scenario picker. */
 export const DESCRIPTIONS: Record<string, string> = {
   valid: 'A good token, handed over synchronously: no error.',
@@ -151,7 +174,7 @@ const V2_DESCRIPTIONS: Record<string, string> = {
   outlived: 'The token lives 2 seconds; v2 asks for a fresh one before closing the chat.',
 };
 
-export function indexPage() {
+export function indexPage(site: Site) {
   const item = (href: string, name: string, text: string) =>
     `<li><a href="${attr(href)}">${attr(name)}</a>: ${attr(text)}</li>`;
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Widget simulator</title>
@@ -163,6 +186,11 @@ Open DevTools, choose the <b>LCW Auth</b> panel, then pick a scenario.</p>
 <ul>${SCENARIOS.map(s => item(`/widget?scenario=${s}`, s, DESCRIPTIONS[s] ?? '')).join('')}</ul>
 <h2>v2 widget (inferred: its host script is not public)</h2>
 <ul>${V2_SCENARIOS.map(s => item(`/widget?scenario=${s}&mode=v2`, s, V2_DESCRIPTIONS[s] ?? '')).join('')}</ul>
+<h2>Custom widget (Microsoft's npm Chat SDK, running in the page)</h2>
+<p>Served from localhost: the extension sees a page's own calls to Omnichannel only on hosts it may access.</p>
+<ul>${Object.entries(CUSTOM_SCENARIOS)
+    .map(([s, text]) => item(`${site.frameOrigin}/custom?scenario=${s}`, s, text))
+    .join('')}</ul>
 <h2>Other pages</h2><ul>
 ${item('/framed?scenario=valid', 'widget inside an iframe', 'the valid scenario, one frame down.')}
 ${item('/plain', 'a page without the widget', 'what the panel says when there is nothing to see.')}</ul>`;

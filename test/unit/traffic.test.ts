@@ -94,6 +94,22 @@ describe("which requests are the widget's", () => {
       'validateauthchatmaprecord',
     ],
     ['https://org.omnichannelengagementhub.com/survey/auth/submitpostchat', 'auth', 'submitpostchat'],
+    // The Chat SDK's paths: ids after the endpoint's name, or the name after the ids.
+    [
+      'https://org.omnichannelengagementhub.com/livechatconnector/auth/sessionclose/org/app/0f3e?channelId=lcw',
+      'auth',
+      'sessionclose',
+    ],
+    [
+      'https://org.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken/org/app/0f3e',
+      'auth',
+      'getchattoken',
+    ],
+    [
+      'https://org.omnichannelengagementhub.com/livechatconnector/auth/organization/org/widgetApp/app/conversation',
+      'auth',
+      'conversation',
+    ],
     ['https://shop.example/auth/login', null, 'login'],
     ['not a url', null, ''],
   ])('%s', (url, kind, endpoint) => {
