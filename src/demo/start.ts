@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName } from './browsers.js';
 import { startSite, DESCRIPTIONS, type Site } from '../simulator/server.js';
+import { CUSTOM_SCENARIOS } from '../simulator/pages.js';
 
 const browserName: BrowserName = process.argv.includes('--firefox') ? 'firefox' : 'chromium';
 const port = Number(process.env.PORT) || 8080;
@@ -53,15 +54,15 @@ async function headless() {
   mkdirSync(shots, { recursive: true });
   try {
     const helper = await openExtensionPage(browser, `${extensionUrl}panel.html`);
-    for (const scenario of ['valid', 'expired', 'throws', 'empty', 'later', 'client-function-missing']) {
+    for (const demo of demos()) {
       const verdict = await runScenario(
         browser,
         helper,
         extensionUrl!,
-        scenario,
-        scenario === 'expired' ? `${shots}/panel-${browserName}.png` : undefined,
+        demo,
+        demo.label === 'v1 expired' ? `${shots}/panel-${browserName}.png` : undefined,
       );
-      console.log(`  ${scenario.padEnd(24)} ${verdict}\n  ${''.padEnd(24)} (${DESCRIPTIONS[scenario]})`);
+      console.log(`  ${demo.label.padEnd(28)} ${verdict}\n  ${''.padEnd(28)} (${demo.description})`);
     }
     console.log(`\nThe panel on the "expired" scenario: ${shots}/panel-${browserName}.png`);
     console.log('For tokens pasted into a ticket: npx lcw-auth check <TOKEN>   (npx lcw-auth --help)');
@@ -71,17 +72,50 @@ async function headless() {
   }
 }
 
+interface Demo {
+  label: string;
+  /** The page to open, and the address the extension records it under (no query). */
+  url: string;
+  recordedAs: string;
+  description: string;
+}
+
+/** Scenarios on each integration route: the hosted widget v1 and v2, and a custom widget on the npm Chat SDK. */
+function demos(): Demo[] {
+  const v1 = ['valid', 'expired', 'throws', 'empty', 'later', 'client-function-missing'].map(scenario => ({
+    label: `v1 ${scenario}`,
+    url: `${site.origin}/widget?scenario=${scenario}`,
+    recordedAs: `${site.origin}/widget`,
+    description: DESCRIPTIONS[scenario] ?? '',
+  }));
+  return [
+    ...v1,
+    {
+      label: 'v2 later',
+      url: `${site.origin}/widget?scenario=later&mode=v2`,
+      recordedAs: `${site.origin}/widget`,
+      description: 'An asynchronous callback: fine on v2, whose frame waits for it (inferred behaviour).',
+    },
+    ...['valid', 'unknown-user'].map(scenario => ({
+      label: `custom ${scenario}`,
+      url: `${site.frameOrigin}/custom?scenario=${scenario}`,
+      recordedAs: `${site.frameOrigin}/custom`,
+      description: `Microsoft's npm Chat SDK in the page, seen on the wire. ${CUSTOM_SCENARIOS[scenario] ?? ''}`,
+    })),
+  ];
+}
+
 /** Runs one scenario page, then reads the panel's verdict for its tab. */
 async function runScenario(
   browser: Browser,
   helper: Page,
   extensionUrl: string,
-  scenario: string,
+  demo: Demo,
   screenshot?: string,
 ): Promise<string> {
   const page = await browser.newPage();
   try {
-    await page.goto(`${site.origin}/widget?scenario=${scenario}`);
+    await page.goto(demo.url);
     await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true, {
       timeout: 20_000,
       polling: 100,
@@ -93,7 +127,7 @@ async function runScenario(
         }
       ).chrome.runtime.sendMessage({ type: 'list-tabs' }),
     );
-    const tab = tabs.find(t => t.url === `${site.origin}/widget`);
+    const tab = tabs.find(t => t.url === demo.recordedAs);
     if (!tab) return '(the extension recorded nothing for this page)';
     const panel = await openExtensionPage(browser, `${extensionUrl}panel.html?tabId=${tab.tabId}`);
     await panel.setViewport({ width: 1200, height: 720 });
