@@ -63,14 +63,20 @@ export function judgeInvocation(
   const route = ROUTES[start.route];
   const findings: Finding[] = [];
 
-  if (threw) findings.push(finding('invocation.threw', `The provider threw ${errorText(threw)}.`));
-  if (rejected && !first) {
-    findings.push(finding('invocation.rejected', `The provider's promise was rejected with ${errorText(rejected)}.`));
-  }
   // Both SDK methods of the v1 host hand over what the callback stored by the time the provider
   // returned (verified); the v2 widget waits for the callback (inferred).
   const hostRoute = route === 'setAuthTokenProvider' || route === 'setAuthCodeProvider';
   const kind = options.widgetKind ?? null;
+  if (threw && kind === 'v1') {
+    // The v1 host does not catch it (verified): no error 2 to predict.
+    const where = hostRoute
+      ? "it went to the page's call of setAuthTokenProvider and nothing was handed to the widget"
+      : 'the host raised lcw:error with the exception itself as its detail';
+    findings.push(finding('invocation.threw-v1', `The provider threw ${errorText(threw)}: ${where} (v1 widget).`));
+  } else if (threw) findings.push(finding('invocation.threw', `The provider threw ${errorText(threw)}.`));
+  if (rejected && !first) {
+    findings.push(finding('invocation.rejected', `The provider's promise was rejected with ${errorText(rejected)}.`));
+  }
   const returnedEmpty = kind === 'v1' && hostRoute && !first && end !== undefined && !threw;
   const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
   // On v1 the hand-over happened when the provider returned: no 10-second wait to report.

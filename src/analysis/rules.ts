@@ -617,8 +617,21 @@ export const RULES = {
     'error',
     2,
     'Provider threw',
-    'The provider threw an exception, which the widget reports as error 2.',
+    'The provider threw an exception, which the widget reports as error 2 (documented). On the v1 widget it ' +
+      'does not: see the next finding.',
     'Catch errors inside the provider; log them and decide what to hand over.',
+  ),
+  'invocation.threw-v1': rule(
+    'error',
+    null,
+    'Provider threw (v1 widget)',
+    'The provider threw, on the v1 widget. Its host script does not catch the exception (verified): on the ' +
+      "setAuthTokenProvider route it reaches the page's own call of setAuthTokenProvider, which throws it, " +
+      'nothing is handed to the widget and no `lcw:error` 2 is raised; on the client-function route the host ' +
+      'raises `lcw:error` with the exception itself as its detail. Either way the widget has no token to start ' +
+      'a chat with.',
+    'Catch errors inside the provider; log them and decide what to hand over. A try/catch around ' +
+      'setAuthTokenProvider shows the exception in the meantime.',
   ),
   'invocation.rejected': rule(
     'error',
@@ -674,8 +687,9 @@ export const RULES = {
     'error',
     null,
     'Token rejected by the service',
-    'The service answered 401 to `getchattoken`: it refused the token (bad signature, a key other than the one ' +
-      'at the public key URL, expired, or claims it does not accept).',
+    'The service answered 401 to an `/auth/` call carrying this token (`getchattoken` for the hosted widget, ' +
+      '`conversation` or `sessioninit` for the Chat SDK): it refused the token (bad signature, a key other than ' +
+      'the one at the public key URL, expired, or claims it does not accept).',
     'Verify the signature against the public key URL (Verify signature) and check the time claims; the other ' +
       'findings of this invocation usually say which.',
   ),

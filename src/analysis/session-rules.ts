@@ -80,8 +80,8 @@ export function callFindings(call: AuthCallView, invocation: InvocationView): Fi
   if (call.status === 401 && /userid not found/i.test(call.message ?? '')) {
     const message = `${call.endpoint} answered 401${said}: no active contact has the id ${sub}.`;
     out.push(finding('auth.user-not-found', message));
-  } else if (call.status === 401 && call.endpoint === 'getchattoken') {
-    out.push(finding('auth.rejected', `getchattoken answered 401${said}: the service refused this token.`));
+  } else if (call.status === 401) {
+    out.push(finding('auth.rejected', `${call.endpoint} answered 401${said}: the service refused this token.`));
   } else if (call.endpoint === 'validateauthchatmaprecord' && call.status >= 400) {
     const message =
       `validateauthchatmaprecord answered ${call.status}${said}: the cached chat belongs to another ` +

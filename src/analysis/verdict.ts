@@ -23,9 +23,21 @@ export function levelOf(findings: readonly { severity: Severity }[]): 'ok' | 'wa
   return findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
 }
 
-/** "observed" when the first error was seen in the widget's frame, not predicted from the provider. */
-const howKnown = (findings: readonly Finding[]) =>
-  findings.find(f => f.severity === 'error')?.rule === 'invocation.widget-got-nothing' ? 'observed' : 'expected';
+/** The service's own refusal of the token (seen on the wire or by DevTools): evidence, not a prediction. */
+const SERVICE_REFUSALS: ReadonlySet<string> = new Set(['auth.rejected', 'auth.user-not-found']);
+
+/**
+ * "Error N observed: ..." when the evidence is in (the widget's frame received nothing, or the
+ * service refused the token: then its answer leads, and the predicted cause follows), else
+ * "Error N expected: ..." from what the provider did.
+ */
+function errorLead(errorCode: number, findings: readonly Finding[]): string {
+  const refusal = findings.find(f => SERVICE_REFUSALS.has(f.rule));
+  const cause = findings.find(f => f.severity === 'error' && !SERVICE_REFUSALS.has(f.rule));
+  if (refusal) return `Error ${errorCode} observed: ${refusal.message}${cause ? ` Likely why: ${cause.message}` : ''}`;
+  const how = cause?.rule === 'invocation.widget-got-nothing' ? 'observed' : 'expected';
+  return `Error ${errorCode} ${how}${cause ? `: ${cause.message}` : ''}`;
+}
 
 const firstOf = (findings: readonly Finding[], severity: Severity) =>
   findings.find(f => f.severity === severity)?.message ?? '';
@@ -35,8 +47,7 @@ export function tokenVerdict(analysis: { findings: readonly Finding[]; errorCode
   const { findings, errorCode } = analysis;
   const level = levelOf(findings);
   const tone = errorCode !== null ? 'error' : level;
-  if (errorCode !== null)
-    return { text: `Error ${errorCode} ${howKnown(findings)}: ${firstOf(findings, 'error')}`, tone };
+  if (errorCode !== null) return { text: errorLead(errorCode, findings), tone };
   if (level === 'error') return { text: `Problem: ${firstOf(findings, 'error')}`, tone };
   const warnings = findings.filter(f => f.severity === 'warning').length;
   if (warnings === 0) return { text: 'Token accepted', tone };
@@ -71,9 +82,9 @@ export function invocationVerdict(i: InvocationFacts): Verdict {
   if (i.outcome === 'pending') return { text: 'Waiting for the provider to call back', tone: 'pending' };
   const tone = i.errorCode !== null ? 'error' : levelOf(i.findings);
   if (i.analysed && i.outcome === 'token') return { text: tokenVerdict(i).text, tone };
+  if (i.errorCode !== null) return { text: errorLead(i.errorCode, i.findings), tone };
   const first = i.findings.find(f => f.severity === 'error');
-  const lead =
-    i.errorCode === null ? `Provider ${OUTCOME_WORDS[i.outcome]}` : `Error ${i.errorCode} ${howKnown(i.findings)}`;
+  const lead = `Provider ${OUTCOME_WORDS[i.outcome]}`;
   return { text: first ? `${lead}: ${first.message}` : lead, tone };
 }
 
@@ -161,13 +172,18 @@ export function configSwitches(config: WidgetConfig): string[] {
   return [...tokenSwitches(config), ...(config.reconnect ? ['reconnect'] : [])];
 }
 
-/** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
-/** Which widget, and what says so ("v2 (its frame is chatv2.html)"); null while unknown. */
-export function widgetKindText(w: { kind?: WidgetKind | null; kindEvidence?: string | null }): string | null {
-  if (!w.kind) return null;
-  return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}`;
+/** Which widget, and what says so ("v2 (its frame is chatv2.html)"), and a portal; null while nothing is known. */
+export function widgetKindText(w: {
+  kind?: WidgetKind | null;
+  kindEvidence?: string | null;
+  portal?: boolean;
+}): string | null {
+  const portal = w.portal ? ' · on a Power Pages portal' : '';
+  if (!w.kind) return portal ? `version unknown${portal}` : null;
+  return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}${portal}`;
 }
 
+/** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
 export function describeConfig(config: WidgetConfig): string[] {
   return [
     authenticationName(config),

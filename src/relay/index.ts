@@ -104,16 +104,21 @@ async function flush() {
 }
 
 // A page raising events faster than the background records them (a flood) fills the queue; past
-// RELAY_QUEUE_ITEMS the oldest waiting events go, counted, but for registrations and frame starts:
-// the newest are always kept, and the page's first events went out long before (the background
-// keeps the record's first chunk too). Trimmed by half the bound at a time, so a flood costs O(1) an event.
-const kept = (item: RelayItem) => item.type !== 'page-event' || item.event.k === 'reg';
+// RELAY_QUEUE_ITEMS the oldest waiting events go, counted, but frame starts and the newest
+// registration among them stay (the page's first events went out long before, and the background
+// keeps the record's first chunk too). Trimmed by half the bound at a time, and what stays is
+// bounded (a flood of registrations keeps one), so a flood costs O(1) an event.
 const forward = (item: RelayItem) => {
   queue.push(item);
   if (queue.length > RELAY_QUEUE_ITEMS * 1.5) {
     // Not the batch in flight (flush removes it from the head once the background took it).
     const excess = queue.splice(inFlight, queue.length - RELAY_QUEUE_ITEMS);
-    const keep = excess.filter(kept);
+    let newestRegistration = -1;
+    for (let i = 0; i < excess.length; i++) {
+      const e = excess[i]!;
+      if (e.type === 'page-event' && e.event.k === 'reg') newestRegistration = i;
+    }
+    const keep = excess.filter((e, i) => e.type !== 'page-event' || i === newestRegistration);
     queue.splice(inFlight, 0, ...keep);
     lose('flood', excess.length - keep.length);
   }

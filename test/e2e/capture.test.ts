@@ -41,11 +41,10 @@ const invocations = (n: number) => (view: SessionView) =>
   view.invocations.length === n && view.invocations.every(i => i.outcome !== 'pending');
 const widgetError = (view: SessionView) => view.widgetErrors.map(e => e.errorCode);
 
-/** Two invocations (registration, then start chat), both handing over a good token. */
+/** One invocation (the registration: starting the chat does not ask again on v1), handing over a good token. */
 const healthy = (view: SessionView) => {
   expect(view.route).toBe('setAuthTokenProvider');
   expect(view.invocations.map(i => [i.outcome, i.errorCode, i.callbackCount, i.callbackAsync])).toEqual([
-    ['token', null, 1, false],
     ['token', null, 1, false],
   ]);
   expect(view.registrations).toMatchObject([{ isFunction: true, beforeReady: false }]);
@@ -61,10 +60,10 @@ const SCENARIOS: Record<string, Scenario> = {
       'Org URL': 'https://contoso.crm.dynamics.com',
       'Token route': 'setAuthTokenProvider',
       Provider: 'registered after lcw:ready',
-      Invocations: '2 · no error: 2',
+      Invocations: '1 · no error: 1',
     },
     path: '/widget?scenario=valid',
-    ready: invocations(2),
+    ready: invocations(1),
     check: view => {
       healthy(view);
       expect(view.widget).toEqual({
@@ -79,45 +78,52 @@ const SCENARIOS: Record<string, Scenario> = {
         ready: true,
       });
       expect(view.invocations[0]!.analysis?.claims?.sub).toBe('87b4d06c-abc2-e811-a9b0-000d3a10e09e');
-      // Seen in the widget's frame: each invocation's own token reached it.
+      // Seen in the widget's frame: the invocation's own token reached it.
       expect(view.invocations.map(i => [i.received?.via, i.received?.tokenOf])).toEqual([
         ['setAuthTokenProvider', '0:1'],
-        ['setAuthTokenProvider', '0:2'],
+      ]);
+      // The chat started with that token (a second call), without asking the provider again.
+      expect(view.authCalls.map(c => [c.status, c.invocation])).toEqual([
+        [200, '0:1'],
+        [200, '0:1'],
       ]);
       expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(0);
     },
   },
+  // The service's 401 is seen on the wire: the error is observed, the expiry is why.
   expired: {
-    verdict: /^Error 4 expected: The token expired 1 hour ago/,
-    facts: { Invocations: '2 · error 4: 2' },
+    verdict:
+      /^Error 4 observed: getchattoken answered 401: the service refused this token\. Likely why: The token expired 1 hour ago/,
+    facts: { Invocations: '1 · error 4: 1', 'Widget errors': '4 ×2' },
     path: '/widget?scenario=expired',
-    ready: invocations(2),
+    ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2,
     check: view => {
-      expect(view.invocations.map(i => i.errorCode)).toEqual([4, 4]);
-      expect(allRules(view)).toContain('time.expired');
+      expect(view.invocations.map(i => i.errorCode)).toEqual([4]);
+      expect(allRules(view)).toEqual(expect.arrayContaining(['time.expired', 'auth.rejected']));
     },
   },
+  // v1 (verified): the exception goes to the page's call; no lcw:error 2; the chat then starts without a token.
   throws: {
-    verdict: /^Error 2 expected: The provider threw Error: "token service unavailable"/,
-    facts: { 'Widget errors': '2 ×2' },
+    verdict: /^Provider threw: The provider threw Error: "token service unavailable".*: it went to the page's call/,
+    facts: { 'Widget errors': '3' },
     path: '/widget?scenario=throws',
-    ready: invocations(2),
-    check: view => {
+    ready: view => invocations(1)(view) && view.widgetErrors.length === 1,
+    check: (view, run) => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode, i.threw?.m])).toEqual([
-        ['threw', 2, 'token service unavailable'],
-        ['threw', 2, 'token service unavailable'],
+        ['threw', null, 'token service unavailable'],
       ]);
-      expect(widgetError(view)).toEqual([2, 2]);
+      expect(allRules(view)).toContain('invocation.threw-v1');
+      expect(run.observed).toContain('setAuthTokenProvider threw token service unavailable');
+      expect(widgetError(view)).toEqual([3]);
     },
   },
   rejected: {
     verdict:
       /^Error 3 observed: The widget received undefined \(the setAuthTokenProvider message\); no callback came\.$/,
     path: '/widget?scenario=rejected',
-    ready: view => invocations(2)(view) && view.invocations.every(i => i.rejected),
+    ready: view => invocations(1)(view) && view.invocations.every(i => i.rejected),
     check: (view, run) => {
       expect(view.invocations.map(i => [i.outcome, i.errorCode, i.rejected?.m])).toEqual([
-        ['rejected', 3, '401 from token service'],
         ['rejected', 3, '401 from token service'],
       ]);
       expect(allRules(view)).toContain('invocation.rejected');
@@ -129,12 +135,10 @@ const SCENARIOS: Record<string, Scenario> = {
     verdict: /^Error 3 observed: The widget received an empty string \(the setAuthTokenProvider message\)\.$/,
     facts: { 'Widget errors': '3 ×2' },
     path: '/widget?scenario=empty',
-    ready: invocations(2),
+    ready: view => invocations(1)(view) && view.widgetErrors.length === 2,
     check: view => {
-      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([
-        ['empty', 3],
-        ['empty', 3],
-      ]);
+      // Raised when the token came, and again when the chat started with it.
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', 3]]);
       expect(widgetError(view)).toEqual([3, 3]);
     },
   },
@@ -142,13 +146,10 @@ const SCENARIOS: Record<string, Scenario> = {
     verdict:
       /^Error 3 observed: The widget received undefined \(the setAuthTokenProvider message\); no callback came\.$/,
     path: '/widget?scenario=never',
-    ready: invocations(2),
+    ready: invocations(1),
     check: view => {
       // v1 (its frame is chat.html): nothing was handed over when the provider returned; no 10 s wait.
-      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([
-        ['empty', 3],
-        ['empty', 3],
-      ]);
+      expect(view.invocations.map(i => [i.outcome, i.errorCode])).toEqual([['empty', 3]]);
       expect(allRules(view)).toContain('invocation.returned-without-callback');
       expect(allRules(view)).not.toContain('invocation.no-callback');
     },
@@ -157,12 +158,10 @@ const SCENARIOS: Record<string, Scenario> = {
     verdict:
       /^Error 3 observed: The widget received undefined \(the setAuthTokenProvider message\); the callback ran \d+ ms after the provider was called, after it had returned\.$/,
     path: '/widget?scenario=later',
-    ready: view => invocations(2)(view) && view.invocations.every(i => i.callbackCount === 1),
+    ready: view =>
+      invocations(1)(view) && view.invocations.every(i => i.callbackCount === 1) && view.widgetErrors.length === 2,
     check: view => {
-      expect(view.invocations.map(i => [i.outcome, i.callbackAsync, i.errorCode])).toEqual([
-        ['token', true, 3],
-        ['token', true, 3],
-      ]);
+      expect(view.invocations.map(i => [i.outcome, i.callbackAsync, i.errorCode])).toEqual([['token', true, 3]]);
       expect(view.invocations[0]!.msToToken).toBeGreaterThanOrEqual(40);
       expect(allRules(view)).toContain('invocation.async-callback');
       expect(widgetError(view)).toEqual([3, 3]);
@@ -171,9 +170,9 @@ const SCENARIOS: Record<string, Scenario> = {
   twice: {
     verdict: /The callback ran 2 times for this invocation/,
     path: '/widget?scenario=twice',
-    ready: invocations(2),
+    ready: invocations(1),
     check: view => {
-      expect(view.invocations.map(i => i.callbackCount)).toEqual([2, 2]);
+      expect(view.invocations.map(i => i.callbackCount)).toEqual([2]);
       expect(allRules(view)).toContain('invocation.multiple-callbacks');
     },
   },
@@ -184,7 +183,7 @@ const SCENARIOS: Record<string, Scenario> = {
     ready: view => view.registrations.length === 1,
     check: view => {
       expect(view.registrations).toMatchObject([
-        { isFunction: false, argumentType: 'string', error: { m: 'AuthTokenProvider is not a function' } },
+        { isFunction: false, argumentType: 'string', error: { m: 'customerFunction is not a function' } },
       ]);
       expect(view.invocations).toEqual([]);
       expect(allRules(view)).toContain('registration.non-function');
@@ -219,50 +218,53 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'client-function-missing': {
     verdict: /auth\.missingFunction/,
-    facts: { 'Widget errors': '8' },
+    // v1 (verified): the host raises lcw:error with the raw TypeError, not {errorCode: 8}.
+    facts: { 'Widget errors': 'no code' },
     path: '/widget?scenario=client-function-missing',
     ready: view => view.findings.length > 0 && view.widgetErrors.length > 0,
     check: view => {
       expect(allRules(view)).toContain('invocation.client-function-missing');
-      expect(widgetError(view)).toEqual([8]);
+      expect(view.widgetErrors.map(e => [e.errorCode, e.description])).toEqual([
+        [null, expect.stringMatching(/TypeError: authFunc is not a function/)],
+      ]);
     },
   },
-  'sdk-late': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-late', ready: invocations(2), check: healthy },
+  'sdk-late': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-late', ready: invocations(1), check: healthy },
   'sdk-class': {
     verdict: /^Token accepted$/,
     path: '/widget?scenario=sdk-class',
-    ready: invocations(2),
+    ready: invocations(1),
     check: healthy,
   },
   'sdk-plain': {
     verdict: /^Token accepted$/,
     path: '/widget?scenario=sdk-plain',
-    ready: invocations(2),
+    ready: invocations(1),
     check: healthy,
   },
   'sdk-stepwise': {
     verdict: /^Token accepted$/,
     path: '/widget?scenario=sdk-stepwise',
-    ready: invocations(2),
+    ready: invocations(1),
     check: healthy,
   },
   'sdk-whole': {
     verdict: /^Token accepted$/,
     path: '/widget?scenario=sdk-whole',
-    ready: invocations(2),
+    ready: invocations(1),
     check: healthy,
   },
   'sdk-replaced': {
     verdict: /^Token accepted$/,
     path: '/widget?scenario=sdk-replaced',
-    ready: invocations(2),
+    ready: invocations(1),
     check: healthy,
   },
   // DevTools closed: the service's answer is seen on the wire (the background's webRequest).
   'unknown-user': {
     verdict: /^Problem: getchattoken answered 401: "UserId not found": no active contact has the id "00000000-dead/,
     path: '/widget?scenario=unknown-user',
-    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 2,
+    ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2,
     check: view => {
       expect(view.invocations[0]!.analysis?.claims?.sub).toBe('00000000-dead-beef-0000-000000000000');
       expect(view.authCalls.map(c => [c.status, c.message, c.seenBy])).toEqual([
@@ -272,14 +274,16 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'sub-changed': {
-    // The second token's contact is unknown to the service: its 401, seen on the wire, comes first.
+    // Registered twice; the second token's contact is unknown to the service: its 401, seen on the wire, comes first.
     verdict: /^Problem: getchattoken answered 401: "UserId not found"/,
     path: '/widget?scenario=sub-changed',
-    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 2,
+    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 3,
     check: view => {
       expect(view.invocations.map(i => i.findings.some(f => f.rule === 'session.sub-changed'))).toEqual([false, true]);
+      // The chat starts with the newest token the widget has.
       expect(view.authCalls.map(c => [c.status, c.invocation])).toEqual([
         [200, '0:1'],
+        [401, '0:2'],
         [401, '0:2'],
       ]);
     },
@@ -287,10 +291,10 @@ const SCENARIOS: Record<string, Scenario> = {
   'chat-map': {
     verdict: /^Problem: validateauthchatmaprecord answered 400/,
     path: '/widget?scenario=chat-map',
-    ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 4,
+    ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 4,
     check: view => {
       expect(view.invocations.map(i => i.findings.filter(f => f.rule === 'auth.chat-map-mismatch').length)).toEqual([
-        1, 1,
+        2,
       ]);
     },
   },
@@ -299,35 +303,38 @@ const SCENARIOS: Record<string, Scenario> = {
     verdict: /^Error 3 observed: The widget received an empty string \(the setAuthTokenProvider message\)\.$/,
     facts: { 'Widget errors': 'none' },
     path: '/widget?scenario=signin-optional',
-    ready: invocations(2),
+    ready: invocations(1),
     check: view => expect(view.widgetErrors).toEqual([]),
   },
   oauth: {
     verdict: /^Error 4 expected/,
     path: '/widget?scenario=oauth',
-    ready: invocations(2),
-    check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
+    ready: invocations(1),
+    check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token']),
   },
   'auth-code': {
     verdict: /^Provider handed over a token$/,
     facts: { 'Token route': 'setAuthCodeProvider' },
     path: '/widget?scenario=auth-code',
-    ready: invocations(2),
+    ready: invocations(1),
     check: view => {
       expect(view.route).toBe('setAuthCodeProvider');
       expect(view.registrations).toMatchObject([{ method: 'setAuthCodeProvider', isFunction: true }]);
       // An authorization code: recorded, never analysed as a JWT, no error predicted.
       expect(view.invocations.map(i => [i.route, i.outcome, i.errorCode, i.analysis])).toEqual([
         ['setAuthCodeProvider', 'token', null, null],
-        ['setAuthCodeProvider', 'token', null, null],
       ]);
     },
   },
+  // The chat closes with the token 3 s later, after it expired: the service refuses it then.
   outlived: {
-    verdict: /^Token accepted/,
+    verdict: /^Problem: sessionclose answered 401: the service refused this token\.$/,
     path: '/widget?scenario=outlived',
-    ready: invocations(2),
-    check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token', 'token']),
+    ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 4,
+    check: view => {
+      expect(view.invocations.map(i => i.outcome)).toEqual(['token']);
+      expect(allRules(view)).toContain('session.chat-outlived-token');
+    },
   },
   // v2 (inferred): the frame asks for the provider's token when the chat starts and waits for it.
   'v2: an asynchronous provider works': {
@@ -362,7 +369,7 @@ const SCENARIOS: Record<string, Scenario> = {
     verdict: /^Token accepted$/,
     facts: { Widget: /in an iframe/ },
     path: '/framed?scenario=valid',
-    ready: invocations(2),
+    ready: invocations(1),
     check: view => {
       healthy(view);
       expect(view.invocations.every(i => i.frame !== 0)).toBe(true);
@@ -371,7 +378,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'HTML and script in the token': {
     verdict: /.+/,
     path: '/widget?scenario=xss',
-    ready: invocations(2),
+    ready: invocations(1),
     check: (view, run) => {
       expect(run.xss).toBeUndefined();
       expect(view.invocations[0]!.analysis?.claims?.iss).toBe(XSS);
@@ -453,7 +460,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       try {
         const view = current(
           await recordOf(rig.helper, await tabIdOf(rig.helper, `${rig.site.origin}/widget`), r =>
-            invocations(2)(current(r)),
+            invocations(1)(current(r)),
           ),
         );
         healthy(view);
@@ -464,9 +471,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           await run.page.evaluate(() => (window as unknown as { __resent: number }).__resent),
         ).toBeGreaterThanOrEqual(20);
         // Exactly the real events: nothing forged (id 999), no request the widget did not make.
-        expect(view.timeline.filter(t => t.kind === 'inv').map(t => t.invocation)).toEqual(['0:1', '0:2']);
+        expect(view.timeline.filter(t => t.kind === 'inv').map(t => t.invocation)).toEqual(['0:1']);
         expect(view.timeline.filter(t => t.kind === 'req')).toEqual([]);
-        expect(view.timeline.filter(t => t.kind === 'cb')).toHaveLength(2);
+        expect(view.timeline.filter(t => t.kind === 'cb')).toHaveLength(1);
       } finally {
         await run.page.close();
       }
@@ -483,7 +490,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         expect((await askBackground(rig.helper, { type: 'list-tabs' })).map(t => t.tabId)).not.toContain(tabId);
         // The same tab then shows the widget: recorded from its first event on.
         await page.goto(`${rig.site.origin}/widget?scenario=valid`);
-        const record = await recordOf(rig.helper, tabId, r => current(r).invocations.length === 2);
+        const record = await recordOf(rig.helper, tabId, r => current(r).invocations.length === 1);
         expect(record.sessions.map(s => s.url)).toEqual([`${rig.site.origin}/widget`]);
       } finally {
         await page.close();

@@ -76,7 +76,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     }, 120_000);
 
     test('keyboard: the views are tabs (arrow keys), the timeline a listbox, every control has a name', async () => {
-      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 1);
       try {
         const unnamed = await panel.evaluate(() =>
           [
@@ -97,7 +97,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         expect(unnamed).toEqual([]);
 
         // The newest invocation is selected; Up/Down and Home move the selection and the detail follows.
-        expect((await panelText(panel)).detail).toContain('Invocation #2');
+        expect((await panelText(panel)).detail).toContain('Invocation #1');
         await panel.focus('#timeline');
         await panel.keyboard.press('Home');
         const first = await panelText(panel);
@@ -131,7 +131,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('follows the theme: dark and light palettes', async () => {
-      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2, {
+      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 1, {
         theme: 'dark',
       });
       const light = await openPanel(rig.tb, tabId, { theme: 'light' });
@@ -151,7 +151,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('filter, Preserve log and Clear work from the toolbar', async () => {
-      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'throws', 2);
+      const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'throws', 1);
       try {
         await panel.type('#filter', 'threw');
         const filtered = await waitForPanel(panel, text => text.rows.length === 2);
@@ -178,7 +178,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('context variables: pasted as a list, kept per origin in storage.local, used by the analysis', async () => {
-      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 1);
       try {
         await panel.click('#tab-variables');
         await panel.$eval('#variables-paste', n => {
@@ -229,7 +229,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('paste a token: the same analysis, clear messages for junk', async () => {
-      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 1);
       try {
         await panel.click('#tab-paste');
         await pasteToken(panel, `Bearer ${rig.site.tokens.expired}`);
@@ -257,7 +257,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
 
     test('Export report: signatures redacted by default, whole tokens only when asked', async () => {
-      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 2);
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'valid', 1);
       try {
         const signature = rig.site.tokens.valid.split('.')[2]!;
         const redacted = await exportFromPanel(panel);
@@ -266,10 +266,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         const full = await exportFromPanel(panel, { includeTokens: true });
         expect(JSON.parse(full.text)).toMatchObject({
           tokensIncluded: true,
-          invocations: [
-            { token: { raw: rig.site.tokens.valid, signature } },
-            { token: { raw: rig.site.tokens.valid } },
-          ],
+          invocations: [{ token: { raw: rig.site.tokens.valid, signature } }],
         });
         expect(await panel.$eval('#notice', n => n.textContent)).toContain('full tokens included');
       } finally {
@@ -280,7 +277,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test.runIf(name === 'chromium')(
       'Export report really downloads lcw-auth-report-<host>-<timestamp>.json',
       async () => {
-        const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 2);
+        const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 1);
         const dir = mkdtempSync(join(tmpdir(), 'lcw-download-'));
         try {
           const cdp = await rig.tb.browser.target().createCDPSession();
@@ -292,7 +289,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           const [file] = readdirSync(dir);
           expect(file).toMatch(/^lcw-auth-report-127\.0\.0\.1_\d+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
           const report = JSON.parse(readFileSync(join(dir, file!), 'utf8'));
-          expect(report.invocations.map((i: { errorCode: number }) => i.errorCode)).toEqual([4, 4]);
+          expect(report.invocations.map((i: { errorCode: number }) => i.errorCode)).toEqual([4]);
           await cdp.detach();
         } finally {
           await Promise.all([panel.close(), run.page.close()]);
@@ -309,8 +306,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         expect((await panelText(panel)).verdict).toBe('No Omnichannel chat widget seen on this page.');
         await page.goto(`${rig.site.origin}/widget?scenario=valid`);
         const text = await waitForPanel(panel, t => t.verdict.startsWith('Token accepted'));
-        expect(text.facts.Invocations).toMatch(/^2\b/);
-        expect(current(await readTab(rig.helper, tabId)).invocations).toHaveLength(2);
+        expect(text.facts.Invocations).toMatch(/^1\b/);
+        expect(current(await readTab(rig.helper, tabId)).invocations).toHaveLength(1);
       } finally {
         await Promise.all([panel.close(), page.close()]);
       }

@@ -27,7 +27,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
     test.each([
       ['valid', 'token', null],
-      ['throws', 'threw', 2],
+      ['throws', 'threw', null],
       ['rejected', 'rejected', 3],
       ['client-function', 'token', null],
     ] as const)(

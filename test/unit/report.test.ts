@@ -24,7 +24,7 @@ beforeAll(async () => {
       at: T0,
       frame,
       iframe: true,
-      script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v1', src: 'x' },
+      script: { appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: 'v2', src: 'x' },
     },
     { k: 'evt', at: T0 + 1, frame, type: 'lcw:ready', detail: null },
     { k: 'reg', at: T0 + 2, frame, fn: true, arg: 'function', ready: true },
@@ -67,8 +67,8 @@ describe('buildReport', () => {
     expect(validate(v1), JSON.stringify(validate.errors)).toBe(true);
     expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('| Report | lcw-auth-report v1');
     // The widget line: the kind and its evidence in a version 2 report, the script's word in a version 1.
-    expect(reportSummary(report())).toContain('v1 (its script tag asks for v1) · org org');
-    expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('v1 · org org');
+    expect(reportSummary(report())).toContain('v2 (its script tag asks for v2) · org org');
+    expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('v2 · org org');
   });
   test('the schema rejects what is not a report', () => {
     expect(validate({ ...report(), version: 3 })).toBe(false);
@@ -83,7 +83,7 @@ describe('buildReport', () => {
       createdAt: '2025-11-24T16:00:00.010Z',
       tokensIncluded: false,
       page: { url: 'https://shop.contoso.com/help', origin: 'https://shop.contoso.com' },
-      widget: { detected: true, version: 'v1', orgId: 'org', appId: 'app', orgUrl: 'https://org.crm.dynamics.com' },
+      widget: { detected: true, version: 'v2', orgId: 'org', appId: 'app', orgUrl: 'https://org.crm.dynamics.com' },
       route: 'setAuthTokenProvider',
       widgetErrors: [
         { at: '2025-11-24T16:00:00.008Z', errorCode: 2, description: 'Auth token provider method execution failed' },

@@ -1,6 +1,7 @@
 /** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
 import { describe, test, expect, beforeAll } from 'vitest';
 import { assembleSession } from '../../src/analysis/session.js';
+import { viewVerdict } from '../../src/analysis/verdict.js';
 import type { RecordedEvent } from '../../src/record/format.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';
@@ -197,7 +198,12 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
   },
   'invocation.threw': {
     fires: () => [ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })],
-    quiet: healthy,
+    // Near miss: the v1 host does not catch it, so no error 2 (the next rule).
+    quiet: () => [widgetFrame('v1'), ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })],
+  },
+  'invocation.threw-v1': {
+    fires: () => [widgetFrame('v1'), ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })],
+    quiet: () => [widgetFrame('v2'), ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'fetch failed' })],
   },
   'invocation.rejected': {
     fires: () => [ready(), reg(), inv(), end(), { k: 'rej', at: T0 + 5, id: 1, err: { n: 'Error', m: '401' }, frame }],
@@ -231,7 +237,8 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
   },
   'auth.rejected': {
     fires: () => [...healthy(), auth('getchattoken', 401, 'Unauthorized', token)],
-    quiet: () => [...healthy(), auth('getchattoken', 200, '{}', token)],
+    // Near miss: a 403 is not the service refusing the token.
+    quiet: () => [...healthy(), auth('getchattoken', 403, '{}', token)],
   },
   'auth.chat-map-mismatch': {
     fires: () => [
@@ -291,6 +298,20 @@ describe('an invocation', () => {
     ['no answer yet', [inv(), end()], 'pending', null],
   ])('%s', (_, events, outcome, errorCode) => {
     expect(assembleSession(events).invocations[0]).toMatchObject({ outcome, errorCode });
+  });
+  test('a provider that threw: error 2 as documented, but on v1 the exception went to the page, not the widget', () => {
+    const threw = (...before: RecordedEvent[]) =>
+      assembleSession([...before, ready(), reg(), inv(), end(1, { n: 'Error', m: 'down' })]).invocations[0]!;
+    expect([threw().errorCode, threw().findings.map(f => f.rule)]).toEqual([2, ['invocation.threw']]);
+    const v1 = threw(widgetFrame('v1'));
+    expect([v1.errorCode, v1.outcome, v1.findings.map(f => f.message)]).toEqual([
+      null,
+      'threw',
+      [
+        'The provider threw Error: "down": it went to the page\'s call of setAuthTokenProvider and nothing was ' +
+          'handed to the widget (v1 widget).',
+      ],
+    ]);
   });
   test('an async callback says how late it came, in ms below two seconds, and what that means per version', () => {
     const late = (...before: RecordedEvent[]) =>
@@ -640,6 +661,18 @@ test('with equal timestamps a registration is placed before the invocation it ca
 });
 
 describe("the widget's traffic", () => {
+  test("the service's refusal makes the error observed, with the predicted cause after it", () => {
+    const handedExpired = [ready(), reg(), inv(), cb(expired), end()];
+    const predicted = viewVerdict(assembleSession(handedExpired).invocations[0]!).text;
+    expect(predicted).toMatch(/^Error 4 expected: The token expired 1 hour ago/);
+    const refused = assembleSession([...handedExpired, auth('conversation', 401, 'Unauthorized', expired)]);
+    expect(viewVerdict(refused.invocations[0]!).text).toMatch(
+      /^Error 4 observed: conversation answered 401: "Unauthorized": the service refused this token\. Likely why: The token expired 1 hour ago/,
+    );
+    // Near miss: the service accepted it (clock skew on the service's side): still only expected.
+    const accepted = assembleSession([...handedExpired, auth('conversation', 200, '{}', expired)]);
+    expect(viewVerdict(accepted.invocations[0]!).text).toBe(predicted);
+  });
   test('sign-in optional: an empty token is not error 3', () => {
     expect(assembleSession([cfg(CONFIG()), ...emptyHandOff()]).invocations[0]!.errorCode).toBe(3);
     expect(
