@@ -44,6 +44,7 @@ export class PageReader {
       orgUrl: null,
       iframe: false,
       ready: false,
+      portal: false,
     },
     route: null,
     registrations: [],
@@ -122,6 +123,7 @@ export class PageReader {
           break;
         }
         page.route ??= 'clientFunction';
+        if (event.portal) widget.portal = true;
         if (!event.found) this.missingFunctions.add(event.name);
         page.clientFunctionFound = this.missingFunctions.size === 0;
         break;

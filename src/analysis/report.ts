@@ -78,6 +78,8 @@ export interface Report {
     /** v2: which widget (v1, v2, custom) and what says so; absent while unknown. */
     kind?: WidgetKind;
     kindEvidence?: string;
+    /** v2: present (true) when the page is a Power Pages portal. */
+    portal?: true;
     orgId: string | null;
     appId: string | null;
     orgUrl: string | null;
@@ -118,6 +120,7 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
       version: view.widget.version,
       ...(view.widget.kind ? { kind: view.widget.kind } : {}),
       ...(view.widget.kindEvidence ? { kindEvidence: view.widget.kindEvidence } : {}),
+      ...(view.widget.portal ? { portal: true as const } : {}),
       orgId: view.widget.orgId,
       appId: view.widget.appId,
       orgUrl: view.widget.orgUrl,

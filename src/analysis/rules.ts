@@ -597,6 +597,18 @@ export const RULES = {
       "provider that calls back later hands over the previous token: expired, or another user's.",
     'Call back before the provider returns (fetch the token first), so each registration hands over its own token.',
   ),
+  'invocation.shared-callback': rule(
+    'error',
+    null,
+    'Client function keeps one callback (overlapping requests)',
+    'The widget asked the client function twice before the first request was answered, and the function ' +
+      'called the second request back twice and the first never: it stores the callback in one variable ' +
+      "shared by all requests, as Power Pages' `auth.getAuthenticationToken` does, so a second request " +
+      "replaces the first one's callback. The first request then waits in vain (error 3 after 10 s).",
+    "Keep each request's callback with its request (a closure per call) instead of one module-level " +
+      'variable; on Power Pages, avoid what makes the widget ask twice at once (reconnect, a second ' +
+      'startChat while the first is pending).',
+  ),
   'invocation.multiple-callbacks': rule(
     'warning',
     null,

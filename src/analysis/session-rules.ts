@@ -52,6 +52,19 @@ export function pageFindings(page: PageView, missingFunctions: ReadonlySet<strin
 /** What comparing an invocation with the one before says: another user, the same expired token again. */
 export function acrossInvocations(previous: InvocationView, current: InvocationView): Finding[] {
   const out: Finding[] = [];
+  // One callback kept for all requests (Power Pages' auth.getAuthenticationToken): the second
+  // request replaced the first's, so the first never hears back and the second hears twice.
+  const sameFunction =
+    previous.route === 'clientFunction' &&
+    current.route === 'clientFunction' &&
+    previous.functionName === current.functionName;
+  if (sameFunction && previous.callbackCount === 0 && current.callbackCount >= 2) {
+    const message =
+      `Invocation #${previous.key.split(':')[1]} got no answer and this one got ${current.callbackCount}: ` +
+      `"${current.functionName ?? ''}" keeps one callback for every request, so this request, made before the ` +
+      `other was answered, took its answer too.`;
+    out.push(finding('invocation.shared-callback', message));
+  }
   const sub = (v: InvocationView) => (typeof v.analysis?.claims?.sub === 'string' ? v.analysis.claims.sub : undefined);
   const [before, now] = [sub(previous), sub(current)];
   if (before !== undefined && now !== undefined && before !== now) {

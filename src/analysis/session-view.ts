@@ -91,6 +91,8 @@ export interface WidgetView {
   orgUrl: string | null;
   iframe: boolean;
   ready: boolean;
+  /** The page is a Power Pages (Power Apps) portal: `Microsoft.Dynamic365.Portal` was there. */
+  portal: boolean;
 }
 
 export interface TimelineEntry {

@@ -449,5 +449,12 @@ listen('message', e => {
   } catch {
     /* a hostile owner: not wrapped */
   }
-  send({ k: 'req', at: now(), name: slice(name, 0, MAX_FUNCTION_NAME_CHARS), found: typeof fn == 'function' });
+  send({
+    k: 'req',
+    at: now(),
+    name: slice(name, 0, MAX_FUNCTION_NAME_CHARS),
+    found: typeof fn == 'function',
+    // A Power Pages portal says so in Microsoft.Dynamic365.Portal (read without running a getter).
+    ...(isObject(dataOf(dataOf(dataOf(win, 'Microsoft'), 'Dynamic365'), 'Portal')) && { portal: true }),
+  });
 });

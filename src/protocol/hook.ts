@@ -101,7 +101,8 @@ export type PageEvent =
   /** A `lcw:*` event on window. */
   | { k: 'evt'; at: number; type: string; detail: unknown }
   /** The widget asked for a token through the client function named `name`. */
-  | { k: 'req'; at: number; name: string; found: boolean }
+  /** The widget's frame asked for a token by function name; `portal` when the page is a Power Pages portal. */
+  | { k: 'req'; at: number; name: string; found: boolean; portal?: true }
   /**
    * (a frame the host posts tokens to: the widget's) It received a token from its parent, by the
    * v1 message `setAuthTokenProvider` (field `jwtToken`) or `authTokenResponse` (field `authToken`).
@@ -279,7 +280,7 @@ export function parsePageEvent(m: unknown): PageEvent | null {
         : null;
     case 'req':
       return isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) && typeof m.found === 'boolean'
-        ? { k: 'req', at, name: m.name, found: m.found }
+        ? { k: 'req', at, name: m.name, found: m.found, ...(m.portal === true ? { portal: true as const } : {}) }
         : null;
     case 'drop':
       return isFiniteNumber(m.n) && m.n > 0 && (m.why === 'flood' || m.why === 'unsent')

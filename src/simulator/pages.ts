@@ -19,6 +19,8 @@ export const SCENARIOS: readonly string[] = [
   'before-ready',
   'client-function',
   'client-function-missing',
+  'portal',
+  'portal-overlap',
   'sdk-late',
   'sdk-class',
   'sdk-plain',
@@ -70,7 +72,12 @@ export function widgetPage(
       ? 'auth.getAuthenticationToken'
       : scenario === 'client-function-missing'
         ? 'auth.missingFunction'
-        : '');
+        : scenario === 'portal'
+          ? 'auth.getAuthenticationToken'
+          : scenario === 'portal-overlap'
+            ? // The widget asks twice at once (a reconnect does).
+              'auth.getAuthenticationToken,auth.getAuthenticationToken'
+            : '');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Widget simulator: ${attr(scenario)}</title>
 <script>window.__tokens = ${scriptJson(site.tokens)}; window.__payloads = ${scriptJson(XSS_PAYLOADS)};</script>
@@ -149,6 +156,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   'before-ready': 'The provider is registered before lcw:ready.',
   'client-function': 'The widget asks a client function (authClientFunction) for the token.',
   'client-function-missing': 'The configured client function does not exist: error 8.',
+  portal: 'A Power Pages portal: auth.getAuthenticationToken calls back after fetching its token: fine on this route.',
+  'portal-overlap':
+    'A Power Pages portal asked twice at once: its one shared callback answers the second request twice.',
   'sdk-late': 'The SDK object appears late; registration still works.',
   'sdk-class': 'The SDK is a class instance.',
   'sdk-plain': 'The SDK is a plain object.',

@@ -229,6 +229,37 @@ const SCENARIOS: Record<string, Scenario> = {
       ]);
     },
   },
+  // Power Pages: the portal's client function calls back after a fetch, which this route allows.
+  portal: {
+    verdict: /^Token accepted$/,
+    facts: {
+      Widget: 'found · v1 (its frame is chat.html) · on a Power Pages portal · in an iframe',
+      'Token route': 'clientFunction',
+    },
+    path: '/widget?scenario=portal',
+    ready: view => view.invocations.length === 1 && view.invocations[0]!.outcome === 'token',
+    check: view => {
+      expect(view.widget.portal).toBe(true);
+      expect(view.invocations[0]).toMatchObject({
+        route: 'clientFunction',
+        functionName: 'auth.getAuthenticationToken',
+        callbackAsync: true,
+        errorCode: null,
+      });
+    },
+  },
+  // Asked twice at once, the portal's one shared callback answers the second request twice.
+  'portal-overlap': {
+    verdict: /^Problem: Invocation #1 got no answer and this one got 2: "auth\.getAuthenticationToken" keeps one/,
+    path: '/widget?scenario=portal-overlap',
+    ready: view => view.invocations.length === 2 && view.invocations[1]!.callbackCount === 2,
+    check: view => {
+      expect(view.invocations.map(i => i.callbackCount)).toEqual([0, 2]);
+      expect(view.invocations[1]!.findings.map(f => f.rule)).toEqual(
+        expect.arrayContaining(['invocation.shared-callback', 'invocation.multiple-callbacks']),
+      );
+    },
+  },
   'sdk-late': { verdict: /^Token accepted$/, path: '/widget?scenario=sdk-late', ready: invocations(1), check: healthy },
   'sdk-class': {
     verdict: /^Token accepted$/,

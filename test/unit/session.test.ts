@@ -1,7 +1,7 @@
 /** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
 import { describe, test, expect, beforeAll } from 'vitest';
 import { assembleSession } from '../../src/analysis/session.js';
-import { viewVerdict } from '../../src/analysis/verdict.js';
+import { viewVerdict, widgetKindText } from '../../src/analysis/verdict.js';
 import type { RecordedEvent } from '../../src/record/format.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';
@@ -52,6 +52,15 @@ const end = (id = 1, err?: { n: string; m: string }): RecordedEvent => ({
   ...(err ? { err } : {}),
 });
 const healthy = () => [ready(), reg(), inv(), cb(token), end()];
+/** The widget's frame asked the client function auth.getAuthenticationToken (invocation `id`). */
+const ask = (id: number, at: number): RecordedEvent => ({
+  k: 'inv',
+  at,
+  id,
+  route: 'fn',
+  name: 'auth.getAuthenticationToken',
+  frame,
+});
 /** Two invocations handing over `first`, then `second`. */
 const twice = (first: string, second: string) => [
   ready(),
@@ -208,6 +217,20 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
   'invocation.rejected': {
     fires: () => [ready(), reg(), inv(), end(), { k: 'rej', at: T0 + 5, id: 1, err: { n: 'Error', m: '401' }, frame }],
     quiet: healthy,
+  },
+  'invocation.shared-callback': {
+    // Two requests at once; the function answers the newest callback twice (Power Pages' one variable).
+    fires: () => [
+      ready(),
+      ask(1, T0 + 2),
+      ask(2, T0 + 3),
+      cb(token, false, 2, T0 + 40),
+      cb(token, false, 2, T0 + 41),
+      end(1),
+      end(2),
+    ],
+    // Near miss: one after the other, each answered once.
+    quiet: () => [ready(), ask(1, T0 + 2), cb(token, false, 1, T0 + 40), ask(2, T0 + 50), cb(token, false, 2, T0 + 90)],
   },
   'invocation.client-function-missing': {
     fires: () => [ready(), { k: 'req', at: T0 + 1, name: 'auth.getToken', found: false, frame }],
@@ -557,6 +580,22 @@ describe('parsePageEvent at the trust boundary', () => {
     [{ k: 'widget', at: 1, iframe: false, script: null, custom: 'yes' }],
     [{ k: 'got', at: 1, via: 'postMessage', v: 'eyJ' }],
   ])('rejects %j', message => expect(parsePageEvent(message)).toBeNull());
+  test("the portal flag is kept only as true (the page's own value is never copied)", () => {
+    const req = { k: 'req', at: 1, name: 'auth.getAuthenticationToken', found: true };
+    expect(parsePageEvent({ ...req, portal: true })).toEqual({ ...req, portal: true });
+    for (const portal of ['yes', 1, { toString: 'true' }]) expect(parsePageEvent({ ...req, portal })).toEqual(req);
+  });
+  test('a Power Pages portal shows in the widget line', () => {
+    const view = assembleSession([
+      ready(),
+      { k: 'req', at: T0 + 1, name: 'auth.getAuthenticationToken', found: true, portal: true, frame },
+    ]);
+    expect([view.widget.portal, view.route]).toEqual([true, 'clientFunction']);
+    expect(widgetKindText({ ...view.widget, kind: 'v2', kindEvidence: 'its frame is chatv2.html' })).toBe(
+      'v2 (its frame is chatv2.html) · on a Power Pages portal',
+    );
+    expect(assembleSession([ready(), ask(1, T0 + 2)]).widget.portal).toBe(false);
+  });
   test('a forged "cut" delivery is not taken at its word', () => {
     // Not longer than what is kept whole: not a cut string, so it is shown as the object it is.
     for (const v of [
