@@ -7,7 +7,8 @@
  * SDK joins after authentication is not simulated: the page says so).
  */
 import { describe, test, expect } from 'vitest';
-import { useRig } from '../helpers/rig.js';
+import type { TestBrowser } from '../helpers/browsers.js';
+import { useDifferentialRig } from '../helpers/rig.js';
 import { tabIdOf, recordOf, current, allRules, type TabAnswer } from '../helpers/record.js';
 
 interface CustomRun {
@@ -20,7 +21,19 @@ interface CustomRun {
 
 for (const name of ['chromium', 'firefox'] as const) {
   describe(`${name}: a custom widget on the npm Chat SDK`, () => {
-    const rig = useRig(name);
+    const rig = useDifferentialRig(name);
+
+    /** What the page observed, in a browser with or without the extension. */
+    async function observedIn(tb: TestBrowser, scenario: string): Promise<string[]> {
+      const page = await tb.browser.newPage();
+      try {
+        await page.goto(`${rig.site.frameOrigin}/custom?scenario=${scenario}`);
+        await page.waitForFunction(() => (window as any).__done === true, { timeout: 20_000, polling: 100 });
+        return await page.evaluate(() => (window as any).__observed as string[]);
+      } finally {
+        await page.close();
+      }
+    }
 
     /** Runs a custom scenario on localhost (a host the extension may access) and reads the record once it holds `calls` /auth/ calls. */
     async function runCustom(scenario: string, calls: number): Promise<CustomRun> {
@@ -40,6 +53,8 @@ for (const name of ['chromium', 'firefox'] as const) {
         await page.goto(`${rig.site.frameOrigin}/custom?scenario=${scenario}`);
         await page.waitForFunction(() => (window as any).__done === true, { timeout: 20_000, polling: 100 });
         const observed = await page.evaluate(() => (window as any).__observed as string[]);
+        // The differential: Microsoft's SDK in this page observes the same without the extension.
+        expect(observed).toEqual(await observedIn(rig.without, scenario));
         const tabId = await tabIdOf(rig.helper, `${rig.site.frameOrigin}/custom`);
         const record = await recordOf(rig.helper, tabId, r => {
           const view = current(r);
