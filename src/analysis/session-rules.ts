@@ -104,7 +104,9 @@ export function callFindings(call: AuthCallView, invocation: InvocationView): Fi
     out.push(finding('auth.failed', `${call.method} ${call.endpoint} answered ${call.status}${said}.`));
   }
   const exp = invocation.analysis?.times.exp;
-  if (exp !== undefined && call.at / 1000 > exp) {
+  // A token already expired when it was handed over is time.expired's: outliving it says nothing more.
+  const expiredAtHandOver = invocation.findings.some(f => f.rule === 'time.expired');
+  if (exp !== undefined && call.at / 1000 > exp && !expiredAtHandOver) {
     const message = `${call.endpoint} was called with this token ${duration(call.at / 1000 - exp)} after it expired.`;
     out.push(finding('session.chat-outlived-token', message));
   }

@@ -9,6 +9,7 @@
 import { judgeInvocation, type InvocationStart } from './invocation.js';
 import { PageReader, type ReadCall } from './page-reader.js';
 import { predictedErrorCode } from './rules.js';
+import type { Finding } from './types.js';
 import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './session-rules.js';
 import {
   invocationKey,
@@ -246,7 +247,7 @@ export class SessionAssembly {
       const observed = delivery ? deliveryFindings(delivery, own, this.tokenOwner(delivery), signInOptional) : [];
       const extra = [
         ...(index > 0 ? acrossInvocations(this.baseInvocation(index - 1), own) : []),
-        ...(this.callsByIndex.get(index) ?? []).flatMap(call => callFindings(call, own)),
+        ...sameOnce((this.callsByIndex.get(index) ?? []).flatMap(call => callFindings(call, own))),
       ];
       const findings = [...observed, ...own.findings, ...extra];
       view = extra.length + observed.length === 0 ? own : { ...own, findings, errorCode: predictedErrorCode(findings) };
@@ -306,3 +307,17 @@ export function assembleSession(events: readonly RecordedEvent[], options: Assem
 
 /** A token as handed over or sent, without the wrapping either side may add ("Bearer ", whitespace). */
 const bareToken = (value: string) => value.trim().replace(/^Bearer\s+/i, '');
+
+/** Findings that say the same thing (one per call with the same answer) once, with how many calls said it. */
+function sameOnce(findings: readonly Finding[]): Finding[] {
+  const counts = new Map<string, { finding: Finding; n: number }>();
+  for (const f of findings) {
+    const key = `${f.rule}\u0000${f.message}`;
+    const seen = counts.get(key);
+    if (seen) seen.n++;
+    else counts.set(key, { finding: f, n: 1 });
+  }
+  return [...counts.values()].map(({ finding, n }) =>
+    n === 1 ? finding : { ...finding, message: `${finding.message} (${n} calls)` },
+  );
+}

@@ -141,9 +141,11 @@ export function reportVerdict(
 }
 
 /** How the provider was registered, in words: "registered after lcw:ready", "client function (...)", ... */
-export function providerStatus(page: Pick<PageView, 'route' | 'registrations'>): string {
+export function providerStatus(page: Pick<PageView, 'route' | 'registrations' | 'widget'>): string {
   const registration = page.registrations.at(-1);
   if (page.route === 'clientFunction') return 'client function (widget asks the page)';
+  // A custom widget hands its getAuthToken to the Chat SDK inside the page's own code: no window SDK to watch.
+  if (!registration && page.widget.kind === 'custom') return "inside the page's Chat SDK (getAuthToken): not watched";
   if (!registration) return 'not registered';
   if (!registration.isFunction) return `set to a ${registration.argumentType}, not a function`;
   return registration.beforeReady ? 'registered before lcw:ready' : 'registered after lcw:ready';

@@ -45,30 +45,10 @@ export function invocationDetail(
     verdictLine(viewVerdict(invocation)),
     facts(
       [
-        ['Outcome', OUTCOME_WORDS[invocation.outcome]],
-        ...(invocation.rerun
-          ? [
-              [
-                'Called by',
-                'this panel ("Call provider again"): what the provider handed over went to nobody, not to the widget',
-              ] as [string, Child],
-            ]
-          : []),
-        ['Invoked', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
-        ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
-        [
-          'Callback',
-          first
-            ? `${invocation.callbackAsync ? 'asynchronous (after' : 'synchronous (before'} the provider returned), ` +
-              times(invocation.callbackCount)
-            : 'never called',
-        ],
-        ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
-        ...(invocation.rejected
-          ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]
-          : []),
+        ...(invocation.route === 'wire'
+          ? wireFacts(invocation, nowMs)
+          : providerFacts(invocation, first, nowMs, receivedText(invocation))),
         ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
-        ['Widget received', receivedText(invocation)],
         [
           'Service answered',
           calls.length === 0 ? 'no /auth/ call seen with this token' : calls.map(serviceAnswer).join('; '),
@@ -81,7 +61,7 @@ export function invocationDetail(
               : 'no lcw:error'
             : raised.map(e => `error ${e.errorCode} (${e.description})`).join('; '),
         ],
-        ['Frame', frameUrl ?? `frame ${invocation.frame}`],
+        ...(invocation.route === 'wire' ? [] : [['Frame', frameUrl ?? `frame ${invocation.frame}`] as Fact]),
       ],
       'Invocation facts',
     ),
@@ -94,6 +74,54 @@ export function invocationDetail(
         })
       : []),
   );
+}
+
+type Fact = [string, Child];
+
+/** A token seen only on the wire: when it went, and that no provider call was seen (no timing to show). */
+function wireFacts(invocation: InvocationView, nowMs: number): Fact[] {
+  return [
+    ['Sent', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
+    [
+      'Provider',
+      "not seen: the token went out in an AuthenticatedUserToken header (a custom widget's getAuthToken, or a " +
+        'provider called before the extension was loaded)',
+    ],
+  ];
+}
+
+/** What the page's provider did, and what the widget's frame received. */
+function providerFacts(
+  invocation: InvocationView,
+  first: InvocationView['callbacks'][number] | undefined,
+  nowMs: number,
+  received: string,
+): Fact[] {
+  return [
+    ['Outcome', OUTCOME_WORDS[invocation.outcome]],
+    ...(invocation.rerun
+      ? [
+          [
+            'Called by',
+            'this panel ("Call provider again"): what the provider handed over went to nobody, not to the widget',
+          ] as [string, Child],
+        ]
+      : []),
+    ['Invoked', `${localTime(invocation.startedAt)} (${relativeTime(invocation.startedAt, nowMs)})`],
+    ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
+    [
+      'Callback',
+      first
+        ? `${invocation.callbackAsync ? 'asynchronous (after' : 'synchronous (before'} the provider returned), ` +
+          times(invocation.callbackCount)
+        : 'never called',
+    ],
+    ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
+    ...(invocation.rejected
+      ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]
+      : []),
+    ['Widget received', received],
+  ];
 }
 
 /** The paste view's result: the same sections for a token alone. */

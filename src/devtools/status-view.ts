@@ -33,7 +33,7 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
     ...(w.appId ? [['App id', w.appId] as Fact] : []),
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as Fact] : []),
     ...configFacts(page),
-    ['Token route', page.route ?? 'none seen'],
+    ['Token route', page.route ?? (w.kind === 'custom' ? "the page's own calls, seen on the wire" : 'none seen')],
     ['Provider', providerStatus(page)],
     ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session, partial))],
     [

@@ -700,6 +700,25 @@ test('with equal timestamps a registration is placed before the invocation it ca
 });
 
 describe("the widget's traffic", () => {
+  test('the same answer to several calls is said once, with the count', () => {
+    const view = assembleSession([
+      ...healthy(),
+      auth('getchattoken', 401, 'Unauthorized', token, T0 + 10),
+      auth('getchattoken', 401, 'Unauthorized', token, T0 + 20),
+    ]);
+    expect(view.invocations[0]!.findings.filter(f => f.rule === 'auth.rejected').map(f => f.message)).toEqual([
+      'getchattoken answered 401: "Unauthorized": the service refused this token. (2 calls)',
+    ]);
+  });
+  test('a token expired when handed over is not also said to be outlived by the chat', () => {
+    const handedExpired = [ready(), reg(), inv(), cb(expired), end()];
+    const rules = assembleSession([
+      ...handedExpired,
+      auth('getchattoken', 401, '', expired, T0 + 20),
+    ]).invocations[0]!.findings.map(f => f.rule);
+    expect(rules).toContain('time.expired');
+    expect(rules).not.toContain('session.chat-outlived-token');
+  });
   test("the service's refusal makes the error observed, with the predicted cause after it", () => {
     const handedExpired = [ready(), reg(), inv(), cb(expired), end()];
     const predicted = viewVerdict(assembleSession(handedExpired).invocations[0]!).text;
