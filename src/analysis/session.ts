@@ -318,6 +318,6 @@ function sameOnce(findings: readonly Finding[]): Finding[] {
     else counts.set(key, { finding: f, n: 1 });
   }
   return [...counts.values()].map(({ finding, n }) =>
-    n === 1 ? finding : { ...finding, message: `${finding.message} (${n} calls)` },
+    n === 1 ? finding : { ...finding, message: `${finding.message.replace(/\.$/, '')} (${n} calls).` },
   );
 }

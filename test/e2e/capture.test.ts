@@ -76,6 +76,7 @@ const SCENARIOS: Record<string, Scenario> = {
         orgUrl: 'https://contoso.crm.dynamics.com',
         iframe: true,
         ready: true,
+        portal: false,
       });
       expect(view.invocations[0]!.analysis?.claims?.sub).toBe('87b4d06c-abc2-e811-a9b0-000d3a10e09e');
       // Seen in the widget's frame: the invocation's own token reached it.
@@ -93,7 +94,7 @@ const SCENARIOS: Record<string, Scenario> = {
   // The service's 401 is seen on the wire: the error is observed, the expiry is why.
   expired: {
     verdict:
-      /^Error 4 observed: getchattoken answered 401: the service refused this token\. Likely why: The token expired 1 hour ago/,
+      /^Error 4 observed: getchattoken answered 401: the service refused this token \(2 calls\)\. Likely why: The token expired 1 hour ago/,
     facts: { Invocations: '1 · error 4: 1', 'Widget errors': '4 ×2' },
     path: '/widget?scenario=expired',
     ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2,
@@ -326,7 +327,7 @@ const SCENARIOS: Record<string, Scenario> = {
     check: view => {
       // Registration and start chat: the same answer twice, said once.
       const mismatch = view.invocations[0]!.findings.filter(f => f.rule === 'auth.chat-map-mismatch');
-      expect(mismatch.map(f => f.message)).toEqual([expect.stringMatching(/\(2 calls\)$/)]);
+      expect(mismatch.map(f => f.message)).toEqual([expect.stringMatching(/\(2 calls\)\.$/)]);
     },
   },
   'signin-optional': {
@@ -359,7 +360,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   // The chat closes with the token 3 s later, after it expired: the service refuses it then.
   outlived: {
-    verdict: /^Problem: sessionclose answered 401: the service refused this token\.$/,
+    verdict: /^Problem: sessionclose answered 401: the service refused this token \(2 calls\)\.$/,
     path: '/widget?scenario=outlived',
     ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 4,
     check: view => {

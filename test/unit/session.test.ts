@@ -707,7 +707,7 @@ describe("the widget's traffic", () => {
       auth('getchattoken', 401, 'Unauthorized', token, T0 + 20),
     ]);
     expect(view.invocations[0]!.findings.filter(f => f.rule === 'auth.rejected').map(f => f.message)).toEqual([
-      'getchattoken answered 401: "Unauthorized": the service refused this token. (2 calls)',
+      'getchattoken answered 401: "Unauthorized": the service refused this token (2 calls).',
     ]);
   });
   test('a token expired when handed over is not also said to be outlived by the chat', () => {
