@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCheck } from './check.js';
 import { runReport } from './report.js';
+import { runHar } from './har.js';
 import { InputError } from './inputs.js';
 
 const USAGE = `Usage:
@@ -24,6 +25,14 @@ const USAGE = `Usage:
                   checked against docs/report.schema.json, then summarised
   --json          print {valid, errors, verdict, ...} instead of the summary
 
+  lcw-auth har FILE [--contexts FILE] [--now UNIX_SECONDS] [--json] [--report OUT.json]
+
+  FILE            a HAR file exported from the browser's DevTools (Chrome, Edge, Firefox), any size:
+                  the widget's configuration, /auth/ calls and tokens are judged as of when they were sent
+  --now SECONDS   judge the session as of this Unix time (default: the trace's last widget request)
+  --report OUT    also write the report the panel exports (signatures redacted)
+  --json          print {verdict, entries, invocations, errorCodes, authCalls} instead of the summary
+
 Exit status: 0 no error, 1 the token (or report) shows an error, 2 usage or input problem.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'check' && command !== 'report')
+  if (command !== 'check' && command !== 'report' && command !== 'har')
     throw new InputError(`unknown command "${command}" (try: lcw-auth --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -47,6 +56,27 @@ async function main(argv: string[]): Promise<number> {
     });
     if (positionals.length !== 1) throw new InputError(`report takes one file, got ${positionals.length} arguments`);
     return runReport({ file: positionals[0]!, json: values.json === true });
+  }
+  if (command === 'har') {
+    const { values, positionals } = parseOptions({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        contexts: { type: 'string' },
+        now: { type: 'string' },
+        json: { type: 'boolean' },
+        report: { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new InputError(`har takes one file, got ${positionals.length} arguments`);
+    return runHar({
+      file: positionals[0]!,
+      contexts: values.contexts,
+      now: values.now === undefined ? undefined : parseNumber('--now', values.now),
+      json: values.json === true,
+      report: values.report,
+    });
   }
   const { values, positionals } = parseCheckArgs(rest);
   if (positionals.length > 1)

@@ -30,6 +30,12 @@ export interface ReportOptions {
   json: boolean;
 }
 
+/** Whether a report shows an error: a predicted error code, or an error finding anywhere (a 401 has no code). */
+export function reportFails(report: Report): boolean {
+  const errs = (findings: readonly { severity: string }[]) => findings.some(f => f.severity === 'error');
+  return report.invocations.some(i => i.errorCode !== null || errs(i.findings)) || errs(report.findings);
+}
+
 /** Exit status: 0 nothing fails in the report, 1 it shows an error, 2 not a valid report. */
 export async function runReport({ file, json }: ReportOptions): Promise<number> {
   const text = await readText(file, 'report');
@@ -58,8 +64,7 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
     );
   }
   const report = data;
-  const failing =
-    report.invocations.some(i => i.errorCode !== null) || report.findings.some(f => f.severity === 'error');
+  const failing = reportFails(report);
   if (json) {
     const result = {
       valid: true,

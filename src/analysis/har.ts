@@ -1,0 +1,153 @@
+/**
+ * A HAR file's widget traffic as the record's events, so a trace from a ticket is judged by the
+ * same engine as a live page: the configuration (with its body when the export kept it), every
+ * `/auth/` call with the token it carried, its status and the service's `message`, and the
+ * widget's script and frame (which tell v1 from v2). Calls read from a HAR are shown as seen on
+ * the wire. Everything in the file is untrusted: each event passes the record's own validation.
+ */
+import { parseNetworkEvent, widgetRequestKind, headerValue, NETWORK_FRAME } from '../protocol/network.js';
+import { parsePageEvent } from '../protocol/hook.js';
+import { MAX_CONFIG_BODY_CHARS, MAX_HEADER_TOKEN_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
+import type { RecordedEvent } from '../record/format.js';
+import { authFailureMessage } from './traffic.js';
+
+/** What a HAR yields for analysis: the events, and what the file says about itself. */
+export interface HarTraffic {
+  events: RecordedEvent[];
+  /** The page the trace was recorded on (origin and path), when the file names it. */
+  pageUrl: string | null;
+  /** The last widget request's time (Unix ms): "now" for the analysis. */
+  lastAt: number | null;
+}
+
+type Headers = { name: string; value?: string }[];
+interface HarEntry {
+  startedDateTime?: unknown;
+  request?: { url?: unknown; method?: unknown; headers?: unknown };
+  response?: { status?: unknown; headers?: unknown; content?: { text?: unknown; encoding?: unknown } };
+}
+
+/** The events the widget's entries stand for, in time order. */
+export function harTraffic(entries: readonly unknown[], pages: unknown): HarTraffic {
+  const events: RecordedEvent[] = [];
+  let lastAt: number | null = null;
+  let ids: { orgId: string; appId: string; orgUrl: string } | null = null;
+  const scripts: { at: number; src: string }[] = [];
+  for (const raw of entries) {
+    const entry = raw as HarEntry;
+    const url = typeof entry?.request?.url === 'string' ? entry.request.url.slice(0, MAX_URL_CHARS) : null;
+    const at = typeof entry?.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
+    if (url === null || !Number.isFinite(at)) continue;
+    const method = typeof entry.request?.method === 'string' ? entry.request.method.slice(0, 10) : 'GET';
+    const status = Number.isInteger(entry.response?.status) ? (entry.response!.status as number) : 0;
+    const kind = widgetRequestKind(url);
+    const path = pathOf(url);
+    if (kind !== null) lastAt = Math.max(lastAt ?? at, at);
+    if (kind === 'cfg') {
+      ids ??= idsFromConfigUrl(url);
+      const body = bodyText(entry);
+      const event =
+        body !== null && status > 0
+          ? { k: 'cfg', at, url, status, body: body.slice(0, MAX_CONFIG_BODY_CHARS) }
+          : { k: 'wire', at, url, method, status, token: null, message: null };
+      push(events, parseNetworkEvent(event));
+    } else if (kind === 'auth') {
+      const token = headerValue(headersOf(entry.request?.headers), 'AuthenticatedUserToken');
+      const body = bodyText(entry);
+      const message =
+        headerValue(headersOf(entry.response?.headers), 'message') ??
+        (body !== null && status >= 400 ? authFailureMessage(body) : null);
+      push(
+        events,
+        parseNetworkEvent({
+          k: 'wire',
+          at,
+          url,
+          method,
+          status,
+          token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
+          ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
+          message: message === null ? null : message.slice(0, 2048),
+        }),
+      );
+    } else if (/\/htmls\/chat(v2)?\.html$/.test(path)) {
+      // The widget's frame: its page tells v1 (chat.html) from v2 (chatv2.html).
+      push(events, parsePageEvent({ k: 'widget', at, iframe: true, script: null, frameSrc: url.split('?')[0] }), 1);
+    } else if (path.includes('/livechatwidget/')) {
+      scripts.push({ at, src: url.split('?')[0]! });
+    }
+  }
+  // The widget's script, with the org and app from its configuration URL (the script tag is not in a HAR).
+  const script = scripts.find(s => /bootstrapper|v2scripts/i.test(s.src)) ?? scripts[0];
+  if (script) {
+    const tag = {
+      appId: ids?.appId ?? '',
+      orgId: ids?.orgId ?? '',
+      orgUrl: ids?.orgUrl ?? '',
+      version: '',
+      src: script.src,
+    };
+    push(events, parsePageEvent({ k: 'widget', at: script.at, iframe: false, script: tag }), 0);
+  }
+  events.sort((a, b) => a.at - b.at);
+  return { events, pageUrl: pageUrlOf(pages), lastAt };
+}
+
+function push(events: RecordedEvent[], event: object | null, frame = NETWORK_FRAME) {
+  if (event) events.push({ ...event, frame } as RecordedEvent);
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+const isHeader = (x: unknown): x is { name: string; value?: string } => {
+  const h = x as { name?: unknown; value?: unknown } | null;
+  return typeof h?.name === 'string' && (h.value === undefined || typeof h.value === 'string');
+};
+const headersOf = (h: unknown): Headers => (Array.isArray(h) ? h.filter(isHeader) : []);
+
+/** The response body as text: as written, or decoded from base64; null when the export left it out. */
+function bodyText(entry: HarEntry): string | null {
+  const content = entry.response?.content;
+  if (typeof content?.text !== 'string') return null;
+  if (content.encoding !== 'base64') return content.text;
+  try {
+    const binary = atob(content.text);
+    return new TextDecoder().decode(Uint8Array.from(binary, ch => ch.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+
+/** `/livechatconnector/config/{orgId}/{appId}` on the org's Omnichannel host. */
+function idsFromConfigUrl(url: string): { orgId: string; appId: string; orgUrl: string } | null {
+  try {
+    const u = new URL(url);
+    const parts = u.pathname.split('/').filter(Boolean);
+    const at = parts.findIndex(p => p.toLowerCase() === 'config');
+    const [orgId, appId] = [parts[at + 1], parts[at + 2]];
+    return at >= 0 && orgId && appId
+      ? { orgId: orgId.slice(0, 100), appId: appId.slice(0, 100), orgUrl: u.origin }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first page's address (Chrome writes it as the page's title, Firefox too), without query or fragment. */
+function pageUrlOf(pages: unknown): string | null {
+  const first: unknown = Array.isArray(pages) ? pages[0] : null;
+  const title = (first as { title?: unknown } | null)?.title;
+  if (typeof title !== 'string') return null;
+  try {
+    const u = new URL(title);
+    return /^https?:$/.test(u.protocol) ? `${u.origin}${u.pathname}`.slice(0, MAX_URL_CHARS) : null;
+  } catch {
+    return null;
+  }
+}

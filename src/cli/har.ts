@@ -1,0 +1,112 @@
+/**
+ * `lcw-auth har FILE`: the diagnosis from a browser trace attached to a ticket. The file is read
+ * as a stream (only the widget's entries are kept, so a 500 MB HAR costs little memory), turned
+ * into the record's events and judged like a live page; the summary is the report's, and
+ * `--report` writes the report the panel exports (signatures redacted).
+ */
+import { createReadStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { HarScanner } from '../analysis/har-scan.js';
+import { harTraffic } from '../analysis/har.js';
+import { assembleSession } from '../analysis/session.js';
+import { buildReport } from '../analysis/report.js';
+import { reportSummary } from '../analysis/report-summary.js';
+import { reportVerdict } from '../analysis/verdict.js';
+import type { ContextVariable } from '../analysis/index.js';
+import { InputError, readContextVariables } from './inputs.js';
+import { reportFails } from './report.js';
+import { safe } from './format.js';
+
+export interface HarArgs {
+  file: string;
+  contexts: string | undefined;
+  /** Judge as of this Unix time (seconds) instead of the trace's last request. */
+  now: number | undefined;
+  json: boolean;
+  report: string | undefined;
+}
+
+/** What the widget's traffic is recognised by, said when a file has none of it. */
+const LOOKED_FOR =
+  "requests to /livechatconnector/ (the configuration, /auth/ calls) or the widget's /livechatwidget/ script and frame";
+
+export async function runHar(args: HarArgs): Promise<number> {
+  const contextVariables: ContextVariable[] | undefined =
+    args.contexts === undefined ? undefined : await readContextVariables(args.contexts);
+  const scan = await scanFile(args.file);
+  const traffic = harTraffic(scan.entries, scan.pages);
+  if (traffic.events.length === 0) {
+    throw new InputError(
+      scan.problem
+        ? `${args.file}: ${scan.problem}`
+        : `the widget's traffic is not in ${args.file} (${scan.entryCount} entries; looked for ${LOOKED_FOR})`,
+    );
+  }
+  const nowMs = args.now === undefined ? (traffic.lastAt ?? Date.now()) : args.now * 1000;
+  const view = assembleSession(traffic.events, { nowMs, ...(contextVariables ? { contextVariables } : {}) });
+  const report = buildReport(view, { url: traffic.pageUrl ?? 'about:blank', now: nowMs });
+  if (args.report !== undefined) {
+    try {
+      await writeFile(args.report, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      throw new InputError(`cannot write the report to ${args.report}: ${(error as Error).message}`);
+    }
+  }
+  const failing = reportFails(report);
+  if (args.json) {
+    const result = {
+      verdict: reportVerdict(report).text,
+      entries: scan.entryCount,
+      widgetEntries: scan.entries.length,
+      invocations: report.invocations.length,
+      errorCodes: report.invocations.map(i => i.errorCode),
+      authCalls: (report.authCalls ?? []).map(c => ({ endpoint: c.endpoint, status: c.status, message: c.message })),
+      problem: scan.problem,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const lead = `${args.file}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's\n\n`;
+    process.stdout.write(safe(lead) + reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
+  }
+  // A cut-off file still gets what it held analysed, and says so last, where it is seen.
+  if (scan.problem) {
+    process.stderr.write(`lcw-auth: ${safe(args.file)}: ${safe(scan.problem)}; analysed what came before it\n`);
+    return 2;
+  }
+  return failing ? 1 : 0;
+}
+
+/** Streams the file through the scanner, with a progress line on a terminal. */
+async function scanFile(file: string) {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new InputError(`cannot read HAR file ${file}: it is a directory`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `cannot read HAR file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  const scanner = new HarScanner();
+  const progress = process.stderr.isTTY === true && size > 20_000_000;
+  let read = 0;
+  let shown = -1;
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    if (!scanner.push(chunk)) {
+      stream.destroy();
+      break;
+    }
+    const percent = Math.floor((read / size) * 100);
+    if (progress && percent !== shown) {
+      shown = percent;
+      process.stderr.write(`\rreading ${file}: ${percent}%`);
+    }
+  }
+  if (progress) process.stderr.write('\r\x1b[K');
+  return scanner.end();
+}

@@ -1,0 +1,185 @@
+/**
+ * `lcw-auth har` on HAR files recorded from real Chromium sessions against the simulator (the
+ * DevTools protocol's network events turned into HAR 1.2 by chrome-har, the builder sitespeed.io
+ * maintains: no hand-written HAR), then the damage tickets bring: a cut-off file, a sanitized
+ * export without bodies or cookies, base64 bodies, megabytes of unrelated entries, and files that
+ * are not HARs at all.
+ */
+import { describe, test, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { harFromMessages } from 'chrome-har';
+import { launchChromium } from '../../src/demo/browsers.js';
+import { startSite, type Site } from '../helpers/site.js';
+import { runCli } from '../helpers/cli.js';
+import { validateReport } from '../helpers/report-schema.js';
+
+const DIR = mkdtempSync(join(tmpdir(), 'lcw-har-'));
+/** What chrome-har needs of the protocol's events. */
+const EVENTS = [
+  'Page.loadEventFired',
+  'Page.domContentEventFired',
+  'Page.frameStartedLoading',
+  'Page.frameAttached',
+  'Network.requestWillBeSent',
+  'Network.requestWillBeSentExtraInfo',
+  'Network.responseReceived',
+  'Network.responseReceivedExtraInfo',
+  'Network.dataReceived',
+  'Network.loadingFinished',
+  'Network.loadingFailed',
+];
+
+let site: Site;
+let browser: Browser;
+interface Har {
+  log: { entries: { request: { url: string; headers: { name: string }[] }; response: { content: any } }[] };
+}
+const recorded = {} as { v1: Har; custom: Har; expired: Har };
+
+/** Records one page in Chromium as a HAR (response bodies included, as DevTools' "Save all as HAR with content"). */
+async function record(url: string): Promise<Har> {
+  const page = await browser.newPage();
+  const cdp = await page.createCDPSession();
+  const messages: { method: string; params: any }[] = [];
+  for (const method of EVENTS) cdp.on(method as any, (params: unknown) => messages.push({ method, params }));
+  await cdp.send('Page.enable');
+  await cdp.send('Network.enable');
+  await page.goto(url);
+  await page.waitForFunction(() => (window as any).__done === true, { timeout: 20_000, polling: 100 });
+  await new Promise(resolve => setTimeout(resolve, 500));
+  for (const m of messages.filter(m => m.method === 'Network.responseReceived')) {
+    const body = await cdp.send('Network.getResponseBody', { requestId: m.params.requestId }).catch(() => null);
+    if (body) m.params.response.body = body.body;
+  }
+  await page.close();
+  return harFromMessages(messages, { includeTextFromResponseBody: true }) as Har;
+}
+
+const write = (name: string, content: string | Buffer) => {
+  const file = join(DIR, name);
+  writeFileSync(file, content);
+  return file;
+};
+
+beforeAll(async () => {
+  site = await startSite();
+  // The widget's frame (localhost) in the page's process, so one protocol session hears its requests,
+  // as DevTools hears every frame's.
+  ({ browser } = await launchChromium({
+    extension: false,
+    args: ['--disable-site-isolation-trials', '--disable-features=IsolateOrigins,site-per-process'],
+  }));
+  recorded.v1 = await record(`${site.origin}/widget?scenario=unknown-user`);
+  recorded.custom = await record(`${site.frameOrigin}/custom?scenario=valid`);
+  recorded.expired = await record(`${site.origin}/widget?scenario=expired&mode=v2`);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  site?.close();
+});
+
+const json = async (file: string, ...more: string[]) => {
+  const result = await runCli(['har', file, '--json', ...more]);
+  return { ...result, out: result.stdout ? JSON.parse(result.stdout) : null };
+};
+
+describe('lcw-auth har on recorded traces', () => {
+  test('v1, unknown user: both /auth/ calls, their 401 "UserId not found", the widget v1 from its frame', async () => {
+    const file = write('v1.har', JSON.stringify(recorded.v1));
+    const { status, out } = await json(file);
+    expect(status).toBe(1);
+    expect(out.authCalls).toEqual([
+      { endpoint: 'getchattoken', status: 401, message: 'UserId not found' },
+      { endpoint: 'getchattoken', status: 401, message: 'UserId not found' },
+    ]);
+    expect(out.verdict).toBe(
+      'Problem: getchattoken answered 401: "UserId not found": no active contact has the id ' +
+        '"00000000-dead-beef-0000-000000000000" (2 calls).',
+    );
+    const text = await runCli(['har', file]);
+    expect(text.stdout).toContain('v1 (its frame is chat.html)');
+    expect(text.stdout).toMatch(/\d+ of \d+ entries are the widget's/);
+  });
+
+  test("v2, expired: judged as of the request, not the clock; --report writes the panel's report, redacted", async () => {
+    const file = write('expired.har', JSON.stringify(recorded.expired));
+    const reportFile = join(DIR, 'expired-report.json');
+    const { status, out } = await json(file, '--report', reportFile);
+    expect(status).toBe(1);
+    expect(out.errorCodes).toEqual([4]);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report.widget.kind).toBe('v2');
+    expect(report.tokensIncluded).toBe(false);
+    expect(readFileSync(reportFile, 'utf8')).not.toContain(site.tokens.expired.split('.')[2]);
+  });
+
+  test('a custom widget on the npm Chat SDK: its calls from the page, accepted', async () => {
+    const { status, out } = await json(write('custom.har', JSON.stringify(recorded.custom)));
+    expect([status, out.verdict]).toEqual([0, 'Token accepted']);
+    expect(out.authCalls.map((c: { endpoint: string }) => c.endpoint)).toEqual(['conversation', 'sessionclose']);
+  });
+});
+
+describe('damaged and wrong files', () => {
+  test('sanitized (no bodies, no cookies or authorization) and base64 bodies still read', async () => {
+    const sanitized = structuredClone(recorded.v1);
+    for (const e of sanitized.log.entries) {
+      delete e.response.content.text;
+      e.request.headers = e.request.headers.filter(h => !/^(cookie|authorization)$/i.test(h.name));
+    }
+    expect((await json(write('sanitized.har', JSON.stringify(sanitized)))).out.authCalls).toHaveLength(2);
+    const base64 = structuredClone(recorded.v1);
+    for (const e of base64.log.entries) {
+      if (typeof e.response.content.text !== 'string') continue;
+      e.response.content.text = Buffer.from(e.response.content.text).toString('base64');
+      e.response.content.encoding = 'base64';
+    }
+    const { out } = await json(write('base64.har', JSON.stringify(base64)));
+    expect(out.authCalls).toHaveLength(2);
+  });
+
+  test("30 MB of unrelated entries around the widget's: the same answer", async () => {
+    const padded = structuredClone(recorded.v1);
+    const filler = {
+      ...padded.log.entries[0]!,
+      request: { ...padded.log.entries[0]!.request, url: 'https://cdn.example/x.js' },
+    };
+    const big = { ...filler, response: { ...filler.response, content: { text: 'x'.repeat(1_000_000), size: 1e6 } } };
+    const many = Array.from({ length: 15 }, () => big);
+    padded.log.entries = [...many, ...padded.log.entries, ...many];
+    const { status, out } = await json(write('padded.har', JSON.stringify(padded)));
+    expect(status).toBe(1);
+    expect(out.authCalls).toHaveLength(2);
+    expect(out.entries).toBe(recorded.v1.log.entries.length + 30);
+  });
+
+  test('cut off: one line that says where, what came before it analysed, exit 2', async () => {
+    const whole = JSON.stringify(recorded.v1);
+    const lastAuth = whole.lastIndexOf('getchattoken');
+    const { status, stderr, out } = await json(write('cut.har', whole.slice(0, lastAuth)));
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^lcw-auth: .*cut\.har: the file is cut off at byte \d+ \(inside entry \d+\)/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.authCalls.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test.each([
+    ['page.html', '<!doctype html><title>Sign in</title>', /not a HAR file: it does not start with a JSON object/],
+    ['empty.har', '', /the file is empty/],
+    ['object.json', '{"hello": [1, 2, 3]}', /not a HAR file: it has no "log.entries" list/],
+    [
+      'other.har',
+      JSON.stringify({ log: { version: '1.2', entries: [{ request: { url: 'https://shop.example/' } }] } }),
+      /the widget's traffic is not in .*other\.har \(1 entries; looked for requests to \/livechatconnector\//,
+    ],
+  ])('%s: one clear line, exit 2', async (name, content, message) => {
+    const result = await runCli(['har', write(name, content)]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,61 @@
+/** The HAR scanner at the byte level: any chunking, escapes across chunk edges, only the widget's entries parsed. */
+import { describe, test, expect } from 'vitest';
+import { HarScanner } from '../../src/analysis/har-scan.js';
+import { harTraffic } from '../../src/analysis/har.js';
+
+const widgetEntry = (path: string, extra: object = {}) => ({
+  startedDateTime: '2026-11-24T16:00:00.000Z',
+  request: { url: `https://org.omnichannelengagementhub.com/livechatconnector${path}`, method: 'POST', headers: [] },
+  response: { status: 200, headers: [], content: { text: '{}' } },
+  ...extra,
+});
+const har = {
+  log: {
+    version: '1.2',
+    creator: { name: 'WebInspector', version: '537.36' },
+    pages: [{ title: 'https://shop.contoso.com/help?x=1', id: 'page_1' }],
+    entries: [
+      { request: { url: 'https://shop.contoso.com/a"b\\\\"}{[' }, comment: 'quotes \\" and braces } ] in strings' },
+      widgetEntry('/config/org-1/app-1?channelId=lcw'),
+      { request: { url: 'https://cdn.example/x.js' }, response: { content: { text: '\\\\\\\\'.repeat(50) } } },
+      widgetEntry('/v2/auth/getchattoken/org-1/app-1/r', { note: 'end "\\\\" here' }),
+    ],
+  },
+};
+const bytes = new TextEncoder().encode(`\ufeff ${JSON.stringify(har)}`);
+
+function scan(chunkSize: number) {
+  const scanner = new HarScanner();
+  for (let at = 0; at < bytes.length; at += chunkSize) scanner.push(bytes.subarray(at, at + chunkSize));
+  return scanner.end();
+}
+
+describe('HarScanner', () => {
+  test('every chunk size gives the same two widget entries, the pages and the creator', () => {
+    const whole = scan(bytes.length);
+    expect(whole.problem).toBeNull();
+    expect(whole.entries).toEqual([har.log.entries[1], har.log.entries[3]]);
+    expect([whole.entryCount, whole.creator, whole.pages]).toEqual([4, 'WebInspector', har.log.pages]);
+    for (let size = 1; size <= 97; size++) expect(scan(size)).toEqual(whole);
+  });
+  test('what is not a complete HAR says what it is', () => {
+    const feed = (text: string) => {
+      const s = new HarScanner();
+      s.push(new TextEncoder().encode(text));
+      return s.end().problem;
+    };
+    expect(feed('[1,2]')).toMatch(/does not start with a JSON object/);
+    expect(feed('{"log": {"entries": [{"a": 1}')).toMatch(/cut off at byte 29 \(inside the JSON\)/);
+    expect(feed('{"log": {"pages": []}}')).toMatch(/no "log.entries" list/);
+    expect(feed('{"a": 1}}')).toMatch(/closes nothing at byte 8/);
+    expect(feed('  ')).toBe('the file is empty');
+    expect(feed('{"log": {"entries": [{"a": "1')).toMatch(/cut off at byte 29 \(inside entry 1\)/);
+  });
+  test('the page URL comes without its query; entries become validated events', () => {
+    const { events, pageUrl } = harTraffic(scan(bytes.length).entries, har.log.pages);
+    expect(pageUrl).toBe('https://shop.contoso.com/help');
+    expect(events.map(e => e.k)).toEqual(['cfg', 'wire']);
+    // Hostile values are dropped by the record's validation, not trusted.
+    expect(harTraffic([{ startedDateTime: 'yesterday', request: { url: 'x' } }, null, 5], null).events).toEqual([]);
+  });
+});
