@@ -10,53 +10,16 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { harFromMessages } from 'chrome-har';
-import { launchChromium } from '../../src/demo/browsers.js';
+import { recordHar, launchHarRecorder, type HarFile } from '../helpers/har.js';
 import { startSite, type Site } from '../helpers/site.js';
 import { runCli } from '../helpers/cli.js';
 import { validateReport } from '../helpers/report-schema.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'lcw-har-'));
-/** What chrome-har needs of the protocol's events. */
-const EVENTS = [
-  'Page.loadEventFired',
-  'Page.domContentEventFired',
-  'Page.frameStartedLoading',
-  'Page.frameAttached',
-  'Network.requestWillBeSent',
-  'Network.requestWillBeSentExtraInfo',
-  'Network.responseReceived',
-  'Network.responseReceivedExtraInfo',
-  'Network.dataReceived',
-  'Network.loadingFinished',
-  'Network.loadingFailed',
-];
-
 let site: Site;
 let browser: Browser;
-interface Har {
-  log: { entries: { request: { url: string; headers: { name: string }[] }; response: { content: any } }[] };
-}
-const recorded = {} as { v1: Har; custom: Har; expired: Har };
-
-/** Records one page in Chromium as a HAR (response bodies included, as DevTools' "Save all as HAR with content"). */
-async function record(url: string): Promise<Har> {
-  const page = await browser.newPage();
-  const cdp = await page.createCDPSession();
-  const messages: { method: string; params: any }[] = [];
-  for (const method of EVENTS) cdp.on(method as any, (params: unknown) => messages.push({ method, params }));
-  await cdp.send('Page.enable');
-  await cdp.send('Network.enable');
-  await page.goto(url);
-  await page.waitForFunction(() => (window as any).__done === true, { timeout: 20_000, polling: 100 });
-  await new Promise(resolve => setTimeout(resolve, 500));
-  for (const m of messages.filter(m => m.method === 'Network.responseReceived')) {
-    const body = await cdp.send('Network.getResponseBody', { requestId: m.params.requestId }).catch(() => null);
-    if (body) m.params.response.body = body.body;
-  }
-  await page.close();
-  return harFromMessages(messages, { includeTextFromResponseBody: true }) as Har;
-}
+const recorded = {} as { v1: HarFile; custom: HarFile; expired: HarFile };
+const record = (url: string) => recordHar(browser, url);
 
 const write = (name: string, content: string | Buffer) => {
   const file = join(DIR, name);
@@ -66,12 +29,7 @@ const write = (name: string, content: string | Buffer) => {
 
 beforeAll(async () => {
   site = await startSite();
-  // The widget's frame (localhost) in the page's process, so one protocol session hears its requests,
-  // as DevTools hears every frame's.
-  ({ browser } = await launchChromium({
-    extension: false,
-    args: ['--disable-site-isolation-trials', '--disable-features=IsolateOrigins,site-per-process'],
-  }));
+  browser = await launchHarRecorder();
   recorded.v1 = await record(`${site.origin}/widget?scenario=unknown-user`);
   recorded.custom = await record(`${site.frameOrigin}/custom?scenario=valid`);
   recorded.expired = await record(`${site.origin}/widget?scenario=expired&mode=v2`);
