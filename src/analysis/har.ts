@@ -10,6 +10,7 @@ import { parsePageEvent } from '../protocol/hook.js';
 import { MAX_CONFIG_BODY_CHARS, MAX_HEADER_TOKEN_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
 import type { RecordedEvent } from '../record/format.js';
 import { authFailureMessage } from './traffic.js';
+import type { HarScan } from './har-scan.js';
 
 /** What a HAR yields for analysis: the events, and what the file says about itself. */
 export interface HarTraffic {
@@ -25,6 +26,20 @@ interface HarEntry {
   startedDateTime?: unknown;
   request?: { url?: unknown; method?: unknown; headers?: unknown };
   response?: { status?: unknown; headers?: unknown; content?: { text?: unknown; encoding?: unknown } };
+}
+
+/** What the widget's traffic is recognised by, said when a file has none of it. */
+export const HAR_LOOKED_FOR =
+  "requests to /livechatconnector/ (the configuration, /auth/ calls) or the widget's /livechatwidget/ script and frame";
+
+/**
+ * Why a scanned file gives nothing to judge, in one sentence (null: it does); the CLI and the
+ * panel say the same.
+ */
+export function harNothingToJudge(scan: HarScan, traffic: HarTraffic, name: string): string | null {
+  if (traffic.events.length > 0) return null;
+  if (scan.problem) return `${name}: ${scan.problem}`;
+  return `the widget's traffic is not in ${name} (${scan.entryCount} entries; looked for ${HAR_LOOKED_FOR})`;
 }
 
 /** The events the widget's entries stand for, in time order. */

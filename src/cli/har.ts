@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { HarScanner } from '../analysis/har-scan.js';
-import { harTraffic } from '../analysis/har.js';
+import { harNothingToJudge, harTraffic } from '../analysis/har.js';
 import { assembleSession } from '../analysis/session.js';
 import { buildReport } from '../analysis/report.js';
 import { reportSummary } from '../analysis/report-summary.js';
@@ -26,22 +26,13 @@ export interface HarArgs {
   report: string | undefined;
 }
 
-/** What the widget's traffic is recognised by, said when a file has none of it. */
-const LOOKED_FOR =
-  "requests to /livechatconnector/ (the configuration, /auth/ calls) or the widget's /livechatwidget/ script and frame";
-
 export async function runHar(args: HarArgs): Promise<number> {
   const contextVariables: ContextVariable[] | undefined =
     args.contexts === undefined ? undefined : await readContextVariables(args.contexts);
   const scan = await scanFile(args.file);
   const traffic = harTraffic(scan.entries, scan.pages);
-  if (traffic.events.length === 0) {
-    throw new InputError(
-      scan.problem
-        ? `${args.file}: ${scan.problem}`
-        : `the widget's traffic is not in ${args.file} (${scan.entryCount} entries; looked for ${LOOKED_FOR})`,
-    );
-  }
+  const nothing = harNothingToJudge(scan, traffic, args.file);
+  if (nothing) throw new InputError(nothing);
   const nowMs = args.now === undefined ? (traffic.lastAt ?? Date.now()) : args.now * 1000;
   const view = assembleSession(traffic.events, { nowMs, ...(contextVariables ? { contextVariables } : {}) });
   const report = buildReport(view, { url: traffic.pageUrl ?? 'about:blank', now: nowMs });

@@ -17,6 +17,7 @@ import { invocationCounts, statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
+import { openHar } from './har-view.js';
 import { askBackground, type PanelRequest } from '../protocol/messages.js';
 
 performance.mark('lcw:start');
@@ -27,6 +28,8 @@ const request = <R extends PanelRequest>(message: R) => askBackground(m => brows
 // --- State -----------------------------------------------------------------------------------
 const source = new RecordSource(tabId, loadVariables);
 let data: PanelData = { tabId, preserve: false, partial: false, sessions: [] };
+/** A HAR file's session, shown instead of the tab's record until "Back to this tab". */
+let har: { name: string; data: PanelData } | null = null;
 let rows: Row[] = [];
 /** What the user selected (session id + timeline index); null follows the newest invocation. */
 let picked: { session: string; index: number } | null = null;
@@ -60,7 +63,7 @@ const current = () => data.sessions.at(-1);
 /** Reads the record (`preview`: only its newest part) and draws it. */
 async function load({ preview = false } = {}) {
   const wasPartial = data.partial;
-  data = await source.load({ preview });
+  data = har ? har.data : await source.load({ preview });
   keyUrl = await loadKeyUrl(originOf(current()?.url));
   // Timeline positions change once the whole record is in: follow the newest invocation again.
   if (wasPartial) picked = null;
@@ -82,7 +85,10 @@ function render() {
   ($('preserve') as HTMLInputElement).checked = data.preserve;
   for (const id of ['export', 'copy']) ($(id) as HTMLButtonElement).disabled = !current();
   const page = current()?.assembly.page;
-  ($('call-again') as HTMLButtonElement).disabled = !page || !hasCallableProvider(page);
+  ($('call-again') as HTMLButtonElement).disabled = har !== null || !page || !hasCallableProvider(page);
+  // The tab's record controls do nothing to a file.
+  for (const id of ['clear', 'preserve']) ($(id) as HTMLButtonElement | HTMLInputElement).disabled = har !== null;
+  $('har-banner').hidden = har === null;
   void variablesView.show(originOf(current()?.url));
   if (!data.partial) scheduleJudging();
   document.body.dataset.rendered = String(performance.now());
@@ -221,7 +227,7 @@ async function analysePaste() {
 }
 
 // --- Tabs, toolbar -----------------------------------------------------------------------------
-const TABS = ['session', 'paste', 'variables'] as const;
+const TABS = ['session', 'paste', 'har', 'variables'] as const;
 function showTab(name: (typeof TABS)[number], focus = false) {
   for (const tab of TABS) {
     const button = $(`tab-${tab}`);
@@ -278,6 +284,25 @@ $('export').addEventListener('click', () => {
 $('copy').addEventListener('click', () => {
   const session = current();
   if (session) void copySummary(session).then(notice);
+});
+$('har-input').addEventListener('change', event => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  const status = $('har-status');
+  void openHar(file, tabId, text => setText(status, text)).then(opened => {
+    if (!opened) return;
+    har = opened;
+    picked = null;
+    setText($('har-banner-text'), opened.banner);
+    void load().then(() => showTab('session'));
+  });
+});
+$('har-close').addEventListener('click', () => {
+  har = null;
+  picked = null;
+  ($('har-input') as HTMLInputElement).value = '';
+  setText($('har-status'), '');
+  void reload();
 });
 $('paste-input').addEventListener('input', () => {
   clearTimeout(pasteTimer);

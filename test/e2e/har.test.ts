@@ -9,11 +9,13 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, ElementHandle } from 'puppeteer-core';
 import { recordHar, launchHarRecorder, type HarFile } from '../helpers/har.js';
 import { startSite, type Site } from '../helpers/site.js';
 import { runCli } from '../helpers/cli.js';
 import { validateReport } from '../helpers/report-schema.js';
+import { launch, type TestBrowser } from '../helpers/browsers.js';
+import { openPanel, waitForPanel, exportFromPanel, injectedMarkup } from '../helpers/panel.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'lcw-har-'));
 let site: Site;
@@ -141,3 +143,54 @@ describe('damaged and wrong files', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+for (const name of ['chromium', 'firefox'] as const) {
+  describe(`${name}: "Open HAR file" in the panel`, () => {
+    let tb: TestBrowser;
+    beforeAll(async () => {
+      tb = await launch(name);
+    });
+    afterAll(async () => {
+      await tb?.close();
+    });
+
+    test('the recorded trace shows as the Session view, exports its report, and goes back to the tab', async () => {
+      const panel = await openPanel(tb, 0);
+      try {
+        const input = (await panel.$('#har-input')) as ElementHandle<HTMLInputElement> | null;
+        await input!.uploadFile(write(`panel-${name}.har`, JSON.stringify(recorded.v1)));
+        const shown = await waitForPanel(panel, t => t.verdict.startsWith('Problem: getchattoken answered 401'));
+        expect(await panel.$eval('#har-banner-text', n => n.textContent)).toMatch(
+          /^Showing panel-\w+\.har: \d+ of \d+ entries are the widget's\.$/,
+        );
+        expect(shown.facts.Widget).toContain('v1 (its frame is chat.html)');
+        expect(shown.rows.filter(r => r.includes('(seen on the wire)')).length).toBeGreaterThanOrEqual(2);
+        expect(await panel.$eval('#clear', b => (b as HTMLButtonElement).disabled)).toBe(true);
+        expect(await injectedMarkup(panel)).toEqual([]);
+        const report = JSON.parse((await exportFromPanel(panel)).text);
+        expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+        expect(report.authCalls.map((c: { status: number }) => c.status)).toEqual([401, 401]);
+        await panel.click('#har-close');
+        await waitForPanel(panel, t => t.verdict === 'No Omnichannel chat widget seen on this page.');
+      } finally {
+        await panel.close();
+      }
+    });
+
+    test('a file that is not a HAR says so where the file was picked', async () => {
+      const panel = await openPanel(tb, 0);
+      try {
+        await panel.click('#tab-har');
+        const input = (await panel.$('#har-input')) as ElementHandle<HTMLInputElement> | null;
+        await input!.uploadFile(write(`not-${name}.har`, '<!doctype html><title>Sign in</title>'));
+        await panel.waitForFunction(() => document.getElementById('har-status')!.textContent !== '');
+        expect(await panel.$eval('#har-status', n => n.textContent)).toBe(
+          `Not-${name}.har: not a HAR file: it does not start with a JSON object ("{")`,
+        );
+        expect(await panel.$eval('#view-har', n => (n as HTMLElement).hidden)).toBe(false);
+      } finally {
+        await panel.close();
+      }
+    });
+  });
+}

@@ -57,7 +57,8 @@ export async function recordHar(browser: Browser, url: string): Promise<HarFile>
   await new Promise(resolve => setTimeout(resolve, 500));
   for (const m of messages.filter(m => m.method === 'Network.responseReceived')) {
     const body = await cdp.send('Network.getResponseBody', { requestId: m.params.requestId }).catch(() => null);
-    if (body) m.params.response.body = body.body;
+    // DevTools decodes what it got as base64 (a body without a text type) before saving it as text.
+    if (body) m.params.response.body = body.base64Encoded ? Buffer.from(body.body, 'base64').toString() : body.body;
   }
   await page.close();
   return harFromMessages(messages, { includeTextFromResponseBody: true }) as HarFile;

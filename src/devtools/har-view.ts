@@ -1,0 +1,74 @@
+/**
+ * "Open HAR file": a HAR from a ticket, read in the panel as a stream (File.stream()) through the
+ * same scanner as `lcw-auth har`, becomes one page session the Session view shows instead of the
+ * tab's record. Nothing leaves the browser; nothing is stored.
+ */
+import { HarScanner } from '../analysis/har-scan.js';
+import { harNothingToJudge, harTraffic } from '../analysis/har.js';
+import { SessionAssembly } from '../analysis/session.js';
+import type { PanelData } from './source.js';
+
+export interface OpenedHar {
+  name: string;
+  /** What the Session view says above the status while it shows the file. */
+  banner: string;
+  data: PanelData;
+}
+
+/** Reads `file`, saying how far it got through `say`; null (after saying why) when there is nothing to show. */
+export async function openHar(file: File, tabId: number, say: (text: string) => void): Promise<OpenedHar | null> {
+  const name = file.name.slice(0, 200);
+  const scanner = new HarScanner();
+  const reader = file.stream().getReader();
+  let read = 0;
+  let shown = -1;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      read += value.length;
+      if (!scanner.push(value)) break;
+      const percent = Math.floor((read / Math.max(1, file.size)) * 100);
+      if (percent !== shown) {
+        shown = percent;
+        say(`Reading ${name}: ${percent}%`);
+      }
+    }
+  } catch (error) {
+    say(`Cannot read ${name}: ${(error as Error).message}`);
+    return null;
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  const scan = scanner.end();
+  const traffic = harTraffic(scan.entries, scan.pages);
+  const nothing = harNothingToJudge(scan, traffic, name);
+  if (nothing) {
+    say(nothing.charAt(0).toUpperCase() + nothing.slice(1));
+    return null;
+  }
+  const assembly = new SessionAssembly(traffic.events, { nowMs: traffic.lastAt ?? Date.now() });
+  const cut = scan.problem ? ` Note: ${scan.problem}; what came before it is shown.` : '';
+  const banner = `Showing ${name}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's.${cut}`;
+  say(banner);
+  return {
+    name,
+    banner,
+    data: {
+      tabId,
+      preserve: false,
+      partial: false,
+      sessions: [
+        {
+          id: `har:${name}`,
+          url: traffic.pageUrl ?? `file:${name}`,
+          startedAt: traffic.events[0]?.at ?? 0,
+          count: traffic.events.length,
+          dropped: 0,
+          frames: {},
+          assembly,
+        },
+      ],
+    },
+  };
+}
