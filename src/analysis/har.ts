@@ -92,17 +92,19 @@ export function harTraffic(entries: readonly unknown[], pages: unknown): HarTraf
       scripts.push({ at, src: url.split('?')[0]! });
     }
   }
-  // The widget's script, with the org and app from its configuration URL (the script tag is not in a HAR).
+  // The hosted widget's script (or, without it, its frame) with the org and app from its
+  // configuration URL: the script tag's attributes are not in a HAR. A custom widget has neither.
   const script = scripts.find(s => /bootstrapper|v2scripts/i.test(s.src)) ?? scripts[0];
-  if (script) {
+  const frame = events.find(e => e.k === 'widget');
+  if (script || (frame && ids)) {
     const tag = {
       appId: ids?.appId ?? '',
       orgId: ids?.orgId ?? '',
       orgUrl: ids?.orgUrl ?? '',
       version: '',
-      src: script.src,
+      src: script?.src ?? '',
     };
-    push(events, parsePageEvent({ k: 'widget', at: script.at, iframe: false, script: tag }), 0);
+    push(events, parsePageEvent({ k: 'widget', at: script?.at ?? frame!.at, iframe: false, script: tag }), 0);
   }
   events.sort((a, b) => a.at - b.at);
   return { events, pageUrl: pageUrlOf(pages), lastAt };

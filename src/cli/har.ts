@@ -13,13 +13,17 @@ import { buildReport } from '../analysis/report.js';
 import { reportSummary } from '../analysis/report-summary.js';
 import { reportVerdict } from '../analysis/verdict.js';
 import type { ContextVariable } from '../analysis/index.js';
-import { InputError, readContextVariables } from './inputs.js';
+import { InputError, readContextVariables, readKey } from './inputs.js';
+import { analyzeToken, type KeySet } from '../analysis/index.js';
+import type { SessionView } from '../analysis/session-view.js';
 import { reportFails } from './report.js';
 import { safe } from './format.js';
 
 export interface HarArgs {
   file: string;
   contexts: string | undefined;
+  /** The public key (file or https:// URL) to verify each token's signature with. */
+  key: string | undefined;
   /** Judge as of this Unix time (seconds) instead of the trace's last request. */
   now: number | undefined;
   json: boolean;
@@ -29,6 +33,7 @@ export interface HarArgs {
 export async function runHar(args: HarArgs): Promise<number> {
   const contextVariables: ContextVariable[] | undefined =
     args.contexts === undefined ? undefined : await readContextVariables(args.contexts);
+  const key = args.key === undefined ? undefined : await readKey(args.key);
   const scan = await scanFile(args.file);
   const traffic = harTraffic(scan.entries, scan.pages);
   const nothing = harNothingToJudge(scan, traffic, args.file);
@@ -43,7 +48,8 @@ export async function runHar(args: HarArgs): Promise<number> {
       throw new InputError(`cannot write the report to ${args.report}: ${(error as Error).message}`);
     }
   }
-  const failing = reportFails(report);
+  const signatures = key ? await verifySignatures(view, key) : [];
+  const failing = reportFails(report) || signatures.some(s => s.status === 'invalid');
   if (args.json) {
     const result = {
       verdict: reportVerdict(report).text,
@@ -52,12 +58,19 @@ export async function runHar(args: HarArgs): Promise<number> {
       invocations: report.invocations.length,
       errorCodes: report.invocations.map(i => i.errorCode),
       authCalls: (report.authCalls ?? []).map(c => ({ endpoint: c.endpoint, status: c.status, message: c.message })),
+      signatures: key ? signatures : undefined,
       problem: scan.problem,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     const lead = `${args.file}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's\n\n`;
     process.stdout.write(safe(lead) + reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
+    if (key) {
+      const lines = signatures.map(s => `  invocation ${s.invocation}: ${s.status}: ${s.detail}`);
+      process.stdout.write(
+        `\nSignatures (--key ${safe(args.key ?? '')}):\n${lines.map(safe).join('\n') || '  no token'}\n`,
+      );
+    }
   }
   // A cut-off file still gets what it held analysed, and says so last, where it is seen.
   if (scan.problem) {
@@ -65,6 +78,18 @@ export async function runHar(args: HarArgs): Promise<number> {
     return 2;
   }
   return failing ? 1 : 0;
+}
+
+/** Each token's signature checked with the key, as of when it was sent. */
+async function verifySignatures(view: SessionView, key: KeySet) {
+  const out: { invocation: string; status: string; detail: string }[] = [];
+  for (const invocation of view.invocations) {
+    const token = invocation.analysis?.token;
+    if (!token) continue;
+    const analysis = await analyzeToken(token, { key, now: invocation.startedAt / 1000 });
+    out.push({ invocation: invocation.key, status: analysis.signature.status, detail: analysis.signature.detail });
+  }
+  return out;
 }
 
 /** Streams the file through the scanner, with a progress line on a terminal. */

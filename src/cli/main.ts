@@ -25,10 +25,12 @@ const USAGE = `Usage:
                   checked against docs/report.schema.json, then summarised
   --json          print {valid, errors, verdict, ...} instead of the summary
 
-  lcw-auth har FILE [--contexts FILE] [--now UNIX_SECONDS] [--json] [--report OUT.json]
+  lcw-auth har FILE [--contexts FILE] [--key FILE_OR_URL] [--now UNIX_SECONDS] [--json] [--report OUT.json]
 
   FILE            a HAR file exported from the browser's DevTools (Chrome, Edge, Firefox), any size:
                   the widget's configuration, /auth/ calls and tokens are judged as of when they were sent
+  --key FILE_OR_URL
+                  verify each token's signature with this public key (as for check)
   --now SECONDS   judge the session as of this Unix time (default: the trace's last widget request)
   --report OUT    also write the report the panel exports (signatures redacted)
   --json          print {verdict, entries, invocations, errorCodes, authCalls} instead of the summary
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
       options: {
         contexts: { type: 'string' },
+        key: { type: 'string' },
         now: { type: 'string' },
         json: { type: 'boolean' },
         report: { type: 'string' },
@@ -73,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     return runHar({
       file: positionals[0]!,
       contexts: values.contexts,
+      key: values.key,
       now: values.now === undefined ? undefined : parseNumber('--now', values.now),
       json: values.json === true,
       report: values.report,

@@ -60,7 +60,7 @@ describe('lcw-auth har on recorded traces', () => {
         '"00000000-dead-beef-0000-000000000000" (2 calls).',
     );
     const text = await runCli(['har', file]);
-    expect(text.stdout).toContain('v1 (its frame is chat.html)');
+    expect(text.stdout).toContain('v1 (its frame is chat.html) · org 0c7e5fd8-0000-4000-8000-0000000000b2');
     expect(text.stdout).toMatch(/\d+ of \d+ entries are the widget's/);
   });
 
@@ -75,6 +75,17 @@ describe('lcw-auth har on recorded traces', () => {
     expect(report.widget.kind).toBe('v2');
     expect(report.tokensIncluded).toBe(false);
     expect(readFileSync(reportFile, 'utf8')).not.toContain(site.tokens.expired.split('.')[2]);
+  });
+
+  test("--key verifies each token as sent, against the site's key and against another", async () => {
+    const file = write('v1-key.har', JSON.stringify(recorded.v1));
+    const good = await json(file, '--key', write('public.pem', site.publicKeyPem));
+    expect(good.out.signatures.map((s: { status: string }) => s.status)).toEqual(['verified']);
+    const other = await fetch(`${site.origin}/keys/other.pem`).then(r => r.text());
+    const bad = await json(file, '--key', write('other.pem', other));
+    expect([bad.status, bad.out.signatures.map((s: { status: string }) => s.status)]).toEqual([1, ['invalid']]);
+    const text = await runCli(['har', file, '--key', join(DIR, 'public.pem')]);
+    expect(text.stdout).toMatch(/Signatures \(--key .*public\.pem\):\n {2}invocation -1:1: verified: /);
   });
 
   test('a custom widget on the npm Chat SDK: its calls from the page, accepted', async () => {

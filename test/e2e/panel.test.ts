@@ -120,6 +120,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           ]),
         ).toEqual(['tab-paste', false, true]);
         await panel.keyboard.press('ArrowRight');
+        expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-har');
+        await panel.keyboard.press('ArrowRight');
         expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-variables');
         await panel.keyboard.press('ArrowRight');
         expect(
