@@ -13,6 +13,8 @@ export interface HarScan {
   entryCount: number;
   /** `log.pages`, when the file had it (small: a HAR's page list). */
   pages: unknown;
+  /** The first entry's request URL (normally the page itself): the page when `log.pages` does not say. */
+  firstUrl: string | null;
   /** `log.creator.name` (e.g. "WebInspector", "Firefox"), when present. */
   creator: string | null;
   /** Bytes read. */
@@ -51,7 +53,15 @@ export class HarScanner {
   private collectStart = 0;
   private started = false;
   private sawEntries = false;
-  private result: HarScan = { entries: [], entryCount: 0, pages: null, creator: null, bytes: 0, problem: null };
+  private result: HarScan = {
+    entries: [],
+    entryCount: 0,
+    pages: null,
+    firstUrl: null,
+    creator: null,
+    bytes: 0,
+    problem: null,
+  };
 
   /** Feeds the next bytes; false once the input is known not to be a HAR (reading can stop). */
   push(chunk: Uint8Array): boolean {
@@ -218,12 +228,18 @@ export class HarScanner {
   private finish(c: { what: 'entry' | 'pages' | 'creator'; parts: Uint8Array[]; size: number }) {
     if (c.what !== 'entry' && c.size > MAX_SMALL_VALUE_BYTES) return;
     const bytes = concat(c.parts);
-    if (c.what === 'entry' && !MARKERS.some(m => contains(bytes, m))) return;
+    const first = c.what === 'entry' && this.result.entryCount === 1;
+    if (c.what === 'entry' && !first && !MARKERS.some(m => contains(bytes, m))) return;
     let value: unknown;
     try {
       value = JSON.parse(decoder.decode(bytes));
     } catch {
       return; // one damaged entry is skipped; the rest of the file still counts
+    }
+    if (first) {
+      const url = (value as { request?: { url?: unknown } } | null)?.request?.url;
+      this.result.firstUrl = typeof url === 'string' ? url.slice(0, 4096) : null;
+      if (!MARKERS.some(m => contains(bytes, m))) return;
     }
     if (c.what === 'entry') this.result.entries.push(value);
     else if (c.what === 'pages') this.result.pages = value;

@@ -43,7 +43,7 @@ export function harNothingToJudge(scan: HarScan, traffic: HarTraffic, name: stri
 }
 
 /** The events the widget's entries stand for, in time order. */
-export function harTraffic(entries: readonly unknown[], pages: unknown): HarTraffic {
+export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl: string | null = null): HarTraffic {
   const events: RecordedEvent[] = [];
   let lastAt: number | null = null;
   let ids: { orgId: string; appId: string; orgUrl: string } | null = null;
@@ -107,7 +107,7 @@ export function harTraffic(entries: readonly unknown[], pages: unknown): HarTraf
     push(events, parsePageEvent({ k: 'widget', at: script?.at ?? frame!.at, iframe: false, script: tag }), 0);
   }
   events.sort((a, b) => a.at - b.at);
-  return { events, pageUrl: pageUrlOf(pages), lastAt };
+  return { events, pageUrl: pageUrlOf(pages) ?? pageUrlOf([{ title: firstUrl }]), lastAt };
 }
 
 function push(events: RecordedEvent[], event: object | null, frame = NETWORK_FRAME) {
@@ -156,7 +156,10 @@ function idsFromConfigUrl(url: string): { orgId: string; appId: string; orgUrl: 
   }
 }
 
-/** The first page's address (Chrome writes it as the page's title, Firefox too), without query or fragment. */
+/**
+ * The first page's address, without query or fragment: Chrome writes it as the page's title;
+ * where the title is the document's own (Firefox), the first entry's URL stands in.
+ */
 function pageUrlOf(pages: unknown): string | null {
   const first: unknown = Array.isArray(pages) ? pages[0] : null;
   const title = (first as { title?: unknown } | null)?.title;

@@ -35,7 +35,7 @@ export async function runHar(args: HarArgs): Promise<number> {
     args.contexts === undefined ? undefined : await readContextVariables(args.contexts);
   const key = args.key === undefined ? undefined : await readKey(args.key);
   const scan = await scanFile(args.file);
-  const traffic = harTraffic(scan.entries, scan.pages);
+  const traffic = harTraffic(scan.entries, scan.pages, scan.firstUrl);
   const nothing = harNothingToJudge(scan, traffic, args.file);
   if (nothing) throw new InputError(nothing);
   const nowMs = args.now === undefined ? (traffic.lastAt ?? Date.now()) : args.now * 1000;

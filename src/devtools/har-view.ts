@@ -41,7 +41,7 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
     void reader.cancel().catch(() => undefined);
   }
   const scan = scanner.end();
-  const traffic = harTraffic(scan.entries, scan.pages);
+  const traffic = harTraffic(scan.entries, scan.pages, scan.firstUrl);
   const nothing = harNothingToJudge(scan, traffic, name);
   if (nothing) {
     say(nothing.charAt(0).toUpperCase() + nothing.slice(1));
@@ -67,6 +67,7 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
           dropped: 0,
           frames: {},
           assembly,
+          fromFile: name,
         },
       ],
     },

@@ -19,6 +19,8 @@ export interface LoadedSession {
   dropped: number;
   frames: Record<string, string>;
   assembly: SessionAssembly;
+  /** Read from a HAR file (its name): only traffic, no page scripts, no widget events. */
+  fromFile?: string;
 }
 
 export interface PanelData {

@@ -34,7 +34,8 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as Fact] : []),
     ...configFacts(page),
     ['Token route', page.route ?? (w.kind === 'custom' ? "the page's own calls, seen on the wire" : 'none seen')],
-    ['Provider', providerStatus(page)],
+    // A HAR holds traffic only: how the page handed the token over is not in it.
+    ['Provider', session.fromFile ? 'not in a HAR file (it holds the traffic only)' : providerStatus(page)],
     ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session, partial))],
     [
       'Widget errors',
@@ -43,6 +44,7 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
         : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
     ],
     ...droppedFacts(session.dropped, page.lostEvents),
+    ...(session.fromFile ? [['Source', `HAR file ${session.fromFile}`] as Fact] : []),
   ];
   const rows = [...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value)))];
   if (page.findings.length > 0)

@@ -175,6 +175,10 @@ for (const name of ['chromium', 'firefox'] as const) {
           /^Showing panel-\w+\.har: \d+ of \d+ entries are the widget's\.$/,
         );
         expect(shown.facts.Widget).toContain('v1 (its frame is chat.html)');
+        expect([shown.facts.Provider, shown.facts.Source]).toEqual([
+          'not in a HAR file (it holds the traffic only)',
+          `HAR file panel-${name}.har`,
+        ]);
         expect(shown.rows.filter(r => r.includes('(seen on the wire)')).length).toBeGreaterThanOrEqual(2);
         expect(await panel.$eval('#clear', b => (b as HTMLButtonElement).disabled)).toBe(true);
         expect(await injectedMarkup(panel)).toEqual([]);

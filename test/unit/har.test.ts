@@ -36,6 +36,7 @@ describe('HarScanner', () => {
     expect(whole.problem).toBeNull();
     expect(whole.entries).toEqual([har.log.entries[1], har.log.entries[3]]);
     expect([whole.entryCount, whole.creator, whole.pages]).toEqual([4, 'WebInspector', har.log.pages]);
+    expect(whole.firstUrl).toBe(har.log.entries[0]!.request.url);
     for (let size = 1; size <= 97; size++) expect(scan(size)).toEqual(whole);
   });
   test('what is not a complete HAR says what it is', () => {
@@ -54,6 +55,10 @@ describe('HarScanner', () => {
   test('the page URL comes without its query; entries become validated events', () => {
     const { events, pageUrl } = harTraffic(scan(bytes.length).entries, har.log.pages);
     expect(pageUrl).toBe('https://shop.contoso.com/help');
+    // A page title that is not a URL (Firefox writes the document's title): the first entry's URL stands in.
+    expect(harTraffic([], [{ title: 'Help · Contoso' }], 'https://shop.contoso.com/help?q=1').pageUrl).toBe(
+      'https://shop.contoso.com/help',
+    );
     expect(events.map(e => e.k)).toEqual(['cfg', 'wire']);
     // Hostile values are dropped by the record's validation, not trusted.
     expect(harTraffic([{ startedDateTime: 'yesterday', request: { url: 'x' } }, null, 5], null).events).toEqual([]);
