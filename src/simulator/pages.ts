@@ -146,7 +146,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   valid: 'A good token, handed over synchronously: no error.',
   expired: 'The provider hands over a token that expired an hour ago: error 4.',
   xss: "HTML and script in the token's claims, kid and lwicontexts: shown as text, never run.",
-  throws: 'The provider throws: error 2.',
+  throws:
+    "The provider throws: on v1 the exception reaches the page's call to setAuthTokenProvider; no error 2 is raised.",
   rejected: 'The provider is async and its promise rejects: error 3.',
   empty: 'The provider calls back with an empty string: error 3.',
   never: 'The provider never calls back: the v1 widget is handed undefined as soon as it returns (error 3).',
