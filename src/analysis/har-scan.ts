@@ -86,11 +86,11 @@ export class HarScanner {
       if (this.inString) {
         const end = this.stringEnd(chunk, i);
         if (end < 0) {
-          if (this.keyParts) this.keep(chunk.subarray(i));
+          this.keep(chunk.subarray(i));
           break;
         }
+        this.keep(chunk.subarray(i, end));
         if (this.keyParts) {
-          this.keep(chunk.subarray(i, end));
           this.lastString[this.depth] = this.keyBytes <= MAX_KEY_BYTES ? decoder.decode(concat(this.keyParts)) : null;
           this.keyParts = null;
         }
@@ -100,24 +100,11 @@ export class HarScanner {
       }
       const c = chunk[i]!;
       if (c === QUOTE) {
+        // Its bytes start after the quote (next round); at the top two levels it may be a key: kept.
         this.inString = true;
         this.backslashes = 0;
-        if (this.depth <= 2) {
-          this.keyParts = [];
-          this.keyBytes = 0;
-          // The string's own bytes start after the quote.
-          const end = this.stringEnd(chunk, i + 1);
-          if (end >= 0) {
-            this.keep(chunk.subarray(i + 1, end));
-            this.lastString[this.depth] = this.keyBytes <= MAX_KEY_BYTES ? decoder.decode(concat(this.keyParts)) : null;
-            this.keyParts = null;
-            this.inString = false;
-            i = end;
-          } else {
-            this.keep(chunk.subarray(i + 1));
-            break;
-          }
-        }
+        this.keyParts = this.depth <= 2 ? [] : null;
+        this.keyBytes = 0;
         continue;
       }
       if (c === 0x3a /* : */) {
@@ -167,6 +154,7 @@ export class HarScanner {
     }
   }
 
+  /** Keeps a piece of the string being read when it may be a key (only those are collected). */
   private keep(bytes: Uint8Array) {
     if (!this.keyParts) return;
     this.keyBytes += bytes.length;

@@ -88,8 +88,9 @@ const yes = (v: unknown): boolean => v === true || (typeof v === 'string' && v.t
 export function authEndpoint(url: string): string {
   try {
     const parts = new URL(url).pathname.split('/').filter(Boolean);
-    const next = parts[parts.lastIndexOf('auth') + 1];
-    const named = next !== undefined && parts.includes('auth') && next.toLowerCase() !== 'organization';
+    const at = parts.lastIndexOf('auth');
+    const next = at >= 0 ? parts[at + 1] : undefined;
+    const named = next !== undefined && next.toLowerCase() !== 'organization';
     return ((named ? next : parts.at(-1)) ?? '').toLowerCase();
   } catch {
     return '';

@@ -13,7 +13,7 @@ import { buildReport } from '../analysis/report.js';
 import { reportSummary } from '../analysis/report-summary.js';
 import { reportVerdict } from '../analysis/verdict.js';
 import type { ContextVariable } from '../analysis/index.js';
-import { InputError, readContextVariables, readKey } from './inputs.js';
+import { InputError, cannotRead, readContextVariables, readKey } from './inputs.js';
 import { analyzeToken, type KeySet } from '../analysis/index.js';
 import type { SessionView } from '../analysis/session-view.js';
 import { reportFails } from './report.js';
@@ -94,35 +94,28 @@ async function verifySignatures(view: SessionView, key: KeySet) {
 
 /** Streams the file through the scanner, with a progress line on a terminal. */
 async function scanFile(file: string) {
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new InputError(`cannot read HAR file ${file}: it is a directory`);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `cannot read HAR file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
   const scanner = new HarScanner();
-  const progress = process.stderr.isTTY === true && size > 20_000_000;
-  let read = 0;
-  let shown = -1;
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    if (!scanner.push(chunk)) {
-      stream.destroy();
-      break;
+  try {
+    const size = (await stat(file)).size;
+    const progress = process.stderr.isTTY === true && size > 20_000_000;
+    let read = 0;
+    let shown = -1;
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      if (!scanner.push(chunk)) {
+        stream.destroy();
+        break;
+      }
+      const percent = Math.floor((read / size) * 100);
+      if (progress && percent !== shown) {
+        shown = percent;
+        process.stderr.write(`\rreading ${file}: ${percent}%`);
+      }
     }
-    const percent = Math.floor((read / size) * 100);
-    if (progress && percent !== shown) {
-      shown = percent;
-      process.stderr.write(`\rreading ${file}: ${percent}%`);
-    }
+    if (progress) process.stderr.write('\r\x1b[K');
+  } catch (error) {
+    throw cannotRead('HAR file', file, error);
   }
-  if (progress) process.stderr.write('\r\x1b[K');
   return scanner.end();
 }

@@ -82,18 +82,23 @@ export async function readText(path: string, what: string, maxBytes = MAX_INPUT_
     }
     return await readFile(path, 'utf8');
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    throw new InputError(`cannot read ${what} ${path}: ${reason}`);
+    throw cannotRead(what, path, error);
   }
+}
+
+/** A file that could not be read, in one line ("cannot read HAR file x.har: no such file"); input errors pass. */
+export function cannotRead(what: string, path: string, error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
+  return new InputError(`cannot read ${what} ${path}: ${reason}`);
 }
 
 async function fetchKey(source: string): Promise<string> {

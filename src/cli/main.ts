@@ -64,20 +64,14 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       allowPositionals: true,
       strict: true,
-      options: {
-        contexts: { type: 'string' },
-        key: { type: 'string' },
-        now: { type: 'string' },
-        json: { type: 'boolean' },
-        report: { type: 'string' },
-      },
+      options: { ...JUDGING_OPTIONS, report: { type: 'string' } },
     });
     if (positionals.length !== 1) throw new InputError(`har takes one file, got ${positionals.length} arguments`);
     return runHar({
       file: positionals[0]!,
       contexts: values.contexts,
       key: values.key,
-      now: values.now === undefined ? undefined : parseNumber('--now', values.now),
+      now: optionalNumber('--now', values.now),
       json: values.json === true,
       report: values.report,
     });
@@ -89,26 +83,31 @@ async function main(argv: string[]): Promise<number> {
     token: positionals[0],
     contexts: values.contexts,
     key: values.key,
-    now: values.now === undefined ? undefined : parseNumber('--now', values.now),
-    skew: values.skew === undefined ? undefined : parseNumber('--skew', values.skew),
+    now: optionalNumber('--now', values.now),
+    skew: optionalNumber('--skew', values.skew),
     json: values.json ?? false,
   });
 }
+
+/** What check and har both take: the work stream's context variables, a public key, a moment, JSON output. */
+const JUDGING_OPTIONS = {
+  contexts: { type: 'string' },
+  key: { type: 'string' },
+  now: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
 function parseCheckArgs(args: string[]) {
   return parseOptions({
     args,
     allowPositionals: true,
     strict: true,
-    options: {
-      contexts: { type: 'string' },
-      key: { type: 'string' },
-      now: { type: 'string' },
-      skew: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+    options: { ...JUDGING_OPTIONS, skew: { type: 'string' } },
   });
 }
+
+const optionalNumber = (flag: string, value: string | undefined) =>
+  value === undefined ? undefined : parseNumber(flag, value);
 
 /** parseArgs, its errors turned into one-line input errors. */
 function parseOptions<T extends ParseArgsConfig>(config: T) {

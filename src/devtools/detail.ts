@@ -25,7 +25,6 @@ export function invocationDetail(
   nowMs: number,
   verify: VerifySettings,
 ): HTMLElement {
-  const first = invocation.callbacks[0];
   const title =
     invocation.route === 'clientFunction'
       ? `Client function ${invocation.functionName ?? ''}`
@@ -45,9 +44,7 @@ export function invocationDetail(
     verdictLine(viewVerdict(invocation)),
     facts(
       [
-        ...(invocation.route === 'wire'
-          ? wireFacts(invocation, nowMs)
-          : providerFacts(invocation, first, nowMs, receivedText(invocation))),
+        ...(invocation.route === 'wire' ? wireFacts(invocation, nowMs) : providerFacts(invocation, nowMs)),
         ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
         [
           'Service answered',
@@ -91,12 +88,7 @@ function wireFacts(invocation: InvocationView, nowMs: number): Fact[] {
 }
 
 /** What the page's provider did, and what the widget's frame received. */
-function providerFacts(
-  invocation: InvocationView,
-  first: InvocationView['callbacks'][number] | undefined,
-  nowMs: number,
-  received: string,
-): Fact[] {
+function providerFacts(invocation: InvocationView, nowMs: number): Fact[] {
   return [
     ['Outcome', OUTCOME_WORDS[invocation.outcome]],
     ...(invocation.rerun
@@ -111,7 +103,7 @@ function providerFacts(
     ['Time to token', invocation.msToToken === null ? 'no callback' : timeToToken(invocation.msToToken)],
     [
       'Callback',
-      first
+      invocation.callbackCount > 0
         ? `${invocation.callbackAsync ? 'asynchronous (after' : 'synchronous (before'} the provider returned), ` +
           times(invocation.callbackCount)
         : 'never called',
@@ -120,7 +112,7 @@ function providerFacts(
     ...(invocation.rejected
       ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]
       : []),
-    ['Widget received', received],
+    ['Widget received', receivedText(invocation)],
   ];
 }
 

@@ -9,7 +9,6 @@ import { SessionAssembly } from '../analysis/session.js';
 import type { PanelData } from './source.js';
 
 export interface OpenedHar {
-  name: string;
   /** What the Session view says above the status while it shows the file. */
   banner: string;
   data: PanelData;
@@ -52,7 +51,6 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
   const banner = `Showing ${name}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's.${cut}`;
   say(banner);
   return {
-    name,
     banner,
     data: {
       tabId,

@@ -17,7 +17,7 @@ import { invocationCounts, statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { analyzeTokenSync } from '../analysis/index.js';
-import { openHar } from './har-view.js';
+import { openHar, type OpenedHar } from './har-view.js';
 import { askBackground, type PanelRequest } from '../protocol/messages.js';
 
 performance.mark('lcw:start');
@@ -29,7 +29,7 @@ const request = <R extends PanelRequest>(message: R) => askBackground(m => brows
 const source = new RecordSource(tabId, loadVariables);
 let data: PanelData = { tabId, preserve: false, partial: false, sessions: [] };
 /** A HAR file's session, shown instead of the tab's record until "Back to this tab". */
-let har: { name: string; data: PanelData } | null = null;
+let har: OpenedHar | null = null;
 let rows: Row[] = [];
 /** What the user selected (session id + timeline index); null follows the newest invocation. */
 let picked: { session: string; index: number } | null = null;

@@ -96,6 +96,19 @@ describe('lcw-auth har on recorded traces', () => {
 });
 
 describe('damaged and wrong files', () => {
+  test('a missing file or a directory: one line, exit 2', async () => {
+    const missing = await runCli(['har', join(DIR, 'nope.har')]);
+    expect([missing.status, missing.stderr]).toEqual([
+      2,
+      `lcw-auth: cannot read HAR file ${join(DIR, 'nope.har')}: no such file\n`,
+    ]);
+    const directory = await runCli(['har', DIR]);
+    expect([directory.status, directory.stderr]).toEqual([
+      2,
+      `lcw-auth: cannot read HAR file ${DIR}: it is a directory\n`,
+    ]);
+  });
+
   test('sanitized (no bodies, no cookies or authorization) and base64 bodies still read', async () => {
     const sanitized = structuredClone(recorded.v1);
     for (const e of sanitized.log.entries) {
