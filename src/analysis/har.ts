@@ -7,7 +7,12 @@
  */
 import { parseNetworkEvent, widgetRequestKind, headerValue, NETWORK_FRAME } from '../protocol/network.js';
 import { parsePageEvent } from '../protocol/hook.js';
-import { MAX_CONFIG_BODY_CHARS, MAX_HEADER_TOKEN_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
+import {
+  MAX_CONFIG_BODY_CHARS,
+  MAX_HEADER_TOKEN_CHARS,
+  MAX_URL_CHARS,
+  MAX_WIRE_MESSAGE_CHARS,
+} from '../protocol/limits.js';
 import type { RecordedEvent } from '../record/format.js';
 import { authFailureMessage } from './traffic.js';
 import type { HarScan } from './har-scan.js';
@@ -54,7 +59,9 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
     const at = typeof entry?.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
     if (url === null || !Number.isFinite(at)) continue;
     const method = typeof entry.request?.method === 'string' ? entry.request.method.slice(0, 10) : 'GET';
-    const status = Number.isInteger(entry.response?.status) ? (entry.response!.status as number) : 0;
+    // Failed requests are 0 in Chrome's exports and -1 in some tools': both mean "no answer".
+    const answered = entry.response?.status;
+    const status = Number.isInteger(answered) && (answered as number) > 0 ? (answered as number) : 0;
     const kind = widgetRequestKind(url);
     const path = pathOf(url);
     if (kind !== null) lastAt = Math.max(lastAt ?? at, at);
@@ -82,7 +89,7 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
           status,
           token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
           ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
-          message: message === null ? null : message.slice(0, 2048),
+          message: message === null ? null : message.slice(0, MAX_WIRE_MESSAGE_CHARS),
         }),
       );
     } else if (/\/htmls\/chat(v2)?\.html$/.test(path)) {

@@ -60,6 +60,25 @@ describe('HarScanner', () => {
       'https://shop.contoso.com/help',
     );
     expect(events.map(e => e.k)).toEqual(['cfg', 'wire']);
+    // Values past the record's bounds are cut to them, not a reason to lose the call.
+    const odd = harTraffic(
+      [
+        widgetEntry('/auth/getchattoken/o/a/r', {
+          request: {
+            url: 'https://o.omnichannelengagementhub.com/livechatconnector/auth/getchattoken/o/a/r',
+            method: 'POST',
+            headers: [{ name: 'authenticatedUserToken', value: `eyJ${'a'.repeat(100_000)}` }],
+          },
+          response: { status: -1, headers: [{ name: 'Message', value: 'm'.repeat(5000) }], content: {} },
+        }),
+      ],
+      [{ title: 'javascript:alert(1)' }],
+    );
+    expect(odd.pageUrl).toBeNull();
+    expect(odd.events).toHaveLength(1);
+    expect(odd.events[0]).toMatchObject({ k: 'wire', status: 0, tokenCut: 100_003 });
+    const wire = odd.events[0] as { token: string; message: string };
+    expect([wire.token.length, wire.message.length]).toEqual([65_536, 1000]);
     // Hostile values are dropped by the record's validation, not trusted.
     expect(harTraffic([{ startedDateTime: 'yesterday', request: { url: 'x' } }, null, 5], null).events).toEqual([]);
   });
