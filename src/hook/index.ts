@@ -449,12 +449,18 @@ listen('message', e => {
   } catch {
     /* a hostile owner: not wrapped */
   }
+  // A Power Pages portal says so in Microsoft.Dynamic365.Portal (read without running a getter).
+  let portal = false;
+  try {
+    portal = isObject(dataOf(dataOf(dataOf(win, 'Microsoft'), 'Dynamic365'), 'Portal'));
+  } catch {
+    /* a hostile namespace (a throwing trap): not a portal */
+  }
   send({
     k: 'req',
     at: now(),
     name: slice(name, 0, MAX_FUNCTION_NAME_CHARS),
     found: typeof fn == 'function',
-    // A Power Pages portal says so in Microsoft.Dynamic365.Portal (read without running a getter).
-    ...(isObject(dataOf(dataOf(dataOf(win, 'Microsoft'), 'Dynamic365'), 'Portal')) && { portal: true }),
+    ...(portal && { portal: true }),
   });
 });

@@ -149,6 +149,18 @@ const ATTACKS: Record<string, Attack> = {
       console.log(`20,000 pushes after the requests: ${run.attack.pushMs?.toFixed(1)} ms`);
     },
   },
+  'a portal namespace behind a getter or throwing traps: nothing runs, nothing breaks, no portal claimed': {
+    path: '/widget?scenario=client-function&attack=portal-traps',
+    last: 'namespace restored',
+    ready: view => view.invocations.length === 1 && view.invocations[0]!.outcome === 'token',
+    check: (view, run) => {
+      expect(run.attack.log.filter(l => l.startsWith('getter ran') || l.startsWith('uncaught'))).toEqual([]);
+      expect(view.widget.portal).toBe(false);
+      expect(view.invocations.map(i => [i.route, i.functionName])).toEqual([
+        ['clientFunction', 'auth.getAuthenticationToken'],
+      ]);
+    },
+  },
   'getters on thrown, handed and detail values never run; Proxy details never break the page': {
     path: '/widget?scenario=valid&attack=getters',
     last: 'done',

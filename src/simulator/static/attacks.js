@@ -380,6 +380,31 @@
       });
     },
 
+    // The portal's namespace behind a getter, then (when the widget asks the page for a token) a
+    // namespace whose every trap throws: the hook must neither run the getter nor break.
+    'portal-traps': function () {
+      window.Microsoft = {};
+      Object.defineProperty(window.Microsoft, 'Dynamic365', {
+        configurable: true,
+        enumerable: true,
+        get: function () {
+          log('getter ran: Dynamic365');
+          return { Portal: {} };
+        },
+      });
+      onReady(function () {
+        var ns = window.Microsoft;
+        var fail = function () {
+          throw new Error('trap');
+        };
+        window.Microsoft = new Proxy(ns, { getOwnPropertyDescriptor: fail, getPrototypeOf: fail, has: fail });
+        setTimeout(function () {
+          window.Microsoft = ns;
+          log('namespace restored');
+        }, 300);
+      });
+    },
+
     // Tens of thousands of invocations in a burst, then one more registration.
     flood: function () {
       onReady(function () {
