@@ -90,8 +90,8 @@ function* analysisSteps(raw: unknown, options: AnalyzeOptions): Generator<Decode
     if (decoded.header) checkHeader(decoded.header, findings);
     if (decoded.payload) {
       checkClaims(decoded.payload, findings);
-      analysis.times = readTimes(decoded.payload, now, findings);
-      checkTimes(analysis.times, options.skewSeconds ?? DEFAULT_SKEW_SECONDS, findings);
+      analysis.times = readTimes(decoded.payload, now, findings, options.widgetKind);
+      checkTimes(analysis.times, options.skewSeconds ?? DEFAULT_SKEW_SECONDS, findings, options.portal);
       analysis.contexts = checkContexts(decoded.payload, options.contextVariables, findings);
     }
   } catch (error) {

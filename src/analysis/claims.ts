@@ -1,11 +1,13 @@
 import { finding, quote, duration } from './finding.js';
-import type { Finding, TokenTimes } from './types.js';
+import type { Finding, TokenTimes, WidgetKindName } from './types.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A NumericDate above this (year 5138) can only be milliseconds. */
 export const MILLISECONDS_THRESHOLD = 1e11;
 const LONG_LIFETIME_SECONDS = 24 * 3600;
 const EXPIRES_SOON_SECONDS = 30 * 60;
+/** Power Pages tokens live 15 minutes by default and at most 60. */
+const PORTAL_MAX_LIFETIME_SECONDS = 60 * 60;
 
 /** The required-claim and type rules. */
 export function checkClaims(claims: Record<string, unknown>, findings: Finding[]): void {
@@ -59,7 +61,12 @@ export function checkClaims(claims: Record<string, unknown>, findings: Finding[]
 }
 
 /** Reads the NumericDate claims, adding type and unit findings; returns the usable ones. */
-export function readTimes(claims: Record<string, unknown>, now: number, findings: Finding[]): TokenTimes {
+export function readTimes(
+  claims: Record<string, unknown>,
+  now: number,
+  findings: Finding[],
+  widgetKind?: WidgetKindName | null,
+): TokenTimes {
   const times: TokenTimes = { now };
   for (const name of ['iat', 'nbf', 'exp'] as const) {
     const value = claims[name];
@@ -76,10 +83,16 @@ export function readTimes(claims: Record<string, unknown>, now: number, findings
       continue;
     }
     if (value > MILLISECONDS_THRESHOLD) {
+      // The v2 widget converts a 13-digit exp itself; what the service makes of it is not known.
+      const v2 = widgetKind === 'v2';
       findings.push(
         finding(
-          'time.milliseconds',
-          `"${name}" is ${value}, which is milliseconds (${isoDate(value / 1000)} if read as such).`,
+          v2 ? 'time.milliseconds-v2' : 'time.milliseconds',
+          `"${name}" is ${value}, which is milliseconds (${isoDate(value / 1000)} if read as such)` +
+            (v2
+              ? ': the v2 widget reads it as milliseconds; whether the service accepts it is not known (the ' +
+                '/auth/ calls show it).'
+              : '.'),
           `Issue it in seconds: "${name}": ${Math.floor(value / 1000)}.`,
         ),
       );
@@ -91,7 +104,7 @@ export function readTimes(claims: Record<string, unknown>, now: number, findings
 }
 
 /** The time rules, judged at `times.now` with `skew` seconds of tolerance. */
-export function checkTimes(times: TokenTimes, skew: number, findings: Finding[]): void {
+export function checkTimes(times: TokenTimes, skew: number, findings: Finding[], portal = false): void {
   const { iat, nbf, exp, now } = times;
   if (exp !== undefined) {
     if (exp < now - skew) {
@@ -105,7 +118,17 @@ export function checkTimes(times: TokenTimes, skew: number, findings: Finding[])
         ),
       );
     } else if (exp - now < EXPIRES_SOON_SECONDS) {
-      findings.push(finding('time.expires-soon', `The token expires in ${duration(exp - now)} (exp ${isoDate(exp)}).`));
+      const lifetime = exp - (iat ?? nbf ?? exp);
+      // Power Pages issues 15-minute tokens by default (60 at most) and fetches a new one on every request.
+      if (portal && lifetime > 0 && lifetime <= PORTAL_MAX_LIFETIME_SECONDS) {
+        const message =
+          `The token expires in ${duration(exp - now)} (it lives ${duration(lifetime)}), as Power Pages ` +
+          'tokens do: the portal issues a new one each time the widget asks.';
+        findings.push(finding('time.portal-lifetime', message));
+      } else {
+        const message = `The token expires in ${duration(exp - now)} (exp ${isoDate(exp)}).`;
+        findings.push(finding('time.expires-soon', message));
+      }
     }
   }
   if (nbf !== undefined && nbf > now + skew) {

@@ -21,7 +21,8 @@ import type { RecordedEvent } from '../record/format.js';
 
 /** A recorded invocation's start, or a stand-in for a token seen only on the wire (route 'wire'). */
 export type InvocationStart =
-  (RecordedEvent & { k: 'inv' }) | { k: 'inv'; at: number; id: number; frame: number; route: 'wire'; name?: undefined };
+  | (RecordedEvent & { k: 'inv'; route: 'sdk' | 'fn' | 'code' })
+  | { k: 'inv'; at: number; id: number; frame: number; route: 'wire'; name?: undefined };
 
 /** The value the page handed over, rebuilt for the engine from its recorded form. */
 export function handedToRaw(value: HandedValue): unknown {
@@ -53,7 +54,9 @@ export function judgeInvocation(
   options: AssembleOptions,
   config?: ConfigReading,
 ): InvocationView {
-  const callbacks = events.flatMap(e => (e.k === 'cb' ? [{ at: e.at, sync: e.sync, value: e.v }] : []));
+  const callbacks = events.flatMap(e =>
+    e.k === 'cb' ? [{ at: e.at, sync: e.sync, value: e.v, ...(e.r === undefined ? {} : { reason: e.r }) }] : [],
+  );
   const end = events.find(e => e.k === 'end');
   const threw = end?.k === 'end' ? end.err : undefined;
   const rejection = events.find(e => e.k === 'rej');
@@ -128,6 +131,8 @@ export function judgeInvocation(
     const { contextVariables } = options;
     analysis = analyzeTokenSync(handedToRaw(first.value), {
       now: first.at / 1000,
+      widgetKind: kind,
+      portal: options.portal === true,
       ...(contextVariables ? { contextVariables } : {}),
     });
     findings.push(...analysis.findings);
@@ -143,6 +148,7 @@ export function judgeInvocation(
           : overdue
             ? 'timeout'
             : 'pending';
+  if (outcome === 'empty') nobodySignedIn(findings, first, route, options.portal === true);
   if (outcome === 'empty' && config?.ok && config.config.signInOptional) {
     // Sign-in optional: no token means "continue anonymously", which is not error 3.
     const kept = findings.filter(f => f.rule !== 'token.empty' && f.rule !== 'token.missing');
@@ -168,6 +174,40 @@ export function judgeInvocation(
     findings,
     errorCode: predictedErrorCode(findings),
   };
+}
+
+/**
+ * No token, and why, in Power Pages' words: `callback("", "Login Required")` is a visitor who is not
+ * signed in; `callback(null)` on a portal is its own token request failing. Replaces the bare
+ * "no token" finding; any other second argument is quoted in it.
+ */
+function nobodySignedIn(
+  findings: Finding[],
+  first: InvocationView['callbacks'][number] | undefined,
+  route: string,
+  portal: boolean,
+): void {
+  const bare = findings.findIndex(f => f.rule === 'token.empty' || f.rule === 'token.missing');
+  if (bare < 0 || !first) return;
+  const reason = first.reason;
+  const handed = first.value === '' ? '""' : first.value === null ? 'null' : 'undefined';
+  let replacement: Finding | undefined;
+  if (reason !== undefined && /log\s*in|sign\s*in|auth/i.test(reason)) {
+    const message =
+      `The client function called back with ${handed} and ${JSON.stringify(reason)}: ` +
+      'the visitor is not signed in.';
+    replacement = finding('invocation.not-signed-in', message);
+  } else if (reason !== undefined) {
+    const said = findings[bare]!;
+    replacement = {
+      ...said,
+      message: `${said.message.replace(/\.$/, '')} (with a second argument ${JSON.stringify(reason)}).`,
+    };
+  } else if (portal && route === 'clientFunction' && first.value === null) {
+    const message = "The portal's auth.getAuthenticationToken called back with null: its request for a token failed.";
+    replacement = finding('invocation.portal-no-token', message);
+  }
+  if (replacement) findings.splice(bare, 1, replacement);
 }
 
 /** "61 ms" below two seconds, else "3 seconds", "2 minutes". */

@@ -2,20 +2,134 @@
  * Fetching the site's public key document from its URL, saying precisely what went wrong.
  * The fetch function is passed in (Node's, the panel's): the engine itself makes no requests.
  */
+import { finding } from './finding.js';
+import { RULES, type RuleId } from './rules.js';
+import type { Finding } from './types.js';
 import { KEY_FETCH_TIMEOUT_MS, MAX_KEY_DOCUMENT_BYTES } from '../protocol/limits.js';
 
 export type KeyFetchFailure =
-  'bad-url' | 'not-https' | 'timeout' | 'unreachable' | 'status' | 'redirect' | 'too-large' | 'broken-off';
+  | 'bad-url'
+  | 'not-https'
+  | 'timeout'
+  | 'unreachable'
+  | 'status'
+  | 'redirect'
+  | 'too-large'
+  | 'broken-off'
+  | 'sign-in'
+  | 'not-a-key'
+  | 'portal-no-key';
+
+/** The catalog rule behind a failure that has one (its fix is the advice to give). */
+const FAILURE_RULES: Partial<Record<KeyFetchFailure, RuleId>> = {
+  'sign-in': 'key.url-sign-in',
+  'not-a-key': 'key.url-not-a-key',
+  'portal-no-key': 'key.url-portal-no-key',
+};
 
 export class KeyFetchError extends Error {
   override name = 'KeyFetchError';
+  /** The catalog rule this failure is, when it is one. */
+  readonly rule: RuleId | undefined;
   constructor(
     readonly kind: KeyFetchFailure,
     message: string,
     readonly status?: number,
   ) {
     super(message);
+    this.rule = FAILURE_RULES[kind];
   }
+
+  /** The message with the rule's fix, when it has one: what the panel and the CLI say. */
+  get advice(): string {
+    return this.rule ? `${this.message} ${RULES[this.rule].fix}` : this.message;
+  }
+}
+
+/** Hosts only a private network can reach: loopback, RFC 1918, link-local, CGNAT, unique local IPv6. */
+const PRIVATE_ADDRESS =
+  /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|0\.0\.0\.0$)/;
+const PRIVATE_IPV6 = /^\[(::1?|f[cd][0-9a-f]{0,2}:.*|fe[89ab][0-9a-f]?:.*)\]$/i;
+/** Names that resolve only inside a network (single labels, reserved and customary private suffixes). */
+const INTRANET_SUFFIX = /\.(local|localhost|lan|internal|intranet|corp|home|localdomain|private|home\.arpa)$/i;
+
+/** Why the service could not reach `host`, or undefined when it is a public name. */
+export function privateHostReason(host: string): string | undefined {
+  const name = host.toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || name.startsWith('127.'))
+    return 'a loopback address (this machine)';
+  if (PRIVATE_ADDRESS.test(name) || PRIVATE_IPV6.test(name)) return 'a private-network address';
+  if (!name.includes('.') && !name.startsWith('[')) return 'a single-label (intranet) name';
+  if (INTRANET_SUFFIX.test(name)) return 'an intranet name';
+  return undefined;
+}
+
+/**
+ * What is known of a key URL beyond its key: a host the service cannot reach, and (when `read`)
+ * that reading it here proves nothing about the service's reach.
+ */
+export function keyUrlNotes(source: string, read: boolean): Finding[] {
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    return [];
+  }
+  const reason = privateHostReason(url.hostname);
+  return [
+    ...(reason
+      ? [
+          finding(
+            'key.url-private-host',
+            `${url.host} is ${reason}: Omnichannel fetches the key from the internet and cannot reach it.`,
+          ),
+        ]
+      : []),
+    ...(read
+      ? [
+          finding(
+            'key.url-read-here',
+            `${url.href} was read from this browser; that does not show Omnichannel can reach it.`,
+          ),
+        ]
+      : []),
+  ];
+}
+
+/** A sign-in page's address: an identity provider's host, or a sign-in path. */
+const SIGN_IN_HOST = new RegExp(
+  '^https?://(login\\.microsoftonline\\.com|login\\.live\\.com|[^/]*\\.b2clogin\\.com|[^/]*\\.okta\\.com|' +
+    'accounts\\.google\\.com)/',
+  'i',
+);
+const SIGN_IN_PATH = /\/(sign-?in|log-?in|logon|account\/login|oauth2?\/authorize)\b/i;
+const SIGN_IN_URL = { test: (url: string) => SIGN_IN_HOST.test(url) || SIGN_IN_PATH.test(url) };
+/** A sign-in page's content: a password field, or a title that says so. */
+const SIGN_IN_PAGE = /<input[^>]+type=["']?password|<title>[^<]*(sign[\s-]?in|log[\s-]?in)/i;
+
+/** What a body that is not a key says: a portal without a key, a sign-in page, another page; undefined for text. */
+function notAKey(url: URL, body: string, contentType: string): KeyFetchError | undefined {
+  if (/key\s+not\s+found/i.test(body)) {
+    return new KeyFetchError(
+      'portal-no-key',
+      `${url.href} answered "Key Not Found"` +
+        (/\/_services\/auth\/publickey/i.test(url.pathname)
+          ? ': this Power Pages site has no certificate for its token endpoint, so it publishes no key.'
+          : ': no key is published there.'),
+    );
+  }
+  const html = /html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(body);
+  if (!html) return undefined;
+  if (SIGN_IN_PAGE.test(body) || SIGN_IN_URL.test(url.href)) {
+    return new KeyFetchError(
+      'sign-in',
+      `${url.href} answered a sign-in page: Omnichannel fetches the key without signing in, so it gets this page.`,
+    );
+  }
+  return new KeyFetchError(
+    'not-a-key',
+    `${url.href} answered an HTML page (${contentType || 'no content type'}), not a PEM public key or key list.`,
+  );
 }
 
 export interface KeyFetchOptions {
@@ -75,6 +189,12 @@ export async function fetchKeyDocument(
     if (hops === MAX_KEY_REDIRECTS)
       throw new KeyFetchError('redirect', `${source} redirects more than ${MAX_KEY_REDIRECTS} times.`);
     const next = new URL(location, url).href;
+    if (SIGN_IN_URL.test(next)) {
+      throw new KeyFetchError(
+        'sign-in',
+        `${url.href} redirects to a sign-in page (${next}): Omnichannel fetches the key without signing in.`,
+      );
+    }
     try {
       url = checkKeyUrl(next);
     } catch (error) {
@@ -116,7 +236,10 @@ async function readDocument(
   timeoutMs: number,
 ): Promise<FetchedKeyDocument> {
   if (!response.ok) {
-    await response.body?.cancel();
+    // Power Pages answers "Key Not Found" when it has no key; the first few KB say so.
+    const start = await firstText(response, 4096);
+    const portal = /key\s+not\s+found/i.test(start) ? notAKey(url, start, '') : undefined;
+    if (portal) throw portal;
     const hint =
       response.status === 401 || response.status === 403
         ? ': it needs a sign-in, but Omnichannel fetches it anonymously'
@@ -162,16 +285,42 @@ async function readDocument(
       `${url.href}: the answer broke off (${(error as Error)?.message ?? String(error)}).`,
     );
   }
-  const body = new Uint8Array(size);
+  const body = joined(parts, size);
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = new TextDecoder().decode(body);
+  // A key document is text; a page in its place is said for what it is.
+  const problem = /-----BEGIN /.test(text) ? undefined : notAKey(url, text, contentType);
+  if (problem) throw problem;
+  return { url: url.href, status: response.status, contentType, text };
+}
+
+/** The first `max` bytes of a body as text (the rest is dropped unread); '' when it cannot be read. */
+async function firstText(response: Response, max: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    /* a broken body: what came is enough */
+  }
+  return new TextDecoder().decode(joined(parts, size).subarray(0, max));
+}
+
+/** The chunks of a body as one array. */
+function joined(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const all = new Uint8Array(size);
   let offset = 0;
   for (const part of parts) {
-    body.set(part, offset);
+    all.set(part, offset);
     offset += part.byteLength;
   }
-  return {
-    url: url.href,
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    text: new TextDecoder().decode(body),
-  };
+  return all;
 }

@@ -7,7 +7,8 @@ import type { InvocationStart } from './invocation.js';
 import { invocationKey, ROUTES, SDK_PROVIDER_SENTINEL, type PageView, type WidgetKind } from './session-view.js';
 import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError } from './timeline.js';
 import { authEndpoint, authFailureMessage, parseWidgetConfig } from './traffic.js';
-import type { AuthCallView } from './session-view.js';
+import type { AuthCallView, ContextProviderView } from './session-view.js';
+import { describeValue } from './finding.js';
 import { redactUrl } from '../protocol/messages.js';
 import { widgetRequestKind } from '../protocol/network.js';
 import type { RecordedEvent } from '../record/format.js';
@@ -56,18 +57,28 @@ export class PageReader {
     authCalls: [],
     lostEvents: { flood: 0, unsent: 0 },
     deliveries: [],
+    context: null,
+    panes: [],
   };
   readonly starts: InvocationStart[] = [];
   readonly eventsByKey = new Map<string, RecordedEvent[]>();
   readonly reruns = new Set<string>();
   readonly calls: ReadCall[] = [];
   readonly missingFunctions = new Set<string>();
+  /** For a missing client function: the functions its would-be owner has, as the hook listed them. */
+  readonly nearNames = new Map<string, string[]>();
   private readonly started = new Set<string>();
+  /** Invocations of a context provider (setContextProvider): not token invocations. */
+  private readonly contextCalls = new Map<string, ContextProviderView['calls'][number]>();
   /** Frame -> when the panel asked it to call the provider again (the next invocation there is that call). */
   private readonly asked = new Map<number, number>();
 
   read(event: RecordedEvent): void {
     const key = 'id' in event ? invocationKey(event) : undefined;
+    if (key && (this.contextCalls.has(key) || (event.k === 'inv' && event.route === 'ctx'))) {
+      this.page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: this.contextEvent(event, key) });
+      return;
+    }
     if (key) {
       const list = this.eventsByKey.get(key);
       if (list) list.push(event);
@@ -93,12 +104,22 @@ export class PageReader {
     const widget = page.widget;
     switch (event.k) {
       case 'inv':
-        if (key && !this.started.has(key)) this.invoked(event, key);
+        if (key && !this.started.has(key) && event.route !== 'ctx') this.invoked({ ...event, route: event.route }, key);
         break;
       case 'again':
         this.asked.set(event.frame, event.at);
         break;
       case 'reg':
+        if (event.route === 'ctx') {
+          const context = (page.context ??= { registrations: [], calls: [] });
+          context.registrations.push({
+            at: event.at,
+            frame: event.frame,
+            isFunction: event.fn,
+            argumentType: event.arg,
+          });
+          break;
+        }
         page.registrations.push({
           at: event.at,
           frame: event.frame,
@@ -111,6 +132,7 @@ export class PageReader {
         page.route ??= ROUTES[event.route ?? 'sdk'];
         break;
       case 'req':
+        if (event.near) this.nearNames.set(event.name, event.near);
         // The v2 widget asks with a sentinel name for the provider set with setAuthTokenProvider
         // (inferred, shared/domain.md): that is the SDK route, never a missing client function.
         if (event.name === SDK_PROVIDER_SENTINEL) {
@@ -143,6 +165,10 @@ export class PageReader {
         break;
       case 'drop':
         page.lostEvents[event.why] += event.n;
+        break;
+      case 'pane':
+        page.panes.push({ at: event.at, frame: event.frame, title: event.title, text: event.text });
+        widget.detected = true;
         break;
       case 'got':
         page.deliveries.push({ at: event.at, frame: event.frame, via: event.via, value: event.v });
@@ -256,6 +282,24 @@ export class PageReader {
     const entry = this.page.timeline.length;
     this.calls.push({ view, token: event.token, entry, url: event.url, ...(cut ? { tokenCut: true as const } : {}) });
     return describeAuthCall(view);
+  }
+
+  /** A context provider's invocation or its return: recorded beside the token's route, with its text. */
+  private contextEvent(event: RecordedEvent, key: string): string {
+    const context = (this.page.context ??= { registrations: [], calls: [] });
+    if (event.k === 'inv') {
+      const call = { at: event.at, frame: event.frame, id: event.id };
+      this.contextCalls.set(key, call);
+      context.calls.push(call);
+      return `Context provider invoked (#${event.id})`;
+    }
+    const call = this.contextCalls.get(key)!;
+    if (event.k !== 'end') return describeEvent(event as Exclude<RecordedEvent, { k: 'cfg' | 'auth' | 'wire' }>);
+    if (event.err) call.threw = event.err;
+    else call.returned = event.v;
+    return event.err
+      ? `Context provider #${event.id} threw ${event.err.n}: ${event.err.m}`
+      : `Context provider #${event.id} returned ${describeValue(event.v)}`;
   }
 
   /** The same call as reported by the other witness, not yet paired. */

@@ -318,6 +318,16 @@ export const RULES = {
       'reads it as a date thousands of years away.',
     'Divide by 1000: `Math.floor(Date.now() / 1000)`.',
   ),
+  'time.milliseconds-v2': rule(
+    'warning',
+    null,
+    'Timestamp in milliseconds (v2 widget)',
+    'A NumericDate has 13 digits (milliseconds), on the v2 widget. The v2 widget reads a 13-digit `exp` as ' +
+      'milliseconds and converts it when it decides whether to ask for a new token (shared facts); whether ' +
+      'the service accepts such a token is not known: it may read it as a date thousands of years away. ' +
+      'Inferred, not verified: the service answer on the wire (a 401 or not) settles it.',
+    'Issue NumericDates in seconds: `Math.floor(Date.now() / 1000)`; every JWT library does.',
+  ),
   'time.long-lifetime': rule(
     'warning',
     null,
@@ -332,6 +342,17 @@ export const RULES = {
     'The token expires within 30 minutes. The v2 widget asks the page for a token again later in the chat (end ' +
       'of chat, survey, transcript); a provider that returns this same token then causes 401 errors.',
     'Make the provider fetch a fresh token on every call, or issue tokens that outlive a long chat.',
+  ),
+  'time.portal-lifetime': rule(
+    'info',
+    null,
+    'Short-lived Power Pages token (expected)',
+    "The token expires within 30 minutes, on a Power Pages portal. The portal's tokens live 15 minutes by " +
+      'default (60 at most), and its `auth.getAuthenticationToken` asks `/_services/auth/token` for a new ' +
+      'one every time the widget asks, so a short lifetime is normal there.',
+    'Nothing to do. If chats fail near the 15-minute mark, check that nothing caches the token between ' +
+      "requests, or raise the portal's token lifetime (its implicit grant flow token expiration setting, at most " +
+      '60 minutes).',
   ),
   // --- lwicontexts ---------------------------------------------------------------------------
   'contexts.absent': rule(
@@ -513,6 +534,49 @@ export const RULES = {
       'a PEM `PUBLIC KEY` block or the Omnichannel key list.',
     'Serve the public key as PEM at the public key URL (export it with `jose.exportSPKI` or `openssl`).',
   ),
+  'key.url-private-host': rule(
+    'warning',
+    null,
+    'Public key URL on a private host',
+    'The public key URL names a loopback, private-network or intranet-looking host. Omnichannel fetches the key ' +
+      'from its own servers on the internet, so it cannot reach such a host, even if this browser can.',
+    'Publish the key at a public https URL (on the portal: `<portal>/_services/auth/publickey`) and put that ' +
+      'URL in the chat authentication settings.',
+  ),
+  'key.url-sign-in': rule(
+    'error',
+    null,
+    'Public key URL leads to a sign-in page',
+    'The public key URL answered with a sign-in page, or redirected to one. Omnichannel fetches the key ' +
+      'anonymously: it gets the sign-in page, not a key.',
+    'Serve the key without authentication (no sign-in, no cookies needed) at a URL that answers it directly.',
+  ),
+  'key.url-not-a-key': rule(
+    'error',
+    null,
+    'Public key URL answers a web page',
+    'The public key URL answered an HTML page (an error page, a portal page, a default document) instead of ' +
+      'a PEM public key or the Omnichannel key list.',
+    'Make the URL answer the key itself: a `-----BEGIN PUBLIC KEY-----` block (or the key list), as text.',
+  ),
+  'key.url-portal-no-key': rule(
+    'error',
+    null,
+    'Power Pages has no key to publish',
+    'The portal\'s public key endpoint (`/_services/auth/publickey`) answered "Key Not Found": the site ' +
+      'has no certificate for its token endpoint, so there is no key to check its tokens with.',
+    'Add the certificate the portal signs its tokens with (Power Pages implicit grant flow; a custom ' +
+      'certificate in the Power Platform admin center), then open the URL again: it must show a PUBLIC KEY block.',
+  ),
+  'key.url-read-here': rule(
+    'info',
+    null,
+    'Key read from this browser',
+    'The key was read from this browser. That proves what the URL serves, not that Omnichannel can reach it: ' +
+      'the service fetches it from the internet, without this network, VPN, cookies or sign-in.',
+    'Open the URL from a machine outside your network (or an online HTTP checker) to be sure the service sees ' +
+      'the same key.',
+  ),
   // --- Registration and invocations (seen by the page hook) --------------------------------
   'registration.non-function': rule(
     'error',
@@ -538,6 +602,18 @@ export const RULES = {
       'token through a client function. An authenticated chat then gets no token.',
     'Call `Microsoft.Omnichannel.LiveChatWidget.SDK.setAuthTokenProvider(provider)` after `lcw:ready`, or ' +
       'check that authentication is meant to be on for this widget.',
+  ),
+  'registration.context-provider': rule(
+    'warning',
+    null,
+    'Context provider on an authenticated chat',
+    'The page set a context provider (`setContextProvider`) and the chat is authenticated. For an ' +
+      "authenticated chat the work stream takes its context from the token's `lwicontexts` claim; field " +
+      "reports (Microsoft's widget and SDK repositories) show context set through the SDK being ignored or " +
+      'the combination rejected, and context changed mid-chat is read only when a chat starts. This rests on ' +
+      'those reports: inferred, not verified.',
+    "Put the context variables in the token's `lwicontexts` claim (a JSON string) when you issue it, and " +
+      'compare it with what the context provider returns (shown side by side).',
   ),
   'invocation.async-callback': rule(
     'error',
@@ -662,6 +738,25 @@ export const RULES = {
     'Define the function at that exact dotted path (e.g. `window.auth.getAuthenticationToken`) before the ' +
       'widget loads, or fix the name in the authentication settings.',
   ),
+  'invocation.not-signed-in': rule(
+    'error',
+    3,
+    'Visitor not signed in',
+    "The client function called back with no token and a reason, as Power Pages' " +
+      '`auth.getAuthenticationToken` does for an anonymous visitor: `callback("", "Login Required")`. ' +
+      'The widget gets no token (error 3) because nobody is signed in, not because the site is broken.',
+    'Show the authenticated chat only to signed-in visitors (or send them to sign in first), or configure ' +
+      'the widget with "sign-in optional" if anonymous chats are wanted.',
+  ),
+  'invocation.portal-no-token': rule(
+    'error',
+    3,
+    'Power Pages handed over no token',
+    "Power Pages' `auth.getAuthenticationToken` called back with `null` and no reason: its own request " +
+      'for the token (`GET /_services/auth/token`) failed, a network error or an error page.',
+    'Open `/_services/auth/token` on the portal while signed in: it must answer a JWT. Look at its status ' +
+      'in the Network tab; a sign-in redirect there means the session expired.',
+  ),
   // --- The widget's configuration (its own traffic, while DevTools is open) -----------------
   'config.oauth': rule(
     'info',
@@ -685,6 +780,15 @@ export const RULES = {
     "The widget's configuration response could not be read (not JSON, cut off, or an error page), so " +
       'the authentication settings are unknown.',
     'Reload the page with DevTools open; if it persists, check the org URL and widget id in the script tag.',
+  ),
+  'config.persistent-without-auth': rule(
+    'error',
+    null,
+    'Persistent chat without authentication settings',
+    'The widget runs persistent chat, which is always authenticated, but its configuration has no chat ' +
+      'authentication settings (no `LiveChatConfigAuthSettings`): there is no public key URL to check tokens with.',
+    'Add chat authentication settings (public key URL, JavaScript client function) to the widget, as persistent ' +
+      'chat requires.',
   ),
   // --- The service's answers to /auth/ calls ---------------------------------------------------
   'auth.user-not-found': rule(
@@ -711,6 +815,27 @@ export const RULES = {
     'Cached chat belongs to another user',
     '`validateauthchatmaprecord` failed: the chat the widget tried to resume was started by another `sub`.',
     "Clear the widget's cached chat on sign-out (or sign-in of another user), or start a new chat.",
+  ),
+  'auth.reconnect-refused': rule(
+    'error',
+    null,
+    'Reconnect refused',
+    'A call of the reconnect path (`reconnectablechats`) failed: the widget cannot find or resume the ' +
+      'earlier chat, so a refresh, a second tab or a pop-out starts a new chat instead of reconnecting.',
+    'A 401 there means the token was refused (see its other findings); a 403 or 404 that reconnect is off for ' +
+      'this widget or the chat is closed. Check "reconnect" in the chat settings and that the token\'s `sub` ' +
+      'is the user who started the chat.',
+  ),
+  'auth.no-token': rule(
+    'error',
+    null,
+    'Authenticated call without a token',
+    'A call to an `/auth/` endpoint went out with no `AuthenticatedUserToken` header, or an empty one. The ' +
+      'service cannot identify the user: it refuses the call. Typical causes: the widget asked before the ' +
+      'provider answered (a race at page load, a second tab, a pop-out window or a reconnect with no provider ' +
+      'on that page), or the provider handed over nothing.',
+    'Register the provider (or define the client function) on every page that shows the widget, pop-out ' +
+      'included, before the chat starts, and make it hand over a token on every call.',
   ),
   'auth.failed': rule(
     'warning',
@@ -743,6 +868,45 @@ export const RULES = {
     'A call of the chat carried a token that had already expired: long chats need a fresh token when the ' +
       'widget asks again.',
     'Let the provider fetch a new token every time it is called, and give tokens a lifetime that covers a chat.',
+  ),
+  'session.intermittent-provider': rule(
+    'warning',
+    null,
+    'Provider fails only sometimes',
+    'Some invocations of the same provider failed (it threw, handed over nothing, or never called back) and ' +
+      'others handed over a token. A provider that fails only sometimes usually races with something: the ' +
+      'token service at page load, a sign-in that has not finished, a reconnect or second tab asking at once.',
+    'Compare a failing invocation with a working one (their times and what each handed over); make the ' +
+      'provider wait for what it needs (or retry) before it calls back, and never call back with nothing.',
+  ),
+  // --- The widget's own words (its error panes, read in its frame) ---------------------------------
+  'widget.auth-setup-error': rule(
+    'error',
+    null,
+    'Widget said: authentication setup error',
+    'The widget showed its pane "Chat authentication has failed." with "AUTH SETUP ERROR": it could not get ' +
+      'a usable token from the page: no provider or client function, one that threw or never answered, or a ' +
+      'value it could not read as a JWT. The v2 widget logs the detail in the Console, starting ' +
+      '"Authentication Setup Error:".',
+    'Read the invocation findings beside it; in the Console, look for "Authentication Setup Error:" and ' +
+      '"Unexpected error while getting token" (the extension does not read the Console).',
+  ),
+  'widget.unauthorized': rule(
+    'error',
+    null,
+    'Widget said: unauthorized',
+    'The widget showed its pane "Chat authentication has failed." with "UNAUTHORIZED": the service refused ' +
+      'the token (a 401): a signature that does not match the public key URL, an expired token, or a `sub` with ' +
+      'no contact.',
+    'Look at the /auth/ calls and their 401 messages beside it; verify the signature against the public key URL.',
+  ),
+  'widget.error-pane': rule(
+    'warning',
+    null,
+    'Widget showed an authentication error',
+    'The widget showed its pane "Chat authentication has failed." with a text the extension has no specific ' +
+      'reading for (neither "AUTH SETUP ERROR" nor "UNAUTHORIZED"); its text is quoted.',
+    "Read its text beside the invocation findings; the Console of the widget's frame has the detail.",
   ),
   // --- The engine itself --------------------------------------------------------------------
   'analysis.internal-error': rule(

@@ -5,6 +5,7 @@
  * was seen to receive.
  */
 import { lookAlikeNote } from './visible.js';
+import { PORTAL_CLIENT_FUNCTION, suggestFunction } from './page-patterns.js';
 import { isoDate } from './claims.js';
 import { duration, finding } from './finding.js';
 import { elapsed } from './invocation.js';
@@ -12,7 +13,11 @@ import type { AuthCallView, DeliveryView, InvocationView, PageView } from './ses
 import type { Finding } from './types.js';
 
 /** Findings about the page: how the provider was registered, a missing client function, the configuration. */
-export function pageFindings(page: PageView, missingFunctions: ReadonlySet<string>): Finding[] {
+export function pageFindings(
+  page: PageView,
+  missingFunctions: ReadonlySet<string>,
+  nearNames: ReadonlyMap<string, readonly string[]> = new Map(),
+): Finding[] {
   const findings: Finding[] = [];
   for (const reg of page.registrations) {
     if (!reg.isFunction) {
@@ -24,17 +29,28 @@ export function pageFindings(page: PageView, missingFunctions: ReadonlySet<strin
     }
   }
   for (const name of missingFunctions) {
+    const meant = suggestFunction(name, nearNames.get(name), page.widget.portal);
+    const portal = meant === PORTAL_CLIENT_FUNCTION && page.widget.portal ? " (Power Pages' own)" : '';
     findings.push(
       finding(
         'invocation.client-function-missing',
-        `The widget asked for a token through "${name}", which is not a function on this page.`,
-        `Define window.${name} (a function taking a callback), or correct the name in the chat ` +
-          `authentication settings.`,
+        `The widget asked for a token through "${name}", which is not a function on this page` +
+          (meant ? `; did you mean "${meant}"${portal}?` : '.'),
+        meant
+          ? `Put "${meant}" in the chat authentication settings' JavaScript client function.`
+          : `Define window.${name} (a function taking a callback), or correct the name in the chat ` +
+              `authentication settings.`,
       ),
     );
   }
   const config = page.config?.reading;
   if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
+  if (config?.ok && config.config.persistentChat && !config.config.hasAuthSettings) {
+    const message =
+      'The widget runs persistent chat (msdyn_conversationmode 192350001), which is always authenticated, ' +
+      'but its configuration has no chat authentication settings.';
+    findings.push(finding('config.persistent-without-auth', message));
+  }
   if (config?.ok && config.config.authenticationType === 'oauth2') {
     const raw = JSON.stringify(config.config.authenticationTypeRaw);
     const message =
@@ -95,6 +111,11 @@ export function callFindings(call: AuthCallView, invocation: InvocationView): Fi
     out.push(finding('auth.user-not-found', message));
   } else if (call.status === 401) {
     out.push(finding('auth.rejected', `${call.endpoint} answered 401${said}: the service refused this token.`));
+  } else if (call.endpoint === 'reconnectablechats' && call.status >= 400) {
+    const message =
+      `reconnectablechats answered ${call.status}${said}: the widget cannot resume the earlier chat of ${sub}; ` +
+      'a refresh or a second tab starts a new one.';
+    out.push(finding('auth.reconnect-refused', message));
   } else if (call.endpoint === 'validateauthchatmaprecord' && call.status >= 400) {
     const message =
       `validateauthchatmaprecord answered ${call.status}${said}: the cached chat belongs to another ` +

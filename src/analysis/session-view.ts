@@ -5,7 +5,7 @@
 import type { DeliveryMessage, DropReason, ErrorInfo, HandedValue } from '../protocol/hook.js';
 import type { RecordedEvent } from '../record/format.js';
 import type { ConfigReading } from './traffic.js';
-import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis } from './types.js';
+import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis, WidgetKindName } from './types.js';
 
 /** Identifies an invocation within a page session: `frame:id` (ids are counted per frame). */
 export const invocationKey = (event: { frame: number; id: number }): string => `${event.frame}:${event.id}`;
@@ -41,6 +41,8 @@ export const ROUTES = {
   sdk: 'setAuthTokenProvider',
   fn: 'clientFunction',
   code: 'setAuthCodeProvider',
+  // Not a token route: setContextProvider, recorded beside it (page.context).
+  ctx: 'setContextProvider',
   // Not a page route: a token seen only on the wire, which no recorded invocation handed over.
   wire: 'wire',
 } as const;
@@ -52,7 +54,8 @@ export interface InvocationView {
   route: TokenRoute;
   functionName?: string;
   startedAt: number;
-  callbacks: { at: number; sync: boolean; value: HandedValue }[];
+  /** `reason`: a second argument of the callback (Power Pages: "Login Required"), as recorded. */
+  callbacks: { at: number; sync: boolean; value: HandedValue; reason?: string }[];
   /** What the widget's frame received for this invocation, when the hook saw it there. */
   received?: DeliveryView;
   callbackCount: number;
@@ -76,7 +79,7 @@ export interface InvocationView {
  * Which widget the page runs: Microsoft's hosted widget v1 or v2, or a custom widget built on the
  * npm Chat SDK. v1 is verified; what v2 does is partly inferred (shared/domain.md).
  */
-export type WidgetKind = 'v1' | 'v2' | 'custom';
+export type WidgetKind = WidgetKindName;
 
 export interface WidgetView {
   detected: boolean;
@@ -129,6 +132,21 @@ export interface DeliveryView {
   tokenOf?: string;
 }
 
+/** setContextProvider on the page: its registrations and what each call of the provider returned. */
+export interface ContextProviderView {
+  registrations: { at: number; frame: number; isFunction: boolean; argumentType: string }[];
+  /** `returned`: the value as plain data (undefined when it threw or has not returned). */
+  calls: { at: number; frame: number; id: number; returned?: unknown; threw?: ErrorInfo }[];
+}
+
+/** An error pane the widget showed in its frame ("Chat authentication has failed."), read as text. */
+export interface WidgetPaneView {
+  at: number;
+  frame: number;
+  title: string;
+  text: string;
+}
+
 export interface WidgetErrorView {
   at: number;
   frame: number;
@@ -155,6 +173,10 @@ export interface SessionView {
   lostEvents: Record<DropReason, number>;
   /** What the widget's frame received, in order. */
   deliveries: DeliveryView[];
+  /** setContextProvider, when the page used it. */
+  context: ContextProviderView | null;
+  /** The widget's own error panes, as they appeared in its frame. */
+  panes: WidgetPaneView[];
 }
 
 /** Everything about a page session but its invocations. */
@@ -169,4 +191,6 @@ export interface AssembleOptions {
   contextVariables?: readonly ContextVariable[];
   /** Unix ms: invocations younger than 10 s without a callback are still pending. */
   nowMs?: number;
+  /** The page is a Power Pages portal (its tokens live 15 minutes by default). */
+  portal?: boolean;
 }

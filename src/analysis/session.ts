@@ -12,6 +12,13 @@ import { predictedErrorCode } from './rules.js';
 import type { Finding } from './types.js';
 import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './session-rules.js';
 import {
+  contextBesideToken,
+  firstTokenAt,
+  intermittentProvider,
+  paneFindings,
+  untokenedCalls,
+} from './page-patterns.js';
+import {
   invocationKey,
   type AssembleOptions,
   type AuthCallView,
@@ -60,9 +67,10 @@ export class SessionAssembly {
     const reader = new PageReader();
     for (const event of ordered) reader.read(event);
     reader.finish();
-    reader.page.findings = pageFindings(reader.page, reader.missingFunctions);
+    reader.page.findings = pageFindings(reader.page, reader.missingFunctions, reader.nearNames);
     this.page = reader.page;
     this.eventsByKey = reader.eventsByKey;
+    this.page.findings.push(...this.patternFindings(reader));
     this.starts = this.withWireTokens(reader.starts, reader.calls);
     this.reruns = reader.reruns;
     this.starts.forEach((start, index) => this.indexByKey.set(invocationKey(start), index));
@@ -109,6 +117,33 @@ export class SessionAssembly {
     }
     if (extra.length === 0) return [...starts];
     return [...starts, ...extra].sort((a, b) => a.at - b.at);
+  }
+
+  /** What the session says as a whole: calls without a token, a provider failing sometimes, context, panes. */
+  private patternFindings(reader: PageReader): Finding[] {
+    const config = this.page.config?.reading;
+    const settings = config?.ok ? config.config : undefined;
+    // No token is the point of sign-in optional; OAuth 2.0 hands over a code by its own route.
+    const tokenExpected =
+      !settings?.signInOptional &&
+      settings?.authenticationType !== 'oauth2' &&
+      this.page.route !== 'setAuthCodeProvider';
+    const firstToken = firstTokenAt(reader.eventsByKey);
+    const starts = reader.starts.map(start => ({ key: invocationKey(start), id: start.id }));
+    const latest = [...reader.starts].reverse().find(s => this.tokenOf(reader, invocationKey(s)) !== undefined);
+    const wireToken = [...reader.calls].reverse().find(c => c.token?.trim() && !c.tokenCut)?.token ?? undefined;
+    return [
+      ...(tokenExpected ? untokenedCalls(reader.calls, firstToken, settings?.persistentChat === true) : []),
+      ...(settings?.signInOptional ? [] : intermittentProvider(starts, reader.eventsByKey)),
+      ...contextBesideToken(this.page.context, latest ? this.tokenOf(reader, invocationKey(latest)) : wireToken),
+      ...paneFindings(this.page.panes),
+    ];
+  }
+
+  /** The token an invocation handed over first (as handed), when it handed over a string. */
+  private tokenOf(reader: PageReader, key: string): string | undefined {
+    const handed = reader.eventsByKey.get(key)?.find(e => e.k === 'cb');
+    return handed?.k === 'cb' && typeof handed.v === 'string' && handed.v.trim() ? handed.v : undefined;
   }
 
   /** The invocations that handed over each token, in start order: calls and deliveries are tied by them. */
@@ -227,7 +262,11 @@ export class SessionAssembly {
       const start = this.starts[index];
       if (!start) throw new RangeError(`no invocation ${index}`);
       const events = this.eventsByKey.get(invocationKey(start)) ?? [];
-      const options = { ...this.options, widgetKind: this.options.widgetKind ?? this.page.widget.kind };
+      const options = {
+        ...this.options,
+        widgetKind: this.options.widgetKind ?? this.page.widget.kind,
+        portal: this.options.portal ?? this.page.widget.portal,
+      };
       view = judgeInvocation(start, events, options, this.page.config?.reading);
       if (this.reruns.has(view.key)) view.rerun = true;
       this.base[index] = view;

@@ -75,9 +75,11 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
     case 'inv':
       return event.route === 'code'
         ? `Code provider invoked (#${event.id})`
-        : event.route === 'sdk'
-          ? `Provider invoked (#${event.id})`
-          : `Client function ${event.name ?? ''} invoked (#${event.id})`;
+        : event.route === 'ctx'
+          ? `Context provider invoked (#${event.id})`
+          : event.route === 'sdk'
+            ? `Provider invoked (#${event.id})`
+            : `Client function ${event.name ?? ''} invoked (#${event.id})`;
     case 'cb': {
       const how = event.sync ? 'synchronously' : 'asynchronously';
       return `Callback #${event.id} ${how} with ${describeHanded(event.v)}`;
@@ -104,6 +106,8 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
       return `${event.n} events dropped: ${DROP_REASONS[event.why]}`;
     case 'got':
       return `Widget frame received ${describeHanded(event.v)} (${event.via} message)`;
+    case 'pane':
+      return `Widget showed "${event.title}": ${event.text}`;
     case 'widget': {
       const script = event.script;
       const found = script ? `script (app ${script.appId || '?'}, ${script.version || 'version ?'})` : '';

@@ -16,8 +16,13 @@ export interface WidgetConfig {
   publicKeyUrl: string | null;
   /** msdyn_conversationmode 192350001: persistent chat, which is always authenticated. */
   persistentChat: boolean;
+  /** The configuration has chat authentication settings (LiveChatConfigAuthSettings). */
+  hasAuthSettings: boolean;
   reconnect: boolean;
-  /** "Sign-in optional": an empty token means "continue anonymously", not error 3. */
+  /**
+   * "Sign-in optional": an empty token means "continue anonymously", not error 3. Never on persistent
+   * chat, which is always authenticated, whatever the switch says.
+   */
   signInOptional: boolean;
 }
 
@@ -56,6 +61,7 @@ export function parseWidgetConfig(body: string): ConfigReading {
   const j = isRecord(join) ? join : {};
   const raw = a.msdyn_authenticationtype;
   const rawValue = typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw)) ? raw : null;
+  const persistent = Number(j.msdyn_conversationmode) === PERSISTENT_CHAT;
   return {
     ok: true,
     config: {
@@ -63,9 +69,10 @@ export function parseWidgetConfig(body: string): ConfigReading {
       authenticationTypeRaw: rawValue,
       clientFunction: text(a.msdyn_javascriptclientfunction),
       publicKeyUrl: text(a.msdyn_publickeyurl),
-      persistentChat: Number(j.msdyn_conversationmode) === PERSISTENT_CHAT,
+      persistentChat: persistent,
+      hasAuthSettings: isRecord(auth),
       reconnect: yes(j.msdyn_enablechatreconnect),
-      signInOptional: yes(j.msdyn_authenticatedsigninoptional),
+      signInOptional: yes(j.msdyn_authenticatedsigninoptional) && !persistent,
     },
   };
 }

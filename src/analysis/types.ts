@@ -39,7 +39,14 @@ export interface AnalyzeOptions {
   contextVariables?: readonly ContextVariable[];
   /** A public key to verify the signature with (only `analyzeToken`, which is async). */
   key?: KeySet;
+  /** Which widget will use the token, when known: a rule that holds for one version follows it. */
+  widgetKind?: WidgetKindName | null;
+  /** The token comes from a Power Pages portal (15-minute tokens by default). */
+  portal?: boolean;
 }
+
+/** The widget kinds (see WidgetKind in session-view.ts). */
+export type WidgetKindName = 'v1' | 'v2' | 'custom';
 
 export type SignatureStatus =
   'verified' | 'invalid' | 'no-matching-key' | 'kid-required' | 'key-expired' | 'weak-key' | 'not-checked';

@@ -1,7 +1,7 @@
 /** Reading what the user points the CLI at: the token, the context variables, the public key. */
 import { readFile, stat } from 'node:fs/promises';
 import { loadPublicKeys, parseContextVariables, type ContextVariable, type KeySet } from '../analysis/index.js';
-import { fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
+import { fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/key-source.js';
 import {
   KEY_FETCH_TIMEOUT_MS,
   MAX_INPUT_FILE_BYTES,
@@ -67,7 +67,8 @@ export async function readKey(source: string): Promise<KeySet> {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
   const text = isUrl ? await fetchKey(source) : await readText(source, 'key file', MAX_KEY_DOCUMENT_BYTES);
   try {
-    return await loadPublicKeys(text);
+    const keys = await loadPublicKeys(text);
+    return isUrl ? { ...keys, notes: [...keys.notes, ...keyUrlNotes(source, true)] } : keys;
   } catch (error) {
     throw new InputError(`key ${source}: ${(error as Error).message}`);
   }
@@ -105,8 +106,6 @@ async function fetchKey(source: string): Promise<string> {
   try {
     return (await fetchKeyDocument(source, { fetch, timeoutMs: keyFetchTimeoutMs })).text;
   } catch (error) {
-    throw new InputError(
-      `key URL ${error instanceof KeyFetchError ? error.message.replace(/\.$/, '') : String(error)}`,
-    );
+    throw new InputError(`key URL ${error instanceof KeyFetchError ? error.advice.replace(/\.$/, '') : String(error)}`);
   }
 }

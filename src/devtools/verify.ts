@@ -12,7 +12,7 @@ import {
   type ContextVariable,
   type KeySet,
 } from '../analysis/index.js';
-import { checkKeyUrl, fetchKeyDocument, KeyFetchError } from '../analysis/key-source.js';
+import { checkKeyUrl, fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/key-source.js';
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
 import { plural } from '../analysis/finding.js';
@@ -140,7 +140,7 @@ async function verify(
       fetched = await get();
     } catch (error) {
       if (!(error instanceof KeyFetchError)) return [line('problem', `Could not fetch the key: ${String(error)}`)];
-      if (error.kind !== 'unreachable') return [line('problem', error.message)];
+      if (error.kind !== 'unreachable') return [line('problem', error.advice, error.rule), ...hostNotes(target)];
       // Blocked (no permission yet) or really unreachable: once the user answers the browser's question, try again.
       progress(`Allow the extension to read ${new URL(target).origin} when the browser asks…`);
       if (!(await permission)) {
@@ -156,7 +156,10 @@ async function verify(
         fetched = await get();
       } catch (again) {
         return [
-          line('problem', again instanceof KeyFetchError ? again.message : `Could not fetch the key: ${String(again)}`),
+          again instanceof KeyFetchError
+            ? line('problem', again.advice, again.rule)
+            : line('problem', `Could not fetch the key: ${String(again)}`),
+          ...hostNotes(target),
         ];
       }
     }
@@ -164,6 +167,7 @@ async function verify(
     source = fetched.url;
     context.rememberUrl(target);
   }
+  const urlNotes = target ? keyUrlNotes(target, true) : [];
   let keys: KeySet;
   try {
     keys = await loadPublicKeys(document);
@@ -172,11 +176,11 @@ async function verify(
   }
   const kids = keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : '';
   notes.push(line('info', `${source} holds ${FORMAT_NAMES[keys.format]} (${plural(keys.keys.length, 'key')}${kids}).`));
-  for (const note of keys.notes)
-    notes.push(line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`));
+  for (const note of [...keys.notes, ...urlNotes])
+    notes.push(line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`, note.rule));
   const analysis = await analyzeToken(context.raw, {
     now: context.now,
-    key: keys,
+    key: { ...keys, notes: [...keys.notes, ...urlNotes] },
     ...(context.contextVariables ? { contextVariables: context.contextVariables } : {}),
   });
   const s = analysis.signature;
@@ -188,6 +192,11 @@ async function verify(
         ? 'Not checked.'
         : 'Signature check failed.';
   return [line(tone, `${headline} ${s.detail}`, s.status), ...notes];
+}
+
+/** A key URL's host the service cannot reach, said beside a failure too (it may be why). */
+function hostNotes(target: string): HTMLElement[] {
+  return keyUrlNotes(target, false).map(note => line('info', `${note.message} ${note.fix}`, note.rule));
 }
 
 function line(tone: string, text: string, status?: string): HTMLElement {

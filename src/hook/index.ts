@@ -22,7 +22,9 @@ import {
   MAX_FUNCTION_NAME_CHARS,
   MAX_HANDED_OBJECT_KEYS,
   MAX_HANDED_TOKEN_CHARS,
+  MAX_NEAR_NAMES,
   PEEK_NODES,
+  REASON_CHARS,
 } from '../protocol/limits.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -257,17 +259,27 @@ function wrapProvider(provider: Fn, route: Route, name?: string): Fn {
             handler((cb, cbSelf, cbArgs: unknown[]) => {
               const at = now();
               const sync = inside;
-              // The widget gets the token first; the report goes out after.
+              // The widget gets the token first; the report goes out after. A second argument is a
+              // reason (Power Pages: "Login Required"). `cbArgs` is the engine's own array.
+              const r = cbArgs.length > 1 ? cbArgs[1] : undefined;
               try {
                 return apply(cb, cbSelf, cbArgs);
               } finally {
-                send({ k: 'cb', at, id, sync, v: handed(cbArgs[0]) });
+                send({
+                  k: 'cb',
+                  at,
+                  id,
+                  sync,
+                  v: handed(cbArgs[0]),
+                  ...(cbArgs.length > 1 && { r: typeof r == 'string' ? slice(r, 0, REASON_CHARS) : `(${typeof r})` }),
+                });
               }
             }),
           );
         }
+        let result: unknown;
         try {
-          const result = apply(target, self, args);
+          result = apply(target, self, args);
           // Any object: whether it is a promise is only known if it is rejected unhandled.
           if (isObject(result)) weakSet(rejectable, result, id);
           return result;
@@ -276,14 +288,16 @@ function wrapProvider(provider: Fn, route: Route, name?: string): Fn {
           throw e;
         } finally {
           inside = false;
-          send({ k: 'end', at: now(), id, err });
+          // A context provider's answer is what it returns (read like an event detail: data properties only).
+          send({ k: 'end', at: now(), id, err, ...(route == 'ctx' && !err && { v: peek(result) }) });
         }
       }),
     );
     weakSet(wrapperOf, provider, wrapper);
     weakSet(originalOf, wrapper, provider);
   }
-  return (latest = wrapper);
+  if (route != 'ctx') latest = wrapper;
+  return wrapper;
 }
 
 // The only message on the port is the relay's "call the provider again". It is recorded like any
@@ -307,8 +321,8 @@ listen('unhandledrejection', e => {
   if (id) send({ k: 'rej', at: now(), id, err: errorInfo(rejectionReason(e)) });
 });
 
-/** Proxy handlers of the SDK methods the hook wraps: the token provider's and (OAuth 2.0) the code provider's. */
-const registrar = (route: 'sdk' | 'code') =>
+/** Proxy handlers of the SDK methods the hook wraps: the token, (OAuth 2.0) code and context providers' setters. */
+const registrar = (route: 'sdk' | 'code' | 'ctx') =>
   handler((target, self, args: unknown[]) => {
     const provider = args[0];
     const fn = typeof provider == 'function';
@@ -332,6 +346,8 @@ const SDK_METHODS: [string, ProxyHandler<Fn>][] = [
   ['setAuthTokenProvider', registrar('sdk')],
   ['getAuthTokenProvider', getAuthTokenProvider],
   ['setAuthCodeProvider', registrar('code')],
+  ['setContextProvider', registrar('ctx')],
+  ['getContextProvider', getAuthTokenProvider],
 ];
 
 /**
@@ -404,6 +420,30 @@ for (const type of ['ready', 'error', 'startChat', 'closeChat', 'chatRetrieved']
   );
 }
 
+/**
+ * The names of the functions `o` holds as own data properties (at most MAX_NEAR_NAMES, of the
+ * first 200 keys): what a missing client function's name may have meant. Never runs a getter.
+ */
+function functionsOf(o: unknown): string[] {
+  const names: string[] = [];
+  try {
+    const keys = isObject(o) ? ownKeys(o) : [];
+    for (let i = 0; i < keys.length && i < 200 && names.length < MAX_NEAR_NAMES; i++) {
+      const key = keys[i];
+      // Defined, not assigned: an index setter a page put on Array.prototype never runs.
+      if (typeof key == 'string' && typeof ownData(o, key) == 'function') {
+        const entry = bare<PropertyDescriptor>();
+        entry.value = slice(key, 0, MAX_FUNCTION_NAME_CHARS);
+        entry.writable = entry.enumerable = entry.configurable = true;
+        defineProperty(names, names.length, entry);
+      }
+    }
+  } catch {
+    /* a hostile owner (a throwing trap): nothing to suggest */
+  }
+  return names;
+}
+
 /** The widget's iframe window, if this page has one. */
 function widgetWindow(): unknown {
   try {
@@ -456,11 +496,13 @@ listen('message', e => {
   } catch {
     /* a hostile namespace (a throwing trap): not a portal */
   }
+  const found = typeof fn == 'function';
   send({
     k: 'req',
     at: now(),
     name: slice(name, 0, MAX_FUNCTION_NAME_CHARS),
-    found: typeof fn == 'function',
+    found,
     ...(portal && { portal: true }),
+    ...(!found && { near: functionsOf(owner) }),
   });
 });

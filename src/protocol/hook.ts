@@ -22,6 +22,10 @@ import {
   PEEK_NODES,
   MAX_DELIVERY_CHARS,
   DELIVERY_KEPT_CHARS,
+  MAX_NEAR_NAMES,
+  PANE_TEXT_CHARS,
+  PANE_TITLE_CHARS,
+  REASON_CHARS,
 } from './limits.js';
 
 /** The event names of the port hand-off. Only used before any page script has run. */
@@ -72,8 +76,11 @@ export interface CutString {
   h: string;
 }
 
-/** How the provider reached the widget: setAuthTokenProvider, a client function, setAuthCodeProvider (OAuth 2.0). */
-export type Route = 'sdk' | 'fn' | 'code';
+/**
+ * How the provider reached the widget: setAuthTokenProvider, a client function, setAuthCodeProvider
+ * (OAuth 2.0); `ctx`: a context provider (setContextProvider), recorded beside the token's route.
+ */
+export type Route = 'sdk' | 'fn' | 'code' | 'ctx';
 
 /** The messages that carry a token from the host page to the widget's frame (v1, verified). */
 export type DeliveryMessage = 'setAuthTokenProvider' | 'authTokenResponse';
@@ -89,20 +96,27 @@ export type WidgetScript = { appId: string; orgId: string; orgUrl: string; versi
  */
 export type PageEvent =
   /** setAuthTokenProvider (`route` 'code': setAuthCodeProvider) was called; `fn` false when given a non-function. */
-  | { k: 'reg'; at: number; fn: boolean; arg: string; ready: boolean; route?: 'sdk' | 'code'; err?: ErrorInfo }
+  | { k: 'reg'; at: number; fn: boolean; arg: string; ready: boolean; route?: 'sdk' | 'code' | 'ctx'; err?: ErrorInfo }
   /** A provider (SDK route) or the client function (fn route) was invoked. */
   | { k: 'inv'; at: number; id: number; route: Route; name?: string }
-  /** The callback ran; `sync` when still inside the provider call. */
-  | { k: 'cb'; at: number; id: number; sync: boolean; v: HandedValue }
-  /** The provider returned (or threw `err`). */
-  | { k: 'end'; at: number; id: number; err?: ErrorInfo }
+  /**
+   * The callback ran; `sync` when still inside the provider call. `r`: a second argument (Power Pages
+   * calls back `("", "Login Required")`), a string as given, else its type in parentheses.
+   */
+  | { k: 'cb'; at: number; id: number; sync: boolean; v: HandedValue; r?: string }
+  /** The provider returned (or threw `err`); a context provider's returned value is `v`, as plain data. */
+  | { k: 'end'; at: number; id: number; err?: ErrorInfo; v?: unknown }
   /** A promise the provider returned was rejected and nobody handled it. */
   | { k: 'rej'; at: number; id: number; err: ErrorInfo }
   /** A `lcw:*` event on window. */
   | { k: 'evt'; at: number; type: string; detail: unknown }
-  /** The widget asked for a token through the client function named `name`. */
-  /** The widget's frame asked for a token by function name; `portal` when the page is a Power Pages portal. */
-  | { k: 'req'; at: number; name: string; found: boolean; portal?: true }
+  /**
+   * The widget's frame asked for a token by function name; `portal` when the page is a Power Pages
+   * portal; `near`: when it is missing, the functions its would-be owner has (for "did you mean").
+   */
+  | { k: 'req'; at: number; name: string; found: boolean; portal?: true; near?: string[] }
+  /** (relay, in the widget's frame) The widget showed an error pane: its title and text, as it appeared. */
+  | { k: 'pane'; at: number; title: string; text: string }
   /**
    * (a frame the host posts tokens to: the widget's) It received a token from its parent, by the
    * v1 message `setAuthTokenProvider` (field `jwtToken`) or `authTokenResponse` (field `authToken`).
@@ -120,8 +134,8 @@ export type PageEvent =
 
 /** What the hook posts: a PageEvent before reduction. */
 export type HookMessage =
-  | Exclude<PageEvent, { k: 'cb' } | { k: 'evt' } | { k: 'got' }>
-  | { k: 'cb'; at: number; id: number; sync: boolean; v: unknown }
+  | Exclude<PageEvent, { k: 'cb' } | { k: 'evt' } | { k: 'got' } | { k: 'pane' }>
+  | { k: 'cb'; at: number; id: number; sync: boolean; v: unknown; r?: unknown }
   | { k: 'got'; at: number; via: string; v: unknown }
   | { k: 'evt'; at: number; type: string; detail: unknown };
 
@@ -227,6 +241,9 @@ export function plain(v: unknown, depth = 0, budget = { n: PEEK_NODES }): unknow
   );
 }
 
+const nearNames = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length <= MAX_NEAR_NAMES && v.every(n => isBoundedString(n, MAX_FUNCTION_NAME_CHARS));
+
 function widgetScript(v: unknown): WidgetScript | null | undefined {
   if (v === null) return null;
   if (!isRecord(v)) return undefined;
@@ -251,21 +268,23 @@ export function parsePageEvent(m: unknown): PageEvent | null {
       return typeof m.fn === 'boolean' &&
         isBoundedString(m.arg, 40) &&
         typeof m.ready === 'boolean' &&
-        (m.route === undefined || m.route === 'sdk' || m.route === 'code')
-        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, ...(m.route === 'code' ? { route: 'code' } : {}), err }
+        (m.route === undefined || m.route === 'sdk' || m.route === 'code' || m.route === 'ctx')
+        ? { k: 'reg', at, fn: m.fn, arg: m.arg, ready: m.ready, ...(m.route ? { route: m.route } : {}), err }
         : null;
     case 'inv':
       return id !== undefined &&
-        (m.route === 'sdk' || m.route === 'fn' || m.route === 'code') &&
+        (m.route === 'sdk' || m.route === 'fn' || m.route === 'code' || m.route === 'ctx') &&
         (m.name == null || isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS))
         ? { k: 'inv', at, id, route: m.route, name: m.name ?? undefined }
         : null;
     case 'cb':
-      return id !== undefined && typeof m.sync === 'boolean'
-        ? { k: 'cb', at, id, sync: m.sync, v: handedValue(m.v) }
+      return id !== undefined &&
+        typeof m.sync === 'boolean' &&
+        (m.r === undefined || isBoundedString(m.r, REASON_CHARS))
+        ? { k: 'cb', at, id, sync: m.sync, v: handedValue(m.v), ...(m.r === undefined ? {} : { r: m.r }) }
         : null;
     case 'end':
-      return id !== undefined ? { k: 'end', at, id, err } : null;
+      return id !== undefined ? { k: 'end', at, id, err, ...(m.v === undefined ? {} : { v: plain(m.v) }) } : null;
     case 'got':
       return m.via === 'setAuthTokenProvider' || m.via === 'authTokenResponse'
         ? { k: 'got', at, via: m.via, v: deliveredValue(m.v) }
@@ -279,8 +298,19 @@ export function parsePageEvent(m: unknown): PageEvent | null {
         ? { k: 'evt', at, type: m.type, detail: plain(m.detail) }
         : null;
     case 'req':
-      return isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) && typeof m.found === 'boolean'
-        ? { k: 'req', at, name: m.name, found: m.found, ...(m.portal === true ? { portal: true as const } : {}) }
+      if (!isBoundedString(m.name, MAX_FUNCTION_NAME_CHARS) || typeof m.found !== 'boolean') return null;
+      if (m.near !== undefined && !nearNames(m.near)) return null;
+      return {
+        k: 'req',
+        at,
+        name: m.name,
+        found: m.found,
+        ...(m.portal === true ? { portal: true as const } : {}),
+        ...(Array.isArray(m.near) && m.near.length ? { near: [...m.near] } : {}),
+      };
+    case 'pane':
+      return isBoundedString(m.title, PANE_TITLE_CHARS) && isBoundedString(m.text, PANE_TEXT_CHARS)
+        ? { k: 'pane', at, title: m.title, text: m.text }
         : null;
     case 'drop':
       return isFiniteNumber(m.n) && m.n > 0 && (m.why === 'flood' || m.why === 'unsent')

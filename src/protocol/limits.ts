@@ -32,6 +32,13 @@ export const HOOK_STACK_CHARS = 4000;
 export const PEEK_NODES = 300;
 /** A client function's name or a provider's name. */
 export const MAX_FUNCTION_NAME_CHARS = 500;
+/** The functions named beside a missing client function (for "did you mean"). */
+export const MAX_NEAR_NAMES = 20;
+/** A second argument handed to the callback (Power Pages' "Login Required"). */
+export const REASON_CHARS = 200;
+/** An error pane of the widget, as read in its frame: its title and its text. */
+export const PANE_TITLE_CHARS = 200;
+export const PANE_TEXT_CHARS = 1000;
 /** `lcw:*` event details as plain data: this deep, this many keys, strings and keys this long. */
 export const EVENT_DETAIL_DEPTH = 4;
 export const EVENT_DETAIL_KEYS = 50;

@@ -17,6 +17,7 @@ import {
 import {
   CALLBACK_LIMIT_MS,
   MAX_ATTRIBUTE_CHARS,
+  PANE_TEXT_CHARS,
   MAX_RELAY_ITEMS,
   MAX_URL_CHARS,
   RELAY_BATCH_CHARS,
@@ -184,7 +185,8 @@ function readWidget() {
 }
 
 function observe(event: PageEvent) {
-  if (event.k === 'inv') {
+  // A context provider answers by returning: no callback to wait for.
+  if (event.k === 'inv' && event.route !== 'ctx') {
     timers.set(
       event.id,
       setTimeout(() => record({ k: 'timeout', at: now(), id: event.id }), CALLBACK_LIMIT_MS),
@@ -198,6 +200,33 @@ function observe(event: PageEvent) {
 }
 
 document.addEventListener('DOMContentLoaded', readWidget); // readWidget reports only changes
+
+// --- The widget's own words: its error panes, read as text in its frame only ---------------------
+// A MutationObserver of this isolated world: the page cannot see it, and nothing is changed.
+const PANE_TITLE = 'Chat authentication has failed.';
+if (window !== top && /\/chat(v2)?\.html$/i.test(location.pathname)) {
+  const said = new Set<string>();
+  let pending = false;
+  const readPanes = () => {
+    pending = false;
+    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.nodeValue?.includes(PANE_TITLE)) continue;
+      // The pane: the nearest ancestor with more to say than its title.
+      let pane = node.parentNode;
+      while (pane?.parentNode && (pane.textContent ?? '').trim().length <= PANE_TITLE.length) pane = pane.parentNode;
+      const text = (pane?.textContent ?? '').replace(PANE_TITLE, '').replace(/\s+/g, ' ').trim();
+      const kept = text.slice(0, PANE_TEXT_CHARS);
+      if (said.has(kept)) continue;
+      said.add(kept);
+      record({ k: 'pane', at: now(), title: PANE_TITLE, text: kept });
+    }
+  };
+  new MutationObserver(() => {
+    if (!pending) setTimeout(readPanes, 200);
+    pending = true;
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
 
 // --- Taking the hook's port (see docs/architecture.md) ------------------------------------------
 const onHello = (e: Event) => {

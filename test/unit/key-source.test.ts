@@ -1,6 +1,12 @@
 /** fetchKeyDocument with a fetch that misbehaves in every way a key URL can. */
 import { describe, test, expect } from 'vitest';
-import { fetchKeyDocument, KeyFetchError, type KeyFetchFailure } from '../../src/analysis/key-source.js';
+import {
+  fetchKeyDocument,
+  KeyFetchError,
+  keyUrlNotes,
+  privateHostReason,
+  type KeyFetchFailure,
+} from '../../src/analysis/key-source.js';
 
 const answer = (body: BodyInit | null, init: ResponseInit = {}) =>
   (async () => new Response(body, init)) as unknown as typeof fetch;
@@ -153,5 +159,96 @@ describe('fetchKeyDocument', () => {
       'timeout',
       'https://a.example/k did not answer within 0.05 s.',
     ]);
+  });
+});
+
+describe('key URLs that work only for us', () => {
+  const html = (body: string, status = 200) => answer(body, { status, headers: { 'content-type': 'text/html' } });
+  const SIGN_IN = '<html><title>Sign in to your account</title><form><input type="password" name="p"></form></html>';
+  test.each([
+    ['a sign-in page answered directly', 'https://contoso.example/key', html(SIGN_IN), 'sign-in', 'key.url-sign-in'],
+    [
+      'a redirect to Entra ID sign-in (not followed)',
+      'https://contoso.example/key',
+      answer(null, { status: 302, headers: { location: 'https://login.microsoftonline.com/common/oauth2/authorize' } }),
+      'sign-in',
+      'key.url-sign-in',
+    ],
+    [
+      'a portal page in place of the key',
+      'https://contoso.example/key',
+      html('<!DOCTYPE html><html><body>Page not found</body></html>'),
+      'not-a-key',
+      'key.url-not-a-key',
+    ],
+    [
+      'Power Pages without its certificate (200)',
+      'https://contoso.powerappsportals.com/_services/auth/publickey',
+      answer('Key Not Found'),
+      'portal-no-key',
+      'key.url-portal-no-key',
+    ],
+    [
+      'Power Pages without its certificate (404)',
+      'https://contoso.powerappsportals.com/_services/auth/publickey',
+      answer('Key Not Found', { status: 404 }),
+      'portal-no-key',
+      'key.url-portal-no-key',
+    ],
+  ] as [string, string, typeof fetch, KeyFetchFailure, string][])('%s', async (_, url, fetchFn, kind, rule) => {
+    const error = await fetchKeyDocument(url, { fetch: fetchFn }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeyFetchError);
+    const e = error as KeyFetchError;
+    expect([e.kind, e.rule]).toEqual([kind, rule]);
+    // The advice is the message and the rule's fix.
+    expect(e.advice.startsWith(e.message)).toBe(true);
+    expect(e.advice.length).toBeGreaterThan(e.message.length + 20);
+  });
+  test('the portal says which site has no key', async () => {
+    const url = 'https://contoso.powerappsportals.com/_services/auth/publickey';
+    const error = (await fetchKeyDocument(url, { fetch: answer('Key Not Found') }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      `${url} answered "Key Not Found": this Power Pages site has no certificate for its token endpoint, so it ` +
+        'publishes no key.',
+    );
+  });
+  test('near misses: a key served as HTML-typed text, and an ordinary redirect, are read', async () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----';
+    const typed = await fetchKeyDocument('https://a.example/k', { fetch: html(pem) });
+    expect(typed.text).toBe(pem);
+    const list = await fetchKeyDocument('https://a.example/k', { fetch: answer('[{"kid":"a","publicKey":"x"}]') });
+    expect(list.text).toContain('kid');
+  });
+  test.each([
+    ['localhost', 'a loopback address (this machine)'],
+    ['127.0.0.1', 'a loopback address (this machine)'],
+    ['[::1]', 'a loopback address (this machine)'],
+    ['10.1.2.3', 'a private-network address'],
+    ['172.20.0.5', 'a private-network address'],
+    ['192.168.1.10', 'a private-network address'],
+    ['[fd12:3456::1]', 'a private-network address'],
+    ['keyserver', 'a single-label (intranet) name'],
+    ['keys.contoso.local', 'an intranet name'],
+    ['auth.corp', 'an intranet name'],
+  ])('%s is not reachable from the service: %s', (host, reason) => {
+    expect(privateHostReason(host)).toBe(reason);
+  });
+  test.each(['contoso.powerappsportals.com', '172.32.0.1', '8.8.8.8', 'local.example.com'])(
+    '%s is public (near miss)',
+    host => expect(privateHostReason(host)).toBeUndefined(),
+  );
+  test('notes: a private host, and that a key read here proves nothing about the service', () => {
+    expect(keyUrlNotes('https://10.0.0.4/key', true).map(f => [f.rule, f.message])).toEqual([
+      [
+        'key.url-private-host',
+        '10.0.0.4 is a private-network address: Omnichannel fetches the key from the internet and cannot reach it.',
+      ],
+      [
+        'key.url-read-here',
+        'https://10.0.0.4/key was read from this browser; that does not show Omnichannel can reach it.',
+      ],
+    ]);
+    expect(keyUrlNotes('https://contoso.example/key', false)).toEqual([]);
+    expect(keyUrlNotes('not a url', true)).toEqual([]);
   });
 });

@@ -286,6 +286,7 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
       clientFunction: null,
       publicKeyUrl: 'https://contoso.example/pk',
       persistentChat: false,
+      hasAuthSettings: true,
       reconnect: false,
       signInOptional: false,
     });

@@ -45,10 +45,17 @@ const keyed = async (raw: Promise<string> | string, document: unknown): Promise<
 });
 
 /** The rules judged on a token alone; the page-level ones are in session.test.ts. */
-type TokenRule = Exclude<RuleId, `${'registration' | 'invocation' | 'config' | 'auth' | 'session'}.${string}`>;
+type TokenRule = Exclude<
+  RuleId,
+  `${'registration' | 'invocation' | 'config' | 'auth' | 'session' | 'widget'}.${string}`
+>;
 const TOKEN_RULES = RULE_IDS.filter(
-  (id): id is TokenRule => !/^(registration|invocation|config|auth|session)\./.test(id),
+  (id): id is TokenRule => !/^(registration|invocation|config|auth|session|widget)\./.test(id),
 );
+/** A rule whose firing case is in another file (see FIRES_ELSEWHERE). */
+const elsewhere = (file: string) => async (): Promise<Case> => {
+  throw new Error(`covered by ${file}`);
+};
 
 const CASES: Record<TokenRule, Cases> = {
   'token.missing': { fires: () => plain(undefined), quiet: goodCase },
@@ -132,14 +139,37 @@ const CASES: Record<TokenRule, Cases> = {
     quiet: async () => plain(await token({ iat: NOW + 200 })),
   },
   'time.exp-before-iat': { fires: async () => plain(await token({ iat: NOW - 60, exp: NOW - 120 })), quiet: goodCase },
-  'time.milliseconds': { fires: async () => plain(await token({ exp: (NOW + 3600) * 1000 })), quiet: goodCase },
+  'time.milliseconds': {
+    fires: async () => plain(await token({ exp: (NOW + 3600) * 1000 })),
+    // Near miss: the same token for the v2 widget, which converts it itself (the next rule).
+    quiet: async () => ({ raw: await token({ exp: (NOW + 3600) * 1000 }), options: { widgetKind: 'v2' } }),
+  },
+  'time.milliseconds-v2': {
+    fires: async () => ({ raw: await token({ exp: (NOW + 3600) * 1000 }), options: { widgetKind: 'v2' } }),
+    quiet: async () => ({ raw: await token({ exp: (NOW + 3600) * 1000 }), options: { widgetKind: 'v1' } }),
+  },
   'time.long-lifetime': {
     fires: async () => plain(await token({ exp: NOW + 30 * 86400 })),
     quiet: async () => plain(await token({ exp: NOW + 20 * 3600 })),
   },
   'time.expires-soon': {
     fires: async () => plain(await token({ exp: NOW + 600 })),
-    quiet: async () => plain(await token({ exp: NOW + 3600 })),
+    // Near miss: a Power Pages token of the portal's default 15 minutes (the next rule says it is expected).
+    quiet: async () => ({
+      raw: await token({ iat: NOW - 300, nbf: NOW - 300, exp: NOW + 600 }),
+      options: { portal: true },
+    }),
+  },
+  'time.portal-lifetime': {
+    fires: async () => ({
+      raw: await token({ iat: NOW - 300, nbf: NOW - 300, exp: NOW + 600 }),
+      options: { portal: true },
+    }),
+    // Near miss: the same token off a portal, and a portal token that lives longer than Power Pages allows.
+    quiet: async () => ({
+      raw: await token({ iat: NOW - 86000, nbf: NOW - 86000, exp: NOW + 600 }),
+      options: { portal: true },
+    }),
   },
   'contexts.absent': { fires: async () => plain(await token({ lwicontexts: undefined })), quiet: goodCase },
   'contexts.not-string': { fires: async () => plain(await withContexts({ msdyn_isvip: 'false' })), quiet: goodCase },
@@ -272,6 +302,11 @@ const CASES: Record<TokenRule, Cases> = {
   },
   'key.private': { fires: async () => keyed(good, { ...key.jwk, d: 'AQAB' }), quiet: () => keyed(good, key.jwk) },
   'key.jwks': { fires: () => keyed(good, { keys: [key.jwk] }), quiet: () => keyed(good, key.pem) },
+  'key.url-private-host': { fires: elsewhere('key-source.test.ts'), quiet: goodCase },
+  'key.url-sign-in': { fires: elsewhere('key-source.test.ts'), quiet: goodCase },
+  'key.url-not-a-key': { fires: elsewhere('key-source.test.ts'), quiet: goodCase },
+  'key.url-portal-no-key': { fires: elsewhere('key-source.test.ts'), quiet: goodCase },
+  'key.url-read-here': { fires: elsewhere('key-source.test.ts'), quiet: goodCase },
   'analysis.internal-error': {
     fires: async () => {
       throw new Error('a bug cannot be provoked on purpose; the property tests assert it never fires');
@@ -281,7 +316,17 @@ const CASES: Record<TokenRule, Cases> = {
 };
 
 /** Rules whose "fires" case lives in another file, where it can be made real. */
-const FIRES_ELSEWHERE: TokenRule[] = ['key.unusable', 'key.certificate', 'analysis.internal-error'];
+const FIRES_ELSEWHERE: TokenRule[] = [
+  'key.unusable',
+  'key.certificate',
+  'analysis.internal-error',
+  // The key URL's rules judge what the URL answered, not a token: key-source.test.ts serves each answer.
+  'key.url-private-host',
+  'key.url-sign-in',
+  'key.url-not-a-key',
+  'key.url-portal-no-key',
+  'key.url-read-here',
+];
 
 const rulesOf = async (c: Case) => (await analyzeToken(c.raw, { now: NOW, ...c.options })).findings.map(f => f.rule);
 

@@ -7,7 +7,10 @@ import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analy
 import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
-type SessionRule = Extract<RuleId, `${'registration' | 'invocation' | 'config' | 'auth' | 'session'}.${string}`>;
+type SessionRule = Extract<
+  RuleId,
+  `${'registration' | 'invocation' | 'config' | 'auth' | 'session' | 'widget'}.${string}`
+>;
 const T0 = 1_764_000_000_000;
 let token: string;
 let otherUser: string;
@@ -134,6 +137,29 @@ const widgetFrame = (kind: 'v1' | 'v2'): RecordedEvent => ({
   frameSrc: `https://oc-cdn-ocprod.azureedge.net/livechatwidget/${kind === 'v1' ? 'WebChatControl/htmls/chat' : 'v2public/htmls/chatv2'}.html`,
 });
 const emptyHandOff = () => [ready(), reg(), inv(), cb(''), end()];
+/** setContextProvider(fn), then the widget calling it (invocation `id`, which returned `v`). */
+const contextProvider = (v: unknown, id = 9): RecordedEvent[] => [
+  { k: 'reg', at: T0 + 1, fn: true, arg: 'function', ready: true, route: 'ctx', frame },
+  { k: 'inv', at: T0 + 5, id, route: 'ctx', frame },
+  { k: 'end', at: T0 + 6, id, v, frame },
+];
+/** The portal's client function asked once, calling back with `v` and, when given, a second argument. */
+const portalAsk = (v: unknown, reason?: string, portal = true): RecordedEvent[] => [
+  ready(),
+  {
+    k: 'req',
+    at: T0 + 1,
+    name: 'auth.getAuthenticationToken',
+    found: true,
+    frame,
+    ...(portal ? { portal: true } : {}),
+  },
+  ask(1, T0 + 2),
+  { ...cb(v, false, 1, T0 + 40), ...(reason === undefined ? {} : { r: reason }) },
+  end(1),
+];
+const pane = (title: string, text: string): RecordedEvent => ({ k: 'pane', at: T0 + 50, title, text, frame: 1 });
+const PERSISTENT = { msdyn_conversationmode: '192350001' };
 
 const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => RecordedEvent[] }> = {
   'registration.non-function': {
@@ -148,6 +174,21 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
     quiet: healthy,
   },
   'registration.none': { fires: () => [ready()], quiet: healthy },
+  'registration.context-provider': {
+    fires: () => [...contextProvider({ region: 'EU' }), ...healthy()],
+    // Near miss: a context provider on a chat that never handed over a token (not authenticated).
+    quiet: () => [ready(), ...contextProvider({ region: 'EU' })],
+  },
+  'invocation.not-signed-in': {
+    fires: () => portalAsk('', 'Login Required'),
+    // Near miss: an empty answer with no reason is a bare "empty token".
+    quiet: () => portalAsk(''),
+  },
+  'invocation.portal-no-token': {
+    fires: () => portalAsk(null),
+    // Near miss: the same null off a portal is a bare "no token".
+    quiet: () => portalAsk(null, undefined, false),
+  },
   'invocation.async-callback': {
     fires: () => [widgetFrame('v1'), ready(), reg(), inv(), end(), cb(token, false, 1, T0 + 900)],
     // Near miss: the same provider on v2, or on a page whose widget version was not seen.
@@ -250,6 +291,10 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
     fires: () => [cfg(CONFIG({}, { msdyn_authenticatedsigninoptional: 'true' })), ...emptyHandOff()],
     quiet: () => [cfg(CONFIG()), ...emptyHandOff()],
   },
+  'config.persistent-without-auth': {
+    fires: () => [cfg({ LiveWSAndLiveChatEngJoin: PERSISTENT }), ...healthy()],
+    quiet: () => [cfg(CONFIG({}, PERSISTENT)), ...healthy()],
+  },
   'config.unreadable': {
     fires: () => [cfg('{"LiveChatConfigAuthSettings": {"msdyn_auth'), ...healthy()],
     quiet: () => [cfg(CONFIG()), ...healthy()],
@@ -270,12 +315,49 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
     ],
     quiet: () => [...healthy(), auth('validateauthchatmaprecord', 200, '{}', token)],
   },
+  'auth.reconnect-refused': {
+    fires: () => [...healthy(), auth('reconnectablechats', 403, '{"message":"Reconnect disabled"}', token)],
+    quiet: () => [...healthy(), auth('reconnectablechats', 200, '[]', token)],
+  },
+  'auth.no-token': {
+    // The widget called before the provider answered (a race at page load).
+    fires: () => [ready(), auth('sessioninit', 401, '', null, T0 + 1), reg(), inv(), cb(token), end()],
+    // Near miss: the browser's CORS preflight never carries the header; the real call does.
+    quiet: () => [
+      ...healthy(),
+      { ...auth('sessioninit', 204, '', null), method: 'OPTIONS' } as RecordedEvent,
+      auth('sessioninit', 200, '', token, T0 + 11),
+    ],
+  },
   'auth.failed': {
     fires: () => [...healthy(), auth('sessioninit', 500, '<html>error</html>', token)],
     quiet: () => [...healthy(), auth('sessioninit', 200, '', token)],
   },
   'session.sub-changed': { fires: () => twice(token, otherUser), quiet: () => twice(token, token) },
   'session.stale-token-reused': { fires: () => twice(expired, expired), quiet: () => twice(token, token) },
+  'session.intermittent-provider': {
+    fires: () => [
+      ready(),
+      reg(),
+      inv(),
+      end(1, { n: 'TypeError', m: 'Failed to fetch' }),
+      ...twice(token, token).slice(5),
+    ],
+    // Near miss: every invocation handed over a token.
+    quiet: () => twice(token, token),
+  },
+  'widget.auth-setup-error': {
+    fires: () => [...emptyHandOff(), pane('Chat authentication has failed.', 'AUTH SETUP ERROR')],
+    quiet: () => [...emptyHandOff(), pane('Chat authentication has failed.', 'UNAUTHORIZED')],
+  },
+  'widget.unauthorized': {
+    fires: () => [...healthy(), pane('Chat authentication has failed.', 'UNAUTHORIZED')],
+    quiet: healthy,
+  },
+  'widget.error-pane': {
+    fires: () => [...healthy(), pane('Chat authentication has failed.', 'Please try again later')],
+    quiet: () => [...healthy(), pane('Chat authentication has failed.', 'UNAUTHORIZED')],
+  },
   'session.chat-outlived-token': {
     fires: () => [...healthy(), auth('sessionclose', 200, '', token, T0 + 2 * 3600_000)],
     quiet: () => [...healthy(), auth('sessionclose', 200, '', token)],
@@ -290,7 +372,7 @@ const rulesOf = (events: RecordedEvent[]) => {
 describe('every page-level rule', () => {
   test('has cases in this table', () => {
     expect(Object.keys(CASES).sort()).toEqual(
-      RULE_IDS.filter(id => /^(registration|invocation|config|auth|session)\./.test(id)).sort(),
+      RULE_IDS.filter(id => /^(registration|invocation|config|auth|session|widget)\./.test(id)).sort(),
     );
   });
   for (const [rule, c] of Object.entries(CASES)) {
@@ -842,6 +924,7 @@ describe("the widget's traffic", () => {
         clientFunction: 'auth.getToken',
         publicKeyUrl: 'https://contoso.example/_services/auth/publickey',
         persistentChat: true,
+        hasAuthSettings: true,
         reconnect: true,
         signInOptional: false,
       },
@@ -875,4 +958,104 @@ test('a provider that hands over the same token each time: the k-th call goes to
     ['getchattoken', '0:2'],
     ['sessionclose', '0:1'],
   ]);
+});
+
+describe('what the field reports (issue 13)', () => {
+  const messages = (events: RecordedEvent[]) => {
+    const view = assembleSession(events);
+    return [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => `${f.rule}: ${f.message}`);
+  };
+  test('a call without a token says which call and when, against the first token', () => {
+    const early = messages([ready(), auth('sessioninit', 401, '', null, T0 - 1500), reg(), inv(), cb(token), end()]);
+    expect(early).toContain(
+      'auth.no-token: POST sessioninit went out with no AuthenticatedUserToken header (answered 401); 1503 ms before ' +
+        "the provider's first token: the widget asked before the token arrived.",
+    );
+    const none = messages([
+      cfg(CONFIG({}, PERSISTENT)),
+      auth('getchattoken', 401, '', '', T0),
+      auth('getchattoken', 401, '', '', T0 + 5),
+    ]);
+    expect(none).toContain(
+      'auth.no-token: POST getchattoken went out 2 times with an empty AuthenticatedUserToken header (answered 401); ' +
+        'no token was handed over on this page (the widget runs persistent chat, which is always authenticated).',
+    );
+  });
+  test('sign-in optional: no token is the point (no finding); persistent chat overrides the switch', () => {
+    const optional = { msdyn_authenticatedsigninoptional: 'true' };
+    const untokened = auth('sessioninit', 200, '', null, T0 + 1);
+    expect(messages([cfg(CONFIG({}, optional)), untokened, ...emptyHandOff()]).join('\n')).not.toMatch(
+      /auth.no-token|token.empty/,
+    );
+    const persistent = messages([cfg(CONFIG({}, { ...optional, ...PERSISTENT })), untokened, ...emptyHandOff()]);
+    expect(persistent.map(m => m.split(':')[0])).toEqual(expect.arrayContaining(['auth.no-token', 'token.empty']));
+    expect(persistent.join('\n')).not.toMatch(/config.sign-in-optional/);
+  });
+  test('Power Pages: "Login Required" is a visitor who is not signed in; another reason is quoted', () => {
+    const [notSignedIn] = assembleSession(portalAsk('', 'Login Required')).invocations;
+    expect([notSignedIn!.errorCode, notSignedIn!.findings.map(f => f.message)]).toEqual([
+      3,
+      ['The client function called back with "" and "Login Required": the visitor is not signed in.'],
+    ]);
+    expect(notSignedIn!.callbacks[0]!.reason).toBe('Login Required');
+    const [other] = assembleSession(portalAsk('', 'quota')).invocations;
+    expect(other!.findings.map(f => `${f.rule}: ${f.message}`)).toEqual([
+      expect.stringMatching(/^token\.empty: .*\(with a second argument "quota"\)\.$/),
+    ]);
+  });
+  test('a missing client function: did you mean the function beside it, or on a portal its own', () => {
+    const missing = (name: string, near?: string[], portal = false): string[] =>
+      messages([
+        ready(),
+        {
+          k: 'req',
+          at: T0 + 1,
+          name,
+          found: false,
+          frame,
+          ...(near ? { near } : {}),
+          ...(portal ? { portal: true } : {}),
+        },
+      ]);
+    expect(missing('auth.getAuthorizationToken', ['getAuthenticationToken', 'logout'])).toContain(
+      'invocation.client-function-missing: The widget asked for a token through "auth.getAuthorizationToken", which ' +
+        'is not a function on this page; did you mean "auth.getAuthenticationToken"?',
+    );
+    expect(missing('auth.getAuthorizationToken', undefined, true).join('\n')).toMatch(
+      /did you mean "auth\.getAuthenticationToken" \(Power Pages' own\)\?/,
+    );
+    // Near miss: nothing close beside it, and not a portal: no guess.
+    expect(missing('auth.getAuthorizationToken', ['logout', 'refresh']).join('\n')).not.toMatch(/did you mean/);
+  });
+  test('the context provider beside the token: what it returned, what lwicontexts holds', () => {
+    const said = messages([...contextProvider({ region: 'EU' }), ...healthy()]).find(m =>
+      m.startsWith('registration.context'),
+    );
+    expect(said).toBe(
+      'registration.context-provider: setContextProvider\'s provider returned {"region":"EU"} (call #9); the token the ' +
+        'chat uses has lwicontexts {"msdyn_cartvalue":"10000","msdyn_isvip":"false"}. An authenticated chat takes its ' +
+        'context from lwicontexts (inferred from field reports).',
+    );
+    // Its calls are not token invocations.
+    expect(assembleSession([...contextProvider({ region: 'EU' }), ...healthy()]).invocations).toHaveLength(1);
+  });
+  test('a provider that fails, then works: one finding naming the pattern', () => {
+    const events = [
+      ready(),
+      reg(),
+      inv(),
+      end(1, { n: 'TypeError', m: 'Failed to fetch' }),
+      ...twice(token, token).slice(5),
+    ];
+    expect(messages(events)).toContain(
+      'session.intermittent-provider: 1 invocation failed (#1 threw TypeError) and 1 handed over a token (#2): the ' +
+        'provider fails only sometimes.',
+    );
+  });
+  test('the same pane shown twice is one finding', () => {
+    const shown = pane('Chat authentication has failed.', 'UNAUTHORIZED');
+    expect(
+      messages([...healthy(), shown, { ...shown, at: T0 + 90 }]).filter(m => m.startsWith('widget.')),
+    ).toHaveLength(1);
+  });
 });

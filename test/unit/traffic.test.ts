@@ -27,8 +27,10 @@ describe('parseWidgetConfig', () => {
         clientFunction: 'auth.getToken',
         publicKeyUrl: 'https://contoso.example/pk',
         persistentChat: true,
+        hasAuthSettings: true,
         reconnect: true,
-        signInOptional: true,
+        // Asked for, but persistent chat is always authenticated: sign-in optional does not apply.
+        signInOptional: false,
       },
     });
   });

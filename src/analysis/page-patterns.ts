@@ -1,0 +1,179 @@
+/**
+ * Rules that read the page session as a whole rather than one invocation: `/auth/` calls that
+ * carried no token, a provider that fails only sometimes, a context provider beside the token's
+ * `lwicontexts`, the widget's own error panes, and "did you mean" for a missing client function.
+ * Each needs only the events (or one token), so the panel gets them without judging every invocation.
+ */
+import { analyzeTokenSync } from './analyze.js';
+import { editDistance } from './contexts.js';
+import { describeValue, finding, plural } from './finding.js';
+import { elapsed } from './invocation.js';
+import type { ContextProviderView, WidgetPaneView } from './session-view.js';
+import type { ReadCall } from './page-reader.js';
+import type { Finding } from './types.js';
+import type { RecordedEvent } from '../record/format.js';
+
+/** Power Pages' own client function: what a portal's widget asks for. */
+export const PORTAL_CLIENT_FUNCTION = 'auth.getAuthenticationToken';
+
+/**
+ * `/auth/` calls that went out with no AuthenticatedUserToken header (or an empty one), one finding
+ * per endpoint: how many, and when the first went relative to the first token the page handed over.
+ */
+export function untokenedCalls(
+  calls: readonly ReadCall[],
+  firstTokenAt: number | undefined,
+  persistentChat: boolean,
+): Finding[] {
+  const byEndpoint = new Map<string, ReadCall[]>();
+  for (const call of calls) {
+    // A CORS preflight carries no custom header by design: it is the browser's, not the widget's.
+    if (call.view.method === 'OPTIONS' || (call.token !== null && call.token.trim() !== '')) continue;
+    const key = `${call.view.method} ${call.view.endpoint}`;
+    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), call]);
+  }
+  return [...byEndpoint].map(([name, list]) => {
+    const first = list[0]!;
+    const header = first.token === null ? 'no AuthenticatedUserToken header' : 'an empty AuthenticatedUserToken header';
+    const times = list.length > 1 ? ` ${list.length} times` : '';
+    const answer = first.view.status === 0 ? 'got no answer' : `answered ${first.view.status}`;
+    const when =
+      firstTokenAt === undefined
+        ? 'no token was handed over on this page' +
+          (persistentChat ? ' (the widget runs persistent chat, which is always authenticated)' : '')
+        : first.view.at < firstTokenAt
+          ? `${list.length > 1 ? 'the first ' : ''}${elapsed(firstTokenAt - first.view.at)} before the provider's ` +
+            'first token: the widget asked before the token arrived'
+          : `${list.length > 1 ? 'the first ' : ''}${elapsed(first.view.at - firstTokenAt)} after the provider's ` +
+            'first token';
+    return finding('auth.no-token', `${name} went out${times} with ${header} (${answer}); ${when}.`);
+  });
+}
+
+/** When the page first handed over a non-empty token (any invocation), in Unix ms. */
+export function firstTokenAt(eventsByKey: ReadonlyMap<string, readonly RecordedEvent[]>): number | undefined {
+  let first: number | undefined;
+  for (const events of eventsByKey.values())
+    for (const e of events)
+      if (e.k === 'cb' && typeof e.v === 'string' && e.v.trim() !== '' && (first === undefined || e.at < first))
+        first = e.at;
+  return first;
+}
+
+type Outcome = 'token' | 'failed' | 'open';
+
+/** What an invocation came to, from its events alone (no token analysis): a token, a failure, or not yet known. */
+function roughOutcome(events: readonly RecordedEvent[]): { outcome: Outcome; why: string } {
+  const cb = events.find(e => e.k === 'cb');
+  if (cb?.k === 'cb') {
+    const v = cb.v;
+    if (typeof v === 'string' && v.trim() !== '') return { outcome: 'token', why: '' };
+    const what = v === undefined || v === null ? String(v) : typeof v === 'string' ? 'an empty string' : 'a non-string';
+    return { outcome: 'failed', why: `handed over ${what}` };
+  }
+  const end = events.find(e => e.k === 'end');
+  if (end?.k === 'end' && end.err) return { outcome: 'failed', why: `threw ${end.err.n}` };
+  if (events.some(e => e.k === 'rej')) return { outcome: 'failed', why: 'rejected' };
+  if (events.some(e => e.k === 'timeout')) return { outcome: 'failed', why: 'no callback' };
+  return { outcome: 'open', why: '' };
+}
+
+/**
+ * A provider that failed and later handed over a token (in start order): one finding naming the
+ * pattern, instead of each failure read on its own.
+ */
+export function intermittentProvider(
+  starts: readonly { key: string; id: number }[],
+  eventsByKey: ReadonlyMap<string, readonly RecordedEvent[]>,
+): Finding[] {
+  const failed: string[] = [];
+  const worked: string[] = [];
+  let failedBeforeWorking = false;
+  for (const start of starts) {
+    const { outcome, why } = roughOutcome(eventsByKey.get(start.key) ?? []);
+    if (outcome === 'failed') failed.push(`#${start.id} ${why}`);
+    if (outcome === 'token') {
+      worked.push(`#${start.id}`);
+      if (failed.length > 0) failedBeforeWorking = true;
+    }
+  }
+  if (!failedBeforeWorking) return [];
+  const list = (items: string[]) => items.slice(0, 5).join(', ') + (items.length > 5 ? ', ...' : '');
+  const message =
+    `${plural(failed.length, 'invocation')} failed (${list(failed)}) and ${worked.length} handed over a ` +
+    `token (${list(worked)}): the provider fails only sometimes.`;
+  return [finding('session.intermittent-provider', message)];
+}
+
+/** The context provider beside the token's lwicontexts, on a chat that is authenticated. */
+export function contextBesideToken(context: ContextProviderView | null, latestToken: string | undefined): Finding[] {
+  if (!context || !context.registrations.some(r => r.isFunction) || latestToken === undefined) return [];
+  const call = context.calls.at(-1);
+  const returned = !call
+    ? 'was not called yet'
+    : call.threw
+      ? `threw ${call.threw.n} (call #${call.id})`
+      : `returned ${shown(call.returned)} (call #${call.id})`;
+  const contexts = analyzeTokenSync(latestToken).contexts;
+  const claim = !contexts
+    ? 'has no lwicontexts claim'
+    : contexts.entries
+      ? `has lwicontexts ${shown(Object.fromEntries(contexts.entries.map(e => [e.name, e.value])))}`
+      : 'has an lwicontexts claim that cannot be read';
+  return [
+    finding(
+      'registration.context-provider',
+      `setContextProvider's provider ${returned}; the token the chat uses ${claim}. An authenticated chat ` +
+        'takes its context from lwicontexts (inferred from field reports).',
+    ),
+  ];
+}
+
+/** A value as short JSON for a message; whatever it is, never throws. */
+function shown(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return describeValue(value);
+    return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+  } catch {
+    return describeValue(value);
+  }
+}
+
+/** What the widget's error panes say, each mapped to its likely causes (see the rules' texts). */
+export function paneFindings(panes: readonly WidgetPaneView[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const pane of panes) {
+    const said = `${pane.title} ${pane.text}`;
+    const key = said.replace(/\s+/g, ' ').trim();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const quoted = `The widget showed "${pane.title}"${pane.text ? ` with ${JSON.stringify(pane.text)}` : ''}`;
+    if (/auth(entication)?\s*setup\s*error/i.test(said))
+      out.push(finding('widget.auth-setup-error', `${quoted}: it could not get a usable token from the page.`));
+    else if (/unauthori[sz]ed/i.test(said))
+      out.push(finding('widget.unauthorized', `${quoted}: the service refused the token.`));
+    else out.push(finding('widget.error-pane', `${quoted}.`));
+  }
+  return out;
+}
+
+/**
+ * The function the page most likely meant by a missing client function's name: a function its
+ * would-be owner has under a close name, else on a portal Power Pages' own.
+ */
+export function suggestFunction(missing: string, near: readonly string[] | undefined, portal: boolean) {
+  const dot = missing.lastIndexOf('.');
+  const leaf = missing.slice(dot + 1).toLowerCase();
+  const prefix = missing.slice(0, dot + 1);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of near ?? []) {
+    const limit = Math.max(2, Math.floor(leaf.length * 0.4));
+    const distance = editDistance(leaf, name.toLowerCase(), limit);
+    if (distance <= limit && distance < bestDistance) [best, bestDistance] = [`${prefix}${name}`, distance];
+  }
+  if (best) return best;
+  return portal && missing !== PORTAL_CLIENT_FUNCTION ? PORTAL_CLIENT_FUNCTION : undefined;
+}
