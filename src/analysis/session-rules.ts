@@ -149,6 +149,9 @@ export function deliveryFindings(
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     // Sign-in optional: no token means "continue anonymously" (the invocation's findings say so).
     if (signInOptional) return [];
+    // Nobody is signed in (Power Pages said so): that is why nothing came, not a late callback.
+    if (invocation.findings.some(f => f.rule === 'invocation.not-signed-in' || f.rule === 'invocation.portal-no-token'))
+      return [];
     const first = invocation.callbacks[0];
     // The host posts when the provider returns: a callback after that came too late for this message.
     const later = !first

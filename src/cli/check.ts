@@ -1,5 +1,6 @@
 /** `lcw-auth check`: analyse one token and print the report or the JSON result. */
 import { analyzeToken, type TokenAnalysis } from '../analysis/index.js';
+import type { WidgetKindName } from '../analysis/types.js';
 import { readToken, readContextVariables, readKey } from './inputs.js';
 import { formatReport } from './format.js';
 
@@ -9,6 +10,10 @@ export interface CheckArgs {
   key: string | undefined;
   now: number | undefined;
   skew: number | undefined;
+  /** The widget that uses the token, when known (rules that hold for one version follow it). */
+  widget?: WidgetKindName | undefined;
+  /** The token comes from a Power Pages portal. */
+  portal?: boolean;
   json: boolean;
 }
 
@@ -20,6 +25,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const analysis = await analyzeToken(token, {
     ...(args.now === undefined ? {} : { now: args.now }),
     ...(args.skew === undefined ? {} : { skewSeconds: args.skew }),
+    ...(args.widget ? { widgetKind: args.widget } : {}),
+    ...(args.portal ? { portal: true } : {}),
     ...(contextVariables ? { contextVariables } : {}),
     ...(key ? { key } : {}),
   });

@@ -9,7 +9,8 @@ import { runHar } from './har.js';
 import { InputError } from './inputs.js';
 
 const USAGE = `Usage:
-  lcw-auth check [TOKEN | -] [--contexts FILE] [--key FILE_OR_URL] [--now UNIX_SECONDS] [--skew SECONDS] [--json]
+  lcw-auth check [TOKEN | -] [--contexts FILE] [--key FILE_OR_URL] [--now UNIX_SECONDS] [--skew SECONDS]
+                 [--widget v1|v2|custom] [--portal] [--json]
 
   TOKEN           the token exactly as the provider handed it; "-" or nothing reads standard input
   --contexts FILE the work stream's context variables: ["name", ...] or [{"name": "...", "type": "text"|"number"}]
@@ -17,6 +18,9 @@ const USAGE = `Usage:
                   the public key: a PEM block, the Omnichannel key list, a JWK or a JWKS (file or https:// URL)
   --now SECONDS   judge time claims as of this Unix time (default: now)
   --skew SECONDS  clock skew the service tolerates (default: 300)
+  --widget KIND   the widget that uses the token, when the ticket says (v1, v2, custom): rules that hold for
+                  one version follow it
+  --portal        the token comes from a Power Pages portal (its tokens live 15 minutes by default)
   --json          print one JSON object instead of the report
 
   lcw-auth report FILE [--json]
@@ -85,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
     key: values.key,
     now: optionalNumber('--now', values.now),
     skew: optionalNumber('--skew', values.skew),
+    widget: widgetKind(values.widget),
+    portal: values.portal === true,
     json: values.json ?? false,
   });
 }
@@ -102,8 +108,17 @@ function parseCheckArgs(args: string[]) {
     args,
     allowPositionals: true,
     strict: true,
-    options: { ...JUDGING_OPTIONS, skew: { type: 'string' } },
+    options: { ...JUDGING_OPTIONS, skew: { type: 'string' }, widget: { type: 'string' }, portal: { type: 'boolean' } },
   });
+}
+
+const WIDGET_KINDS = ['v1', 'v2', 'custom'] as const;
+
+function widgetKind(value: string | undefined): (typeof WIDGET_KINDS)[number] | undefined {
+  if (value === undefined) return undefined;
+  const kind = WIDGET_KINDS.find(k => k === value.trim().toLowerCase());
+  if (!kind) throw new InputError(`--widget takes v1, v2 or custom, not "${value}"`);
+  return kind;
 }
 
 const optionalNumber = (flag: string, value: string | undefined) =>

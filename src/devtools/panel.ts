@@ -161,7 +161,8 @@ function renderTimeline() {
     // Follow the newest invocation, as a debugger would, until the user picks something.
     for (let i = rows.length - 1; i >= 0; i--) {
       const r = rows[i]!;
-      if ('entry' in r && r.entry.kind === 'inv') {
+      // A token invocation (a context provider's call has no invocation key).
+      if ('entry' in r && r.entry.kind === 'inv' && r.entry.invocation) {
         select = i;
         break;
       }

@@ -43,6 +43,8 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
         ? 'none'
         : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
     ],
+    ...widgetWords(page),
+    ...contextFacts(page),
     ...droppedFacts(session.dropped, page.lostEvents),
     ...(session.fromFile ? [['Source', `HAR file ${session.fromFile}`] as Fact] : []),
   ];
@@ -78,6 +80,41 @@ function configFacts(page: PageView): Fact[] {
     ...(fn ? [['Client function', fn] as Fact] : []),
     ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as Fact] : []),
   ];
+}
+
+/**
+ * What the widget said itself: its error panes (read in its frame), and where to read the rest. The
+ * Console is not read: that would mean wrapping the page's console, which the page can observe.
+ */
+function widgetWords(page: PageView): Fact[] {
+  const panes = [...new Set(page.panes.map(p => `"${p.title}" ${p.text}`))];
+  const failed = page.panes.length > 0 || page.widgetErrors.length > 0;
+  return [
+    ...(panes.length ? [['Widget said', panes.join(' · ')] as Fact] : []),
+    ...(failed && page.widget.kind !== 'v1'
+      ? [
+          [
+            'Console',
+            'not read by the extension: in the Console, pick the widget frame (chatv2.html) and look for ' +
+              '"Authentication Setup Error:" and "Unexpected error while getting token"',
+          ] as Fact,
+        ]
+      : []),
+  ];
+}
+
+/** setContextProvider, when the page used it: how often the widget called it and what it returned last. */
+function contextFacts(page: PageView): Fact[] {
+  const context = page.context;
+  if (!context) return [];
+  const last = context.calls.at(-1);
+  const answer = !last
+    ? 'not called yet'
+    : last.threw
+      ? `threw ${last.threw.n}: ${last.threw.m}`
+      : `returned ${JSON.stringify(last.returned) ?? 'undefined'}`.slice(0, 300);
+  const calls = context.calls.length === 1 ? '1 call' : `${context.calls.length} calls`;
+  return [['Context provider', `set · ${calls} · ${answer}`]];
 }
 
 /** "2, 3" for a few; "4 ×25" when they repeat. */

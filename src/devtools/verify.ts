@@ -140,7 +140,8 @@ async function verify(
       fetched = await get();
     } catch (error) {
       if (!(error instanceof KeyFetchError)) return [line('problem', `Could not fetch the key: ${String(error)}`)];
-      if (error.kind !== 'unreachable') return [line('problem', error.advice, error.rule), ...hostNotes(target)];
+      if (error.kind !== 'unreachable')
+        return [line('problem', error.advice, { rule: error.rule }), ...hostNotes(target)];
       // Blocked (no permission yet) or really unreachable: once the user answers the browser's question, try again.
       progress(`Allow the extension to read ${new URL(target).origin} when the browser asks…`);
       if (!(await permission)) {
@@ -157,7 +158,7 @@ async function verify(
       } catch (again) {
         return [
           again instanceof KeyFetchError
-            ? line('problem', again.advice, again.rule)
+            ? line('problem', again.advice, { rule: again.rule })
             : line('problem', `Could not fetch the key: ${String(again)}`),
           ...hostNotes(target),
         ];
@@ -177,7 +178,9 @@ async function verify(
   const kids = keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : '';
   notes.push(line('info', `${source} holds ${FORMAT_NAMES[keys.format]} (${plural(keys.keys.length, 'key')}${kids}).`));
   for (const note of [...keys.notes, ...urlNotes])
-    notes.push(line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`, note.rule));
+    notes.push(
+      line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`, { rule: note.rule }),
+    );
   const analysis = await analyzeToken(context.raw, {
     now: context.now,
     key: { ...keys, notes: [...keys.notes, ...urlNotes] },
@@ -191,14 +194,16 @@ async function verify(
       : s.status === 'not-checked'
         ? 'Not checked.'
         : 'Signature check failed.';
-  return [line(tone, `${headline} ${s.detail}`, s.status), ...notes];
+  return [line(tone, `${headline} ${s.detail}`, { status: s.status }), ...notes];
 }
 
 /** A key URL's host the service cannot reach, said beside a failure too (it may be why). */
 function hostNotes(target: string): HTMLElement[] {
-  return keyUrlNotes(target, false).map(note => line('info', `${note.message} ${note.fix}`, note.rule));
+  return keyUrlNotes(target, false).map(note => line('info', `${note.message} ${note.fix}`, { rule: note.rule }));
 }
 
-function line(tone: string, text: string, status?: string): HTMLElement {
-  return h('p', { class: `verify-line ${tone}`, ...(status ? { data: { status } } : {}) }, text);
+/** A line of the result; `status`: the signature check's; `rule`: the catalog rule a line is (docs/findings.md). */
+function line(tone: string, text: string, { status, rule }: { status?: string; rule?: string } = {}): HTMLElement {
+  const data = { ...(status ? { status } : {}), ...(rule ? { rule } : {}) };
+  return h('p', { class: `verify-line ${tone}`, data }, text);
 }

@@ -209,7 +209,10 @@ if (window !== top && /\/chat(v2)?\.html$/i.test(location.pathname)) {
   let pending = false;
   const readPanes = () => {
     pending = false;
-    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    // Text the widget shows: not its scripts' or styles' source.
+    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT, {
+      acceptNode: n => (/^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE)$/.test(n.parentNode?.nodeName ?? '') ? 2 : 1),
+    });
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (!node.nodeValue?.includes(PANE_TITLE)) continue;
       // The pane: the nearest ancestor with more to say than its title.

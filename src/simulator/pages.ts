@@ -21,6 +21,8 @@ export const SCENARIOS: readonly string[] = [
   'client-function-missing',
   'portal',
   'portal-overlap',
+  'portal-anonymous',
+  'portal-misnamed',
   'sdk-late',
   'sdk-class',
   'sdk-plain',
@@ -34,6 +36,10 @@ export const SCENARIOS: readonly string[] = [
   'oauth',
   'auth-code',
   'outlived',
+  'flaky',
+  'context',
+  'race',
+  'reconnect',
 ];
 
 /** JSON inside a <script> element: "<" escaped so no payload can close the element. */
@@ -72,12 +78,14 @@ export function widgetPage(
       ? 'auth.getAuthenticationToken'
       : scenario === 'client-function-missing'
         ? 'auth.missingFunction'
-        : scenario === 'portal'
+        : scenario === 'portal' || scenario === 'portal-anonymous'
           ? 'auth.getAuthenticationToken'
-          : scenario === 'portal-overlap'
-            ? // The widget asks twice at once (a reconnect does).
-              'auth.getAuthenticationToken,auth.getAuthenticationToken'
-            : '');
+          : scenario === 'portal-misnamed'
+            ? 'auth.getAuthorizationToken'
+            : scenario === 'portal-overlap'
+              ? // The widget asks twice at once (a reconnect does).
+                'auth.getAuthenticationToken,auth.getAuthenticationToken'
+              : '');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Widget simulator: ${attr(scenario)}</title>
 <script>window.__tokens = ${scriptJson(site.tokens)}; window.__payloads = ${scriptJson(XSS_PAYLOADS)};</script>
@@ -173,16 +181,26 @@ export const DESCRIPTIONS: Record<string, string> = {
   oauth: 'OAuth 2.0 authentication: the page hands over an authorization code, not a JWT.',
   'auth-code': 'OAuth 2.0 through setAuthCodeProvider: an authorization code, recorded but never analysed as a JWT.',
   outlived: 'The token lives 2 seconds; the chat still uses it 3 seconds later.',
+  'portal-anonymous': 'A Power Pages visitor who is not signed in: the portal calls back ("", "Login Required").',
+  'portal-misnamed':
+    'The widget asks for auth.getAuthorizationToken (a name from blog posts); the portal defines ' +
+    'auth.getAuthenticationToken.',
+  flaky: 'The token service is not ready at first: the first registration throws, the retry works.',
+  context: 'A context provider (setContextProvider) beside a token whose lwicontexts says something else.',
+  race: 'The widget checks for a chat to reconnect before any token arrived: the call carries no token (401).',
+  reconnect: 'The reconnect check is refused (403): a refresh or a second tab starts a new chat.',
 };
 
 /** The scenarios worth showing on v2, where the widget asks for the token when it needs one. */
-export const V2_SCENARIOS = ['valid', 'later', 'empty', 'unknown-user', 'outlived'];
+export const V2_SCENARIOS = ['valid', 'later', 'empty', 'unknown-user', 'outlived', 'race', 'portal-anonymous'];
 const V2_DESCRIPTIONS: Record<string, string> = {
   valid: 'A good token: the frame asks for it when the chat starts.',
   later: "An asynchronous callback (Microsoft's 'send the token when starting a chat' sample): fine on v2.",
   empty: 'The provider calls back with an empty string: error 3.',
   'unknown-user': 'The service answers 401 "UserId not found".',
   outlived: 'The token lives 2 seconds; v2 asks for a fresh one before closing the chat.',
+  race: 'A reconnect check before the token arrived: it carries no token.',
+  'portal-anonymous': 'A Power Pages visitor who is not signed in: the widget shows its AUTH SETUP ERROR pane.',
 };
 
 export function indexPage(site: Site) {

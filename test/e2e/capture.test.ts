@@ -397,6 +397,103 @@ const SCENARIOS: Record<string, Scenario> = {
       expect(allRules(view)).toContain('session.chat-outlived-token');
     },
   },
+  // --- What field reports describe (issue 13) ---------------------------------------------------
+  flaky: {
+    verdict: /^Token accepted/,
+    path: '/widget?scenario=flaky',
+    ready: invocations(2),
+    check: view => {
+      expect(view.invocations.map(i => i.outcome)).toEqual(['threw', 'token']);
+      expect(view.findings.filter(f => f.rule === 'session.intermittent-provider').map(f => f.message)).toEqual([
+        '1 invocation failed (#1 threw Error) and 1 handed over a token (#2): the provider fails only sometimes.',
+      ]);
+    },
+  },
+  context: {
+    verdict: /^Token accepted/,
+    path: '/widget?scenario=context',
+    ready: view => invocations(1)(view) && view.context?.calls[0]?.returned !== undefined,
+    check: (view, run) => {
+      expect(run.observed).toContain("getContextProvider is the page's own: true");
+      expect(view.context).toMatchObject({
+        registrations: [{ isFunction: true, argumentType: 'function' }],
+        calls: [{ returned: { region: 'EU', msdyn_cartvalue: '999' } }],
+      });
+      // The context provider's call is not a token invocation.
+      expect(view.invocations.map(i => i.route)).toEqual(['setAuthTokenProvider']);
+      expect(view.findings.find(f => f.rule === 'registration.context-provider')?.message).toMatch(
+        /^setContextProvider's provider returned \{"region":"EU","msdyn_cartvalue":"999"\} \(call #\d+\); the token the chat uses has (no )?lwicontexts/,
+      );
+    },
+  },
+  'race: a reconnect check before the token': {
+    verdict: /^Token accepted/,
+    path: '/widget?scenario=race',
+    ready: view => invocations(1)(view) && view.authCalls.some(c => c.endpoint === 'reconnectablechats'),
+    check: view => {
+      expect(view.findings.filter(f => f.rule === 'auth.no-token').map(f => f.message)).toEqual([
+        expect.stringMatching(
+          /^POST reconnectablechats went out with no AuthenticatedUserToken header \(answered 401\); \d+ (ms|seconds) before the provider's first token: the widget asked before the token arrived\.$/,
+        ),
+      ]);
+    },
+  },
+  'reconnect refused': {
+    verdict: /^Problem: reconnectablechats answered 403: "Chat reconnect is not enabled for this widget\."/,
+    path: '/widget?scenario=reconnect',
+    // The v1 frame uses its token twice: when it is handed over, and when the chat starts.
+    ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 4,
+    check: view => {
+      expect(allRules(view)).toContain('auth.reconnect-refused');
+    },
+  },
+  'Power Pages: a visitor who is not signed in': {
+    verdict: /the visitor is not signed in/,
+    path: '/widget?scenario=portal-anonymous',
+    ready: view => invocations(1)(view) && view.invocations[0]!.callbacks.length === 1,
+    check: view => {
+      const only = view.invocations[0]!;
+      expect([only.outcome, only.errorCode, only.callbacks[0]!.reason]).toEqual(['empty', 3, 'Login Required']);
+      expect(only.findings.map(f => f.rule)).toEqual(['invocation.not-signed-in']);
+    },
+  },
+  'Power Pages: the widget asks for auth.getAuthorizationToken': {
+    verdict: /did you mean "auth\.getAuthenticationToken" \(Power Pages' own\)\?$/,
+    path: '/widget?scenario=portal-misnamed',
+    ready: view => view.findings.length > 0 && view.widgetErrors.length > 0,
+    check: view => {
+      expect(view.widget.portal).toBe(true);
+      expect(view.findings.map(f => f.rule)).toContain('invocation.client-function-missing');
+    },
+  },
+  'v2: the widget says AUTH SETUP ERROR': {
+    verdict: /the visitor is not signed in/,
+    path: '/widget?scenario=portal-anonymous&mode=v2',
+    ready: view => invocations(1)(view) && view.panes.length === 1,
+    check: view => {
+      expect(view.panes.map(p => [p.title, p.text])).toEqual([['Chat authentication has failed.', 'AUTH SETUP ERROR']]);
+      expect(view.findings.map(f => f.rule)).toContain('widget.auth-setup-error');
+      // Read in the widget's frame, not the page's.
+      expect(view.panes[0]!.frame).not.toBe(view.invocations[0]!.frame);
+    },
+  },
+  'v2: the widget says UNAUTHORIZED': {
+    verdict: /UserId not found/,
+    path: '/widget?scenario=unknown-user&mode=v2',
+    ready: view => invocations(1)(view) && view.panes.length === 1 && view.authCalls.some(c => c.invocation),
+    check: view => {
+      expect(view.panes.map(p => p.text)).toEqual(['UNAUTHORIZED']);
+      expect(allRules(view)).toEqual(expect.arrayContaining(['widget.unauthorized', 'auth.user-not-found']));
+    },
+  },
+  'v2: a reconnect check before the token': {
+    verdict: /^Token accepted/,
+    path: '/widget?scenario=race&mode=v2',
+    ready: view => invocations(1)(view) && view.authCalls.some(c => c.endpoint === 'reconnectablechats'),
+    check: view => {
+      expect(view.findings.map(f => f.rule)).toContain('auth.no-token');
+    },
+  },
   'widget in an iframe': {
     verdict: /^Token accepted$/,
     facts: { Widget: /in an iframe/ },
@@ -450,6 +547,8 @@ async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, sce
     expect(report.invocations.map(i => [i.id, i.outcome, i.errorCode])).toEqual(
       view.invocations.map(i => [i.key, i.outcome, i.errorCode]),
     );
+    // The page's findings travel with the report, the new ones of each scenario included.
+    expect(report.findings.map(f => [f.rule, f.message])).toEqual(view.findings.map(f => [f.rule, f.message]));
     expect(report.tokensIncluded).toBe(false);
     for (const invocation of view.invocations) {
       const signature = invocation.analysis?.token?.split('.')[2];

@@ -104,7 +104,21 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         s => s.tokens.valid,
         s => ({ url: `${s.origin}/keys/signin.html` }),
         undefined,
-        /HTML page titled "Sign in to Contoso"/,
+        /answered a sign-in page: Omnichannel fetches the key without signing in, so it gets this page\. Serve the key/,
+      ],
+      [
+        "Power Pages without its certificate: 'Key Not Found'",
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/portal/_services/auth/publickey` }),
+        undefined,
+        /answered "Key Not Found": this Power Pages site has no certificate for its token endpoint[\s\S]*is a loopback address/,
+      ],
+      [
+        'a key read here: it proves nothing about the service, and this host is loopback',
+        s => s.tokens.valid,
+        s => ({ url: `${s.origin}/keys/public.pem` }),
+        'verified',
+        /127\.0\.0\.1:\d+ is a loopback address \(this machine\): Omnichannel fetches the key from the internet[\s\S]*was read from this browser; that does not show Omnichannel can reach it/,
       ],
       [
         'a plain http URL',

@@ -84,6 +84,25 @@ afterAll(() => {
 });
 
 describe('lcw-auth check', () => {
+  test('--widget v2: a 13-digit exp is an unknown there, not an error 4; --widget v1 keeps the error', async () => {
+    const millis = await signToken(key, validClaims({ exp: (NOW + 3600) * 1000 }));
+    const timeRules = (out: { findings: { rule: string }[] }) =>
+      out.findings.map(f => f.rule).filter(r => r.startsWith('time.'));
+    const v2 = json(await runCli(['check', millis, ...now, '--widget', 'v2', '--json']));
+    expect([v2.errorCode, timeRules(v2)]).toEqual([null, ['time.milliseconds-v2']]);
+    const v1 = json(await runCli(['check', millis, ...now, '--widget', 'V1', '--json']));
+    expect([v1.errorCode, timeRules(v1)]).toEqual([4, ['time.milliseconds']]);
+    expectInputError(await runCli(['check', millis, '--widget', 'v3']), /--widget takes v1, v2 or custom, not "v3"/);
+  });
+  test("--portal: a portal's 15-minute token is expected, not a warning", async () => {
+    const portalToken = await signToken(key, validClaims({ iat: NOW - 300, nbf: NOW - 300, exp: NOW + 600 }));
+    const rules = async (...flags: string[]) =>
+      json(await runCli(['check', portalToken, ...now, ...flags, '--json']))
+        .findings.map((f: { rule: string }) => f.rule)
+        .filter((r: string) => r.startsWith('time.'));
+    expect(await rules('--portal')).toEqual(['time.portal-lifetime']);
+    expect(await rules()).toEqual(['time.expires-soon']);
+  });
   test('a valid token: readable report, status 0', async () => {
     const result = await runCli(['check', good, ...now]);
     expect(result.status).toBe(0);

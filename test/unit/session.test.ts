@@ -991,6 +991,16 @@ describe('what the field reports (issue 13)', () => {
     expect(persistent.map(m => m.split(':')[0])).toEqual(expect.arrayContaining(['auth.no-token', 'token.empty']));
     expect(persistent.join('\n')).not.toMatch(/config.sign-in-optional/);
   });
+  test('Power Pages: what the widget received adds nothing when the portal said why no token came', () => {
+    const delivered = (reason?: string) =>
+      assembleSession([
+        ...portalAsk('', reason),
+        { ...got('', T0 + 45), via: 'authTokenResponse' } as RecordedEvent,
+      ]).invocations[0]!.findings.map(f => f.rule);
+    expect(delivered('Login Required')).toEqual(['invocation.not-signed-in']);
+    // Near miss: with no reason, the observed "got nothing" leads.
+    expect(delivered()).toEqual(['invocation.widget-got-nothing', 'token.empty']);
+  });
   test('Power Pages: "Login Required" is a visitor who is not signed in; another reason is quoted', () => {
     const [notSignedIn] = assembleSession(portalAsk('', 'Login Required')).invocations;
     expect([notSignedIn!.errorCode, notSignedIn!.findings.map(f => f.message)]).toEqual([
