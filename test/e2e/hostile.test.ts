@@ -149,6 +149,32 @@ const ATTACKS: Record<string, Attack> = {
       console.log(`20,000 pushes after the requests: ${run.attack.pushMs?.toFixed(1)} ms`);
     },
   },
+  'the functions beside a missing client function: no setter, getter or trap of the page breaks anything': {
+    path: '/widget?scenario=client-function-missing&attack=near-traps',
+    last: 'asked again',
+    ready: view => view.timeline.filter(t => t.kind === 'req').length === 2,
+    check: (view, run, record) => {
+      // The widget's own host script trips the throwing trap in both runs alike (the differential
+      // compares every line): the extension adds no error of its own, and runs no getter.
+      expect(run.attack.log.filter(l => l.startsWith('getter ran'))).toEqual([]);
+      // Data properties only (the getter is not listed); nothing from the owner whose traps throw.
+      const asked = record.sessions.at(-1)!.events.flatMap(e => (e.k === 'req' ? [e.near] : []));
+      expect(asked).toEqual([['getAuthenticationTokn'], undefined]);
+      expect(view.findings.map(f => f.rule)).toContain('invocation.client-function-missing');
+    },
+  },
+  "a context provider's answer with a getter and a Proxy: read as data, nothing runs": {
+    path: '/widget?scenario=valid&attack=context-getters',
+    last: 'done',
+    ready: view => view.context?.calls[0]?.returned !== undefined,
+    check: (view, run) => {
+      expect(run.attack.log).toContain("getContextProvider is the page's own: true");
+      expect(run.attack.log.filter(l => l.startsWith('getter ran') || l.startsWith('uncaught'))).toEqual([]);
+      expect(view.context?.calls.map(c => c.returned)).toEqual([
+        { region: 'EU', secret: '(accessor)', nested: '(unreadable)' },
+      ]);
+    },
+  },
   'a portal namespace behind a getter or throwing traps: nothing runs, nothing breaks, no portal claimed': {
     path: '/widget?scenario=client-function&attack=portal-traps',
     last: 'namespace restored',

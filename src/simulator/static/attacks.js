@@ -405,6 +405,77 @@
       });
     },
 
+    // Where the hook lists the functions beside a missing client function ("did you mean"): an index
+    // setter on Array.prototype (counted: the page's own arrays trip it alike in both runs), a getter
+    // among the owner's properties, then an owner whose traps throw.
+    'near-traps': function () {
+      counts['Array.prototype[0] setter'] = 0;
+      Object.defineProperty(Array.prototype, '0', {
+        configurable: true,
+        get: function () {
+          return undefined;
+        },
+        set: function (v) {
+          counts['Array.prototype[0] setter']++;
+          Object.defineProperty(this, '0', { value: v, writable: true, enumerable: true, configurable: true });
+        },
+      });
+      window.auth = { getAuthenticationTokn: function () {} };
+      Object.defineProperty(window.auth, 'missingFunctio', {
+        enumerable: true,
+        get: function () {
+          log('getter ran: missingFunctio');
+          return function () {};
+        },
+      });
+      window.addEventListener(
+        'lcw:error',
+        function () {
+          var fail = function () {
+            throw new Error('trap');
+          };
+          window.auth = new Proxy({}, { ownKeys: fail, getOwnPropertyDescriptor: fail, get: fail });
+          // The widget asks again, now of an owner whose every trap throws.
+          var frame = document.getElementById('Microsoft_Omnichannel_LCWidget_Chat_Iframe_Window');
+          frame.contentWindow.postMessage({ messageName: 'ask-again' }, '*');
+          setTimeout(function () {
+            log('asked again');
+          }, 300);
+        },
+        { once: true },
+      );
+    },
+
+    // A context provider whose answer has getters and a Proxy: read without running either.
+    'context-getters': function () {
+      onReady(function () {
+        var answer = { region: 'EU' };
+        Object.defineProperty(answer, 'secret', {
+          enumerable: true,
+          get: function () {
+            log('getter ran: secret');
+            return 'x';
+          },
+        });
+        answer.nested = new Proxy(
+          {},
+          {
+            ownKeys: function () {
+              throw new Error('trap');
+            },
+          },
+        );
+        var provider = function () {
+          return answer;
+        };
+        sdk().setContextProvider(provider);
+        log("getContextProvider is the page's own: " + (sdk().getContextProvider() === provider));
+        setTimeout(function () {
+          log('done');
+        }, 300);
+      });
+    },
+
     // Tens of thousands of invocations in a burst, then one more registration.
     flood: function () {
       onReady(function () {
