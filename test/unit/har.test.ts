@@ -2,6 +2,7 @@
 import { describe, test, expect } from 'vitest';
 import { HarScanner } from '../../src/analysis/har-scan.js';
 import { harTraffic } from '../../src/analysis/har.js';
+import { assembleSession } from '../../src/analysis/session.js';
 
 const widgetEntry = (path: string, extra: object = {}) => ({
   startedDateTime: '2026-11-24T16:00:00.000Z',
@@ -82,4 +83,36 @@ describe('HarScanner', () => {
     // Hostile values are dropped by the record's validation, not trusted.
     expect(harTraffic([{ startedDateTime: 'yesterday', request: { url: 'x' } }, null, 5], null).events).toEqual([]);
   });
+});
+
+test('a HAR carries the field reports too: an /auth/ call without a token, a reconnect refused', () => {
+  const call = (path: string, status: number, headers: { name: string; value: string }[], at: string) =>
+    widgetEntry(path, {
+      startedDateTime: at,
+      request: { url: `https://org.omnichannelengagementhub.com/livechatconnector${path}`, method: 'POST', headers },
+      response: {
+        status,
+        headers: [{ name: 'message', value: status === 403 ? 'Reconnect is off' : '' }],
+        content: {},
+      },
+    });
+  const { events } = harTraffic(
+    [
+      call('/v2/auth/reconnectablechats/o/a', 401, [], '2026-11-24T16:00:00.000Z'),
+      call(
+        '/v2/auth/getchattoken/o/a',
+        401,
+        [{ name: 'AuthenticatedUserToken', value: '' }],
+        '2026-11-24T16:00:01.000Z',
+      ),
+    ],
+    [{ title: 'https://shop.contoso.com/help' }],
+  );
+  const view = assembleSession(events.map(e => ({ ...e, frame: -1 })));
+  expect(view.findings.map(f => f.message)).toEqual([
+    'POST reconnectablechats went out with no AuthenticatedUserToken header (answered 401); no token was handed ' +
+      'over on this page.',
+    'POST getchattoken went out with an empty AuthenticatedUserToken header (answered 401); no token was handed ' +
+      'over on this page.',
+  ]);
 });
