@@ -215,10 +215,13 @@ if (window !== top && /\/chat(v2)?\.html$/i.test(location.pathname)) {
     });
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (!node.nodeValue?.includes(PANE_TITLE)) continue;
-      // The pane: the nearest ancestor with more to say than its title.
-      let pane = node.parentNode;
-      while (pane?.parentNode && (pane.textContent ?? '').trim().length <= PANE_TITLE.length) pane = pane.parentNode;
-      const text = (pane?.textContent ?? '').replace(PANE_TITLE, '').replace(/\s+/g, ' ').trim();
+      // Its text: what follows the title (the next few elements beside it, or beside an ancestor a few
+      // levels up), never the whole page, whose text is the visitor's chat.
+      let text = '';
+      for (let at = node.parentElement, up = 0; at && up < 4 && !text.trim(); at = at.parentElement, up++)
+        for (let next = at.nextElementSibling, n = 0; next && n < 3; next = next.nextElementSibling, n++)
+          text += ` ${next.textContent ?? ''}`;
+      text = text.replace(/\s+/g, ' ').trim();
       const kept = text.slice(0, PANE_TEXT_CHARS);
       if (said.has(kept)) continue;
       said.add(kept);
