@@ -82,7 +82,8 @@ export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' 
             : `Client function ${event.name ?? ''} invoked (#${event.id})`;
     case 'cb': {
       const how = event.sync ? 'synchronously' : 'asynchronously';
-      return `Callback #${event.id} ${how} with ${describeHanded(event.v)}`;
+      const reason = event.r === undefined ? '' : ` and ${JSON.stringify(event.r)}`;
+      return `Callback #${event.id} ${how} with ${describeHanded(event.v)}${reason}`;
     }
     case 'end':
       return `Provider #${event.id} ${event.err ? `threw ${event.err.n}: ${event.err.m}` : 'returned'}`;

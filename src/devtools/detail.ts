@@ -108,6 +108,10 @@ function providerFacts(invocation: InvocationView, nowMs: number): Fact[] {
           times(invocation.callbackCount)
         : 'never called',
     ],
+    // A second argument of the callback: Power Pages says why no token came ("Login Required").
+    ...(invocation.callbacks[0]?.reason !== undefined
+      ? [['Reason given', JSON.stringify(invocation.callbacks[0].reason)] as [string, Child]]
+      : []),
     ...(invocation.threw ? [['Threw', `${invocation.threw.n}: ${invocation.threw.m}`] as [string, Child]] : []),
     ...(invocation.rejected
       ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]

@@ -28,7 +28,7 @@ export const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   again: 'Again',
   drop: 'Dropped',
   got: 'Received',
-  pane: 'Widget said',
+  pane: 'Pane',
 };
 
 export function renderRow(row: Row): HTMLElement {

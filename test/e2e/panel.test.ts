@@ -132,6 +132,31 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
+    test("the widget's own words: its pane, where to look in the Console, a portal visitor not signed in", async () => {
+      // `scenario` goes into the URL as is: the v2 mode rides along.
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'portal-anonymous&mode=v2', 1);
+      try {
+        const text = await waitForPanel(panel, t => t.facts['Widget said'] !== undefined);
+        expect(text.verdict).toMatch(/the visitor is not signed in\.$/);
+        expect(text.facts).toMatchObject({
+          Widget: 'found · v2 (its frame is chatv2.html) · on a Power Pages portal · in an iframe',
+          'Widget said': '"Chat authentication has failed." AUTH SETUP ERROR',
+          Console: expect.stringMatching(
+            /look for "Authentication Setup Error:" and "Unexpected error while getting token"$/,
+          ),
+        });
+        expect(text.detail).toMatch(/Reason given\s+"Login Required"/);
+        expect(text.rows).toContainEqual(
+          expect.stringMatching(/Callback #1 asynchronously with an empty string and "Login Required"/),
+        );
+        expect(text.facts.Page).toMatch(/The widget showed "Chat authentication has failed\." with "AUTH SETUP ERROR"/);
+        expect(await injectedMarkup(panel)).toEqual([]);
+        await panel.screenshot({ path: join(SHOTS, `field-${name}.png`) });
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
     test('follows the theme: dark and light palettes', async () => {
       const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'expired', 1, {
         theme: 'dark',
