@@ -9,12 +9,13 @@ export const RULE_GROUPS: [prefix: string, title: string][] = [
   ['time.', 'Time'],
   ['contexts.', 'Custom context (`lwicontexts`)'],
   ['signature.', 'Signature'],
-  ['key.', 'The public key document'],
+  ['key.', 'The public key document and its URL'],
   ['registration.', 'Provider registration (seen by the page hook)'],
   ['invocation.', 'Provider invocations (seen by the page hook)'],
   ['config.', "The widget's configuration (read from its traffic while DevTools is open)"],
   ['auth.', "The service's answers to the widget's `/auth/` calls"],
   ['session.', 'Across the invocations of a page'],
+  ['widget.', "The widget's own words (its error panes, read in its frame)"],
   ['analysis.', 'The analysis itself'],
 ];
 

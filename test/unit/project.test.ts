@@ -7,6 +7,12 @@ test('docs/findings.md is generated from the current rule catalog (run `npm run 
   expect(readFileSync('docs/findings.md', 'utf8')).toBe(renderFindingsDoc());
 });
 
+test('docs/findings.md explains every rule of the catalog (each rule is in a group)', async () => {
+  const { RULE_IDS } = await import('../../src/analysis/rules.js');
+  const documented = [...renderFindingsDoc().matchAll(/^### `([^`]+)`$/gm)].map(m => m[1]);
+  expect(documented.sort()).toEqual([...RULE_IDS].sort());
+});
+
 /** Every TypeScript file under src/, with the project folders it imports (by top folder under src/) and the packages. */
 function sources(): { file: string; folder: string; code: string; folders: string[]; packages: string[] }[] {
   const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.ts'));
