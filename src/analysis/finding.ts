@@ -52,6 +52,17 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** A value as short JSON (300 characters, then its length) for a message; whatever it is, never throws. */
+export function jsonPreview(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return describeValue(value);
+    return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+  } catch {
+    return describeValue(value);
+  }
+}
+
 /** "1 key", "3 keys". */
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

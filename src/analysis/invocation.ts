@@ -215,7 +215,8 @@ export function elapsed(ms: number): string {
   return ms < 2000 ? `${Math.round(ms)} ms` : duration(ms / 1000);
 }
 
-function outcomeOfValue(value: HandedValue): InvocationOutcome {
+/** What a handed value amounts to: a token (a string, or one too long to keep whole), nothing, or not a string. */
+export function outcomeOfValue(value: HandedValue): InvocationOutcome {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return 'empty';
   return typeof value === 'string' || isCutString(value) ? 'token' : 'non-string';
 }

@@ -107,17 +107,22 @@ const SIGN_IN_URL = { test: (url: string) => SIGN_IN_HOST.test(url) || SIGN_IN_P
 /** A sign-in page's content: a password field, or a title that says so. */
 const SIGN_IN_PAGE = /<input[^>]+type=["']?password|<title>[^<]*(sign[\s-]?in|log[\s-]?in)/i;
 
+/** Power Pages' answer when it has no key to publish ("Key Not Found"), on any status. */
+function portalNoKey(url: URL, body: string): KeyFetchError | undefined {
+  if (!/key\s+not\s+found/i.test(body)) return undefined;
+  return new KeyFetchError(
+    'portal-no-key',
+    `${url.href} answered "Key Not Found"` +
+      (/\/_services\/auth\/publickey/i.test(url.pathname)
+        ? ': this Power Pages site has no certificate for its token endpoint, so it publishes no key.'
+        : ': no key is published there.'),
+  );
+}
+
 /** What a body that is not a key says: a portal without a key, a sign-in page, another page; undefined for text. */
 function notAKey(url: URL, body: string, contentType: string): KeyFetchError | undefined {
-  if (/key\s+not\s+found/i.test(body)) {
-    return new KeyFetchError(
-      'portal-no-key',
-      `${url.href} answered "Key Not Found"` +
-        (/\/_services\/auth\/publickey/i.test(url.pathname)
-          ? ': this Power Pages site has no certificate for its token endpoint, so it publishes no key.'
-          : ': no key is published there.'),
-    );
-  }
+  const noKey = portalNoKey(url, body);
+  if (noKey) return noKey;
   const html = /html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(body);
   if (!html) return undefined;
   if (SIGN_IN_PAGE.test(body) || SIGN_IN_URL.test(url.href)) {
@@ -237,9 +242,8 @@ async function readDocument(
 ): Promise<FetchedKeyDocument> {
   if (!response.ok) {
     // Power Pages answers "Key Not Found" when it has no key; the first few KB say so.
-    const start = await firstText(response, 4096);
-    const portal = /key\s+not\s+found/i.test(start) ? notAKey(url, start, '') : undefined;
-    if (portal) throw portal;
+    const noKey = portalNoKey(url, await firstText(response, 4096));
+    if (noKey) throw noKey;
     const hint =
       response.status === 401 || response.status === 403
         ? ': it needs a sign-in, but Omnichannel fetches it anonymously'

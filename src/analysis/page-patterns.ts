@@ -6,8 +6,8 @@
  */
 import { analyzeTokenSync } from './analyze.js';
 import { editDistance } from './contexts.js';
-import { describeValue, finding, plural } from './finding.js';
-import { elapsed } from './invocation.js';
+import { finding, jsonPreview, plural } from './finding.js';
+import { elapsed, outcomeOfValue } from './invocation.js';
 import type { ContextProviderView, WidgetPaneView } from './session-view.js';
 import type { ReadCall } from './page-reader.js';
 import type { Finding } from './types.js';
@@ -30,7 +30,9 @@ export function untokenedCalls(
     // A CORS preflight carries no custom header by design: it is the browser's, not the widget's.
     if (call.view.method === 'OPTIONS' || (call.token !== null && call.token.trim() !== '')) continue;
     const key = `${call.view.method} ${call.view.endpoint}`;
-    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), call]);
+    const list = byEndpoint.get(key);
+    if (list) list.push(call);
+    else byEndpoint.set(key, [call]);
   }
   return [...byEndpoint].map(([name, list]) => {
     const first = list[0]!;
@@ -67,8 +69,16 @@ function roughOutcome(events: readonly RecordedEvent[]): { outcome: Outcome; why
   const cb = events.find(e => e.k === 'cb');
   if (cb?.k === 'cb') {
     const v = cb.v;
-    if (typeof v === 'string' && v.trim() !== '') return { outcome: 'token', why: '' };
-    const what = v === undefined || v === null ? String(v) : typeof v === 'string' ? 'an empty string' : 'a non-string';
+    const handed = outcomeOfValue(v);
+    if (handed === 'token') return { outcome: 'token', why: '' };
+    const what =
+      handed === 'non-string'
+        ? 'a non-string'
+        : typeof v === 'string'
+          ? 'an empty string'
+          : v === null
+            ? 'null'
+            : 'undefined';
     return { outcome: 'failed', why: `handed over ${what}` };
   }
   const end = events.find(e => e.k === 'end');
@@ -113,12 +123,12 @@ export function contextBesideToken(context: ContextProviderView | null, latestTo
     ? 'was not called yet'
     : call.threw
       ? `threw ${call.threw.n} (call #${call.id})`
-      : `returned ${shown(call.returned)} (call #${call.id})`;
+      : `returned ${jsonPreview(call.returned)} (call #${call.id})`;
   const contexts = analyzeTokenSync(latestToken).contexts;
   const claim = !contexts
     ? 'has no lwicontexts claim'
     : contexts.entries
-      ? `has lwicontexts ${shown(Object.fromEntries(contexts.entries.map(e => [e.name, e.value])))}`
+      ? `has lwicontexts ${jsonPreview(Object.fromEntries(contexts.entries.map(e => [e.name, e.value])))}`
       : 'has an lwicontexts claim that cannot be read';
   return [
     finding(
@@ -127,17 +137,6 @@ export function contextBesideToken(context: ContextProviderView | null, latestTo
         'takes its context from lwicontexts (inferred from field reports).',
     ),
   ];
-}
-
-/** A value as short JSON for a message; whatever it is, never throws. */
-function shown(value: unknown): string {
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return describeValue(value);
-    return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
-  } catch {
-    return describeValue(value);
-  }
 }
 
 /** What the widget's error panes say, each mapped to its likely causes (see the rules' texts). */

@@ -130,12 +130,14 @@ export class SessionAssembly {
       this.page.route !== 'setAuthCodeProvider';
     const firstToken = firstTokenAt(reader.eventsByKey);
     const starts = reader.starts.map(start => ({ key: invocationKey(start), id: start.id }));
-    const latest = [...reader.starts].reverse().find(s => this.tokenOf(reader, invocationKey(s)) !== undefined);
-    const wireToken = [...reader.calls].reverse().find(c => c.token?.trim() && !c.tokenCut)?.token ?? undefined;
+    let latestToken: string | undefined;
+    for (let i = reader.starts.length - 1; i >= 0 && latestToken === undefined; i--)
+      latestToken = this.tokenOf(reader, invocationKey(reader.starts[i]!));
+    latestToken ??= [...reader.calls].reverse().find(c => c.token?.trim() && !c.tokenCut)?.token ?? undefined;
     return [
       ...(tokenExpected ? untokenedCalls(reader.calls, firstToken, settings?.persistentChat === true) : []),
       ...(settings?.signInOptional ? [] : intermittentProvider(starts, reader.eventsByKey)),
-      ...contextBesideToken(this.page.context, latest ? this.tokenOf(reader, invocationKey(latest)) : wireToken),
+      ...contextBesideToken(this.page.context, latestToken),
       ...paneFindings(this.page.panes),
     ];
   }

@@ -7,6 +7,7 @@ import { h, type Child } from './dom.js';
 import { findingItem } from './detail.js';
 import type { LoadedSession } from './source.js';
 import { countBy } from '../analysis/report-summary.js';
+import { jsonPreview } from '../analysis/finding.js';
 import type { PageView } from '../analysis/session-view.js';
 import { DROP_REASONS } from '../analysis/timeline.js';
 import type { DropReason } from '../protocol/hook.js';
@@ -112,7 +113,7 @@ function contextFacts(page: PageView): Fact[] {
     ? 'not called yet'
     : last.threw
       ? `threw ${last.threw.n}: ${last.threw.m}`
-      : `returned ${JSON.stringify(last.returned) ?? 'undefined'}`.slice(0, 300);
+      : `returned ${jsonPreview(last.returned)}`;
   const calls = context.calls.length === 1 ? '1 call' : `${context.calls.length} calls`;
   return [['Context provider', `set · ${calls} · ${answer}`]];
 }

@@ -16,6 +16,7 @@ import { checkKeyUrl, fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../an
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
 import { plural } from '../analysis/finding.js';
+import type { Finding } from '../analysis/types.js';
 
 export interface VerifyContext {
   /** What the provider handed over. */
@@ -177,10 +178,7 @@ async function verify(
   }
   const kids = keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : '';
   notes.push(line('info', `${source} holds ${FORMAT_NAMES[keys.format]} (${plural(keys.keys.length, 'key')}${kids}).`));
-  for (const note of [...keys.notes, ...urlNotes])
-    notes.push(
-      line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`, { rule: note.rule }),
-    );
+  notes.push(...[...keys.notes, ...urlNotes].map(noteLine));
   const analysis = await analyzeToken(context.raw, {
     now: context.now,
     key: { ...keys, notes: [...keys.notes, ...urlNotes] },
@@ -199,7 +197,12 @@ async function verify(
 
 /** A key URL's host the service cannot reach, said beside a failure too (it may be why). */
 function hostNotes(target: string): HTMLElement[] {
-  return keyUrlNotes(target, false).map(note => line('info', `${note.message} ${note.fix}`, { rule: note.rule }));
+  return keyUrlNotes(target, false).map(noteLine);
+}
+
+/** A finding about the key or its URL, as a line: its message and fix. */
+function noteLine(note: Finding): HTMLElement {
+  return line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`, { rule: note.rule });
 }
 
 /** A line of the result; `status`: the signature check's; `rule`: the catalog rule a line is (docs/findings.md). */

@@ -1062,6 +1062,14 @@ describe('what the field reports (issue 13)', () => {
         'provider fails only sometimes.',
     );
   });
+  test('a token too long to keep whole still counts as a token in that pattern', () => {
+    const long = { o: 'cut', n: 2_000_000, t: 'a'.repeat(16), h: '0badf00d' };
+    const events = [ready(), reg(), inv(), end(1, { n: 'TypeError', m: 'x' }), inv(2), cb(long, true, 2), end(2)];
+    expect(messages(events).filter(m => m.startsWith('session.intermittent'))).toEqual([
+      'session.intermittent-provider: 1 invocation failed (#1 threw TypeError) and 1 handed over a token (#2): the ' +
+        'provider fails only sometimes.',
+    ]);
+  });
   test('the same pane shown twice is one finding', () => {
     const shown = pane('Chat authentication has failed.', 'UNAUTHORIZED');
     expect(
