@@ -14,6 +14,7 @@ import {
   runScenario,
   tabIdOf,
   recordOf,
+  quietRecordOf,
   current,
   allRules,
   type ScenarioRun,
@@ -577,7 +578,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           // The differential: the page observes exactly the same with and without the extension.
           expect(run.observed).toEqual(plain.observed);
           const tabId = await tabIdOf(rig.helper, `${rig.site.origin}${scenario.path.split('?')[0]}`);
-          const record = await recordOf(rig.helper, tabId, r => scenario.ready(current(r)));
+          const record = await quietRecordOf(rig.helper, tabId, r => scenario.ready(current(r)));
           scenario.check(current(record), run);
           await checkPanel(rig.tb, tabId, record, scenario);
         } finally {

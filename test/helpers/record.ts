@@ -128,3 +128,26 @@ export async function recordOf(
 export const current = (record: TabAnswer) => record.sessions.at(-1)!.view;
 export const allRules = (view: SessionView) =>
   [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => f.rule);
+
+/**
+ * `recordOf`, then read again until the newest session gains no event for `quietMs`. The frame's
+ * relay, the page's relay and the background's wire watch deliver on separate channels, so an event
+ * older than the last one waited for can still be on its way (Firefox: the frame's delivery after
+ * the wire's calls). Tests that compare everything recorded with what the panel shows need it all.
+ */
+export async function quietRecordOf(
+  panel: Page,
+  tabId: number,
+  ready: (record: TabAnswer) => boolean,
+  quietMs = 400,
+): Promise<TabAnswer> {
+  let record = await recordOf(panel, tabId, ready);
+  const count = (r: TabAnswer) => r.sessions.at(-1)?.eventCount ?? 0;
+  for (let since = Date.now(); Date.now() - since < quietMs;) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const next = await readTab(panel, tabId);
+    if (count(next) !== count(record) || next.sessions.length !== record.sessions.length) since = Date.now();
+    record = next;
+  }
+  return record;
+}
