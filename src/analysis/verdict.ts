@@ -123,10 +123,22 @@ export function pageVerdict(page: PageFacts): Verdict {
   return { text: 'No Omnichannel chat widget seen on this page.', tone: 'none' };
 }
 
-/** The status line: the newest invocation's verdict, else what the page did (or did not do). */
+/**
+ * The newest invocation's verdict, with the page's first error after it when that verdict is not an
+ * error itself: a reconnect check that went out without a token is a failure the newest token,
+ * accepted, does not explain away.
+ */
+function withPageError(verdict: Verdict, pageFindings: readonly Finding[]): Verdict {
+  const problem = pageFindings.find(f => f.severity === 'error');
+  if (!problem || verdict.tone === 'error' || verdict.tone === 'pending') return verdict;
+  return { text: `${verdict.text.replace(/\.$/, '')}. On the page: ${problem.message}`, tone: 'error' };
+}
+
+/** The status line: the newest invocation's verdict (and the page's error), else what the page did (or did not do). */
 export function sessionVerdict(assembly: Pick<SessionAssembly, 'page' | 'invocationCount' | 'invocation'>): Verdict {
-  if (assembly.invocationCount > 0) return viewVerdict(assembly.invocation(assembly.invocationCount - 1));
   const { page } = assembly;
+  if (assembly.invocationCount > 0)
+    return withPageError(viewVerdict(assembly.invocation(assembly.invocationCount - 1)), page.findings);
   return pageVerdict({ findings: page.findings, widgetDetected: page.widget.detected, route: page.route });
 }
 
@@ -137,7 +149,7 @@ export function reportVerdict(
 ): Verdict {
   if (!latest)
     return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
-  return invocationVerdict({ ...latest, analysed: latest.token !== null });
+  return withPageError(invocationVerdict({ ...latest, analysed: latest.token !== null }), report.findings);
 }
 
 /** How the provider was registered, in words: "registered after lcw:ready", "client function (...)", ... */

@@ -207,6 +207,7 @@ const PANE_TITLE = 'Chat authentication has failed.';
 if (window !== top && /\/chat(v2)?\.html$/i.test(location.pathname)) {
   const said = new Set<string>();
   let pending = false;
+  let waited = false;
   const readPanes = () => {
     pending = false;
     // Text the widget shows: not its scripts' or styles' source.
@@ -223,8 +224,16 @@ if (window !== top && /\/chat(v2)?\.html$/i.test(location.pathname)) {
           text += ` ${next.textContent ?? ''}`;
       text = text.replace(/\s+/g, ' ').trim();
       const kept = text.slice(0, PANE_TEXT_CHARS);
+      // A title alone may get its text in a later commit: look once more, a second on, before
+      // recording the pane without text (else it would be recorded twice).
       if (said.has(kept)) continue;
+      if (!kept && !waited) {
+        waited = true;
+        setTimeout(readPanes, 1000);
+        continue;
+      }
       said.add(kept);
+      waited = false;
       record({ k: 'pane', at: now(), title: PANE_TITLE, text: kept });
     }
   };

@@ -428,7 +428,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'race: a reconnect check before the token': {
-    verdict: /^Token accepted/,
+    verdict: /^Token accepted\. On the page: POST reconnectablechats went out with no AuthenticatedUserToken/,
     path: '/widget?scenario=race',
     ready: view => invocations(1)(view) && view.authCalls.some(c => c.endpoint === 'reconnectablechats'),
     check: view => {
@@ -488,7 +488,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   'v2: a reconnect check before the token': {
-    verdict: /^Token accepted/,
+    verdict: /^Token accepted\. On the page: POST reconnectablechats went out with no AuthenticatedUserToken/,
     path: '/widget?scenario=race&mode=v2',
     ready: view => invocations(1)(view) && view.authCalls.some(c => c.endpoint === 'reconnectablechats'),
     check: view => {

@@ -1,8 +1,9 @@
 /** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
 import { describe, test, expect, beforeAll } from 'vitest';
-import { assembleSession } from '../../src/analysis/session.js';
-import { viewVerdict, widgetKindText } from '../../src/analysis/verdict.js';
+import { assembleSession, SessionAssembly } from '../../src/analysis/session.js';
+import { reportVerdict, sessionVerdict, viewVerdict, widgetKindText } from '../../src/analysis/verdict.js';
 import type { RecordedEvent } from '../../src/record/format.js';
+import { buildReport } from '../../src/analysis/report.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
@@ -980,6 +981,33 @@ describe('what the field reports (issue 13)', () => {
       'auth.no-token: POST getchattoken went out 2 times with an empty AuthenticatedUserToken header (answered 401); ' +
         'no token was handed over on this page (the widget runs persistent chat, which is always authenticated).',
     );
+  });
+  test("the status line names the page's error beside an accepted token, and only then", () => {
+    const verdictOf = (events: RecordedEvent[]) => sessionVerdict(new SessionAssembly(events, { nowMs: T0 }));
+    const early = verdictOf([
+      ready(),
+      auth('reconnectablechats', 401, '', null, T0 - 5),
+      reg(),
+      inv(),
+      cb(token),
+      end(),
+    ]);
+    expect(early.tone).toBe('error');
+    expect(early.text).toMatch(
+      /^Token accepted\. On the page: POST reconnectablechats went out with no AuthenticatedUserToken header/,
+    );
+    // Near misses: no page error, and a newest invocation that is an error itself (it leads alone).
+    expect(verdictOf([ready(), reg(), inv(), cb(token), end()])).toEqual({ text: 'Token accepted', tone: 'ok' });
+    // The exported report says the same (its page findings travel with it).
+    const report = buildReport(
+      assembleSession([ready(), auth('reconnectablechats', 401, '', null, T0 - 5), reg(), inv(), cb(token), end()], {
+        nowMs: T0,
+      }),
+      { url: 'https://a.example/', now: T0 },
+    );
+    expect(reportVerdict(report)).toEqual(early);
+    const failed = verdictOf([ready(), auth('sessioninit', 401, '', null, T0 - 5), reg(), inv(), cb(''), end()]);
+    expect(failed.text).not.toContain('On the page');
   });
   test('sign-in optional: no token is the point (no finding); persistent chat overrides the switch', () => {
     const optional = { msdyn_authenticatedsigninoptional: 'true' };
