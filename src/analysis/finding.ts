@@ -52,12 +52,16 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** A text as messages quote it: its first 300 characters, saying how long it was when cut. */
+export const previewText = (text: string): string =>
+  text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+
 /** A value as short JSON (300 characters, then its length) for a message; whatever it is, never throws. */
 export function jsonPreview(value: unknown): string {
   try {
     const text = JSON.stringify(value);
     if (text === undefined) return describeValue(value);
-    return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+    return previewText(text);
   } catch {
     return describeValue(value);
   }

@@ -5,7 +5,13 @@
  * widget's script and frame (which tell v1 from v2). Calls read from a HAR are shown as seen on
  * the wire. Everything in the file is untrusted: each event passes the record's own validation.
  */
-import { parseNetworkEvent, widgetRequestKind, headerValue, NETWORK_FRAME } from '../protocol/network.js';
+import {
+  parseNetworkEvent,
+  widgetRequestKind,
+  headerValue,
+  NETWORK_FRAME,
+  sentCustomContext,
+} from '../protocol/network.js';
 import { parsePageEvent } from '../protocol/hook.js';
 import {
   MAX_CONFIG_BODY_CHARS,
@@ -29,7 +35,7 @@ export interface HarTraffic {
 type Headers = { name: string; value?: string }[];
 interface HarEntry {
   startedDateTime?: unknown;
-  request?: { url?: unknown; method?: unknown; headers?: unknown };
+  request?: { url?: unknown; method?: unknown; headers?: unknown; postData?: { text?: unknown } };
   response?: { status?: unknown; headers?: unknown; content?: { text?: unknown; encoding?: unknown } };
 }
 
@@ -76,6 +82,7 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
     } else if (kind === 'auth') {
       const token = headerValue(headersOf(entry.request?.headers), 'AuthenticatedUserToken');
       const body = bodyText(entry);
+      const sent = entry.request?.postData?.text;
       const message =
         headerValue(headersOf(entry.response?.headers), 'message') ??
         (body !== null && status >= 400 ? authFailureMessage(body) : null);
@@ -90,6 +97,7 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
           token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
           ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
           message: message === null ? null : message.slice(0, MAX_WIRE_MESSAGE_CHARS),
+          customContext: typeof sent === 'string' ? sentCustomContext(sent) : undefined,
         }),
       );
     } else if (/\/htmls\/chat(v2)?\.html$/.test(path)) {

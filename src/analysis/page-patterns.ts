@@ -6,7 +6,7 @@
  */
 import { analyzeTokenSync } from './analyze.js';
 import { editDistance } from './contexts.js';
-import { finding, jsonPreview, plural } from './finding.js';
+import { finding, jsonPreview, plural, previewText } from './finding.js';
 import { elapsed, outcomeOfValue } from './invocation.js';
 import type { ContextProviderView, WidgetPaneView } from './session-view.js';
 import type { ReadCall } from './page-reader.js';
@@ -124,19 +124,42 @@ export function contextBesideToken(context: ContextProviderView | null, latestTo
     : call.threw
       ? `threw ${call.threw.n} (call #${call.id})`
       : `returned ${jsonPreview(call.returned)} (call #${call.id})`;
-  const contexts = analyzeTokenSync(latestToken).contexts;
-  const claim = !contexts
-    ? 'has no lwicontexts claim'
-    : contexts.entries
-      ? `has lwicontexts ${jsonPreview(Object.fromEntries(contexts.entries.map(e => [e.name, e.value])))}`
-      : 'has an lwicontexts claim that cannot be read';
   return [
     finding(
       'registration.context-provider',
-      `setContextProvider's provider ${returned}; the token the chat uses ${claim}. An authenticated chat ` +
-        'takes its context from lwicontexts (inferred from field reports).',
+      `setContextProvider's provider ${returned}; the token the chat uses ${lwicontextsText(latestToken)}. An ` +
+        'authenticated chat takes its context from lwicontexts (inferred from field reports).',
     ),
   ];
+}
+
+/**
+ * The custom context a chat's start sent over the wire with a token (evidence, where the context
+ * provider's answer is only what the page offered), beside the lwicontexts of the token it carried.
+ */
+export function sentContextBesideToken(calls: readonly ReadCall[]): Finding[] {
+  const sent = calls.filter(c => c.view.customContext !== undefined && c.token?.trim());
+  const last = sent.at(-1);
+  if (!last) return [];
+  const times = sent.length === 1 ? '' : ` (${sent.length} calls sent custom context; the last one is shown)`;
+  const claim = last.tokenCut ? 'is too long to read here' : lwicontextsText(last.token!);
+  return [
+    finding(
+      'auth.custom-context',
+      `${last.view.method} ${last.view.endpoint} sent customContextData ${previewText(last.view.customContext!)}` +
+        `${times}; the token it carried ${claim}. An authenticated chat takes its context from lwicontexts ` +
+        '(inferred from field reports).',
+    ),
+  ];
+}
+
+/** The token's lwicontexts in words: "has lwicontexts {...}", "has no lwicontexts claim", ... */
+function lwicontextsText(token: string): string {
+  const contexts = analyzeTokenSync(token).contexts;
+  if (!contexts) return 'has no lwicontexts claim';
+  return contexts.entries
+    ? `has lwicontexts ${jsonPreview(Object.fromEntries(contexts.entries.map(e => [e.name, e.value])))}`
+    : 'has an lwicontexts claim that cannot be read';
 }
 
 /** What the widget's error panes say, each mapped to its likely causes (see the rules' texts). */

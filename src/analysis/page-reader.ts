@@ -264,6 +264,7 @@ export class PageReader {
       // The service's message header says it best; the body's message is the fallback.
       if (event.k === 'wire' && message) twin.view.message = message;
       else twin.view.message ??= message;
+      if (event.customContext !== undefined) twin.view.customContext ??= event.customContext;
       this.page.timeline[twin.entry]!.text = describeAuthCall(twin.view);
       return null;
     }
@@ -276,6 +277,7 @@ export class PageReader {
       message,
       ...(event.k === 'wire' && event.error !== undefined ? { error: event.error } : {}),
       seenBy,
+      ...(event.customContext === undefined ? {} : { customContext: event.customContext }),
     };
     this.page.authCalls.push(view);
     const cut = event.k === 'wire' && event.tokenCut !== undefined;

@@ -154,6 +154,7 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
             ...(c.error !== undefined ? { error: c.error } : {}),
             seenBy: c.seenBy,
             ...(c.invocation ? { invocation: c.invocation } : {}),
+            ...(c.customContext !== undefined ? { customContext: c.customContext } : {}),
           })),
         }
       : {}),

@@ -837,6 +837,18 @@ export const RULES = {
     'Register the provider (or define the client function) on every page that shows the widget, pop-out ' +
       'included, before the chat starts, and make it hand over a token on every call.',
   ),
+  'auth.custom-context': rule(
+    'warning',
+    null,
+    'Custom context sent with an authenticated chat',
+    "A chat's start call (`conversation` or `sessioninit`) carried the token and, in its body, custom context " +
+      "(`customContextData`: what the npm Chat SDK's `startChat({ customContext })` sends, seen by running it). " +
+      "For an authenticated chat the work stream takes its context from the token's " +
+      "`lwicontexts` claim; field reports (Microsoft's widget and SDK repositories) show context sent this way " +
+      'being ignored or the combination rejected. This rests on those reports: inferred, not verified.',
+    "Put the context variables in the token's `lwicontexts` claim (a JSON string) when you issue it; the " +
+      'finding shows what the call sent beside what the token holds.',
+  ),
   'auth.failed': rule(
     'warning',
     null,

@@ -27,6 +27,8 @@ export interface AuthCallView {
   seenBy: CallWitness;
   /** The invocation whose token the call carried (`frame:id`). */
   invocation?: string;
+  /** The custom context the call's body sent (`customContextData`, as JSON, cut): a chat's start. */
+  customContext?: string;
 }
 
 export type CallWitness = 'wire' | 'devtools' | 'both';

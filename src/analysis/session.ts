@@ -13,6 +13,7 @@ import type { Finding } from './types.js';
 import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './session-rules.js';
 import {
   contextBesideToken,
+  sentContextBesideToken,
   firstTokenAt,
   intermittentProvider,
   paneFindings,
@@ -138,6 +139,7 @@ export class SessionAssembly {
       ...(tokenExpected ? untokenedCalls(reader.calls, firstToken, settings?.persistentChat === true) : []),
       ...(settings?.signInOptional ? [] : intermittentProvider(starts, reader.eventsByKey)),
       ...contextBesideToken(this.page.context, latestToken),
+      ...sentContextBesideToken(reader.calls),
       ...paneFindings(this.page.panes),
     ];
   }

@@ -46,7 +46,8 @@ export function describeConfigReading(reading: ConfigReading, status: number): s
 export function describeAuthCall(call: AuthCallView): string {
   const answer = call.status === 0 ? `no answer${call.error ? ` (${call.error})` : ''}` : String(call.status);
   const wire = call.seenBy === 'wire' ? ' (seen on the wire)' : '';
-  return `${call.method} ${call.endpoint} → ${answer}${call.message ? ` ${call.message}` : ''}${wire}`;
+  const context = call.customContext === undefined ? '' : ', sent custom context';
+  return `${call.method} ${call.endpoint} → ${answer}${call.message ? ` ${call.message}` : ''}${wire}${context}`;
 }
 
 /** A value handed to the callback or received by the widget's frame, in words; a long one says it was cut. */

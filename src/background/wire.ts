@@ -7,8 +7,14 @@
  * evidence"); `widgetRequestKind` then keeps the widget's own.
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
-import { headerValue, widgetRequestKind, type WireEvent } from '../protocol/network.js';
-import { MAX_HEADER_TOKEN_CHARS, MAX_URL_CHARS, MAX_WIRE_MESSAGE_CHARS, MAX_WIRE_PENDING } from '../protocol/limits.js';
+import { headerValue, sentCustomContext, widgetRequestKind, type WireEvent } from '../protocol/network.js';
+import {
+  MAX_HEADER_TOKEN_CHARS,
+  MAX_REQUEST_BODY_CHARS,
+  MAX_URL_CHARS,
+  MAX_WIRE_MESSAGE_CHARS,
+  MAX_WIRE_PENDING,
+} from '../protocol/limits.js';
 
 /** A request whose headers went out and whose answer has not come yet. */
 interface Pending {
@@ -23,8 +29,24 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
   // Chrome but "beacon" in Firefox (each refuses the other's name in a filter).
   const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'] };
 
+  // The custom context a chat's start sent, read from its body before its headers go out (onBeforeRequest
+  // is the only event with the body). Only the connector's /auth/ paths: no other request's body is read.
+  const contexts = new Map<string, string>();
+  browser.webRequest.onBeforeRequest.addListener(
+    details => {
+      const context = details.tabId < 0 ? undefined : contextOfBody(details.requestBody?.raw);
+      if (context === undefined) return;
+      if (contexts.size >= MAX_WIRE_PENDING) contexts.delete(contexts.keys().next().value as string);
+      contexts.set(details.requestId, context);
+    },
+    { urls: ['*://*/*livechatconnector/*auth/*'] },
+    ['requestBody'],
+  );
+
   browser.webRequest.onSendHeaders.addListener(
     details => {
+      const customContext = contexts.get(details.requestId);
+      contexts.delete(details.requestId);
       if (details.tabId < 0 || widgetRequestKind(details.url) === null) return;
       // A flood of requests that never finish must not grow without bound: the oldest is forgotten.
       if (pending.size >= MAX_WIRE_PENDING) pending.delete(pending.keys().next().value as string);
@@ -38,6 +60,7 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
           method: details.method.slice(0, 10),
           token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
           ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
+          ...(customContext === undefined ? {} : { customContext }),
         },
       });
     },
@@ -64,4 +87,25 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
     ['responseHeaders'],
   );
   browser.webRequest.onErrorOccurred.addListener(details => finish(details.requestId, 0, null, details.error), filter);
+}
+
+/** `sentCustomContext` of a request body as webRequest gives it (its bytes, in parts), up to its bound. */
+function contextOfBody(raw: WebRequest.UploadData[] | undefined): string | undefined {
+  if (!raw) return undefined;
+  let size = 0;
+  const parts: Uint8Array[] = [];
+  for (const part of raw) {
+    if (!part.bytes) return undefined; // a file upload: not a chat start
+    const bytes = new Uint8Array(part.bytes as ArrayBuffer);
+    size += bytes.length;
+    if (size > MAX_REQUEST_BODY_CHARS) return undefined;
+    parts.push(bytes);
+  }
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const bytes of parts) {
+    joined.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return sentCustomContext(new TextDecoder().decode(joined));
 }

@@ -5,7 +5,7 @@
  * and the calls to /auth/ endpoints, passed to the background for the tab's record.
  */
 import browser from 'webextension-polyfill';
-import { headerValue, widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
+import { headerValue, sentCustomContext, widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
 import { MAX_AUTH_BODY_CHARS, MAX_CONFIG_BODY_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
 import type { NavigationMessage, NetworkMessage } from '../protocol/messages.js';
 
@@ -15,7 +15,7 @@ const tabId = browser.devtools.inspectedWindow.tabId;
 
 interface HarEntry {
   startedDateTime: string;
-  request: { url: string; method: string; headers: { name: string; value: string }[] };
+  request: { url: string; method: string; headers: { name: string; value: string }[]; postData?: { text?: unknown } };
   response: { status: number };
   getContent(callback?: (content: string, encoding: string) => void): Promise<[string, string]> | void;
 }
@@ -46,6 +46,13 @@ function contentOf(entry: HarEntry): Promise<string> {
   });
 }
 
+/** The custom context the request's body sent, as `customContext` (nothing else of the body is kept). */
+function contextOf(entry: HarEntry): { customContext?: string } {
+  const text = entry.request.postData?.text;
+  const customContext = typeof text === 'string' ? sentCustomContext(text) : undefined;
+  return customContext === undefined ? {} : { customContext };
+}
+
 // While DevTools is open, it tells the record when the tab's top document changes, so a page
 // without the widget after one with it is not shown as the old page (the relay of a widget-free
 // page never speaks).
@@ -71,6 +78,7 @@ browser.devtools.network.onRequestFinished.addListener(request => {
               method: entry.request.method.slice(0, 10),
               body: body.slice(0, MAX_AUTH_BODY_CHARS),
               token: headerValue(entry.request.headers, 'AuthenticatedUserToken'),
+              ...contextOf(entry),
             };
       const message: NetworkMessage = { type: 'network', tabId, events: [event] };
       return browser.runtime.sendMessage(message);

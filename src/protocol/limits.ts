@@ -59,6 +59,9 @@ export const RELAY_QUEUE_ITEMS = 5000;
 export const MAX_CONFIG_BODY_CHARS = 262_144; // 256 KiB
 /** An /auth/ call's response body (its message is all that matters). */
 export const MAX_AUTH_BODY_CHARS = 4096;
+/** A chat start's request body read for its custom context, and the context's JSON kept of it. */
+export const MAX_REQUEST_BODY_CHARS = 65_536; // 64 KiB
+export const MAX_SENT_CONTEXT_CHARS = 2000;
 /** The AuthenticatedUserToken header of an /auth/ call. */
 export const MAX_HEADER_TOKEN_CHARS = 65_536; // 64 KiB
 /** The service's `message` response header, and a network error's text (webRequest). */

@@ -1,15 +1,18 @@
 /**
  * What the extension saw of the widget's own traffic: from the DevTools page (devtools.network,
  * while DevTools is open: bodies included) the configuration response and the calls to `/auth/`
- * paths; from the background (webRequest, always, no bodies) every such call with its token
- * header, status and `message` header. Raw facts, bounded; the engine (src/analysis/traffic.ts)
- * reads them. `parseNetworkEvent` validates them wherever they cross a boundary.
+ * paths; from the background (webRequest, always, no response bodies) every such call with its
+ * token header, status and `message` header; from both, the custom context a chat's start sent.
+ * Raw facts, bounded; the engine (src/analysis/traffic.ts) reads them. `parseNetworkEvent`
+ * validates them wherever they cross a boundary.
  */
 import { isBoundedString, isFiniteNumber, isRecord } from './guards.js';
 import {
   MAX_AUTH_BODY_CHARS,
   MAX_CONFIG_BODY_CHARS,
   MAX_HEADER_TOKEN_CHARS,
+  MAX_REQUEST_BODY_CHARS,
+  MAX_SENT_CONTEXT_CHARS,
   MAX_URL_CHARS,
   MAX_WIRE_MESSAGE_CHARS,
 } from './limits.js';
@@ -18,7 +21,17 @@ export type NetworkEvent =
   /** The widget's configuration response (`livechatconnector/config/...`). */
   | { k: 'cfg'; at: number; url: string; status: number; body: string }
   /** A call to an `/auth/` path, with the token it carried (AuthenticatedUserToken). */
-  | { k: 'auth'; at: number; url: string; method: string; status: number; body: string; token: string | null }
+  | {
+      k: 'auth';
+      at: number;
+      url: string;
+      method: string;
+      status: number;
+      body: string;
+      token: string | null;
+      /** What `sentCustomContext` read of the request's body. */
+      customContext?: string;
+    }
   | WireEvent;
 
 /**
@@ -38,6 +51,8 @@ export interface WireEvent {
   tokenCut?: number;
   message: string | null;
   error?: string;
+  /** What `sentCustomContext` read of the request's body (webRequest, a HAR's postData). */
+  customContext?: string;
 }
 
 /** The frame number recorded with network events (page frames are 0 and up). */
@@ -63,6 +78,33 @@ export function widgetRequestKind(url: string): 'cfg' | 'auth' | null {
   return null;
 }
 
+/**
+ * The custom context a chat's start sent: the `customContextData` of the request's JSON body (what
+ * the Chat SDK's `startChat({ customContext })` puts there), as JSON, cut to MAX_SENT_CONTEXT_CHARS
+ * (ending "…" when cut); undefined when it sent none. Only this part of the body is kept: the rest
+ * holds the visitor's pre-chat answers.
+ */
+export function sentCustomContext(body: string): string | undefined {
+  if (body.length > MAX_REQUEST_BODY_CHARS || !body.includes('"customContextData"')) return undefined;
+  let json: string | undefined;
+  try {
+    const data: unknown = JSON.parse(body);
+    const context = isRecord(data) ? data.customContextData : undefined;
+    // Stringifying 64 KiB of nesting can overflow the stack: a hostile body is then no context.
+    json = context === undefined || context === null ? undefined : JSON.stringify(context);
+  } catch {
+    return undefined;
+  }
+  if (json === undefined) return undefined;
+  return json.length > MAX_SENT_CONTEXT_CHARS ? `${json.slice(0, MAX_SENT_CONTEXT_CHARS - 1)}…` : json;
+}
+
+/** An optional `customContext` as it crossed a boundary: absent, or a bounded string (null: invalid). */
+function customContextField(m: Record<string, unknown>): { customContext?: string } | null {
+  if (m.customContext === undefined) return {};
+  return isBoundedString(m.customContext, MAX_SENT_CONTEXT_CHARS) ? { customContext: m.customContext } : null;
+}
+
 export function parseNetworkEvent(m: unknown): NetworkEvent | null {
   if (!isRecord(m) || !isFiniteNumber(m.at) || !isBoundedString(m.url, MAX_URL_CHARS)) return null;
   if (m.k === 'wire') return parseWireEvent(m);
@@ -72,8 +114,9 @@ export function parseNetworkEvent(m: unknown): NetworkEvent | null {
     return { k: 'cfg', at: m.at, url: m.url, status, body: m.body };
   const token = m.token === null || isBoundedString(m.token, MAX_HEADER_TOKEN_CHARS) ? m.token : undefined;
   const fits = m.body.length <= MAX_AUTH_BODY_CHARS && isBoundedString(m.method, 10) && token !== undefined;
-  if (m.k === 'auth' && widgetRequestKind(m.url) === 'auth' && fits) {
-    return { k: 'auth', at: m.at, url: m.url, method: m.method as string, status, body: m.body, token };
+  const context = customContextField(m);
+  if (m.k === 'auth' && widgetRequestKind(m.url) === 'auth' && fits && context) {
+    return { k: 'auth', at: m.at, url: m.url, method: m.method as string, status, body: m.body, token, ...context };
   }
   return null;
 }
@@ -83,7 +126,9 @@ function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
   const token = optional(m.token, MAX_HEADER_TOKEN_CHARS);
   const message = optional(m.message, MAX_WIRE_MESSAGE_CHARS);
   const error = m.error === undefined ? undefined : isBoundedString(m.error, MAX_WIRE_MESSAGE_CHARS) ? m.error : null;
+  const context = customContextField(m);
   if (token === undefined || message === undefined || error === null || !isBoundedString(m.method, 10)) return null;
+  if (!context) return null;
   if (!Number.isInteger(m.status) || (m.status as number) < 0 || widgetRequestKind(m.url as string) === null)
     return null;
   const cut = m.tokenCut;
@@ -98,5 +143,6 @@ function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
     ...(cut === undefined ? {} : { tokenCut: cut as number }),
     message,
     ...(error === undefined ? {} : { error }),
+    ...context,
   };
 }

@@ -23,6 +23,12 @@ const SCENARIO_TOKENS: Record<string, (tokens: Record<string, string>) => string
   'unknown-user': t => t.unknownUser ?? null,
   bearer: t => `Bearer ${t.valid ?? ''}`,
   empty: () => '',
+  context: t => t.valid ?? null,
+};
+
+/** What each scenario's site passes to startChat: the 'context' site sends custom context with its token. */
+const START_OPTIONS: Record<string, object> = {
+  context: { customContext: { region: { value: 'EU', isDisplayable: true }, cartvalue: { value: '999' } } },
 };
 
 const page = window as unknown as CustomPageWindow & Window;
@@ -65,7 +71,7 @@ async function run() {
   try {
     await sdk.initialize();
     log('initialized');
-    await sdk.startChat();
+    await sdk.startChat(START_OPTIONS[scenario] ?? {});
     log('chat started');
   } catch (e) {
     const why = describeError(e);

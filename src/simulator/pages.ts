@@ -133,6 +133,9 @@ export const CUSTOM_SCENARIOS: Record<string, string> = {
   'unknown-user': 'A valid token for a contact Dynamics 365 does not know: 401 "UserId not found".',
   bearer: 'getAuthToken resolves with "Bearer <token>": the header carries the prefix and the service answers 401.',
   empty: 'getAuthToken resolves with an empty string: the SDK refuses to start and sends nothing.',
+  context:
+    'A good token, and startChat({ customContext }): the conversation call sends the context beside the token, ' +
+    'whose lwicontexts the work stream reads instead (inferred from field reports).',
 };
 
 /**

@@ -7,6 +7,7 @@
  * SDK joins after authentication is not simulated: the page says so).
  */
 import { describe, test, expect } from 'vitest';
+import type { HTTPRequest } from 'puppeteer-core';
 import type { TestBrowser } from '../helpers/browsers.js';
 import { useDifferentialRig } from '../helpers/rig.js';
 import { tabIdOf, recordOf, current, allRules, type TabAnswer } from '../helpers/record.js';
@@ -15,9 +16,21 @@ interface CustomRun {
   /** What the page observed (the SDK's outcome, in its words). */
   observed: string[];
   /** The /auth/ requests the SDK made, as the browser reported them to the test: method, path, token header. */
-  authRequests: { method: string; path: string; token: string | null }[];
+  authRequests: { method: string; path: string; token: string | null; body: string | undefined }[];
   record: TabAnswer;
 }
+
+/** The request's body as the browser reported it to the test; Firefox's WebDriver BiDi does not report it. */
+function postDataOf(request: HTTPRequest): string | undefined {
+  try {
+    return request.postData();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The custom context the 'context' site passes to startChat, as the SDK sends it (simulator/chat-sdk-page.ts). */
+const SENT_CONTEXT = '{"region":{"value":"EU","isDisplayable":true},"cartvalue":{"value":"999"}}';
 
 for (const name of ['chromium', 'firefox'] as const) {
   describe(`${name}: a custom widget on the npm Chat SDK`, () => {
@@ -47,6 +60,7 @@ for (const name of ['chromium', 'firefox'] as const) {
           method: request.method(),
           path: url.pathname,
           token: headers['authenticatedusertoken'] ?? null,
+          body: postDataOf(request),
         });
       });
       try {
@@ -109,6 +123,25 @@ for (const name of ['chromium', 'firefox'] as const) {
       expect(expired.authRequests.map(r => r.token)).toEqual([rig.site.tokens.expired]);
       expect(current(expired.record).invocations.map(i => i.errorCode)).toEqual([4]);
       expect(allRules(current(expired.record))).toContain('time.expired');
+    });
+
+    test("context: what startChat's customContext sent is read from the call's body on the wire, beside lwicontexts", async () => {
+      const { observed, authRequests, record } = await runCustom('context', 2);
+      expect(observed).toContain('authenticated (the chat service is not simulated)');
+      // What Microsoft's SDK put in the conversation call's body, as Chromium reports it to the test.
+      const body = authRequests[0]!.body;
+      if (name === 'chromium') expect(JSON.stringify(JSON.parse(body!).customContextData)).toBe(SENT_CONTEXT);
+      const view = current(record);
+      expect(view.authCalls.map(c => [c.endpoint, c.seenBy, c.customContext])).toEqual([
+        ['conversation', 'wire', SENT_CONTEXT],
+        ['sessionclose', 'wire', undefined],
+      ]);
+      const [context] = view.findings.filter(f => f.rule === 'auth.custom-context');
+      expect(context?.message).toMatch(
+        /^POST conversation sent customContextData \{"region".*the token it carried has lwicontexts \{/,
+      );
+      // The rest of the body (locale, channel) is not kept.
+      expect(JSON.stringify(record)).not.toContain('isProactiveChat');
     });
 
     test('empty: the SDK refuses before sending anything, and the record holds no /auth/ call', async () => {

@@ -116,3 +116,26 @@ test('a HAR carries the field reports too: an /auth/ call without a token, a rec
       'over on this page.',
   ]);
 });
+
+test("a HAR's chat start with custom context: the rule fires from its postData, nothing else of the body is kept", () => {
+  const body = JSON.stringify({ preChatResponse: { email: 'v@example.com' }, customContextData: { tier: 'gold' } });
+  const start = (postData: object | undefined) =>
+    widgetEntry('/auth/organization/o/widgetApp/a/conversation', {
+      request: {
+        url: 'https://org.omnichannelengagementhub.com/livechatconnector/auth/organization/o/widgetApp/a/conversation',
+        method: 'POST',
+        headers: [{ name: 'AuthenticatedUserToken', value: 'a.b.c' }],
+        ...(postData ? { postData } : {}),
+      },
+    });
+  const { events } = harTraffic([start({ mimeType: 'application/json', text: body })], null);
+  expect(events.map(e => (e.k === 'wire' ? e.customContext : null))).toEqual(['{"tier":"gold"}']);
+  expect(JSON.stringify(events)).not.toContain('v@example.com');
+  const rules = (e: typeof events) => assembleSession(e.map(x => ({ ...x, frame: -1 }))).findings.map(f => f.rule);
+  expect(rules(events)).toContain('auth.custom-context');
+  // Near misses: no postData, or postData that is not text.
+  expect(rules(harTraffic([start(undefined)], null).events)).not.toContain('auth.custom-context');
+  expect(rules(harTraffic([start({ text: { customContextData: 1 } })], null).events)).not.toContain(
+    'auth.custom-context',
+  );
+});

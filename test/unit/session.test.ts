@@ -4,6 +4,7 @@ import { assembleSession, SessionAssembly } from '../../src/analysis/session.js'
 import { reportVerdict, sessionVerdict, viewVerdict, widgetKindText } from '../../src/analysis/verdict.js';
 import type { RecordedEvent } from '../../src/record/format.js';
 import { buildReport } from '../../src/analysis/report.js';
+import { validateReport } from '../helpers/report-schema.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
@@ -319,6 +320,11 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
   'auth.reconnect-refused': {
     fires: () => [...healthy(), auth('reconnectablechats', 403, '{"message":"Reconnect disabled"}', token)],
     quiet: () => [...healthy(), auth('reconnectablechats', 200, '[]', token)],
+  },
+  'auth.custom-context': {
+    fires: () => [...healthy(), { ...auth('conversation', 200, '', token), customContext: '{"region":"EU"}' }],
+    // Near miss: the same context on a call without a token (an unauthenticated chat's start).
+    quiet: () => [ready(), { ...auth('conversation', 200, '', null), customContext: '{"region":"EU"}' }],
   },
   'auth.no-token': {
     // The widget called before the provider answered (a race at page load).
@@ -1076,6 +1082,29 @@ describe('what the field reports (issue 13)', () => {
     );
     // Its calls are not token invocations.
     expect(assembleSession([...contextProvider({ region: 'EU' }), ...healthy()]).invocations).toHaveLength(1);
+  });
+  test('custom context a chat start sent: quoted beside the lwicontexts of the token it carried, once per call', () => {
+    const sent = '{"region":{"value":"EU","isDisplayable":true}}';
+    const conversation = wire('conversation', 200, null, token, T0 + 10);
+    // The same call from both witnesses (the wire read the body; DevTools too, or not): one call, one finding.
+    const view = assembleSession([
+      ...healthy(),
+      { ...conversation, customContext: sent } as RecordedEvent,
+      { ...auth('conversation', 200, '', token, T0 + 10) },
+    ]);
+    expect(view.authCalls.map(c => [c.seenBy, c.customContext])).toEqual([['both', sent]]);
+    expect(view.timeline.at(-1)!.text).toBe('POST conversation → 200, sent custom context');
+    // The exported report carries it, valid against its schema.
+    const report = buildReport(view, { url: 'https://a.example/', now: T0 });
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report.authCalls?.map(c => c.customContext)).toEqual([sent]);
+    expect(view.findings.filter(f => f.rule === 'auth.custom-context').map(f => f.message)).toEqual([
+      `POST conversation sent customContextData ${sent}; the token it carried has lwicontexts ` +
+        '{"msdyn_cartvalue":"10000","msdyn_isvip":"false"}. An authenticated chat takes its context from ' +
+        'lwicontexts (inferred from field reports).',
+    ]);
+    // Near miss: a start without custom context.
+    expect(messages([...healthy(), conversation]).join('\n')).not.toMatch(/auth\.custom-context/);
   });
   test('a provider that fails, then works: one finding naming the pattern', () => {
     const events = [

@@ -2,7 +2,7 @@
 import { describe, test, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseWidgetConfig, authFailureMessage, authEndpoint } from '../../src/analysis/traffic.js';
-import { headerValue, parseNetworkEvent, widgetRequestKind } from '../../src/protocol/network.js';
+import { headerValue, parseNetworkEvent, sentCustomContext, widgetRequestKind } from '../../src/protocol/network.js';
 
 const config = JSON.stringify({
   LiveChatConfigAuthSettings: {
@@ -172,8 +172,37 @@ describe("which requests are the widget's", () => {
       { token: undefined },
       { tokenCut: 10 },
       { tokenCut: '2000000' },
+      { customContext: 42 },
+      { customContext: 'c'.repeat(2001) },
     ]) {
       expect(parseNetworkEvent({ ...wire, ...bad }), JSON.stringify(bad)).toBeNull();
     }
+    expect(parseNetworkEvent({ ...wire, customContext: '{"a":1}' })).toMatchObject({ customContext: '{"a":1}' });
+  });
+  test('sentCustomContext keeps the customContextData of a JSON body, and nothing else of it', () => {
+    const body = JSON.stringify({
+      locale: 'en-us',
+      preChatResponse: { email: 'visitor@example.com' },
+      customContextData: { region: { value: 'EU', isDisplayable: true } },
+    });
+    expect(sentCustomContext(body)).toBe('{"region":{"value":"EU","isDisplayable":true}}');
+    // A long context is cut and says so; its bound holds.
+    const long = sentCustomContext(JSON.stringify({ customContextData: { big: 'x'.repeat(5000) } }))!;
+    expect([long.length, long.endsWith('…')]).toEqual([2000, true]);
+    // Near misses: no context, a null one, a body that is not JSON, not an object, or over the read bound.
+    for (const none of [
+      '{"locale":"en-us"}',
+      '{"customContextData":null}',
+      '"customContextData"',
+      '{"customContextData": {',
+      '["customContextData"]',
+      JSON.stringify({ customContextData: { a: 1 }, pad: 'x'.repeat(70_000) }),
+    ])
+      expect(sentCustomContext(none), none.slice(0, 40)).toBeUndefined();
+    // Nesting as deep as the read bound allows: kept or refused, never thrown.
+    const deep = `{"customContextData":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+    expect(() => sentCustomContext(deep)).not.toThrow();
+    // An own __proto__ key stays data.
+    expect(sentCustomContext('{"customContextData":{"__proto__":{"x":1}}}')).toBe('{"__proto__":{"x":1}}');
   });
 });
