@@ -82,7 +82,6 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
     } else if (kind === 'auth') {
       const token = headerValue(headersOf(entry.request?.headers), 'AuthenticatedUserToken');
       const body = bodyText(entry);
-      const sent = entry.request?.postData?.text;
       const message =
         headerValue(headersOf(entry.response?.headers), 'message') ??
         (body !== null && status >= 400 ? authFailureMessage(body) : null);
@@ -97,7 +96,7 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
           token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
           ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
           message: message === null ? null : message.slice(0, MAX_WIRE_MESSAGE_CHARS),
-          customContext: typeof sent === 'string' ? sentCustomContext(sent) : undefined,
+          customContext: sentCustomContext(entry.request?.postData?.text),
         }),
       );
     } else if (/\/htmls\/chat(v2)?\.html$/.test(path)) {

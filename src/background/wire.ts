@@ -92,20 +92,14 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
 /** `sentCustomContext` of a request body as webRequest gives it (its bytes, in parts), up to its bound. */
 function contextOfBody(raw: WebRequest.UploadData[] | undefined): string | undefined {
   if (!raw) return undefined;
+  const decoder = new TextDecoder();
   let size = 0;
-  const parts: Uint8Array[] = [];
+  let text = '';
   for (const part of raw) {
     if (!part.bytes) return undefined; // a file upload: not a chat start
-    const bytes = new Uint8Array(part.bytes as ArrayBuffer);
-    size += bytes.length;
+    size += (part.bytes as ArrayBuffer).byteLength;
     if (size > MAX_REQUEST_BODY_CHARS) return undefined;
-    parts.push(bytes);
+    text += decoder.decode(part.bytes as ArrayBuffer, { stream: true });
   }
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const bytes of parts) {
-    joined.set(bytes, offset);
-    offset += bytes.length;
-  }
-  return sentCustomContext(new TextDecoder().decode(joined));
+  return sentCustomContext(text + decoder.decode());
 }

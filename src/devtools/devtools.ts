@@ -48,8 +48,7 @@ function contentOf(entry: HarEntry): Promise<string> {
 
 /** The custom context the request's body sent, as `customContext` (nothing else of the body is kept). */
 function contextOf(entry: HarEntry): { customContext?: string } {
-  const text = entry.request.postData?.text;
-  const customContext = typeof text === 'string' ? sentCustomContext(text) : undefined;
+  const customContext = sentCustomContext(entry.request.postData?.text);
   return customContext === undefined ? {} : { customContext };
 }
 

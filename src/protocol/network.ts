@@ -81,11 +81,12 @@ export function widgetRequestKind(url: string): 'cfg' | 'auth' | null {
 /**
  * The custom context a chat's start sent: the `customContextData` of the request's JSON body (what
  * the Chat SDK's `startChat({ customContext })` puts there), as JSON, cut to MAX_SENT_CONTEXT_CHARS
- * (ending "…" when cut); undefined when it sent none. Only this part of the body is kept: the rest
- * holds the visitor's pre-chat answers.
+ * (ending "…" when cut); undefined when it sent none, or the body is not text. Only this part of the
+ * body is kept: the rest holds the visitor's pre-chat answers.
  */
-export function sentCustomContext(body: string): string | undefined {
-  if (body.length > MAX_REQUEST_BODY_CHARS || !body.includes('"customContextData"')) return undefined;
+export function sentCustomContext(body: unknown): string | undefined {
+  if (typeof body !== 'string' || body.length > MAX_REQUEST_BODY_CHARS || !body.includes('"customContextData"'))
+    return undefined;
   let json: string | undefined;
   try {
     const data: unknown = JSON.parse(body);
@@ -127,8 +128,8 @@ function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
   const message = optional(m.message, MAX_WIRE_MESSAGE_CHARS);
   const error = m.error === undefined ? undefined : isBoundedString(m.error, MAX_WIRE_MESSAGE_CHARS) ? m.error : null;
   const context = customContextField(m);
-  if (token === undefined || message === undefined || error === null || !isBoundedString(m.method, 10)) return null;
-  if (!context) return null;
+  if (token === undefined || message === undefined || error === null || !context) return null;
+  if (!isBoundedString(m.method, 10)) return null;
   if (!Number.isInteger(m.status) || (m.status as number) < 0 || widgetRequestKind(m.url as string) === null)
     return null;
   const cut = m.tokenCut;

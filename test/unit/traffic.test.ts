@@ -199,6 +199,9 @@ describe("which requests are the widget's", () => {
       JSON.stringify({ customContextData: { a: 1 }, pad: 'x'.repeat(70_000) }),
     ])
       expect(sentCustomContext(none), none.slice(0, 40)).toBeUndefined();
+    // Not text at all (a HAR's postData can be anything).
+    for (const odd of [undefined, null, 42, { customContextData: { a: 1 } }])
+      expect(sentCustomContext(odd)).toBeUndefined();
     // Nesting as deep as the read bound allows: kept or refused, never thrown.
     const deep = `{"customContextData":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
     expect(() => sentCustomContext(deep)).not.toThrow();
