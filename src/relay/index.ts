@@ -191,7 +191,9 @@ function observe(event: PageEvent) {
       event.id,
       setTimeout(() => record({ k: 'timeout', at: now(), id: event.id }), CALLBACK_LIMIT_MS),
     );
-  } else if (event.k === 'cb') {
+  } else if (event.k === 'cb' || (event.k === 'end' && event.err)) {
+    // A provider that threw has its outcome: no 10 s wait to report, and a flood of throwing
+    // providers leaves no timers behind (whose reports, 10 s on, would crowd out newer events).
     clearTimeout(timers.get(event.id));
     timers.delete(event.id);
   }
