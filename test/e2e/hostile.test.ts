@@ -312,6 +312,77 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
+    test("hostile bodies on the connector's /auth/ path: the background reads none past its bound, and goes on", async () => {
+      /** The page's own calls, one after the other: what each answered, as the page saw it. */
+      const sendAll = async (tb: TestBrowser) => {
+        const page = await tb.browser.newPage();
+        try {
+          // localhost: a host the extension may access, so Chromium reports the page's own calls too.
+          await page.goto(`${rig.site.frameOrigin}/plain`);
+          const statuses = await page.evaluate(async (token: string) => {
+            const url = '/livechatconnector/auth/organization/o/widgetApp/custom-valid/conversation';
+            const enc = new TextEncoder();
+            const bodies: BodyInit[] = [
+              `{"customContextData":{"big":"${'x'.repeat(40 * 1024 * 1024)}"}}`, // 40 MB
+              `{"customContextData":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, // overflows JSON.stringify
+              new Uint8Array([...enc.encode('{"customContextData":{"a":"'), 0xff, 0xfe, ...enc.encode('"}}')]),
+              '{"customContextData":{"ok":"yes"}}',
+            ];
+            const out: number[] = [];
+            for (const body of bodies)
+              out.push(
+                await fetch(url, { method: 'POST', headers: { AuthenticatedUserToken: token }, body }).then(
+                  r => r.status,
+                  () => 0,
+                ),
+              );
+            return out;
+          }, rig.site.tokens.valid);
+          return { page, statuses };
+        } catch (error) {
+          await page.close();
+          throw error;
+        }
+      };
+      const [run, plain] = await Promise.all([sendAll(rig.tb), sendAll(rig.without)]);
+      try {
+        expect(run.statuses).toEqual(plain.statuses);
+        const tabId = await tabIdOf(rig.helper, `${rig.site.frameOrigin}/plain`);
+        const view = current(await recordOf(rig.helper, tabId, r => current(r).authCalls.length === 4));
+        expect(view.authCalls.map(c => c.status)).toEqual(run.statuses);
+        // Past 64 KiB nothing is read; odd bytes are decoded as text.
+        const contexts = view.authCalls.map(c => c.customContext);
+        expect([contexts[0], ...contexts.slice(2)]).toEqual([undefined, '{"a":"\uFFFD\uFFFD"}', '{"ok":"yes"}']);
+        // 30,000 levels of nesting: cut to 2,000 characters where the background's stack can stringify
+        // them (Chromium), else no context (Firefox); never an exception that stops the recording.
+        expect([undefined, `${'['.repeat(1999)}…`]).toContain(contexts[1]);
+        expect(view.findings.find(f => f.rule === 'auth.custom-context')?.message).toMatch(
+          new RegExp(
+            `^POST conversation sent customContextData \\{"ok":"yes"\\} \\(${contexts.filter(c => c).length} calls sent ` +
+              'custom context; the last one is shown\\)',
+          ),
+        );
+      } finally {
+        await Promise.all([run.page.close(), plain.page.close()]);
+      }
+    }, 60_000);
+
+    test('a provider that threw leaves no 10 s timer behind: no "no callback" report after it', async () => {
+      const page = await rig.tb.browser.newPage();
+      try {
+        await page.goto(`${rig.site.origin}/widget?scenario=throws`);
+        const tabId = await tabIdOf(rig.helper, `${rig.site.origin}/widget`);
+        await recordOf(rig.helper, tabId, r => current(r).invocations[0]?.outcome === 'threw');
+        // Past the relay's 10 s callback limit: a timer left running would have reported by now.
+        await new Promise(resolve => setTimeout(resolve, 10_500));
+        const view = current(await recordOf(rig.helper, tabId));
+        expect(view.invocations.map(i => i.outcome)).toEqual(['threw']);
+        expect(view.timeline.filter(t => t.text.startsWith('No callback'))).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 30_000);
+
     test('a page path over 4,096 characters still gets its own page session', async () => {
       const path = `/widget/${'a'.repeat(5000)}`;
       const run = await runAttack(rig.tb, `${rig.site.origin}${path}?scenario=valid`, null);
