@@ -40,7 +40,7 @@ const CONTEXTS = {
 
 if (mode === 'docs') {
   const bundle = await esbuild.build({
-    entryPoints: ['src/analysis/findings-doc.ts'],
+    entryPoints: ['src/analysis/findings/findings-doc.ts'],
     bundle: true,
     format: 'esm',
     platform: 'node',

@@ -1,8 +1,8 @@
 /** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
 import { tokenVerdict, type Finding, type TokenAnalysis } from '../analysis/index.js';
-import { isoDate } from '../analysis/claims.js';
-import { duration } from '../analysis/finding.js';
-import { visible } from '../analysis/visible.js';
+import { isoDate } from '../analysis/token/claims.js';
+import { duration } from '../analysis/words/text.js';
+import { visible } from '../analysis/words/visible.js';
 
 interface Style {
   color: boolean;

@@ -1,7 +1,7 @@
 /** Reading what the user points the CLI at: the token, the context variables, the public key. */
 import { readFile, stat } from 'node:fs/promises';
 import { loadPublicKeys, parseContextVariables, type ContextVariable, type KeySet } from '../analysis/index.js';
-import { fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/key-source.js';
+import { fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/keys/key-fetch.js';
 import {
   KEY_FETCH_TIMEOUT_MS,
   MAX_INPUT_FILE_BYTES,

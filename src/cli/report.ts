@@ -5,9 +5,9 @@
  */
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
-import { reportSummary } from '../analysis/report-summary.js';
-import { reportVerdict } from '../analysis/verdict.js';
-import type { Report } from '../analysis/report.js';
+import { reportSummary } from '../analysis/report/summary.js';
+import { reportVerdict } from '../analysis/report/verdict.js';
+import type { Report } from '../analysis/report/report.js';
 import { InputError, readText } from './inputs.js';
 import { safe } from './format.js';
 import { MAX_SCHEMA_ERRORS } from '../protocol/limits.js';

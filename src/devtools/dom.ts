@@ -3,7 +3,7 @@
  * attribute value set with setAttribute. All of the panel's views are built with `h`, so no
  * page-supplied text can become markup.
  */
-import { visible } from '../analysis/visible.js';
+import { visible } from '../analysis/words/visible.js';
 
 export type Child = Node | string | number | null | undefined | false;
 

@@ -11,7 +11,7 @@ import { RecordSource, originOf, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
 import { KIND_LABELS, entryDetail, navigationDetail, renderRow, type Row } from './timeline-view.js';
 import { invocationDetail, tokenDetail, type VerifySettings } from './detail.js';
-import { hasCallableProvider, sessionVerdict } from '../analysis/verdict.js';
+import { hasCallableProvider, sessionVerdict } from '../analysis/report/verdict.js';
 import { VariablesView } from './variables-view.js';
 import { invocationCounts, statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';

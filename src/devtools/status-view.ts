@@ -6,10 +6,10 @@
 import { h, type Child } from './dom.js';
 import { findingItem } from './detail.js';
 import type { LoadedSession } from './source.js';
-import { countBy } from '../analysis/report-summary.js';
-import { jsonPreview } from '../analysis/finding.js';
-import type { PageView } from '../analysis/session-view.js';
-import { DROP_REASONS } from '../analysis/timeline.js';
+import { countBy } from '../analysis/report/summary.js';
+import { jsonPreview } from '../analysis/words/text.js';
+import type { PageView } from '../analysis/session/session-view.js';
+import { DROP_REASONS } from '../analysis/session/timeline.js';
 import type { DropReason } from '../protocol/hook.js';
 import {
   authenticationName,
@@ -17,7 +17,7 @@ import {
   invocationCountKey,
   providerStatus,
   widgetKindText,
-} from '../analysis/verdict.js';
+} from '../analysis/report/verdict.js';
 
 type Fact = [string, Child];
 

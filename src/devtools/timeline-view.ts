@@ -5,8 +5,8 @@
 import { factsTable, h, type Child } from './dom.js';
 import type { LoadedSession } from './source.js';
 import { clockTime, localTime, utcTime } from './time.js';
-import type { TimelineEntry } from '../analysis/session-view.js';
-import { invocationBadge } from '../analysis/verdict.js';
+import type { TimelineEntry } from '../analysis/session/session-view.js';
+import { invocationBadge } from '../analysis/report/verdict.js';
 
 /** A row: an entry of a page session, or the line that marks a navigation between two. */
 export type Row =

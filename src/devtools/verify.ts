@@ -12,11 +12,11 @@ import {
   type ContextVariable,
   type KeySet,
 } from '../analysis/index.js';
-import { checkKeyUrl, fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/key-source.js';
+import { checkKeyUrl, fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/keys/key-fetch.js';
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
-import { plural } from '../analysis/finding.js';
-import type { Finding } from '../analysis/types.js';
+import { plural } from '../analysis/words/text.js';
+import type { Finding } from '../analysis/token/types.js';
 
 export interface VerifyContext {
   /** What the provider handed over. */

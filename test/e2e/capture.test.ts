@@ -21,11 +21,11 @@ import {
   type TabAnswer,
 } from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel, copyFromPanel, injectedMarkup } from '../helpers/panel.js';
-import { sessionVerdict } from '../../src/analysis/verdict.js';
-import { SessionAssembly } from '../../src/analysis/session.js';
-import type { Report } from '../../src/analysis/report.js';
+import { sessionVerdict } from '../../src/analysis/report/verdict.js';
+import { SessionAssembly } from '../../src/analysis/session/session.js';
+import type { Report } from '../../src/analysis/report/report.js';
 import { validateReport } from '../helpers/report-schema.js';
-import type { SessionView } from '../../src/analysis/session.js';
+import type { SessionView } from '../../src/analysis/session/session.js';
 
 interface Scenario {
   path: string;

@@ -9,7 +9,7 @@ import type { Page } from 'puppeteer-core';
 import type { BrowserName, TestBrowser } from '../helpers/browsers.js';
 import { useDifferentialRig } from '../helpers/rig.js';
 import { tabIdOf, recordOf, current, allRules, type TabAnswer } from '../helpers/record.js';
-import type { SessionView } from '../../src/analysis/session.js';
+import type { SessionView } from '../../src/analysis/session/session.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
 import { MAX_URL_CHARS } from '../../src/protocol/limits.js';
 

@@ -11,7 +11,7 @@ import { startSite, type Site } from '../helpers/site.js';
 import { readTab, tabIdOf, allRules, current, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel } from '../helpers/panel.js';
 import { validateReport } from '../helpers/report-schema.js';
-import type { SessionView } from '../../src/analysis/session.js';
+import type { SessionView } from '../../src/analysis/session/session.js';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

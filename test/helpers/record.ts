@@ -2,7 +2,7 @@
 import type { Page } from 'puppeteer-core';
 import type { TestBrowser } from './browsers.js';
 import { askBackground } from './browsers.js';
-import { assembleSession, type SessionView } from '../../src/analysis/session.js';
+import { assembleSession, type SessionView } from '../../src/analysis/session/session.js';
 import { chunkKey, decodeChunk, metaKey, type RecordedEvent, type TabRecord } from '../../src/record/format.js';
 
 /** A page session as the background keeps it, judged here by the engine as the panel would. */

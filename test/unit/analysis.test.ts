@@ -11,7 +11,7 @@ import {
   tokenVerdict,
 } from '../../src/analysis/index.js';
 import { makeKey, signToken, validClaims, NOW, type TestKey } from '../helpers/tokens.js';
-import { predictedErrorCode } from '../../src/analysis/rules.js';
+import { predictedErrorCode } from '../../src/analysis/findings/rules.js';
 import { ecPublicPem, keyList } from '../helpers/keys.js';
 
 let key: TestKey;

@@ -1,8 +1,8 @@
 /** The HAR scanner at the byte level: any chunking, escapes across chunk edges, only the widget's entries parsed. */
 import { describe, test, expect } from 'vitest';
-import { HarScanner } from '../../src/analysis/har-scan.js';
-import { harTraffic } from '../../src/analysis/har.js';
-import { assembleSession } from '../../src/analysis/session.js';
+import { HarScanner } from '../../src/analysis/traffic/har-scan.js';
+import { harTraffic } from '../../src/analysis/traffic/har.js';
+import { assembleSession } from '../../src/analysis/session/session.js';
 
 const widgetEntry = (path: string, extra: object = {}) => ({
   startedDateTime: '2026-11-24T16:00:00.000Z',

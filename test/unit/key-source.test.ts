@@ -6,7 +6,7 @@ import {
   keyUrlNotes,
   privateHostReason,
   type KeyFetchFailure,
-} from '../../src/analysis/key-source.js';
+} from '../../src/analysis/keys/key-fetch.js';
 
 const answer = (body: BodyInit | null, init: ResponseInit = {}) =>
   (async () => new Response(body, init)) as unknown as typeof fetch;

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { assembleSession } from '../../src/analysis/session.js';
-import { buildReport } from '../../src/analysis/report.js';
+import { assembleSession } from '../../src/analysis/session/session.js';
+import { buildReport } from '../../src/analysis/report/report.js';
 import { CONTACT_ID, NOW, makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
 const { version } = JSON.parse(readFileSync('manifest.json', 'utf8')) as { version: string };

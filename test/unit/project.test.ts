@@ -1,14 +1,14 @@
 /** Facts about the project that must stay true: docs in step with the catalog, a pure engine, the layout's imports. */
 import { test, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { renderFindingsDoc } from '../../src/analysis/findings-doc.js';
+import { renderFindingsDoc } from '../../src/analysis/findings/findings-doc.js';
 
 test('docs/findings.md is generated from the current rule catalog (run `npm run docs`)', () => {
   expect(readFileSync('docs/findings.md', 'utf8')).toBe(renderFindingsDoc());
 });
 
 test('docs/findings.md explains every rule of the catalog (each rule is in a group)', async () => {
-  const { RULE_IDS } = await import('../../src/analysis/rules.js');
+  const { RULE_IDS } = await import('../../src/analysis/findings/rules.js');
   const documented = [...renderFindingsDoc().matchAll(/^### `([^`]+)`$/gm)].map(m => m[1]);
   expect(documented.sort()).toEqual([...RULE_IDS].sort());
 });
@@ -71,7 +71,7 @@ test('the analysis engine, the protocol and the record format use jose at most, 
 });
 
 test('token rules lead only to errors 3 or 4 (analyzeToken types its prediction so)', async () => {
-  const { RULES, RULE_IDS } = await import('../../src/analysis/rules.js');
+  const { RULES, RULE_IDS } = await import('../../src/analysis/findings/rules.js');
   const tokenRules = RULE_IDS.filter(id => !/^(registration|invocation|widget)\./.test(id));
   expect(tokenRules.filter(id => ![3, 4, null].includes(RULES[id].errorCode))).toEqual([]);
 });

@@ -3,13 +3,13 @@ import { describe, test, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportSummary } from '../../src/analysis/report-summary.js';
-import { reportVerdict } from '../../src/analysis/verdict.js';
+import { reportSummary } from '../../src/analysis/report/summary.js';
+import { reportVerdict } from '../../src/analysis/report/verdict.js';
 import { runCli } from '../helpers/cli.js';
 import { validateReport as validate } from '../helpers/report-schema.js';
-import { assembleSession } from '../../src/analysis/session.js';
+import { assembleSession } from '../../src/analysis/session/session.js';
 import type { RecordedEvent } from '../../src/record/format.js';
-import { buildReport } from '../../src/analysis/report.js';
+import { buildReport } from '../../src/analysis/report/report.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
 
 const T0 = 1_764_000_000_000;

@@ -1,9 +1,9 @@
 /** Assembling recorded page events into judged invocations: each page-level rule fires and stays quiet. */
 import { describe, test, expect, beforeAll } from 'vitest';
-import { assembleSession, SessionAssembly } from '../../src/analysis/session.js';
-import { reportVerdict, sessionVerdict, viewVerdict, widgetKindText } from '../../src/analysis/verdict.js';
+import { assembleSession, SessionAssembly } from '../../src/analysis/session/session.js';
+import { reportVerdict, sessionVerdict, viewVerdict, widgetKindText } from '../../src/analysis/report/verdict.js';
 import type { RecordedEvent } from '../../src/record/format.js';
-import { buildReport } from '../../src/analysis/report.js';
+import { buildReport } from '../../src/analysis/report/report.js';
 import { validateReport } from '../helpers/report-schema.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/hook.js';

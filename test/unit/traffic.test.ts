@@ -1,7 +1,7 @@
 /** Reading the widget's traffic: configuration bodies and /auth/ answers, including hostile and truncated ones. */
 import { describe, test, expect } from 'vitest';
 import fc from 'fast-check';
-import { parseWidgetConfig, authFailureMessage, authEndpoint } from '../../src/analysis/traffic.js';
+import { parseWidgetConfig, authFailureMessage, authEndpoint } from '../../src/analysis/traffic/omnichannel.js';
 import { headerValue, parseNetworkEvent, sentCustomContext, widgetRequestKind } from '../../src/protocol/network.js';
 
 const config = JSON.stringify({

@@ -1,6 +1,6 @@
 /** Page text that would spoof the panel's or the CLI's own words is shown for what it is. */
 import { describe, test, expect } from 'vitest';
-import { lookAlikeNote, visible } from '../../src/analysis/visible.js';
+import { lookAlikeNote, visible } from '../../src/analysis/words/visible.js';
 import { safe } from '../../src/cli/format.js';
 
 describe('visible', () => {

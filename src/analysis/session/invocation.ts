@@ -3,9 +3,9 @@
  * (threw, rejected, never called back, called back late or twice) and what it handed over,
  * analysed as a token. Comparisons with other invocations are in session-rules.ts.
  */
-import { analyzeTokenSync } from './analyze.js';
-import { duration, finding } from './finding.js';
-import { predictedErrorCode } from './rules.js';
+import { analyzeTokenSync } from '../token/analyze.js';
+import { duration, finding } from '../words/text.js';
+import { predictedErrorCode } from '../findings/rules.js';
 import {
   invocationKey,
   ROUTES,
@@ -13,11 +13,11 @@ import {
   type InvocationOutcome,
   type InvocationView,
 } from './session-view.js';
-import type { ConfigReading } from './traffic.js';
-import type { Finding, TokenAnalysis } from './types.js';
-import { isCutString, type ErrorInfo, type HandedValue } from '../protocol/hook.js';
-import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
-import type { RecordedEvent } from '../record/format.js';
+import type { ConfigReading } from '../traffic/omnichannel.js';
+import type { Finding, TokenAnalysis } from '../token/types.js';
+import { isCutString, type ErrorInfo, type HandedValue } from '../../protocol/hook.js';
+import { CALLBACK_LIMIT_MS } from '../../protocol/limits.js';
+import type { RecordedEvent } from '../../record/format.js';
 
 /** A recorded invocation's start, or a stand-in for a token seen only on the wire (route 'wire'). */
 export type InvocationStart =

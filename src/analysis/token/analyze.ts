@@ -3,9 +3,9 @@
  * `analyzeTokenSync` does everything but the signature; `analyzeToken` adds it when given a key.
  * Neither throws: a failure of the engine itself becomes an `analysis.internal-error` finding.
  */
-import { predictedErrorCode } from './rules.js';
-import { levelOf } from './verdict.js';
-import { finding } from './finding.js';
+import { predictedErrorCode } from '../findings/rules.js';
+import { levelOf } from '../report/verdict.js';
+import { finding } from '../words/text.js';
 import { unwrapValue, decodeCompact, errorText, type DecodedToken } from './compact.js';
 import { checkHeader } from './header.js';
 import { checkClaims, readTimes, checkTimes } from './claims.js';

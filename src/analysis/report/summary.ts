@@ -2,9 +2,9 @@
  * A report as Markdown for a ticket ("Copy summary" in the panel, `lcw-auth report` on the
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
-import { RULES } from './rules.js';
+import { RULES } from '../findings/rules.js';
 import { describeConfig, invocationCountKey, reportVerdict, widgetKindText } from './verdict.js';
-import type { Finding } from './types.js';
+import type { Finding } from '../token/types.js';
 import type { Report } from './report.js';
 
 /** How many invocations the table lists (the newest); the rest are counted. */

@@ -1,4 +1,4 @@
-import { finding, quote } from './finding.js';
+import { finding, quote } from '../words/text.js';
 import type { Finding } from './types.js';
 
 /** The header rules: algorithm, `typ`, `kid`, `crit`. */

@@ -23,7 +23,7 @@ export function renderFindingsDoc(): string {
   const out = [
     '# Findings',
     '',
-    '<!-- Generated from src/analysis/rules.ts by `npm run docs`: edit the catalog, not this file. -->',
+    '<!-- Generated from src/analysis/findings/rules.ts by `npm run docs`: edit the catalog, not this file. -->',
     '',
     'Every finding the panel and `lcw-auth` can show, by rule id. **Severity**: `error` means',
     'Omnichannel will not accept the token (or the hand-off fails); `warning` means it works now but',

@@ -1,4 +1,4 @@
-import { finding, quote, duration } from './finding.js';
+import { finding, quote, duration } from '../words/text.js';
 import type { Finding, TokenTimes, WidgetKindName } from './types.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

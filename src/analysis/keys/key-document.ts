@@ -4,10 +4,10 @@
  * KeyDocumentError saying what it looks like instead.
  */
 import { importJWK, importSPKI, importX509, type JWK } from 'jose';
-import { finding, quote } from './finding.js';
-import { errorText } from './compact.js';
-import { MILLISECONDS_THRESHOLD } from './claims.js';
-import type { KeySet, PublicKeyEntry, Finding } from './types.js';
+import { finding, quote } from '../words/text.js';
+import { errorText } from '../token/compact.js';
+import { MILLISECONDS_THRESHOLD } from '../token/claims.js';
+import type { KeySet, PublicKeyEntry, Finding } from '../token/types.js';
 
 export class KeyDocumentError extends Error {
   override name = 'KeyDocumentError';

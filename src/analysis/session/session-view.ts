@@ -2,10 +2,10 @@
  * What the engine makes of a page session: the types of the assembled view (src/analysis/session.ts
  * builds it) that the panel, the report and the tests read. Pure data.
  */
-import type { DeliveryMessage, DropReason, ErrorInfo, HandedValue } from '../protocol/hook.js';
-import type { RecordedEvent } from '../record/format.js';
-import type { ConfigReading } from './traffic.js';
-import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis, WidgetKindName } from './types.js';
+import type { DeliveryMessage, DropReason, ErrorInfo, HandedValue } from '../../protocol/hook.js';
+import type { RecordedEvent } from '../../record/format.js';
+import type { ConfigReading } from '../traffic/omnichannel.js';
+import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis, WidgetKindName } from '../token/types.js';
 
 /** Identifies an invocation within a page session: `frame:id` (ids are counted per frame). */
 export const invocationKey = (event: { frame: number; id: number }): string => `${event.frame}:${event.id}`;

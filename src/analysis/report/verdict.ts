@@ -4,10 +4,10 @@
  * report's summary and Copy summary all say what this module says, so they never disagree.
  */
 import type { Report, ReportInvocation } from './report.js';
-import type { SessionAssembly } from './session.js';
-import type { InvocationOutcome, InvocationView, PageView, WidgetKind } from './session-view.js';
-import type { WidgetConfig } from './traffic.js';
-import type { Finding, PredictedErrorCode, Severity } from './types.js';
+import type { SessionAssembly } from '../session/session.js';
+import type { InvocationOutcome, InvocationView, PageView, WidgetKind } from '../session/session-view.js';
+import type { WidgetConfig } from '../traffic/omnichannel.js';
+import type { Finding, PredictedErrorCode, Severity } from '../token/types.js';
 
 /** How a verdict is coloured: ok, warning, error, info (a page's remark), pending, or none (nothing seen). */
 export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';

@@ -11,16 +11,16 @@ import {
   headerValue,
   NETWORK_FRAME,
   sentCustomContext,
-} from '../protocol/network.js';
-import { parsePageEvent } from '../protocol/hook.js';
+} from '../../protocol/network.js';
+import { parsePageEvent } from '../../protocol/hook.js';
 import {
   MAX_CONFIG_BODY_CHARS,
   MAX_HEADER_TOKEN_CHARS,
   MAX_URL_CHARS,
   MAX_WIRE_MESSAGE_CHARS,
-} from '../protocol/limits.js';
-import type { RecordedEvent } from '../record/format.js';
-import { authFailureMessage } from './traffic.js';
+} from '../../protocol/limits.js';
+import type { RecordedEvent } from '../../record/format.js';
+import { authFailureMessage } from './omnichannel.js';
 import type { HarScan } from './har-scan.js';
 
 /** What a HAR yields for analysis: the events, and what the file says about itself. */

@@ -8,9 +8,9 @@
  */
 import { judgeInvocation, type InvocationStart } from './invocation.js';
 import { PageReader, type ReadCall } from './page-reader.js';
-import { predictedErrorCode } from './rules.js';
-import type { Finding } from './types.js';
-import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './session-rules.js';
+import { predictedErrorCode } from '../findings/rules.js';
+import type { Finding } from '../token/types.js';
+import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './invocation-rules.js';
 import {
   contextBesideToken,
   sentContextBesideToken,
@@ -18,7 +18,7 @@ import {
   intermittentProvider,
   paneFindings,
   untokenedCalls,
-} from './page-patterns.js';
+} from './page-rules.js';
 import {
   invocationKey,
   type AssembleOptions,
@@ -29,9 +29,9 @@ import {
   type SessionView,
   type WidgetErrorView,
 } from './session-view.js';
-import { NETWORK_FRAME } from '../protocol/network.js';
-import { fingerprintText, isCutString, type CutString } from '../protocol/hook.js';
-import type { RecordedEvent } from '../record/format.js';
+import { NETWORK_FRAME } from '../../protocol/network.js';
+import { fingerprintText, isCutString, type CutString } from '../../protocol/hook.js';
+import type { RecordedEvent } from '../../record/format.js';
 
 export type * from './session-view.js';
 export { invocationKey } from './session-view.js';

@@ -1,5 +1,5 @@
 /** Public types of the analysis engine. Pure data: no browser or Node API. */
-import type { RuleId } from './rules.js';
+import type { RuleId } from '../findings/rules.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -6,12 +6,12 @@
 import type { InvocationStart } from './invocation.js';
 import { invocationKey, ROUTES, SDK_PROVIDER_SENTINEL, type PageView, type WidgetKind } from './session-view.js';
 import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError } from './timeline.js';
-import { authEndpoint, authFailureMessage, parseWidgetConfig } from './traffic.js';
+import { authEndpoint, authFailureMessage, parseWidgetConfig } from '../traffic/omnichannel.js';
 import type { AuthCallView, ContextProviderView } from './session-view.js';
-import { describeValue } from './finding.js';
-import { redactUrl } from '../protocol/messages.js';
-import { widgetRequestKind } from '../protocol/network.js';
-import type { RecordedEvent } from '../record/format.js';
+import { describeValue } from '../words/text.js';
+import { redactUrl } from '../../protocol/messages.js';
+import { widgetRequestKind } from '../../protocol/network.js';
+import type { RecordedEvent } from '../../record/format.js';
 
 /** An invocation this soon after the panel asked its frame is the panel's "Call provider again". */
 const RERUN_WINDOW_MS = 5000;

@@ -4,13 +4,13 @@
  * service answered to the calls that carried an invocation's token, and what the widget's frame
  * was seen to receive.
  */
-import { lookAlikeNote } from './visible.js';
-import { PORTAL_CLIENT_FUNCTION, suggestFunction } from './page-patterns.js';
-import { isoDate } from './claims.js';
-import { duration, finding } from './finding.js';
+import { lookAlikeNote } from '../words/visible.js';
+import { PORTAL_CLIENT_FUNCTION, suggestFunction } from './page-rules.js';
+import { isoDate } from '../token/claims.js';
+import { duration, finding } from '../words/text.js';
 import { elapsed } from './invocation.js';
 import type { AuthCallView, DeliveryView, InvocationView, PageView } from './session-view.js';
-import type { Finding } from './types.js';
+import type { Finding } from '../token/types.js';
 
 /** Findings about the page: how the provider was registered, a missing client function, the configuration. */
 export function pageFindings(

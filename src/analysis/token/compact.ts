@@ -3,7 +3,7 @@
  * the segment rules, and base64url/JSON decoding of header and payload (base64 via jose).
  */
 import { base64url } from 'jose';
-import { finding, quote, describeValue } from './finding.js';
+import { finding, quote, describeValue } from '../words/text.js';
 import type { Finding } from './types.js';
 
 /** The part of the analysis this module fills in. */

@@ -3,8 +3,8 @@
  * response, and what the `/auth/` endpoints answered. Pure; hostile or truncated bodies give a
  * clear "could not read" instead of an exception.
  */
-import { quote } from './finding.js';
-import { isRecord } from '../protocol/guards.js';
+import { quote } from '../words/text.js';
+import { isRecord } from '../../protocol/guards.js';
 
 export type AuthenticationType = 'jwt' | 'oauth2' | 'other' | 'unknown';
 

@@ -7,7 +7,7 @@
  * Over 300 lines on purpose: one entry per rule, kept together so the catalog reads (and is
  * reviewed) as one document, in the order of docs/findings.md.
  */
-import type { PredictedErrorCode, Severity, WidgetErrorCode } from './types.js';
+import type { PredictedErrorCode, Severity, WidgetErrorCode } from '../token/types.js';
 
 export interface RuleInfo {
   severity: Severity;

@@ -1,5 +1,5 @@
-import { RULES, type RuleId } from './rules.js';
-import type { Finding } from './types.js';
+import { RULES, type RuleId } from '../findings/rules.js';
+import type { Finding } from '../token/types.js';
 
 /** A finding of `rule`, with this token's message and, when given, a fix more specific than the rule's. */
 export function finding(rule: RuleId, message: string, fix?: string): Finding {

@@ -1,6 +1,6 @@
 /** The signature rules: choose the key the service would choose, then verify with jose. */
 import { compactVerify, errors } from 'jose';
-import { finding, duration } from './finding.js';
+import { finding, duration } from '../words/text.js';
 import { isoDate } from './claims.js';
 import { errorText } from './compact.js';
 import type { Finding, KeySet, PublicKeyEntry, SignatureResult } from './types.js';

@@ -2,15 +2,15 @@
  * The timeline's wording: one line of text per recorded event, and what an `lcw:error` detail
  * says. The configuration and `/auth/` calls are described from what the assembly read of them.
  */
-import { describeValue } from './finding.js';
+import { describeValue } from '../words/text.js';
 import { handedToRaw } from './invocation.js';
 import { ROUTES, SDK_PROVIDER_SENTINEL } from './session-view.js';
 import type { AuthCallView } from './session-view.js';
-import type { ConfigReading } from './traffic.js';
-import { describeConfig } from './verdict.js';
-import { isCutString, type DropReason, type HandedValue } from '../protocol/hook.js';
-import { RELAY_QUEUE_ITEMS } from '../protocol/limits.js';
-import type { RecordedEvent } from '../record/format.js';
+import type { ConfigReading } from '../traffic/omnichannel.js';
+import { describeConfig } from '../report/verdict.js';
+import { isCutString, type DropReason, type HandedValue } from '../../protocol/hook.js';
+import { RELAY_QUEUE_ITEMS } from '../../protocol/limits.js';
+import type { RecordedEvent } from '../../record/format.js';
 
 /** `lcw:error` details come as `{errorCode, errorDescription}`, as a raw exception, or as anything. */
 export function readWidgetError(detail: unknown): { errorCode: number | null; description: string } {

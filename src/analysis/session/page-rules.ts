@@ -4,14 +4,14 @@
  * `lwicontexts`, the widget's own error panes, and "did you mean" for a missing client function.
  * Each needs only the events (or one token), so the panel gets them without judging every invocation.
  */
-import { analyzeTokenSync } from './analyze.js';
-import { editDistance } from './contexts.js';
-import { finding, jsonPreview, plural, previewText } from './finding.js';
+import { analyzeTokenSync } from '../token/analyze.js';
+import { editDistance } from '../token/contexts.js';
+import { finding, jsonPreview, plural, previewText } from '../words/text.js';
 import { elapsed, outcomeOfValue } from './invocation.js';
 import type { ContextProviderView, WidgetPaneView } from './session-view.js';
 import type { ReadCall } from './page-reader.js';
-import type { Finding } from './types.js';
-import type { RecordedEvent } from '../record/format.js';
+import type { Finding } from '../token/types.js';
+import type { RecordedEvent } from '../../record/format.js';
 
 /** Power Pages' own client function: what a portal's widget asks for. */
 export const PORTAL_CLIENT_FUNCTION = 'auth.getAuthenticationToken';

@@ -3,12 +3,12 @@
  * session as a support engineer attaches it to a ticket. Signatures are redacted unless the
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
-import type { Finding, PredictedErrorCode, WidgetErrorCode } from './types.js';
-import { RULES } from './rules.js';
-import type { AuthCallView, DeliveryView, InvocationView, SessionView, WidgetKind } from './session-view.js';
-import { describeHanded } from './timeline.js';
-import type { WidgetConfig } from './traffic.js';
-import { redactUrl } from '../protocol/messages.js';
+import type { Finding, PredictedErrorCode, WidgetErrorCode } from '../token/types.js';
+import { RULES } from '../findings/rules.js';
+import type { AuthCallView, DeliveryView, InvocationView, SessionView, WidgetKind } from '../session/session-view.js';
+import { describeHanded } from '../session/timeline.js';
+import type { WidgetConfig } from '../traffic/omnichannel.js';
+import { redactUrl } from '../../protocol/messages.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';
 /** Written now; version 1 (before wire evidence, the widget's kind and deliveries) still reads. */
