@@ -1,7 +1,6 @@
 /** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
 import { tokenVerdict, type Finding, type TokenAnalysis } from '../analysis/index.js';
-import { isoDate } from '../analysis/token/claims.js';
-import { duration } from '../analysis/words/text.js';
+import { duration, isoDate } from '../analysis/words/text.js';
 import { visible } from '../analysis/words/visible.js';
 
 interface Style {

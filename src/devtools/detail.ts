@@ -4,7 +4,7 @@
  */
 import { factsTable, h, prose, quoted, tableHead, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
-import { RULES, type Finding, type TokenAnalysis } from '../analysis/index.js';
+import { RULES, bySeverity, type Finding, type TokenAnalysis } from '../analysis/index.js';
 import { describeHanded } from '../analysis/session/timeline.js';
 import { isCutString } from '../protocol/hook.js';
 import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/report/verdict.js';
@@ -187,11 +187,9 @@ function section(title: string, ...content: Child[]): HTMLElement {
   return h('section', { attrs: { 'aria-label': title } }, h('h3', null, title), ...content);
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
 function findingsSection(findings: readonly Finding[]): HTMLElement[] {
   if (findings.length === 0) return [section('Findings', h('p', { class: 'empty' }, 'No findings.'))];
-  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const sorted = bySeverity(findings);
   return [section(`Findings (${findings.length})`, h('ul', { class: 'findings' }, ...sorted.map(findingItem)))];
 }
 

@@ -11,13 +11,8 @@ import { jsonPreview } from '../analysis/words/text.js';
 import type { PageView } from '../analysis/session/session-view.js';
 import { DROP_REASONS } from '../analysis/session/timeline.js';
 import type { DropReason } from '../protocol/hook.js';
-import {
-  authenticationName,
-  configSwitches,
-  invocationCountKey,
-  providerStatus,
-  widgetKindText,
-} from '../analysis/report/verdict.js';
+import { invocationCountKey, providerStatus, widgetKindText } from '../analysis/report/verdict.js';
+import { authenticationName, configSwitches } from '../analysis/traffic/omnichannel.js';
 
 type Fact = [string, Child];
 

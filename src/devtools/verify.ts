@@ -16,7 +16,7 @@ import { checkKeyUrl, fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../an
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
 import { plural } from '../analysis/words/text.js';
-import type { Finding } from '../analysis/token/types.js';
+import type { Finding } from '../analysis/findings/finding.js';
 
 export interface VerifyContext {
   /** What the provider handed over. */

@@ -2,7 +2,7 @@
  * The simulator's HTML: the scenario picker and one host page per scenario, with the widget's
  * script tag as Microsoft documents it. Everything interpolated is escaped for its context.
  */
-import type { Site } from './server.js';
+import type { Site } from './site.js';
 import { XSS_PAYLOADS } from './xss-corpus.js';
 
 export const SCENARIOS: readonly string[] = [

@@ -7,7 +7,13 @@
  * Over 300 lines on purpose: one entry per rule, kept together so the catalog reads (and is
  * reviewed) as one document, in the order of docs/findings.md.
  */
-import type { PredictedErrorCode, Severity, WidgetErrorCode } from '../token/types.js';
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The widget error a token (or an invocation) is expected to raise. 2 is only for invocations. */
+export type WidgetErrorCode = 2 | 3 | 4 | 8;
+
+/** The errors the engine predicts from findings (8, a missing client function, is a page finding). */
+export type PredictedErrorCode = Exclude<WidgetErrorCode, 8>;
 
 export interface RuleInfo {
   severity: Severity;

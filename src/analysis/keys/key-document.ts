@@ -4,10 +4,27 @@
  * KeyDocumentError saying what it looks like instead.
  */
 import { importJWK, importSPKI, importX509, type JWK } from 'jose';
-import { finding, quote } from '../words/text.js';
-import { errorText } from '../token/compact.js';
-import { MILLISECONDS_THRESHOLD } from '../token/claims.js';
-import type { KeySet, PublicKeyEntry, Finding } from '../token/types.js';
+import { quote, MILLISECONDS_THRESHOLD, errorText } from '../words/text.js';
+import { type Finding, finding } from '../findings/finding.js';
+
+/** One public key, imported and ready to verify with. */
+export interface PublicKeyEntry {
+  kid?: string;
+  key: CryptoKey;
+  modulusLength: number;
+  /** Expiry of an Omnichannel key-list entry, in Unix seconds. */
+  expiry?: number;
+}
+
+/** The key forms the analysis accepts, after parsing. */
+export type KeyFormat = 'pem' | 'x509' | 'omnichannel-key-list' | 'jwk' | 'jwks';
+
+export interface KeySet {
+  format: KeyFormat;
+  keys: PublicKeyEntry[];
+  /** Remarks about the key document itself (a certificate, a private JWK, ...). */
+  notes: Finding[];
+}
 
 export class KeyDocumentError extends Error {
   override name = 'KeyDocumentError';

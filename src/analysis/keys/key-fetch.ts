@@ -2,10 +2,9 @@
  * Fetching the site's public key document from its URL, saying precisely what went wrong.
  * The fetch function is passed in (Node's, the panel's): the engine itself makes no requests.
  */
-import { finding } from '../words/text.js';
 import { RULES, type RuleId } from '../findings/rules.js';
-import type { Finding } from '../token/types.js';
 import { KEY_FETCH_TIMEOUT_MS, MAX_KEY_DOCUMENT_BYTES } from '../../protocol/limits.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 export type KeyFetchFailure =
   | 'bad-url'

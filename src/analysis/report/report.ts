@@ -3,12 +3,12 @@
  * session as a support engineer attaches it to a ticket. Signatures are redacted unless the
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
-import type { Finding, PredictedErrorCode, WidgetErrorCode } from '../token/types.js';
-import { RULES } from '../findings/rules.js';
+import { RULES, type PredictedErrorCode, type WidgetErrorCode } from '../findings/rules.js';
 import type { AuthCallView, DeliveryView, InvocationView, SessionView, WidgetKind } from '../session/session-view.js';
 import { describeHanded } from '../session/timeline.js';
 import type { WidgetConfig } from '../traffic/omnichannel.js';
 import { redactUrl } from '../../protocol/messages.js';
+import type { Finding } from '../findings/finding.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';
 /** Written now; version 1 (before wire evidence, the widget's kind and deliveries) still reads. */

@@ -3,9 +3,10 @@
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
 import { RULES } from '../findings/rules.js';
-import { describeConfig, invocationCountKey, reportVerdict, widgetKindText } from './verdict.js';
-import type { Finding } from '../token/types.js';
+import { invocationCountKey, reportVerdict, widgetKindText } from './verdict.js';
 import type { Report } from './report.js';
+import type { Finding } from '../findings/finding.js';
+import { describeConfig } from '../traffic/omnichannel.js';
 
 /** How many invocations the table lists (the newest); the rest are counted. */
 export const SUMMARY_INVOCATIONS = 20;

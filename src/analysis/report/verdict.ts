@@ -6,8 +6,8 @@
 import type { Report, ReportInvocation } from './report.js';
 import type { SessionAssembly } from '../session/session.js';
 import type { InvocationOutcome, InvocationView, PageView, WidgetKind } from '../session/session-view.js';
-import type { WidgetConfig } from '../traffic/omnichannel.js';
-import type { Finding, PredictedErrorCode, Severity } from '../token/types.js';
+import type { PredictedErrorCode, Severity } from '../findings/rules.js';
+import { levelOf, type Finding } from '../findings/finding.js';
 
 /** How a verdict is coloured: ok, warning, error, info (a page's remark), pending, or none (nothing seen). */
 export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';
@@ -15,12 +15,6 @@ export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';
 export interface Verdict {
   text: string;
   tone: Tone;
-}
-
-/** The worst severity among `findings`, as a verdict level: errors make 'error', warnings 'warning'. */
-export function levelOf(findings: readonly { severity: Severity }[]): 'ok' | 'warning' | 'error' {
-  if (findings.some(f => f.severity === 'error')) return 'error';
-  return findings.some(f => f.severity === 'warning') ? 'warning' : 'ok';
 }
 
 /** The service's own refusal of the token (seen on the wire or by DevTools): evidence, not a prediction. */
@@ -167,25 +161,6 @@ export function providerStatus(page: Pick<PageView, 'route' | 'registrations' | 
 export const hasCallableProvider = (page: Pick<PageView, 'route' | 'registrations'>): boolean =>
   page.registrations.some(r => r.isFunction) || page.route === 'clientFunction';
 
-/** The authentication type in words: "JWT", "OAuth 2.0", or the raw value. */
-export function authenticationName(config: WidgetConfig): string {
-  if (config.authenticationType === 'jwt') return 'JWT';
-  return config.authenticationType === 'oauth2' ? 'OAuth 2.0' : `type ${String(config.authenticationTypeRaw)}`;
-}
-
-/** The switches that change how a token is judged: sign-in optional, persistent chat. */
-function tokenSwitches(config: WidgetConfig): string[] {
-  return [
-    ...(config.signInOptional ? ['sign-in optional'] : []),
-    ...(config.persistentChat ? ['persistent chat'] : []),
-  ];
-}
-
-/** The configuration's switches the panel shows: those that change how a token is judged, and reconnect. */
-export function configSwitches(config: WidgetConfig): string[] {
-  return [...tokenSwitches(config), ...(config.reconnect ? ['reconnect'] : [])];
-}
-
 /** Which widget, and what says so ("v2 (its frame is chatv2.html)"), and a portal; null while nothing is known. */
 export function widgetKindText(w: {
   kind?: WidgetKind | null;
@@ -195,14 +170,4 @@ export function widgetKindText(w: {
   const portal = w.portal ? ' · on a Power Pages portal' : '';
   if (!w.kind) return portal ? `version unknown${portal}` : null;
   return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}${portal}`;
-}
-
-/** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
-export function describeConfig(config: WidgetConfig): string[] {
-  return [
-    authenticationName(config),
-    ...(config.clientFunction ? [`client function ${config.clientFunction}`] : []),
-    ...(config.publicKeyUrl ? [`public key ${config.publicKeyUrl}`] : []),
-    ...tokenSwitches(config),
-  ];
 }

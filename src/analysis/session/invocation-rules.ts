@@ -6,11 +6,9 @@
  */
 import { lookAlikeNote } from '../words/visible.js';
 import { PORTAL_CLIENT_FUNCTION, suggestFunction } from './page-rules.js';
-import { isoDate } from '../token/claims.js';
-import { duration, finding } from '../words/text.js';
-import { elapsed } from './invocation.js';
+import { duration, isoDate, elapsed } from '../words/text.js';
 import type { AuthCallView, DeliveryView, InvocationView, PageView } from './session-view.js';
-import type { Finding } from '../token/types.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 /** Findings about the page: how the provider was registered, a missing client function, the configuration. */
 export function pageFindings(

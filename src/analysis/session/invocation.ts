@@ -4,7 +4,7 @@
  * analysed as a token. Comparisons with other invocations are in session-rules.ts.
  */
 import { analyzeTokenSync } from '../token/analyze.js';
-import { duration, finding } from '../words/text.js';
+import { elapsed } from '../words/text.js';
 import { predictedErrorCode } from '../findings/rules.js';
 import {
   invocationKey,
@@ -14,10 +14,11 @@ import {
   type InvocationView,
 } from './session-view.js';
 import type { ConfigReading } from '../traffic/omnichannel.js';
-import type { Finding, TokenAnalysis } from '../token/types.js';
+import type { TokenAnalysis } from '../token/types.js';
 import { isCutString, type ErrorInfo, type HandedValue } from '../../protocol/hook.js';
 import { CALLBACK_LIMIT_MS } from '../../protocol/limits.js';
 import type { RecordedEvent } from '../../record/format.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 /** A recorded invocation's start, or a stand-in for a token seen only on the wire (route 'wire'). */
 export type InvocationStart =
@@ -208,11 +209,6 @@ function nobodySignedIn(
     replacement = finding('invocation.portal-no-token', message);
   }
   if (replacement) findings.splice(bare, 1, replacement);
-}
-
-/** "61 ms" below two seconds, else "3 seconds", "2 minutes". */
-export function elapsed(ms: number): string {
-  return ms < 2000 ? `${Math.round(ms)} ms` : duration(ms / 1000);
 }
 
 /** What a handed value amounts to: a token (a string, or one too long to keep whole), nothing, or not a string. */

@@ -6,12 +6,12 @@
  */
 import { analyzeTokenSync } from '../token/analyze.js';
 import { editDistance } from '../token/contexts.js';
-import { finding, jsonPreview, plural, previewText } from '../words/text.js';
-import { elapsed, outcomeOfValue } from './invocation.js';
+import { jsonPreview, plural, previewText, elapsed } from '../words/text.js';
+import { outcomeOfValue } from './invocation.js';
 import type { ContextProviderView, WidgetPaneView } from './session-view.js';
 import type { ReadCall } from './page-reader.js';
-import type { Finding } from '../token/types.js';
 import type { RecordedEvent } from '../../record/format.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 /** Power Pages' own client function: what a portal's widget asks for. */
 export const PORTAL_CLIENT_FUNCTION = 'auth.getAuthenticationToken';

@@ -5,7 +5,9 @@
 import type { DeliveryMessage, DropReason, ErrorInfo, HandedValue } from '../../protocol/hook.js';
 import type { RecordedEvent } from '../../record/format.js';
 import type { ConfigReading } from '../traffic/omnichannel.js';
-import type { ContextVariable, Finding, PredictedErrorCode, TokenAnalysis, WidgetKindName } from '../token/types.js';
+import type { ContextVariable, TokenAnalysis, WidgetKindName } from '../token/types.js';
+import type { PredictedErrorCode } from '../findings/rules.js';
+import type { Finding } from '../findings/finding.js';
 
 /** Identifies an invocation within a page session: `frame:id` (ids are counted per frame). */
 export const invocationKey = (event: { frame: number; id: number }): string => `${event.frame}:${event.id}`;

@@ -9,7 +9,6 @@
 import { judgeInvocation, type InvocationStart } from './invocation.js';
 import { PageReader, type ReadCall } from './page-reader.js';
 import { predictedErrorCode } from '../findings/rules.js';
-import type { Finding } from '../token/types.js';
 import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './invocation-rules.js';
 import {
   contextBesideToken,
@@ -32,6 +31,7 @@ import {
 import { NETWORK_FRAME } from '../../protocol/network.js';
 import { fingerprintText, isCutString, type CutString } from '../../protocol/hook.js';
 import type { RecordedEvent } from '../../record/format.js';
+import type { Finding } from '../findings/finding.js';
 
 export type * from './session-view.js';
 export { invocationKey } from './session-view.js';

@@ -4,14 +4,14 @@
  * Neither throws: a failure of the engine itself becomes an `analysis.internal-error` finding.
  */
 import { predictedErrorCode } from '../findings/rules.js';
-import { levelOf } from '../report/verdict.js';
-import { finding } from '../words/text.js';
-import { unwrapValue, decodeCompact, errorText, type DecodedToken } from './compact.js';
+import { unwrapValue, decodeCompact, type DecodedToken } from './compact.js';
 import { checkHeader } from './header.js';
 import { checkClaims, readTimes, checkTimes } from './claims.js';
 import { checkContexts } from './contexts.js';
 import { checkSignature } from './signature.js';
-import type { AnalyzeOptions, Finding, SignatureResult, TokenAnalysis, TokenErrorCode } from './types.js';
+import type { AnalyzeOptions, SignatureResult, TokenAnalysis, TokenErrorCode } from './types.js';
+import { bySeverity, finding, levelOf, type Finding } from '../findings/finding.js';
+import { errorText } from '../words/text.js';
 
 export const DEFAULT_SKEW_SECONDS = 300;
 
@@ -113,11 +113,7 @@ function internalError(error: unknown): Finding {
 
 /** Orders the findings (errors first) and derives the predicted error code and the verdict. */
 function conclude(analysis: TokenAnalysis, findings: Finding[]): TokenAnalysis {
-  const order = { error: 0, warning: 1, info: 2 } as const;
-  const sorted = findings
-    .map((f, i) => [f, i] as const)
-    .sort(([a, i], [b, j]) => order[a.severity] - order[b.severity] || i - j)
-    .map(([f]) => f);
+  const sorted = bySeverity(findings);
   // Token rules never lead to error 2 (only a provider that throws does; a test keeps it so).
   const errorCode = predictedErrorCode(sorted) as TokenErrorCode | null;
   return { ...analysis, findings: sorted, errorCode, verdict: levelOf(sorted) };

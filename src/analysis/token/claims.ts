@@ -1,9 +1,8 @@
-import { finding, quote, duration } from '../words/text.js';
-import type { Finding, TokenTimes, WidgetKindName } from './types.js';
+import { quote, duration, isoDate, MILLISECONDS_THRESHOLD } from '../words/text.js';
+import type { TokenTimes, WidgetKindName } from './types.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A NumericDate above this (year 5138) can only be milliseconds. */
-export const MILLISECONDS_THRESHOLD = 1e11;
 const LONG_LIFETIME_SECONDS = 24 * 3600;
 const EXPIRES_SOON_SECONDS = 30 * 60;
 /** Power Pages tokens live 15 minutes by default and at most 60. */
@@ -144,9 +143,4 @@ export function checkTimes(times: TokenTimes, skew: number, findings: Finding[],
   if (start !== undefined && exp !== undefined && exp - start > LONG_LIFETIME_SECONDS) {
     findings.push(finding('time.long-lifetime', `The token is valid for ${duration(exp - start)}.`));
   }
-}
-
-export function isoDate(seconds: number): string {
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
 }

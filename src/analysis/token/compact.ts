@@ -3,8 +3,8 @@
  * the segment rules, and base64url/JSON decoding of header and payload (base64 via jose).
  */
 import { base64url } from 'jose';
-import { finding, quote, describeValue } from '../words/text.js';
-import type { Finding } from './types.js';
+import { quote, describeValue, errorText } from '../words/text.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 /** The part of the analysis this module fills in. */
 export interface DecodedToken {
@@ -255,8 +255,4 @@ function checkBase64url(segment: string, name: SegmentName, findings: Finding[],
     return false;
   }
   return true;
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

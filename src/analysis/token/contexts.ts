@@ -1,8 +1,8 @@
 /** The `lwicontexts` rules: shape of the claim, limits, and comparison with the work stream. */
-import { finding, quote, describeValue } from '../words/text.js';
-import { errorText } from './compact.js';
-import type { ContextEntry, ContextsResult, ContextVariable, Finding } from './types.js';
+import { quote, describeValue, errorText } from '../words/text.js';
+import type { ContextEntry, ContextsResult, ContextVariable } from './types.js';
 import type { RuleId } from '../findings/rules.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 const MAX_NAME = 100;
 const MAX_VALUE = 4000;

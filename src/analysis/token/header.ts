@@ -1,5 +1,5 @@
-import { finding, quote } from '../words/text.js';
-import type { Finding } from './types.js';
+import { quote } from '../words/text.js';
+import { type Finding, finding } from '../findings/finding.js';
 
 /** The header rules: algorithm, `typ`, `kid`, `crit`. */
 export function checkHeader(header: Record<string, unknown>, findings: Finding[]): void {

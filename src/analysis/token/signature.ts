@@ -1,9 +1,9 @@
 /** The signature rules: choose the key the service would choose, then verify with jose. */
 import { compactVerify, errors } from 'jose';
-import { finding, duration } from '../words/text.js';
-import { isoDate } from './claims.js';
-import { errorText } from './compact.js';
-import type { Finding, KeySet, PublicKeyEntry, SignatureResult } from './types.js';
+import { duration, isoDate, errorText } from '../words/text.js';
+import type { SignatureResult } from './types.js';
+import { type Finding, finding } from '../findings/finding.js';
+import type { KeySet, PublicKeyEntry } from '../keys/key-document.js';
 
 const MIN_MODULUS = 2048;
 

@@ -1,26 +1,10 @@
-/** Public types of the analysis engine. Pure data: no browser or Node API. */
-import type { RuleId } from '../findings/rules.js';
-
-export type Severity = 'error' | 'warning' | 'info';
-
-/** The widget error a token (or an invocation) is expected to raise. 2 is only for invocations. */
-export type WidgetErrorCode = 2 | 3 | 4 | 8;
-
-/** The errors the engine predicts from findings (8, a missing client function, is a page finding). */
-export type PredictedErrorCode = Exclude<WidgetErrorCode, 8>;
+/** The token engine's types: what it takes, what it answers, the keys it verifies with. Pure data. */
+import type { PredictedErrorCode } from '../findings/rules.js';
+import type { Finding } from '../findings/finding.js';
+import type { KeySet } from '../keys/key-document.js';
 
 /** What a token alone can lead to: only a provider that throws leads to error 2. */
 export type TokenErrorCode = Exclude<PredictedErrorCode, 2>;
-
-export interface Finding {
-  /** Stable identifier, documented in docs/findings.md. */
-  rule: RuleId;
-  severity: Severity;
-  /** What is wrong with this token, quoting the offending value. */
-  message: string;
-  /** A concrete step that removes the finding. */
-  fix: string;
-}
 
 export type ContextVariableType = 'text' | 'number';
 
@@ -103,23 +87,4 @@ export interface TokenAnalysis {
   /** The widget error this token is expected to cause: 3, 4 or null (accepted). */
   errorCode: TokenErrorCode | null;
   verdict: 'ok' | 'warning' | 'error';
-}
-
-/** One public key, imported and ready to verify with. */
-export interface PublicKeyEntry {
-  kid?: string;
-  key: CryptoKey;
-  modulusLength: number;
-  /** Expiry of an Omnichannel key-list entry, in Unix seconds. */
-  expiry?: number;
-}
-
-/** The key forms the analysis accepts, after parsing. */
-export type KeyFormat = 'pem' | 'x509' | 'omnichannel-key-list' | 'jwk' | 'jwks';
-
-export interface KeySet {
-  format: KeyFormat;
-  keys: PublicKeyEntry[];
-  /** Remarks about the key document itself (a certificate, a private JWK, ...). */
-  notes: Finding[];
 }

@@ -123,3 +123,32 @@ export function authFailureMessage(body: string): string | null {
   }
   return trimmed.startsWith('<') ? null : trimmed.slice(0, 300);
 }
+
+/** The authentication type in words: "JWT", "OAuth 2.0", or the raw value. */
+export function authenticationName(config: WidgetConfig): string {
+  if (config.authenticationType === 'jwt') return 'JWT';
+  return config.authenticationType === 'oauth2' ? 'OAuth 2.0' : `type ${String(config.authenticationTypeRaw)}`;
+}
+
+/** The switches that change how a token is judged: sign-in optional, persistent chat. */
+function tokenSwitches(config: WidgetConfig): string[] {
+  return [
+    ...(config.signInOptional ? ['sign-in optional'] : []),
+    ...(config.persistentChat ? ['persistent chat'] : []),
+  ];
+}
+
+/** The configuration's switches the panel shows: those that change how a token is judged, and reconnect. */
+export function configSwitches(config: WidgetConfig): string[] {
+  return [...tokenSwitches(config), ...(config.reconnect ? ['reconnect'] : [])];
+}
+
+/** The configuration in a few parts (what decides how a token is judged): type, client function, key URL, switches. */
+export function describeConfig(config: WidgetConfig): string[] {
+  return [
+    authenticationName(config),
+    ...(config.clientFunction ? [`client function ${config.clientFunction}`] : []),
+    ...(config.publicKeyUrl ? [`public key ${config.publicKeyUrl}`] : []),
+    ...tokenSwitches(config),
+  ];
+}

@@ -1,11 +1,4 @@
-import { RULES, type RuleId } from '../findings/rules.js';
-import type { Finding } from '../token/types.js';
-
-/** A finding of `rule`, with this token's message and, when given, a fix more specific than the rule's. */
-export function finding(rule: RuleId, message: string, fix?: string): Finding {
-  const info = RULES[rule];
-  return { rule, severity: info.severity, message, fix: fix ?? info.fix };
-}
+/** Values and times in words, for messages: quoted, described, previewed, counted, as durations and dates. */
 
 const MAX_PREVIEW = 60;
 
@@ -78,4 +71,23 @@ export function duration(seconds: number): string {
   if (s < 3600) return unit(Math.round(s / 60), 'minute');
   if (s < 172800) return unit(Math.round(s / 360) / 10, 'hour');
   return unit(Math.round(s / 86400), 'day');
+}
+
+/** "61 ms" below two seconds, else "3 seconds", "2 minutes". */
+export function elapsed(ms: number): string {
+  return ms < 2000 ? `${Math.round(ms)} ms` : duration(ms / 1000);
+}
+
+/** A Unix time in seconds as an ISO date ("2026-12-03T17:00:00Z"), or the number itself when it is no date. */
+export function isoDate(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+}
+
+/** A NumericDate above this (year 5138) can only be milliseconds. */
+export const MILLISECONDS_THRESHOLD = 1e11;
+
+/** What went wrong, in words: an Error's message, anything else as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
