@@ -1,5 +1,14 @@
-/** The analysis engine: pure TypeScript shared by the panel, the CLI and the tests. */
+/**
+ * The analysis engine's one door: pure TypeScript shared by the panel, the CLI and the tests. The
+ * panel and the CLI import the engine only from here (test/unit/project.test.ts checks it).
+ */
+
+// A token: decoded, its claims and contexts judged, its signature verified.
 export { analyzeToken, analyzeTokenSync, DEFAULT_SKEW_SECONDS } from './token/analyze.js';
+export { parseContextVariables, parseContextVariableList, ContextVariablesError } from './token/variables.js';
+export type * from './token/types.js';
+
+// The public key: its documents, and the URL that serves them.
 export {
   loadPublicKeys,
   KeyDocumentError,
@@ -7,8 +16,37 @@ export {
   type PublicKeyEntry,
   type KeyFormat,
 } from './keys/key-document.js';
-export { parseContextVariables, parseContextVariableList, ContextVariablesError } from './token/variables.js';
-export { tokenVerdict, type Verdict, type Tone } from './report/verdict.js';
+export { KeyFetchError, checkKeyUrl, fetchKeyDocument, keyUrlNotes } from './keys/key-fetch.js';
+
+// The widget's traffic: its configuration, and HAR files.
+export { authenticationName, configSwitches, type WidgetConfig } from './traffic/omnichannel.js';
+export { HarScanner } from './traffic/har-scan.js';
+export { harNothingToJudge, harTraffic } from './traffic/har.js';
+
+// A page session: the record's events assembled into registrations, invocations and a timeline.
+export { SessionAssembly, assembleSession } from './session/session.js';
+export type * from './session/session-view.js';
+export { DROP_REASONS, describeHanded } from './session/timeline.js';
+
+// What is said of it: verdicts, the report and its summary.
+export {
+  OUTCOME_WORDS,
+  hasCallableProvider,
+  invocationBadge,
+  invocationCountKey,
+  providerStatus,
+  reportVerdict,
+  sessionVerdict,
+  tokenVerdict,
+  viewVerdict,
+  widgetKindText,
+  type Verdict,
+  type Tone,
+} from './report/verdict.js';
+export { buildReport, type Report } from './report/report.js';
+export { countBy, reportSummary } from './report/summary.js';
+
+// The catalog of findings.
 export { levelOf, bySeverity, type Finding } from './findings/finding.js';
 export {
   RULES,
@@ -19,4 +57,8 @@ export {
   type WidgetErrorCode,
   type PredictedErrorCode,
 } from './findings/rules.js';
-export type * from './token/types.js';
+export { RULE_GROUPS } from './findings/findings-doc.js';
+
+// Words the faces share.
+export { duration, isoDate, jsonPreview, plural } from './words/text.js';
+export { visible } from './words/visible.js';

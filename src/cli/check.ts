@@ -1,6 +1,5 @@
 /** `lcw-auth check`: analyse one token and print the report or the JSON result. */
-import { analyzeToken, type TokenAnalysis } from '../analysis/index.js';
-import type { WidgetKindName } from '../analysis/token/types.js';
+import { analyzeToken, type TokenAnalysis, type WidgetKindName } from '../analysis/index.js';
 import { readToken, readContextVariables, readKey } from './inputs.js';
 import { formatReport } from './format.js';
 

@@ -1,7 +1,5 @@
 /** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
-import { tokenVerdict, type Finding, type TokenAnalysis } from '../analysis/index.js';
-import { duration, isoDate } from '../analysis/words/text.js';
-import { visible } from '../analysis/words/visible.js';
+import { tokenVerdict, type Finding, type TokenAnalysis, duration, isoDate, visible } from '../analysis/index.js';
 
 interface Style {
   color: boolean;

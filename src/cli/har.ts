@@ -6,16 +6,19 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
-import { HarScanner } from '../analysis/traffic/har-scan.js';
-import { harNothingToJudge, harTraffic } from '../analysis/traffic/har.js';
-import { assembleSession } from '../analysis/session/session.js';
-import { buildReport } from '../analysis/report/report.js';
-import { reportSummary } from '../analysis/report/summary.js';
-import { reportVerdict } from '../analysis/report/verdict.js';
-import type { ContextVariable } from '../analysis/index.js';
+import {
+  type ContextVariable,
+  HarScanner,
+  harNothingToJudge,
+  harTraffic,
+  assembleSession,
+  buildReport,
+  reportSummary,
+  reportVerdict,
+  type SessionView,
+} from '../analysis/index.js';
 import { InputError, cannotRead, readContextVariables, readKey } from './inputs.js';
 import { analyzeToken, type KeySet } from '../analysis/index.js';
-import type { SessionView } from '../analysis/session/session-view.js';
 import { reportFails } from './report.js';
 import { safe } from './format.js';
 

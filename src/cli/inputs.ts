@@ -1,7 +1,14 @@
 /** Reading what the user points the CLI at: the token, the context variables, the public key. */
 import { readFile, stat } from 'node:fs/promises';
-import { loadPublicKeys, parseContextVariables, type ContextVariable, type KeySet } from '../analysis/index.js';
-import { fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/keys/key-fetch.js';
+import {
+  loadPublicKeys,
+  parseContextVariables,
+  type ContextVariable,
+  type KeySet,
+  fetchKeyDocument,
+  KeyFetchError,
+  keyUrlNotes,
+} from '../analysis/index.js';
 import {
   KEY_FETCH_TIMEOUT_MS,
   MAX_INPUT_FILE_BYTES,

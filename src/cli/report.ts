@@ -3,11 +3,9 @@
  * (docs/report.schema.json) and prints its summary, so the engineer on the other end of a
  * ticket can read it without a browser.
  */
+import { reportSummary, reportVerdict, type Report } from '../analysis/index.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
-import { reportSummary } from '../analysis/report/summary.js';
-import { reportVerdict } from '../analysis/report/verdict.js';
-import type { Report } from '../analysis/report/report.js';
 import { InputError, readText } from './inputs.js';
 import { safe } from './format.js';
 import { MAX_SCHEMA_ERRORS } from '../protocol/limits.js';

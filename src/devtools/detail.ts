@@ -4,12 +4,22 @@
  */
 import { factsTable, h, prose, quoted, tableHead, type Child } from './dom.js';
 import { localTime, utcTime, relativeTime, shortDuration } from './time.js';
-import { RULES, bySeverity, type Finding, type TokenAnalysis } from '../analysis/index.js';
-import { describeHanded } from '../analysis/session/timeline.js';
+import {
+  RULES,
+  bySeverity,
+  type Finding,
+  type TokenAnalysis,
+  describeHanded,
+  OUTCOME_WORDS,
+  tokenVerdict,
+  viewVerdict,
+  type Verdict,
+  type AuthCallView,
+  type InvocationView,
+  type WidgetErrorView,
+} from '../analysis/index.js';
 import { isCutString } from '../protocol/hook.js';
-import { OUTCOME_WORDS, tokenVerdict, viewVerdict, type Verdict } from '../analysis/report/verdict.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
-import type { AuthCallView, InvocationView, WidgetErrorView } from '../analysis/session/session-view.js';
 import { verifySection, type VerifyContext } from './verify.js';
 
 /** What the "Verify signature" section needs beyond the token: where to look for the key. */

@@ -1,7 +1,6 @@
 /** findings.html: the rule catalog as a page the panel's "about this finding" links point into. */
+import { RULES, RULE_IDS, RULE_GROUPS } from '../analysis/index.js';
 import { h, prose } from './dom.js';
-import { RULES, RULE_IDS } from '../analysis/findings/rules.js';
-import { RULE_GROUPS } from '../analysis/findings/findings-doc.js';
 
 const root = document.getElementById('rules')!;
 for (const [prefix, title] of RULE_GROUPS) {

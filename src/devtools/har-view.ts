@@ -3,9 +3,7 @@
  * same scanner as `lcw-auth har`, becomes one page session the Session view shows instead of the
  * tab's record. Nothing leaves the browser; nothing is stored.
  */
-import { HarScanner } from '../analysis/traffic/har-scan.js';
-import { harNothingToJudge, harTraffic } from '../analysis/traffic/har.js';
-import { SessionAssembly } from '../analysis/session/session.js';
+import { HarScanner, harNothingToJudge, harTraffic, SessionAssembly } from '../analysis/index.js';
 import type { PanelData } from './source.js';
 
 export interface OpenedHar {

@@ -11,12 +11,11 @@ import { RecordSource, originOf, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
 import { KIND_LABELS, entryDetail, navigationDetail, renderRow, type Row } from './timeline-view.js';
 import { invocationDetail, tokenDetail, type VerifySettings } from './detail.js';
-import { hasCallableProvider, sessionVerdict } from '../analysis/report/verdict.js';
 import { VariablesView } from './variables-view.js';
 import { invocationCounts, statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
-import { analyzeTokenSync } from '../analysis/index.js';
+import { analyzeTokenSync, hasCallableProvider, sessionVerdict } from '../analysis/index.js';
 import { openHar, type OpenedHar } from './har-view.js';
 import { askBackground, type PanelRequest } from '../protocol/messages.js';
 

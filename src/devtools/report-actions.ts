@@ -3,8 +3,7 @@
  * (docs/report-format.md), downloaded as a file or summarised as Markdown on the clipboard.
  * Signatures stay redacted unless the user ticked "Include full tokens".
  */
-import { buildReport, type Report } from '../analysis/report/report.js';
-import { reportSummary } from '../analysis/report/summary.js';
+import { buildReport, type Report, reportSummary } from '../analysis/index.js';
 import type { LoadedSession } from './source.js';
 
 export function reportOf(session: LoadedSession, includeTokens: boolean): Report {

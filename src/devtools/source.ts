@@ -7,8 +7,7 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import { readRecord, type ChunkCache } from '../record/read.js';
 import type { PageSession } from '../record/format.js';
 import { PANEL_PORT_PREFIX } from '../protocol/messages.js';
-import { SessionAssembly } from '../analysis/session/session.js';
-import type { ContextVariable } from '../analysis/index.js';
+import { type ContextVariable, SessionAssembly } from '../analysis/index.js';
 
 export interface LoadedSession {
   id: string;

@@ -3,16 +3,21 @@
  * registered, invocations counted by predicted error, widget errors, the page's findings. Words
  * from the engine (src/analysis/verdict.ts); this module only lays them out.
  */
+import {
+  countBy,
+  jsonPreview,
+  type PageView,
+  DROP_REASONS,
+  invocationCountKey,
+  providerStatus,
+  widgetKindText,
+  authenticationName,
+  configSwitches,
+} from '../analysis/index.js';
 import { h, type Child } from './dom.js';
 import { findingItem } from './detail.js';
 import type { LoadedSession } from './source.js';
-import { countBy } from '../analysis/report/summary.js';
-import { jsonPreview } from '../analysis/words/text.js';
-import type { PageView } from '../analysis/session/session-view.js';
-import { DROP_REASONS } from '../analysis/session/timeline.js';
 import type { DropReason } from '../protocol/hook.js';
-import { invocationCountKey, providerStatus, widgetKindText } from '../analysis/report/verdict.js';
-import { authenticationName, configSwitches } from '../analysis/traffic/omnichannel.js';
 
 type Fact = [string, Child];
 

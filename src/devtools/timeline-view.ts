@@ -2,11 +2,10 @@
  * The timeline's rows and the detail of an entry that is not an invocation: what the panel shows
  * of each recorded fact, one fixed-height row each (the virtual list builds only those in view).
  */
+import { type TimelineEntry, invocationBadge } from '../analysis/index.js';
 import { factsTable, h, type Child } from './dom.js';
 import type { LoadedSession } from './source.js';
 import { clockTime, localTime, utcTime } from './time.js';
-import type { TimelineEntry } from '../analysis/session/session-view.js';
-import { invocationBadge } from '../analysis/report/verdict.js';
 
 /** A row: an entry of a page session, or the line that marks a navigation between two. */
 export type Row =

@@ -11,12 +11,15 @@ import {
   KeyDocumentError,
   type ContextVariable,
   type KeySet,
+  checkKeyUrl,
+  fetchKeyDocument,
+  KeyFetchError,
+  keyUrlNotes,
+  plural,
+  type Finding,
 } from '../analysis/index.js';
-import { checkKeyUrl, fetchKeyDocument, KeyFetchError, keyUrlNotes } from '../analysis/keys/key-fetch.js';
 
 import { KEY_FETCH_TIMEOUT_MS } from '../protocol/limits.js';
-import { plural } from '../analysis/words/text.js';
-import type { Finding } from '../analysis/findings/finding.js';
 
 export interface VerifyContext {
   /** What the provider handed over. */
