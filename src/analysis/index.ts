@@ -20,8 +20,8 @@ export { KeyFetchError, checkKeyUrl, fetchKeyDocument, keyUrlNotes } from './key
 
 // The widget's traffic: its configuration, and HAR files.
 export { authenticationName, configSwitches, type WidgetConfig } from './traffic/omnichannel.js';
-export { HarScanner } from './traffic/har-scan.js';
-export { harNothingToJudge, harTraffic } from './traffic/har.js';
+export { readHar, type HarReading } from './traffic/har-stream.js';
+export { decodeContent, harEntryEvent, isWidgetRequest, type HarEntry } from './traffic/har-entry.js';
 
 // A page session: the record's events assembled into registrations, invocations and a timeline.
 export { SessionAssembly, assembleSession } from './session/session.js';
@@ -60,5 +60,5 @@ export {
 export { RULE_GROUPS } from './findings/findings-doc.js';
 
 // Words the faces share.
-export { duration, isoDate, jsonPreview, plural } from './words/text.js';
+export { duration, isoDate, jsonPreview, plural, valueText } from './words/text.js';
 export { visible } from './words/visible.js';

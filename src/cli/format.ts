@@ -1,5 +1,13 @@
 /** The readable `lcw-auth check` report. Everything from the token is escaped before printing. */
-import { tokenVerdict, type Finding, type TokenAnalysis, duration, isoDate, visible } from '../analysis/index.js';
+import {
+  tokenVerdict,
+  type Finding,
+  type TokenAnalysis,
+  duration,
+  isoDate,
+  valueText,
+  visible,
+} from '../analysis/index.js';
 
 interface Style {
   color: boolean;
@@ -65,18 +73,8 @@ function table(rows: [string, string][]): string[] {
   return rows.map(([k, v]) => `  ${safe(k).padEnd(width)}  ${v}`);
 }
 
-/** A claim value on one line: strings as they are (escaped), anything else as JSON. */
-function show(value: unknown): string {
-  if (typeof value === 'string')
-    return safe(value.length > 300 ? `${value.slice(0, 300)}... (${value.length} characters)` : value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = '(too deeply nested to show)';
-  }
-  return safe(text.length > 300 ? `${text.slice(0, 300)}...` : text);
-}
+/** A claim value on one line, escaped for the terminal. */
+const show = (value: unknown): string => safe(valueText(value, 300));
 
 /**
  * Escapes control characters so a hostile token cannot drive the terminal, and writes out the

@@ -8,9 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import {
   type ContextVariable,
-  HarScanner,
-  harNothingToJudge,
-  harTraffic,
+  readHar,
   assembleSession,
   buildReport,
   reportSummary,
@@ -37,9 +35,7 @@ export async function runHar(args: HarArgs): Promise<number> {
   const contextVariables: ContextVariable[] | undefined =
     args.contexts === undefined ? undefined : await readContextVariables(args.contexts);
   const key = args.key === undefined ? undefined : await readKey(args.key);
-  const scan = await scanFile(args.file);
-  const traffic = harTraffic(scan.entries, scan.pages, scan.firstUrl);
-  const nothing = harNothingToJudge(scan, traffic, args.file);
+  const { scan, traffic, nothing } = await readFile(args.file);
   if (nothing) throw new InputError(nothing);
   const nowMs = args.now === undefined ? (traffic.lastAt ?? Date.now()) : args.now * 1000;
   const view = assembleSession(traffic.events, { nowMs, ...(contextVariables ? { contextVariables } : {}) });
@@ -95,30 +91,22 @@ async function verifySignatures(view: SessionView, key: KeySet) {
   return out;
 }
 
-/** Streams the file through the scanner, with a progress line on a terminal. */
-async function scanFile(file: string) {
-  const scanner = new HarScanner();
+/** Streams the file through the engine's HAR reader, with a progress line on a terminal. */
+async function readFile(file: string) {
   try {
     const size = (await stat(file)).size;
     const progress = process.stderr.isTTY === true && size > 20_000_000;
-    let read = 0;
     let shown = -1;
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      if (!scanner.push(chunk)) {
-        stream.destroy();
-        break;
-      }
+    const reading = await readHar(createReadStream(file, { highWaterMark: 1 << 20 }), file, read => {
       const percent = Math.floor((read / size) * 100);
       if (progress && percent !== shown) {
         shown = percent;
         process.stderr.write(`\rreading ${file}: ${percent}%`);
       }
-    }
+    });
     if (progress) process.stderr.write('\r\x1b[K');
+    return reading;
   } catch (error) {
     throw cannotRead('HAR file', file, error);
   }
-  return scanner.end();
 }

@@ -17,6 +17,7 @@ import {
   type AuthCallView,
   type InvocationView,
   type WidgetErrorView,
+  valueText,
 } from '../analysis/index.js';
 import { isCutString } from '../protocol/hook.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
@@ -256,7 +257,7 @@ function keyValueTable(values: Record<string, unknown>, label: string, nowMs: nu
           'tr',
           null,
           h('td', { class: 'name' }, name),
-          h('td', { class: 'value' }, show(value)),
+          h('td', { class: 'value' }, valueText(value)),
           timeHeads &&
             h(
               'td',
@@ -292,19 +293,10 @@ function timeCell(seconds: number, nowMs: number, name: string): HTMLElement {
   );
 }
 
-/** A claim's value as text: strings as they are, anything else as JSON (never as markup). */
-function show(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 function contextsTable(analysis: TokenAnalysis): HTMLElement {
   const entries = analysis.contexts?.entries;
-  if (!entries) return h('p', null, 'Could not be read as an object: ', h('code', null, show(analysis.contexts?.raw)));
+  if (!entries)
+    return h('p', null, 'Could not be read as an object: ', h('code', null, valueText(analysis.contexts?.raw)));
   if (entries.length === 0) return h('p', { class: 'empty' }, 'No entries.');
   return h(
     'table',
@@ -318,7 +310,7 @@ function contextsTable(analysis: TokenAnalysis): HTMLElement {
           'tr',
           { data: { known: e.known } },
           h('td', { class: 'name' }, e.name),
-          h('td', { class: 'value' }, show(e.value)),
+          h('td', { class: 'value' }, valueText(e.value)),
           h(
             'td',
             null,

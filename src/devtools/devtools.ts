@@ -5,33 +5,25 @@
  * and the calls to /auth/ endpoints, passed to the background for the tab's record.
  */
 import browser from 'webextension-polyfill';
-import { headerValue, sentCustomContext, widgetRequestKind, type NetworkEvent } from '../protocol/network.js';
-import { MAX_AUTH_BODY_CHARS, MAX_CONFIG_BODY_CHARS, MAX_URL_CHARS } from '../protocol/limits.js';
+import { MAX_URL_CHARS } from '../protocol/limits.js';
+import { decodeContent, harEntryEvent, isWidgetRequest, type HarEntry } from '../analysis/index.js';
 import type { NavigationMessage, NetworkMessage } from '../protocol/messages.js';
 
 void browser.devtools.panels.create('LCW Auth', '/icon-32.png', '/panel.html');
 
 const tabId = browser.devtools.inspectedWindow.tabId;
 
-interface HarEntry {
+/** A DevTools network entry: a HAR entry whose body comes through getContent. */
+type DevtoolsEntry = HarEntry & {
   startedDateTime: string;
-  request: { url: string; method: string; headers: { name: string; value: string }[]; postData?: { text?: unknown } };
-  response: { status: number };
   getContent(callback?: (content: string, encoding: string) => void): Promise<[string, string]> | void;
-}
+};
 
 /** The body, whichever way this browser's getContent answers (callback in Chrome, promise in Firefox). */
-function contentOf(entry: HarEntry): Promise<string> {
+function contentOf(entry: DevtoolsEntry): Promise<string> {
   return new Promise(resolve => {
     const done = (content: unknown, encoding: unknown) => {
-      const text = typeof content === 'string' ? content : '';
-      try {
-        resolve(
-          encoding === 'base64' ? new TextDecoder().decode(Uint8Array.from(atob(text), c => c.charCodeAt(0))) : text,
-        );
-      } catch {
-        resolve('');
-      }
+      resolve(decodeContent(typeof content === 'string' ? content : '', encoding) ?? '');
     };
     try {
       const answer = entry.getContent(done);
@@ -46,12 +38,6 @@ function contentOf(entry: HarEntry): Promise<string> {
   });
 }
 
-/** The custom context the request's body sent, as `customContext` (nothing else of the body is kept). */
-function contextOf(entry: HarEntry): { customContext?: string } {
-  const customContext = sentCustomContext(entry.request.postData?.text);
-  return customContext === undefined ? {} : { customContext };
-}
-
 // While DevTools is open, it tells the record when the tab's top document changes, so a page
 // without the widget after one with it is not shown as the old page (the relay of a widget-free
 // page never speaks).
@@ -61,24 +47,12 @@ browser.devtools.network.onNavigated.addListener(url => {
 });
 
 browser.devtools.network.onRequestFinished.addListener(request => {
-  const entry = request as unknown as HarEntry;
-  const kind = widgetRequestKind(entry.request.url);
-  if (!kind) return;
+  const entry = request as unknown as DevtoolsEntry;
+  if (!isWidgetRequest(entry)) return;
   void contentOf(entry)
     .then(body => {
-      const at = Date.parse(entry.startedDateTime) || Date.now();
-      const base = { at, url: entry.request.url.slice(0, MAX_URL_CHARS), status: entry.response.status };
-      const event: NetworkEvent =
-        kind === 'cfg'
-          ? { k: 'cfg', ...base, body: body.slice(0, MAX_CONFIG_BODY_CHARS) }
-          : {
-              k: 'auth',
-              ...base,
-              method: entry.request.method.slice(0, 10),
-              body: body.slice(0, MAX_AUTH_BODY_CHARS),
-              token: headerValue(entry.request.headers, 'AuthenticatedUserToken'),
-              ...contextOf(entry),
-            };
+      const event = harEntryEvent(entry, body, Date.parse(entry.startedDateTime) || Date.now(), 'devtools');
+      if (!event) return;
       const message: NetworkMessage = { type: 'network', tabId, events: [event] };
       return browser.runtime.sendMessage(message);
     })

@@ -3,7 +3,7 @@
  * same scanner as `lcw-auth har`, becomes one page session the Session view shows instead of the
  * tab's record. Nothing leaves the browser; nothing is stored.
  */
-import { HarScanner, harNothingToJudge, harTraffic, SessionAssembly } from '../analysis/index.js';
+import { readHar, SessionAssembly, type HarReading } from '../analysis/index.js';
 import type { PanelData } from './source.js';
 
 export interface OpenedHar {
@@ -15,31 +15,21 @@ export interface OpenedHar {
 /** Reads `file`, saying how far it got through `say`; null (after saying why) when there is nothing to show. */
 export async function openHar(file: File, tabId: number, say: (text: string) => void): Promise<OpenedHar | null> {
   const name = file.name.slice(0, 200);
-  const scanner = new HarScanner();
-  const reader = file.stream().getReader();
-  let read = 0;
   let shown = -1;
+  let reading: HarReading;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      read += value.length;
-      if (!scanner.push(value)) break;
+    reading = await readHar(chunksOf(file), name, read => {
       const percent = Math.floor((read / Math.max(1, file.size)) * 100);
       if (percent !== shown) {
         shown = percent;
         say(`Reading ${name}: ${percent}%`);
       }
-    }
+    });
   } catch (error) {
     say(`Cannot read ${name}: ${(error as Error).message}`);
     return null;
-  } finally {
-    void reader.cancel().catch(() => undefined);
   }
-  const scan = scanner.end();
-  const traffic = harTraffic(scan.entries, scan.pages, scan.firstUrl);
-  const nothing = harNothingToJudge(scan, traffic, name);
+  const { scan, traffic, nothing } = reading;
   if (nothing) {
     say(nothing.charAt(0).toUpperCase() + nothing.slice(1));
     return null;
@@ -68,4 +58,18 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
       ],
     },
   };
+}
+
+/** A File's bytes as chunks; the reader is released however the reading ends. */
+async function* chunksOf(file: File): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
 }

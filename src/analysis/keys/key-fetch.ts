@@ -5,6 +5,7 @@
 import { RULES, type RuleId } from '../findings/rules.js';
 import { KEY_FETCH_TIMEOUT_MS, MAX_KEY_DOCUMENT_BYTES } from '../../protocol/limits.js';
 import { type Finding, finding } from '../findings/finding.js';
+import { joinBytes } from '../words/bytes.js';
 
 export type KeyFetchFailure =
   | 'bad-url'
@@ -288,7 +289,7 @@ async function readDocument(
       `${url.href}: the answer broke off (${(error as Error)?.message ?? String(error)}).`,
     );
   }
-  const body = joined(parts, size);
+  const body = joinBytes(parts);
   const contentType = response.headers.get('content-type') ?? '';
   const text = new TextDecoder().decode(body);
   // A key document is text; a page in its place is said for what it is.
@@ -314,16 +315,5 @@ async function firstText(response: Response, max: number): Promise<string> {
   } catch {
     /* a broken body: what came is enough */
   }
-  return new TextDecoder().decode(joined(parts, size).subarray(0, max));
-}
-
-/** The chunks of a body as one array. */
-function joined(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.byteLength;
-  }
-  return all;
+  return new TextDecoder().decode(joinBytes(parts).subarray(0, max));
 }

@@ -4,6 +4,7 @@
  * walked over byte by byte (strings skipped with a native search for their closing quote) and
  * forgotten. Pure: the CLI feeds it a file stream, the panel a File's stream.
  */
+import { joinBytes } from '../words/bytes.js';
 
 /** What a HAR scan found, whatever came in. */
 export interface HarScan {
@@ -91,7 +92,8 @@ export class HarScanner {
         }
         this.keep(chunk.subarray(i, end));
         if (this.keyParts) {
-          this.lastString[this.depth] = this.keyBytes <= MAX_KEY_BYTES ? decoder.decode(concat(this.keyParts)) : null;
+          this.lastString[this.depth] =
+            this.keyBytes <= MAX_KEY_BYTES ? decoder.decode(joinBytes(this.keyParts)) : null;
           this.keyParts = null;
         }
         this.inString = false;
@@ -215,7 +217,7 @@ export class HarScanner {
 
   private finish(c: { what: 'entry' | 'pages' | 'creator'; parts: Uint8Array[]; size: number }) {
     if (c.what !== 'entry' && c.size > MAX_SMALL_VALUE_BYTES) return;
-    const bytes = concat(c.parts);
+    const bytes = joinBytes(c.parts);
     const first = c.what === 'entry' && this.result.entryCount === 1;
     if (c.what === 'entry' && !first && !MARKERS.some(m => contains(bytes, m))) return;
     let value: unknown;
@@ -239,17 +241,6 @@ export class HarScanner {
 }
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Whether `needle` occurs in `bytes` (first byte found natively, the rest compared). */
 function contains(bytes: Uint8Array, needle: Uint8Array): boolean {

@@ -5,23 +5,12 @@
  * widget's script and frame (which tell v1 from v2). Calls read from a HAR are shown as seen on
  * the wire. Everything in the file is untrusted: each event passes the record's own validation.
  */
-import {
-  parseNetworkEvent,
-  widgetRequestKind,
-  headerValue,
-  NETWORK_FRAME,
-  sentCustomContext,
-} from '../../protocol/network.js';
+import { widgetRequestKind, NETWORK_FRAME } from '../../protocol/network.js';
 import { parsePageEvent } from '../../protocol/hook.js';
-import {
-  MAX_CONFIG_BODY_CHARS,
-  MAX_HEADER_TOKEN_CHARS,
-  MAX_URL_CHARS,
-  MAX_WIRE_MESSAGE_CHARS,
-} from '../../protocol/limits.js';
+import { MAX_URL_CHARS } from '../../protocol/limits.js';
 import type { RecordedEvent } from '../../record/format.js';
-import { authFailureMessage } from './omnichannel.js';
 import type { HarScan } from './har-scan.js';
+import { decodeContent, entryUrl, harEntryEvent, type HarEntry } from './har-entry.js';
 
 /** What a HAR yields for analysis: the events, and what the file says about itself. */
 export interface HarTraffic {
@@ -30,13 +19,6 @@ export interface HarTraffic {
   pageUrl: string | null;
   /** The last widget request's time (Unix ms): "now" for the analysis. */
   lastAt: number | null;
-}
-
-type Headers = { name: string; value?: string }[];
-interface HarEntry {
-  startedDateTime?: unknown;
-  request?: { url?: unknown; method?: unknown; headers?: unknown; postData?: { text?: unknown } };
-  response?: { status?: unknown; headers?: unknown; content?: { text?: unknown; encoding?: unknown } };
 }
 
 /** What the widget's traffic is recognised by, said when a file has none of it. */
@@ -61,44 +43,16 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
   const scripts: { at: number; src: string }[] = [];
   for (const raw of entries) {
     const entry = raw as HarEntry;
-    const url = typeof entry?.request?.url === 'string' ? entry.request.url.slice(0, MAX_URL_CHARS) : null;
+    const url = entryUrl(entry);
     const at = typeof entry?.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
     if (url === null || !Number.isFinite(at)) continue;
-    const method = typeof entry.request?.method === 'string' ? entry.request.method.slice(0, 10) : 'GET';
-    // Failed requests are 0 in Chrome's exports and -1 in some tools': both mean "no answer".
-    const answered = entry.response?.status;
-    const status = Number.isInteger(answered) && (answered as number) > 0 ? (answered as number) : 0;
     const kind = widgetRequestKind(url);
     const path = pathOf(url);
-    if (kind !== null) lastAt = Math.max(lastAt ?? at, at);
-    if (kind === 'cfg') {
-      ids ??= idsFromConfigUrl(url);
-      const body = bodyText(entry);
-      const event =
-        body !== null && status > 0
-          ? { k: 'cfg', at, url, status, body: body.slice(0, MAX_CONFIG_BODY_CHARS) }
-          : { k: 'wire', at, url, method, status, token: null, message: null };
-      push(events, parseNetworkEvent(event));
-    } else if (kind === 'auth') {
-      const token = headerValue(headersOf(entry.request?.headers), 'AuthenticatedUserToken');
-      const body = bodyText(entry);
-      const message =
-        headerValue(headersOf(entry.response?.headers), 'message') ??
-        (body !== null && status >= 400 ? authFailureMessage(body) : null);
-      push(
-        events,
-        parseNetworkEvent({
-          k: 'wire',
-          at,
-          url,
-          method,
-          status,
-          token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
-          ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),
-          message: message === null ? null : message.slice(0, MAX_WIRE_MESSAGE_CHARS),
-          customContext: sentCustomContext(entry.request?.postData?.text),
-        }),
-      );
+    if (kind !== null) {
+      lastAt = Math.max(lastAt ?? at, at);
+      if (kind === 'cfg') ids ??= idsFromConfigUrl(url);
+      const content = entry.response?.content;
+      push(events, harEntryEvent(entry, decodeContent(content?.text, content?.encoding), at, 'file'));
     } else if (/\/htmls\/chat(v2)?\.html$/.test(path)) {
       // The widget's frame: its page tells v1 (chat.html) from v2 (chatv2.html).
       push(events, parsePageEvent({ k: 'widget', at, iframe: true, script: null, frameSrc: url.split('?')[0] }), 1);
@@ -133,25 +87,6 @@ function pathOf(url: string): string {
     return new URL(url).pathname.toLowerCase();
   } catch {
     return '';
-  }
-}
-
-const isHeader = (x: unknown): x is { name: string; value?: string } => {
-  const h = x as { name?: unknown; value?: unknown } | null;
-  return typeof h?.name === 'string' && (h.value === undefined || typeof h.value === 'string');
-};
-const headersOf = (h: unknown): Headers => (Array.isArray(h) ? h.filter(isHeader) : []);
-
-/** The response body as text: as written, or decoded from base64; null when the export left it out. */
-function bodyText(entry: HarEntry): string | null {
-  const content = entry.response?.content;
-  if (typeof content?.text !== 'string') return null;
-  if (content.encoding !== 'base64') return content.text;
-  try {
-    const binary = atob(content.text);
-    return new TextDecoder().decode(Uint8Array.from(binary, ch => ch.charCodeAt(0)));
-  } catch {
-    return null;
   }
 }
 

@@ -49,16 +49,23 @@ export function describeValue(value: unknown): string {
 export const previewText = (text: string): string =>
   text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
 
-/** A value as short JSON (300 characters, then its length) for a message; whatever it is, never throws. */
-export function jsonPreview(value: unknown): string {
+/**
+ * A value on one line, as text: a string as it is, anything else as JSON (described when JSON has no
+ * form for it or it is too deep); past `max` characters it is cut and says its length. Never throws.
+ */
+export function valueText(value: unknown, max = Infinity): string {
+  let text: string;
   try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return describeValue(value);
-    return previewText(text);
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? describeValue(value));
   } catch {
-    return describeValue(value);
+    text = describeValue(value);
   }
+  return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
 }
+
+/** A value as short JSON (300 characters, then its length) for a message; whatever it is, never throws. */
+export const jsonPreview = (value: unknown): string =>
+  previewText(typeof value === 'string' ? JSON.stringify(value) : valueText(value));
 
 /** "1 key", "3 keys". */
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

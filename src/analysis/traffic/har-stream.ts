@@ -1,0 +1,35 @@
+/**
+ * Reading a HAR file from its bytes to what the engine judges, the same way for the CLI (a file
+ * stream) and the panel (a File's stream): chunks through the scanner, then the widget's traffic,
+ * then why there is nothing to judge, if so. Pure: whoever calls it brings the bytes.
+ */
+import { HarScanner, type HarScan } from './har-scan.js';
+import { harNothingToJudge, harTraffic, type HarTraffic } from './har.js';
+
+export interface HarReading {
+  scan: HarScan;
+  traffic: HarTraffic;
+  /** Why the file gives nothing to judge, in one sentence naming it; null when it does. */
+  nothing: string | null;
+}
+
+/**
+ * Reads `chunks` until the scanner has what it needs (the rest is not read: the iterator is closed),
+ * telling `progress` how many bytes it has read after each chunk. A failing read rejects.
+ */
+export async function readHar(
+  chunks: AsyncIterable<Uint8Array>,
+  name: string,
+  progress: (bytesRead: number) => void = () => {},
+): Promise<HarReading> {
+  const scanner = new HarScanner();
+  let read = 0;
+  for await (const chunk of chunks) {
+    read += chunk.length;
+    if (!scanner.push(chunk)) break;
+    progress(read);
+  }
+  const scan = scanner.end();
+  const traffic = harTraffic(scan.entries, scan.pages, scan.firstUrl);
+  return { scan, traffic, nothing: harNothingToJudge(scan, traffic, name) };
+}
