@@ -16,7 +16,8 @@ export {
   type PublicKeyEntry,
   type KeyFormat,
 } from './keys/key-document.js';
-export { KeyFetchError, checkKeyUrl, fetchKeyDocument, keyUrlNotes } from './keys/key-fetch.js';
+export { KeyFetchError, checkKeyUrl, fetchKeyDocument } from './keys/key-fetch.js';
+export { keyUrlNotes } from './keys/key-url.js';
 
 // The widget's traffic: its configuration, and HAR files.
 export { authenticationName, configSwitches, type WidgetConfig } from './traffic/omnichannel.js';

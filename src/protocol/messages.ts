@@ -6,9 +6,10 @@
  * `BackgroundRequests`, so callers never cast what comes back.
  */
 import { isBoundedString, isFiniteNumber, isRecord, isTabId } from './guards.js';
-import { parsePageEvent, type PageEvent } from './hook.js';
+import { type PageEvent } from './hook.js';
 import { MAX_RELAY_ITEMS, MAX_URL_CHARS } from './limits.js';
 import { parseNetworkEvent, type NetworkEvent } from './network.js';
+import { parsePageEvent } from './page-events.js';
 
 /** One thing a relay reports. */
 export type RelayItem =

@@ -9,7 +9,6 @@ import {
   HOOK_HELLO,
   RELAY_READY,
   RERUN_COMMAND,
-  parsePageEvent,
   type DropReason,
   type PageEvent,
   type WidgetScript,
@@ -24,6 +23,7 @@ import {
   RELAY_QUEUE_ITEMS,
 } from '../protocol/limits.js';
 import type { RelayItem } from '../protocol/messages.js';
+import { parsePageEvent } from '../protocol/page-events.js';
 
 /** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
 type Runtime = {

@@ -2,7 +2,7 @@
 import { test, expect } from 'vitest';
 import fc from 'fast-check';
 import { cut } from '../../src/hook/page-values.js';
-import { fingerprintText } from '../../src/protocol/hook.js';
+import { fingerprintText } from '../../src/protocol/page-events.js';
 
 const hookFingerprint = (s: string): string => {
   const kept = cut(s, 8) as { o: string; h: number };

@@ -1,12 +1,7 @@
 /** fetchKeyDocument with a fetch that misbehaves in every way a key URL can. */
 import { describe, test, expect } from 'vitest';
-import {
-  fetchKeyDocument,
-  KeyFetchError,
-  keyUrlNotes,
-  privateHostReason,
-  type KeyFetchFailure,
-} from '../../src/analysis/keys/key-fetch.js';
+import { fetchKeyDocument, KeyFetchError, type KeyFetchFailure } from '../../src/analysis/keys/key-fetch.js';
+import { keyUrlNotes, privateHostReason } from '../../src/analysis/keys/key-url.js';
 
 const answer = (body: BodyInit | null, init: ResponseInit = {}) =>
   (async () => new Response(body, init)) as unknown as typeof fetch;

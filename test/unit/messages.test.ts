@@ -12,7 +12,7 @@ import {
   type RelayItem,
 } from '../../src/protocol/messages.js';
 import { MAX_RELAY_ITEMS, MAX_URL_CHARS } from '../../src/protocol/limits.js';
-import { parsePageEvent } from '../../src/protocol/hook.js';
+import { parsePageEvent } from '../../src/protocol/page-events.js';
 
 const relay = (...items: unknown[]) => parseRelayMessage({ type: 'relay', items });
 const frameStart = (over: Record<string, unknown>) => ({

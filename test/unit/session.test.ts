@@ -6,8 +6,8 @@ import type { RecordedEvent } from '../../src/record/format.js';
 import { buildReport } from '../../src/analysis/report/report.js';
 import { validateReport } from '../helpers/report-schema.js';
 import { RULE_IDS, parseContextVariableList, type RuleId } from '../../src/analysis/index.js';
-import { parsePageEvent } from '../../src/protocol/hook.js';
 import { makeKey, signToken, validClaims } from '../helpers/tokens.js';
+import { parsePageEvent } from '../../src/protocol/page-events.js';
 
 type SessionRule = Extract<
   RuleId,

@@ -4,7 +4,6 @@
  */
 import { RULES, type RuleId } from '../findings/rules.js';
 import { KEY_FETCH_TIMEOUT_MS, MAX_KEY_DOCUMENT_BYTES } from '../../protocol/limits.js';
-import { type Finding, finding } from '../findings/finding.js';
 import { joinBytes } from '../words/bytes.js';
 
 export type KeyFetchFailure =
@@ -44,56 +43,6 @@ export class KeyFetchError extends Error {
   get advice(): string {
     return this.rule ? `${this.message} ${RULES[this.rule].fix}` : this.message;
   }
-}
-
-/** Hosts only a private network can reach: loopback, RFC 1918, link-local, CGNAT, unique local IPv6. */
-const PRIVATE_ADDRESS =
-  /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|0\.0\.0\.0$)/;
-const PRIVATE_IPV6 = /^\[(::1?|f[cd][0-9a-f]{0,2}:.*|fe[89ab][0-9a-f]?:.*)\]$/i;
-/** Names that resolve only inside a network (single labels, reserved and customary private suffixes). */
-const INTRANET_SUFFIX = /\.(local|localhost|lan|internal|intranet|corp|home|localdomain|private|home\.arpa)$/i;
-
-/** Why the service could not reach `host`, or undefined when it is a public name. */
-export function privateHostReason(host: string): string | undefined {
-  const name = host.toLowerCase();
-  if (name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || name.startsWith('127.'))
-    return 'a loopback address (this machine)';
-  if (PRIVATE_ADDRESS.test(name) || PRIVATE_IPV6.test(name)) return 'a private-network address';
-  if (!name.includes('.') && !name.startsWith('[')) return 'a single-label (intranet) name';
-  if (INTRANET_SUFFIX.test(name)) return 'an intranet name';
-  return undefined;
-}
-
-/**
- * What is known of a key URL beyond its key: a host the service cannot reach, and (when `read`)
- * that reading it here proves nothing about the service's reach.
- */
-export function keyUrlNotes(source: string, read: boolean): Finding[] {
-  let url: URL;
-  try {
-    url = new URL(source);
-  } catch {
-    return [];
-  }
-  const reason = privateHostReason(url.hostname);
-  return [
-    ...(reason
-      ? [
-          finding(
-            'key.url-private-host',
-            `${url.host} is ${reason}: Omnichannel fetches the key from the internet and cannot reach it.`,
-          ),
-        ]
-      : []),
-    ...(read
-      ? [
-          finding(
-            'key.url-read-here',
-            `${url.href} was read from this browser; that does not show Omnichannel can reach it.`,
-          ),
-        ]
-      : []),
-  ];
 }
 
 /** A sign-in page's address: an identity provider's host, or a sign-in path. */

@@ -29,9 +29,10 @@ import {
   type WidgetErrorView,
 } from './session-view.js';
 import { NETWORK_FRAME } from '../../protocol/network.js';
-import { fingerprintText, isCutString, type CutString } from '../../protocol/hook.js';
+import { isCutString, type CutString } from '../../protocol/hook.js';
 import type { RecordedEvent } from '../../record/format.js';
 import type { Finding } from '../findings/finding.js';
+import { fingerprintText } from '../../protocol/page-events.js';
 
 export type * from './session-view.js';
 export { invocationKey } from './session-view.js';

@@ -6,11 +6,11 @@
  * the wire. Everything in the file is untrusted: each event passes the record's own validation.
  */
 import { widgetRequestKind, NETWORK_FRAME } from '../../protocol/network.js';
-import { parsePageEvent } from '../../protocol/hook.js';
 import { MAX_URL_CHARS } from '../../protocol/limits.js';
 import type { RecordedEvent } from '../../record/format.js';
 import type { HarScan } from './har-scan.js';
 import { decodeContent, entryUrl, harEntryEvent, type HarEntry } from './har-entry.js';
+import { parsePageEvent } from '../../protocol/page-events.js';
 
 /** What a HAR yields for analysis: the events, and what the file says about itself. */
 export interface HarTraffic {
