@@ -8,8 +8,8 @@ import { analyzeTokenSync } from '../token/analyze.js';
 import { editDistance } from '../token/contexts.js';
 import { jsonPreview, plural, previewText, elapsed } from '../words/text.js';
 import { outcomeOfValue } from './invocation.js';
-import type { ContextProviderView, WidgetPaneView } from './session-view.js';
-import type { ReadCall } from './page-reader.js';
+import { invocationKey, type ContextProviderView, type PageView, type WidgetPaneView } from './session-view.js';
+import type { PageReader, ReadCall } from './page-reader.js';
 import type { RecordedEvent } from '../../record/format.js';
 import { type Finding, finding } from '../findings/finding.js';
 
@@ -198,4 +198,32 @@ export function suggestFunction(missing: string, near: readonly string[] | undef
   }
   if (best) return best;
   return portal && missing !== PORTAL_CLIENT_FUNCTION ? PORTAL_CLIENT_FUNCTION : undefined;
+}
+
+/** What the session says as a whole: calls without a token, a provider failing sometimes, context, panes. */
+export function patternFindings(reader: PageReader, page: PageView): Finding[] {
+  const config = page.config?.reading;
+  const settings = config?.ok ? config.config : undefined;
+  // No token is the point of sign-in optional; OAuth 2.0 hands over a code by its own route.
+  const tokenExpected =
+    !settings?.signInOptional && settings?.authenticationType !== 'oauth2' && page.route !== 'setAuthCodeProvider';
+  const firstToken = firstTokenAt(reader.eventsByKey);
+  const starts = reader.starts.map(start => ({ key: invocationKey(start), id: start.id }));
+  let latestToken: string | undefined;
+  for (let i = reader.starts.length - 1; i >= 0 && latestToken === undefined; i--)
+    latestToken = tokenOf(reader, invocationKey(reader.starts[i]!));
+  latestToken ??= [...reader.calls].reverse().find(c => c.token?.trim() && !c.tokenCut)?.token ?? undefined;
+  return [
+    ...(tokenExpected ? untokenedCalls(reader.calls, firstToken, settings?.persistentChat === true) : []),
+    ...(settings?.signInOptional ? [] : intermittentProvider(starts, reader.eventsByKey)),
+    ...contextBesideToken(page.context, latestToken),
+    ...sentContextBesideToken(reader.calls),
+    ...paneFindings(page.panes),
+  ];
+}
+
+/** The token an invocation handed over first (as handed), when it handed over a string. */
+function tokenOf(reader: PageReader, key: string): string | undefined {
+  const handed = reader.eventsByKey.get(key)?.find(e => e.k === 'cb');
+  return handed?.k === 'cb' && typeof handed.v === 'string' && handed.v.trim() ? handed.v : undefined;
 }
