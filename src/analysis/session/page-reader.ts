@@ -4,7 +4,8 @@
  * assembly (session.ts) judges the invocations it collects.
  */
 import type { InvocationStart } from './invocation.js';
-import { invocationKey, ROUTES, SDK_PROVIDER_SENTINEL, type PageView, type WidgetKind } from './session-view.js';
+import { WidgetKindEvidence } from './widget-kind.js';
+import { emptyPage, invocationKey, ROUTES, SDK_PROVIDER_SENTINEL, type PageView } from './session-view.js';
 import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError } from './timeline.js';
 import { authEndpoint, authFailureMessage, parseWidgetConfig } from '../traffic/omnichannel.js';
 import type { AuthCallView, ContextProviderView } from './session-view.js';
@@ -34,32 +35,8 @@ const TWIN_LOOKBACK = 50;
 
 /** Reads the events in time order into the page's view; one method per kind of event. */
 export class PageReader {
-  readonly page: PageView = {
-    widget: {
-      detected: false,
-      version: null,
-      kind: null,
-      kindEvidence: null,
-      orgId: null,
-      appId: null,
-      orgUrl: null,
-      iframe: false,
-      ready: false,
-      portal: false,
-    },
-    route: null,
-    registrations: [],
-    widgetErrors: [],
-    clientFunctionFound: null,
-    findings: [],
-    timeline: [],
-    config: null,
-    authCalls: [],
-    lostEvents: { flood: 0, unsent: 0 },
-    deliveries: [],
-    context: null,
-    panes: [],
-  };
+  readonly page: PageView = emptyPage();
+  private readonly kind = new WidgetKindEvidence(this.page.widget);
   readonly starts: InvocationStart[] = [];
   readonly eventsByKey = new Map<string, RecordedEvent[]>();
   readonly reruns = new Set<string>();
@@ -137,7 +114,7 @@ export class PageReader {
         // (inferred, shared/domain.md): that is the SDK route, never a missing client function.
         if (event.name === SDK_PROVIDER_SENTINEL) {
           page.route ??= 'setAuthTokenProvider';
-          this.sawKind(
+          this.kind.saw(
             'v2',
             `its frame asked for "${SDK_PROVIDER_SENTINEL}", the v2 widget's name for the provider (inferred)`,
             2,
@@ -161,7 +138,7 @@ export class PageReader {
         }
         widget.iframe ||= event.iframe;
         widget.detected = true;
-        this.readKind(event);
+        this.kind.readDom(event);
         break;
       case 'drop':
         page.lostEvents[event.why] += event.n;
@@ -218,39 +195,12 @@ export class PageReader {
   /** The configuration request last seen on the wire, until DevTools reports the same one with its body. */
   private wireConfig?: { url: string; at: number; entry: number };
 
-  /** How sure the evidence for the widget's kind so far is (a stronger piece replaces a weaker one). */
-  private kindStrength = 0;
-  /** The hosted widget's script tag or frame was seen in some frame. */
-  private hosted = false;
-
-  private sawKind(kind: WidgetKind, evidence: string, strength: number) {
-    if (strength <= this.kindStrength) return;
-    this.kindStrength = strength;
-    this.page.widget.kind = kind;
-    this.page.widget.kindEvidence = evidence;
-  }
-
-  /** The widget's kind from its DOM: the frame's page first, then the script's path or attributes. */
-  private readKind(event: RecordedEvent & { k: 'widget' }) {
-    this.hosted ||= event.script !== null || event.iframe;
-    const frame = (event.frameSrc ?? '').toLowerCase();
-    const page = frame.split('/').at(-1) ?? '';
-    if (page === 'chatv2.html' || frame.includes('/v2public/')) this.sawKind('v2', 'its frame is chatv2.html', 3);
-    else if (page === 'chat.html') this.sawKind('v1', 'its frame is chat.html', 3);
-    if (event.custom) this.sawKind('custom', 'the page has a custom widget script (oc-lcw-script)', 3);
-    const script = event.script;
-    if (!script) return;
-    if (/\/v2scripts\//i.test(script.src)) this.sawKind('v2', 'its script comes from v2scripts', 2);
-    const asked = script.version.toLowerCase();
-    if (asked === 'v1' || asked === 'v2') this.sawKind(asked, `its script tag asks for ${asked}`, 1);
-  }
-
   /** Called once every event is read: what the evidence as a whole says. */
   finish(): void {
     const { page } = this;
     // Calls to Omnichannel and no hosted widget at all (no SDK, no frame, no script tag): a custom widget.
-    if (page.authCalls.length > 0 && !this.hosted && page.registrations.length === 0 && this.starts.length === 0)
-      this.sawKind('custom', 'calls to Omnichannel with no hosted widget on the page', 1);
+    if (page.authCalls.length > 0 && !this.kind.hosted && page.registrations.length === 0 && this.starts.length === 0)
+      this.kind.saw('custom', 'calls to Omnichannel with no hosted widget on the page', 1);
   }
 
   /** An `/auth/` call, from either witness; null when it is the other witness's call, now completed. */

@@ -198,3 +198,31 @@ export interface AssembleOptions {
   /** The page is a Power Pages portal (its tokens live 15 minutes by default). */
   portal?: boolean;
 }
+
+/** A page before any event is read: nothing detected, nothing registered. */
+export const emptyPage = (): PageView => ({
+  widget: {
+    detected: false,
+    version: null,
+    kind: null,
+    kindEvidence: null,
+    orgId: null,
+    appId: null,
+    orgUrl: null,
+    iframe: false,
+    ready: false,
+    portal: false,
+  },
+  route: null,
+  registrations: [],
+  widgetErrors: [],
+  clientFunctionFound: null,
+  findings: [],
+  timeline: [],
+  config: null,
+  authCalls: [],
+  lostEvents: { flood: 0, unsent: 0 },
+  deliveries: [],
+  context: null,
+  panes: [],
+});
