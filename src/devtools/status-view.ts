@@ -15,7 +15,7 @@ import {
   configSwitches,
 } from '../analysis/index.js';
 import { h, type Child } from './dom.js';
-import { findingItem } from './detail.js';
+import { findingItem } from './token-detail.js';
 import type { LoadedSession } from './source.js';
 import type { DropReason } from '../protocol/hook.js';
 
