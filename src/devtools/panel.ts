@@ -11,12 +11,14 @@ import { RecordSource, originOf, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
 import { KIND_LABELS, entryDetail, navigationDetail, renderRow, type Row } from './timeline-view.js';
 import { invocationDetail } from './detail.js';
-import { tokenDetail, type VerifySettings } from './token-detail.js';
+import type { VerifySettings } from './token-detail.js';
+import { PasteView } from './paste-view.js';
+import { tabStrip } from './tabs.js';
 import { VariablesView } from './variables-view.js';
 import { invocationCounts, statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
-import { analyzeTokenSync, hasCallableProvider, sessionVerdict } from '../analysis/index.js';
+import { hasCallableProvider, sessionVerdict } from '../analysis/index.js';
 import { openHar, type OpenedHar } from './har-view.js';
 import { askBackground, type PanelRequest } from '../protocol/messages.js';
 
@@ -210,44 +212,15 @@ function showDetail(row: Row | undefined) {
   pane.replaceChildren(entryDetail(entry, session));
 }
 
-// --- Paste a token ------------------------------------------------------------------------------
-let pasteTimer = 0;
-async function analysePaste() {
-  const text = ($('paste-input') as HTMLTextAreaElement).value;
-  const result = $('paste-result');
-  if (text.trim() === '') {
-    result.replaceChildren(h('p', { class: 'empty' }, 'Paste a token above: the analysis appears here.'));
-    return;
-  }
-  const contextVariables = await loadVariables(originOf(current()?.url));
-  const analysis = analyzeTokenSync(text, {
-    now: Date.now() / 1000,
-    ...(contextVariables ? { contextVariables } : {}),
-  });
-  result.replaceChildren(tokenDetail(analysis, text, Date.now(), verifySettings(contextVariables)));
-}
-
 // --- Tabs, toolbar -----------------------------------------------------------------------------
-const TABS = ['session', 'paste', 'har', 'variables'] as const;
-function showTab(name: (typeof TABS)[number], focus = false) {
-  for (const tab of TABS) {
-    const button = $(`tab-${tab}`);
-    const selected = tab === name;
-    button.setAttribute('aria-selected', String(selected));
-    button.tabIndex = selected ? 0 : -1;
-    $(`view-${tab}`).hidden = !selected;
-    if (selected && focus) button.focus();
-  }
+const showTab = tabStrip(name => {
   if (name === 'paste') void analysePaste();
-}
-for (const tab of TABS) $(`tab-${tab}`).addEventListener('click', () => showTab(tab));
-$('tab-session').parentElement!.addEventListener('keydown', event => {
-  const at = TABS.findIndex(t => $(`tab-${t}`).getAttribute('aria-selected') === 'true');
-  const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-  if (step === undefined) return;
-  event.preventDefault();
-  showTab(TABS[(at + step + TABS.length) % TABS.length]!, true);
 });
+const analysePaste = async () => {
+  const contextVariables = await loadVariables(originOf(current()?.url));
+  pasteView.show(contextVariables, verifySettings(contextVariables));
+};
+const pasteView = new PasteView($('paste-input') as HTMLTextAreaElement, $('paste-result'), () => void analysePaste());
 
 function notice(text: string) {
   const note = $('notice');
@@ -304,10 +277,6 @@ $('har-close').addEventListener('click', () => {
   ($('har-input') as HTMLInputElement).value = '';
   setText($('har-status'), '');
   void reload();
-});
-$('paste-input').addEventListener('input', () => {
-  clearTimeout(pasteTimer);
-  pasteTimer = window.setTimeout(() => void analysePaste(), 120);
 });
 
 onVariablesChanged(origin => {
