@@ -4,7 +4,7 @@
  */
 import manifest from '../../manifest.json' with { type: 'json' };
 import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -27,6 +27,27 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--disable-dev-shm-usage',
 ];
+
+/** The browser to launch is not where it is looked for: said in one line, with how to get it. */
+export class BrowserMissingError extends Error {
+  constructor(name: BrowserName, path: string) {
+    const [title, pkg, variable, dist, page] =
+      name === 'chromium'
+        ? ['Chromium', 'chromium', 'CHROMIUM_PATH', 'dist/chrome', 'chrome://extensions > Load unpacked']
+        : ['Firefox', 'firefox-esr', 'FIREFOX_PATH', 'dist/firefox', 'about:debugging > Load Temporary Add-on'];
+    super(
+      `${title} is not installed at ${path}: install it (apt-get install ${pkg}) or set ${variable}, ` +
+        `or load ${dist} by hand in your own browser (${page}).`,
+    );
+    this.name = 'BrowserMissingError';
+  }
+}
+
+/** The executable, when it exists; else a BrowserMissingError before puppeteer says it less clearly. */
+function executable(name: BrowserName, path: string): string {
+  if (!existsSync(path)) throw new BrowserMissingError(name, path);
+  return path;
+}
 
 export interface Launched {
   browser: Browser;
@@ -56,7 +77,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   const { extension, headless, args, dist } = { ...DEFAULTS, ...options };
   const browser = await puppeteer.launch({
     ...common(headless, 'chromium'),
-    executablePath: CHROMIUM_PATH,
+    executablePath: executable('chromium', CHROMIUM_PATH),
     pipe: true,
     args: [...CHROMIUM_ARGS, ...args],
     ...(extension ? { enableExtensions: [resolve(dist, 'chrome')] } : {}),
@@ -74,7 +95,7 @@ export async function launchFirefox(options: LaunchOptions = {}): Promise<Launch
   const browser = await puppeteer.launch({
     ...common(headless, 'firefox'),
     browser: 'firefox',
-    executablePath: FIREFOX_PATH,
+    executablePath: executable('firefox', FIREFOX_PATH),
     args: ['--remote-allow-system-access', ...args],
     extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }) },
   });

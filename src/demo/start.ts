@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, launchFirefox, openExtensionPage, type BrowserName } from './browsers.js';
+import { BrowserMissingError, launchChromium, launchFirefox, openExtensionPage, type BrowserName } from './browsers.js';
 import { startSite, DESCRIPTIONS, type Site } from '../simulator/server.js';
 import { CUSTOM_SCENARIOS } from '../simulator/pages.js';
 
@@ -19,8 +19,16 @@ const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY |
 const site: Site = await startSite({ port }).catch(() => startSite({ port: 0 }));
 const picker = `${site.origin}/`;
 
-if (hasDisplay) await interactive();
-else await headless();
+try {
+  if (hasDisplay) await interactive();
+  else await headless();
+} catch (error) {
+  // A newcomer's first command: a missing browser is one line saying what to do, not a stack trace.
+  if (!(error instanceof BrowserMissingError)) throw error;
+  site.close();
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+}
 
 async function interactive() {
   const { browser } =
@@ -43,13 +51,14 @@ then pick a scenario. Close the browser (or press Ctrl+C) to stop.`);
 }
 
 async function headless() {
+  // Launched first: a missing browser is then the only thing said.
+  const { browser, extensionUrl } = browserName === 'chromium' ? await launchChromium() : await launchFirefox();
   console.log(
     `No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > ` +
       `Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > ` +
       `manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW ` +
       `Auth. The same demo, headless, in ${browserName}:\n`,
   );
-  const { browser, extensionUrl } = browserName === 'chromium' ? await launchChromium() : await launchFirefox();
   const shots = resolve('dist/demo');
   mkdirSync(shots, { recursive: true });
   try {
