@@ -47,6 +47,11 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 const attr = (value: unknown) => String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
+/** The attacks, after their harness (attacks.js): the last one runs the attack the page names. */
+const ATTACK_PARTS = ['attacks-hook.js', 'attacks-values.js', 'attacks-namespace.js']
+  .map(file => `<script src="/${file}"></script>`)
+  .join('');
+
 /** What a test adds to a scenario's page: the hostile script, one attack (static/attacks.js), a client function. */
 /** The widget's modes: v1 (verified), v2 (inferred: its host script is not public). */
 export const MODES = ['v1', 'v2'] as const;
@@ -89,7 +94,7 @@ export function widgetPage(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Widget simulator: ${attr(scenario)}</title>
 <script>window.__tokens = ${scriptJson(site.tokens)}; window.__payloads = ${scriptJson(XSS_PAYLOADS)};</script>
-${attack ? `<script src="/attacks.js" data-attack="${attr(attack)}"></script>` : ''}
+${attack ? `<script src="/attacks.js" data-attack="${attr(attack)}"></script>${ATTACK_PARTS}` : ''}
 ${hostile ? '<script src="/hostile.js"></script>' : ''}
 <script id="Microsoft_Omnichannel_LCWidget" src="/widget-sdk.js"
   data-app-id="${APP_ID}" data-org-id="${ORG_ID}"
@@ -98,6 +103,7 @@ ${hostile ? '<script src="/hostile.js"></script>' : ''}
   data-scenario="${attr(scenario)}"
   data-iframe-src="${attr(`${site.frameOrigin}${FRAME_PATHS[mode]}?${frameQuery(scenario, fn, mode)}`)}"></script>
 <script src="/scenarios.js" data-scenario="${attr(scenario)}"></script>
+<script src="/settled.js"></script>
 </head><body><p><a href="/">All scenarios</a></p><h1>Widget simulator</h1>
 <p>Scenario: <b>${attr(scenario)}</b> on the ${mode} widget${mode === 'v2' ? ' (inferred behaviour)' : ''}.
 ${attr(DESCRIPTIONS[scenario] ?? '')}</p>

@@ -1,5 +1,5 @@
 /**
- * The hook and the relay against hostile pages (src/simulator/static/attacks.js), in real Chromium
+ * The hook and the relay against hostile pages (src/simulator/static/attacks*.js), in real Chromium
  * and Firefox: each attack page runs with the extension and without it. What the page observes
  * must be the same (the differential), the page must get hold of nothing of the extension's, and
  * the record must hold the truth: nothing forged, nothing stalled, what was dropped said.
