@@ -44,6 +44,24 @@ export async function launchHarRecorder(): Promise<Browser> {
   return browser;
 }
 
+/**
+ * Until every request the page sent has finished or failed (its body can then be read) and none
+ * has started for 150 ms; at most 5 s.
+ */
+async function networkIdle(messages: readonly { method: string; params: any }[]): Promise<void> {
+  const ended = (m: { method: string }) =>
+    m.method === 'Network.loadingFinished' || m.method === 'Network.loadingFailed';
+  let quietSince = Date.now();
+  let seen = -1;
+  for (const since = Date.now(); Date.now() - since < 5000;) {
+    const sent = new Set(messages.filter(m => m.method === 'Network.requestWillBeSent').map(m => m.params.requestId));
+    if (sent.size !== seen) [seen, quietSince] = [sent.size, Date.now()];
+    for (const m of messages) if (ended(m)) sent.delete(m.params.requestId);
+    if (sent.size === 0 && Date.now() - quietSince >= 150) return;
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
+}
+
 /** Records one simulator page (until it says it is done) as a HAR. */
 export async function recordHar(browser: Browser, url: string): Promise<HarFile> {
   const page = await browser.newPage();
@@ -54,7 +72,7 @@ export async function recordHar(browser: Browser, url: string): Promise<HarFile>
   await cdp.send('Network.enable');
   await page.goto(url);
   await page.waitForFunction(() => (window as any).__done === true, { timeout: 20_000, polling: 100 });
-  await new Promise(resolve => setTimeout(resolve, 500));
+  await networkIdle(messages);
   for (const m of messages.filter(m => m.method === 'Network.responseReceived')) {
     const body = await cdp.send('Network.getResponseBody', { requestId: m.params.requestId }).catch(() => null);
     // DevTools decodes what it got as base64 (a body without a text type) before saving it as text.
