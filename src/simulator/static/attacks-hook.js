@@ -1,15 +1,8 @@
 // Attacks on the hook itself: its port, the built-ins it calls, its clock, forged events, requests naming
 // built-ins (see attacks.js for the harness).
-(function (kit) {
+window.__attackKit.define(function (log, count, tokens, onReady, sdk, attack) {
   'use strict';
-  var log = kit.log;
-  var count = kit.count;
-  var tokens = kit.tokens;
-  var onReady = kit.onReady;
-  var sdk = kit.sdk;
-  var attack = kit.attack;
-
-  var more = {
+  return {
     // The hook's private port: whatever calls postMessage, close or start on a port the page did
     // not make is the extension's.
     'port-theft': function () {
@@ -217,5 +210,4 @@
       }, 1500);
     },
   };
-  for (var key in more) kit.attacks[key] = more[key];
-})(window.__attackKit);
+});

@@ -1,15 +1,8 @@
 // Attacks through the values the hook reads: getters, megabytes, traps on the portal's and the page's
 // namespaces, context providers' answers, floods (see attacks.js for the harness).
-(function (kit) {
+window.__attackKit.define(function (log, count, tokens, onReady, sdk, attack) {
   'use strict';
-  var log = kit.log;
-  var tokens = kit.tokens;
-  var onReady = kit.onReady;
-  var sdk = kit.sdk;
-  var attack = kit.attack;
-  var counts = attack.counts;
-
-  var more = {
+  return {
     // Thrown and handed values whose getters would tell the page someone read them.
     getters: function () {
       var read = function (what) {
@@ -156,14 +149,14 @@
     // setter on Array.prototype (counted: the page's own arrays trip it alike in both runs), a getter
     // among the owner's properties, then an owner whose traps throw.
     'near-traps': function () {
-      counts['Array.prototype[0] setter'] = 0;
+      attack.counts['Array.prototype[0] setter'] = 0;
       Object.defineProperty(Array.prototype, '0', {
         configurable: true,
         get: function () {
           return undefined;
         },
         set: function (v) {
-          counts['Array.prototype[0] setter']++;
+          attack.counts['Array.prototype[0] setter']++;
           Object.defineProperty(this, '0', { value: v, writable: true, enumerable: true, configurable: true });
         },
       });
@@ -250,5 +243,4 @@
       });
     },
   };
-  for (var key in more) kit.attacks[key] = more[key];
-})(window.__attackKit);
+});

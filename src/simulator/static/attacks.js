@@ -68,6 +68,11 @@
     sdk: sdk,
     attacks: attacks,
   };
+  // Each part of the attacks hands its table over through define().
+  window.__attackKit.define = function (part) {
+    var more = part(log, count, tokens, onReady, sdk, attack);
+    for (var key in more) attacks[key] = more[key];
+  };
   window.__attackKit.run = function () {
     if (name && name.indexOf('ns-') === 0) window.__attackKit.namespace(name);
     (attacks[name] || function () {})();
