@@ -1,9 +1,9 @@
-import { visible } from '../analysis/index.js';
 /**
  * Building DOM from data without ever parsing HTML: every string becomes a text node or an
  * attribute value set with setAttribute. All of the panel's views are built with `h`, so no
  * page-supplied text can become markup.
  */
+import { visible } from '../analysis/index.js';
 
 export type Child = Node | string | number | null | undefined | false;
 

@@ -1,5 +1,5 @@
-import { duration } from '../analysis/index.js';
 /** Times as a support engineer reads them: local, UTC, and relative to now. */
+import { duration } from '../analysis/index.js';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 

@@ -1,67 +1,12 @@
 /**
- * The rules that need more than one invocation in view: the page as a whole (registration, the
- * client function, the configuration), an invocation against the one before it, what the
- * service answered to the calls that carried an invocation's token, and what the widget's frame
- * was seen to receive.
+ * The rules that judge an invocation beside what surrounds it: against the one before it, by what
+ * the service answered to the calls that carried its token, and by what the widget's frame was seen
+ * to receive.
  */
 import { lookAlikeNote } from '../words/visible.js';
-import { PORTAL_CLIENT_FUNCTION, suggestFunction } from './page-rules.js';
 import { duration, isoDate, elapsed } from '../words/text.js';
-import type { AuthCallView, DeliveryView, InvocationView, PageView } from './session-view.js';
+import type { AuthCallView, DeliveryView, InvocationView } from './session-view.js';
 import { type Finding, finding } from '../findings/finding.js';
-
-/** Findings about the page: how the provider was registered, a missing client function, the configuration. */
-export function pageFindings(
-  page: PageView,
-  missingFunctions: ReadonlySet<string>,
-  nearNames: ReadonlyMap<string, readonly string[]> = new Map(),
-): Finding[] {
-  const findings: Finding[] = [];
-  for (const reg of page.registrations) {
-    if (!reg.isFunction) {
-      const given = reg.argumentType === 'null' ? 'null' : `a value of type ${reg.argumentType}`;
-      const threw = reg.error ? `; the SDK threw ${JSON.stringify(reg.error.m)}` : '';
-      findings.push(finding('registration.non-function', `setAuthTokenProvider was called with ${given}${threw}.`));
-    } else if (reg.beforeReady) {
-      findings.push(finding('registration.before-ready', 'setAuthTokenProvider was called before lcw:ready fired.'));
-    }
-  }
-  for (const name of missingFunctions) {
-    const meant = suggestFunction(name, nearNames.get(name), page.widget.portal);
-    const portal = meant === PORTAL_CLIENT_FUNCTION && page.widget.portal ? " (Power Pages' own)" : '';
-    findings.push(
-      finding(
-        'invocation.client-function-missing',
-        `The widget asked for a token through "${name}", which is not a function on this page` +
-          (meant ? `; did you mean "${meant}"${portal}?` : '.'),
-        meant
-          ? `Put "${meant}" in the chat authentication settings' JavaScript client function.`
-          : `Define window.${name} (a function taking a callback), or correct the name in the chat ` +
-              `authentication settings.`,
-      ),
-    );
-  }
-  const config = page.config?.reading;
-  if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
-  if (config?.ok && config.config.persistentChat && !config.config.hasAuthSettings) {
-    const message =
-      'The widget runs persistent chat (msdyn_conversationmode 192350001), which is always authenticated, ' +
-      'but its configuration has no chat authentication settings.';
-    findings.push(finding('config.persistent-without-auth', message));
-  }
-  if (config?.ok && config.config.authenticationType === 'oauth2') {
-    const raw = JSON.stringify(config.config.authenticationTypeRaw);
-    const message =
-      `The chat authentication type is OAuth 2.0 (msdyn_authenticationtype ${raw}): the page hands over ` +
-      `an authorization code; JWT checks do not apply.`;
-    findings.push(finding('config.oauth', message));
-  }
-  if (page.widget.ready && page.route === null) {
-    const message = 'lcw:ready fired, but no token provider was registered and no client function was asked for.';
-    findings.push(finding('registration.none', message));
-  }
-  return findings;
-}
 
 /** What comparing an invocation with the one before says: another user, the same expired token again. */
 export function acrossInvocations(previous: InvocationView, current: InvocationView): Finding[] {

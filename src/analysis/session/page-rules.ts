@@ -1,7 +1,8 @@
 /**
- * Rules that read the page session as a whole rather than one invocation: `/auth/` calls that
+ * Rules that read the page session as a whole rather than one invocation: how the provider was
+ * registered, a missing client function (and "did you mean"), the configuration, `/auth/` calls that
  * carried no token, a provider that fails only sometimes, a context provider beside the token's
- * `lwicontexts`, the widget's own error panes, and "did you mean" for a missing client function.
+ * `lwicontexts`, the widget's own error panes.
  * Each needs only the events (or one token), so the panel gets them without judging every invocation.
  */
 import { analyzeTokenSync } from '../token/analyze.js';
@@ -226,4 +227,57 @@ export function patternFindings(reader: PageReader, page: PageView): Finding[] {
 function tokenOf(reader: PageReader, key: string): string | undefined {
   const handed = reader.eventsByKey.get(key)?.find(e => e.k === 'cb');
   return handed?.k === 'cb' && typeof handed.v === 'string' && handed.v.trim() ? handed.v : undefined;
+}
+
+/** Findings about the page: how the provider was registered, a missing client function, the configuration. */
+export function pageFindings(
+  page: PageView,
+  missingFunctions: ReadonlySet<string>,
+  nearNames: ReadonlyMap<string, readonly string[]> = new Map(),
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const reg of page.registrations) {
+    if (!reg.isFunction) {
+      const given = reg.argumentType === 'null' ? 'null' : `a value of type ${reg.argumentType}`;
+      const threw = reg.error ? `; the SDK threw ${JSON.stringify(reg.error.m)}` : '';
+      findings.push(finding('registration.non-function', `setAuthTokenProvider was called with ${given}${threw}.`));
+    } else if (reg.beforeReady) {
+      findings.push(finding('registration.before-ready', 'setAuthTokenProvider was called before lcw:ready fired.'));
+    }
+  }
+  for (const name of missingFunctions) {
+    const meant = suggestFunction(name, nearNames.get(name), page.widget.portal);
+    const portal = meant === PORTAL_CLIENT_FUNCTION && page.widget.portal ? " (Power Pages' own)" : '';
+    findings.push(
+      finding(
+        'invocation.client-function-missing',
+        `The widget asked for a token through "${name}", which is not a function on this page` +
+          (meant ? `; did you mean "${meant}"${portal}?` : '.'),
+        meant
+          ? `Put "${meant}" in the chat authentication settings' JavaScript client function.`
+          : `Define window.${name} (a function taking a callback), or correct the name in the chat ` +
+              `authentication settings.`,
+      ),
+    );
+  }
+  const config = page.config?.reading;
+  if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
+  if (config?.ok && config.config.persistentChat && !config.config.hasAuthSettings) {
+    const message =
+      'The widget runs persistent chat (msdyn_conversationmode 192350001), which is always authenticated, ' +
+      'but its configuration has no chat authentication settings.';
+    findings.push(finding('config.persistent-without-auth', message));
+  }
+  if (config?.ok && config.config.authenticationType === 'oauth2') {
+    const raw = JSON.stringify(config.config.authenticationTypeRaw);
+    const message =
+      `The chat authentication type is OAuth 2.0 (msdyn_authenticationtype ${raw}): the page hands over ` +
+      `an authorization code; JWT checks do not apply.`;
+    findings.push(finding('config.oauth', message));
+  }
+  if (page.widget.ready && page.route === null) {
+    const message = 'lcw:ready fired, but no token provider was registered and no client function was asked for.';
+    findings.push(finding('registration.none', message));
+  }
+  return findings;
 }

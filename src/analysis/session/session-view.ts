@@ -1,5 +1,5 @@
 /**
- * What the engine makes of a page session: the types of the assembled view (src/analysis/session.ts
+ * What the engine makes of a page session: the types of the assembled view (session.ts
  * builds it) that the panel, the report and the tests read. Pure data.
  */
 import type { DeliveryMessage, DropReason, ErrorInfo, HandedValue } from '../../protocol/hook.js';

@@ -10,8 +10,8 @@ import { judgeInvocation, type InvocationStart } from './invocation.js';
 import { invocationsByToken, tieCalls, tieDeliveries, withWireTokens } from './ties.js';
 import { PageReader } from './page-reader.js';
 import { predictedErrorCode } from '../findings/rules.js';
-import { acrossInvocations, callFindings, deliveryFindings, pageFindings } from './invocation-rules.js';
-import { patternFindings } from './page-rules.js';
+import { acrossInvocations, callFindings, deliveryFindings } from './invocation-rules.js';
+import { patternFindings, pageFindings } from './page-rules.js';
 import {
   invocationKey,
   type AssembleOptions,

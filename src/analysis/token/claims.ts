@@ -1,3 +1,4 @@
+/** The claim rules: required claims and their types, and the time claims judged against now and the skew. */
 import { quote, duration, isoDate, MILLISECONDS_THRESHOLD } from '../words/text.js';
 import type { TokenTimes, WidgetKindName } from './types.js';
 import { type Finding, finding } from '../findings/finding.js';

@@ -1,7 +1,8 @@
+/** The header rules: the algorithm Omnichannel verifies with (RS256), `typ`, `kid`, `crit`. */
 import { quote } from '../words/text.js';
 import { type Finding, finding } from '../findings/finding.js';
 
-/** The header rules: algorithm, `typ`, `kid`, `crit`. */
+/** Adds a finding for each header field Omnichannel would refuse or that is missing. */
 export function checkHeader(header: Record<string, unknown>, findings: Finding[]): void {
   const alg = header.alg;
   if (alg === undefined) {
