@@ -567,12 +567,15 @@ async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, sce
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(name, () => {
     const rig = useDifferentialRig(name);
+    let runs = 0;
 
     for (const [title, scenario] of Object.entries(SCENARIOS)) {
       test(title, async () => {
+        // Both runs name one run, so a token the simulator mints on request is the same in both.
+        const path = `${scenario.path}${scenario.path.includes('?') ? '&' : '?'}run=${name}-${++runs}`;
         const [run, plain] = await Promise.all([
-          runScenario(rig.tb, rig.site.origin, scenario.path),
-          runScenario(rig.without, rig.site.origin, scenario.path),
+          runScenario(rig.tb, rig.site.origin, path),
+          runScenario(rig.without, rig.site.origin, path),
         ]);
         try {
           // The differential: the page observes exactly the same with and without the extension.
