@@ -7,7 +7,9 @@
 import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import {
+  analyzeToken,
   type ContextVariable,
+  type KeySet,
   readHar,
   assembleSession,
   buildReport,
@@ -16,7 +18,6 @@ import {
   type SessionView,
 } from '../analysis/index.js';
 import { InputError, cannotRead, readContextVariables, readKey } from './inputs.js';
-import { analyzeToken, type KeySet } from '../analysis/index.js';
 import { reportFails } from './report.js';
 import { safe } from './format.js';
 
@@ -96,14 +97,9 @@ async function readFile(file: string) {
   try {
     const size = (await stat(file)).size;
     const progress = process.stderr.isTTY === true && size > 20_000_000;
-    let shown = -1;
-    const reading = await readHar(createReadStream(file, { highWaterMark: 1 << 20 }), file, read => {
-      const percent = Math.floor((read / size) * 100);
-      if (progress && percent !== shown) {
-        shown = percent;
-        process.stderr.write(`\rreading ${file}: ${percent}%`);
-      }
-    });
+    const onPercent = (percent: number) => process.stderr.write(`\rreading ${file}: ${percent}%`);
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    const reading = await readHar(stream, file, progress ? { totalBytes: size, onPercent } : undefined);
     if (progress) process.stderr.write('\r\x1b[K');
     return reading;
   } catch (error) {

@@ -23,7 +23,7 @@ type DevtoolsEntry = HarEntry & {
 function contentOf(entry: DevtoolsEntry): Promise<string> {
   return new Promise(resolve => {
     const done = (content: unknown, encoding: unknown) => {
-      resolve(decodeContent(typeof content === 'string' ? content : '', encoding) ?? '');
+      resolve(decodeContent(content, encoding) ?? '');
     };
     try {
       const answer = entry.getContent(done);

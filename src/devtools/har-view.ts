@@ -15,15 +15,11 @@ export interface OpenedHar {
 /** Reads `file`, saying how far it got through `say`; null (after saying why) when there is nothing to show. */
 export async function openHar(file: File, tabId: number, say: (text: string) => void): Promise<OpenedHar | null> {
   const name = file.name.slice(0, 200);
-  let shown = -1;
   let reading: HarReading;
   try {
-    reading = await readHar(chunksOf(file), name, read => {
-      const percent = Math.floor((read / Math.max(1, file.size)) * 100);
-      if (percent !== shown) {
-        shown = percent;
-        say(`Reading ${name}: ${percent}%`);
-      }
+    reading = await readHar(chunksOf(file), name, {
+      totalBytes: file.size,
+      onPercent: percent => say(`Reading ${name}: ${percent}%`),
     });
   } catch (error) {
     say(`Cannot read ${name}: ${(error as Error).message}`);

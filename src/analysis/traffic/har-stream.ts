@@ -13,21 +13,30 @@ export interface HarReading {
   nothing: string | null;
 }
 
+/** How far a reading got, said once per whole percent of `totalBytes`. */
+export interface HarProgress {
+  totalBytes: number;
+  onPercent(percent: number): void;
+}
+
 /**
  * Reads `chunks` until the scanner has what it needs (the rest is not read: the iterator is closed),
- * telling `progress` how many bytes it has read after each chunk. A failing read rejects.
+ * telling `progress` each whole percent it gets to. A failing read rejects.
  */
 export async function readHar(
   chunks: AsyncIterable<Uint8Array>,
   name: string,
-  progress: (bytesRead: number) => void = () => {},
+  progress?: HarProgress,
 ): Promise<HarReading> {
   const scanner = new HarScanner();
   let read = 0;
+  let said = -1;
   for await (const chunk of chunks) {
     read += chunk.length;
     if (!scanner.push(chunk)) break;
-    progress(read);
+    if (!progress) continue;
+    const percent = Math.floor((read / Math.max(1, progress.totalBytes)) * 100);
+    if (percent !== said) progress.onPercent((said = percent));
   }
   const scan = scanner.end();
   const traffic = harTraffic(scan.entries, scan.pages, scan.firstUrl);
