@@ -14,8 +14,8 @@ export const NativeString = String;
 export const NativeError = Error;
 export const imul = Math.imul;
 export const isArray = Array.isArray;
-export const bind: unknown = describe(Function.prototype, 'bind')!.value;
-export const call: unknown = describe(Function.prototype, 'call')!.value;
+const bind: unknown = describe(Function.prototype, 'bind')!.value;
+const call: unknown = describe(Function.prototype, 'call')!.value;
 /**
  * `proto[name]` (its value, or its getter) as a function taking `this` first: a bound `call`, so
  * no later patch of the prototype, of `call` or of `bind` reaches it.
