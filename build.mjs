@@ -1,7 +1,8 @@
 // Builds everything that ships from the sources:
 //   node build.mjs           the lcw-auth CLI (dist/cli), the npm start demo (dist/demo), and the
 //                            extension for Chrome (dist/chrome) and Firefox (dist/firefox) from
-//                            the one manifest.json
+//                            the one manifest.json, and each browser's test build (dist/chrome-test,
+//                            dist/firefox-test: the same code, with loopback granted at install)
 //   node build.mjs package   the above, then what the stores take (dist/packages): the Chrome zip,
 //                            the Firefox zip, and the source archive AMO asks for with bundled code
 //   node build.mjs docs      regenerates docs/findings.md from the rule catalog
@@ -36,7 +37,16 @@ const CONTEXTS = {
   devtools: 'src/devtools/devtools.ts',
   panel: 'src/devtools/panel.ts',
   findings: 'src/devtools/findings-page.ts',
+  popup: 'src/devtools/popup.ts',
 };
+/**
+ * What a test build adds to the manifest. The simulator serves sites on loopback, and Chromium's
+ * permission prompt cannot be clicked headless, so they are granted at install; recording still
+ * starts only when a site is recorded. `*.test` names (mapped to loopback by the tests) stay
+ * optional, to be asked for as a real site is.
+ */
+const TEST_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
+const TEST_OPTIONAL_HOSTS = ['http://*.test/*'];
 
 if (mode === 'docs') {
   const bundle = await esbuild.build({
@@ -118,6 +128,18 @@ async function buildExtension(browser) {
   );
   const svg = await readFile('extension/icons/icon.svg', 'utf8');
   for (const size of ICON_SIZES) await writeFile(`${out}/icon-${size}.png`, icon(svg, size));
+  await buildTestVariant(browser);
+}
+
+/** The same files as the store build, with the test hosts in the manifest (see TEST_HOSTS). */
+async function buildTestVariant(browser) {
+  const out = `${DIST}/${browser}-test`;
+  await rm(out, { recursive: true, force: true });
+  await cp(`${DIST}/${browser}`, out, { recursive: true });
+  const manifest = JSON.parse(await readFile(`${out}/manifest.json`, 'utf8'));
+  manifest.host_permissions = [...manifest.host_permissions, ...TEST_HOSTS];
+  manifest.optional_host_permissions = [...manifest.optional_host_permissions, ...TEST_OPTIONAL_HOSTS];
+  await writeFile(`${out}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** One source manifest; each browser gets only the keys it understands. */

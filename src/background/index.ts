@@ -19,10 +19,12 @@ import {
   type RerunAnswer,
 } from '../protocol/messages.js';
 import { RERUN_COMMAND } from '../protocol/hook.js';
+import { isSitePattern } from '../protocol/hosts.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
 import { listRecords, readRecord } from '../record/read.js';
 import { append, clearRecord, removeRecord, serialised, setPreserve } from './store.js';
 import { observeWire } from './wire.js';
+import { reconcileSites, recordSites, recordedSites, stopSite } from './sites.js';
 
 // --- Panels watching a tab -------------------------------------------------------------------------
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -102,6 +104,9 @@ const handlers: Handlers = {
     return true;
   },
   'call-provider-again': ({ tabId }) => callProviderAgain(tabId),
+  'list-sites': () => recordedSites(),
+  'record-sites': ({ patterns }) => recordSites(patterns),
+  'stop-site': ({ pattern }) => stopSite(pattern),
 };
 
 function answer(request: PanelRequest): Promise<unknown> {
@@ -152,3 +157,13 @@ browser.tabs.onRemoved.addListener(tabId => {
   void removeRecord(tabId);
   panels.delete(tabId);
 });
+
+// A site whose permission the user removed in the browser's settings is recorded no more.
+browser.permissions.onRemoved.addListener(() => void reconcileSites());
+// A site's permission is only ever asked for to record it: granted is recorded, even when the page
+// that asked (the toolbar's popup, which Firefox closes for its prompt) is gone before it can say so.
+browser.permissions.onAdded.addListener(added => {
+  const patterns = (added.origins ?? []).filter(isSitePattern);
+  if (patterns.length) void recordSites(patterns);
+});
+void reconcileSites();

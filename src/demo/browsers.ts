@@ -62,9 +62,26 @@ export interface LaunchOptions {
   args?: string[];
   /** Where the builds are (dist/chrome, dist/firefox). */
   dist?: string;
+  /**
+   * Which build: the test build (default; loopback granted at install, for the simulator) or
+   * what the stores get.
+   */
+  build?: 'test' | 'store';
+  /** Host names the browser resolves to 127.0.0.1 (real-looking names for the simulator). */
+  localNames?: string[];
 }
 
-const DEFAULTS: Required<LaunchOptions> = { extension: true, headless: true, args: [], dist: 'dist' };
+const DEFAULTS: Required<LaunchOptions> = {
+  extension: true,
+  headless: true,
+  args: [],
+  dist: 'dist',
+  build: 'test',
+  localNames: [],
+};
+
+const buildDir = (options: Required<LaunchOptions>, browser: 'chrome' | 'firefox') =>
+  resolve(options.dist, options.build === 'test' ? `${browser}-test` : browser);
 
 /** What both launches share: headless or not, a viewport when headless, a fresh profile. */
 const common = (headless: boolean, name: BrowserName) => ({
@@ -74,13 +91,15 @@ const common = (headless: boolean, name: BrowserName) => ({
 });
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Launched> {
-  const { extension, headless, args, dist } = { ...DEFAULTS, ...options };
+  const all = { ...DEFAULTS, ...options };
+  const { extension, headless, args, localNames } = all;
+  const rules = localNames.map(name => `MAP ${name} 127.0.0.1`).join(',');
   const browser = await puppeteer.launch({
     ...common(headless, 'chromium'),
     executablePath: executable('chromium', CHROMIUM_PATH),
     pipe: true,
-    args: [...CHROMIUM_ARGS, ...args],
-    ...(extension ? { enableExtensions: [resolve(dist, 'chrome')] } : {}),
+    args: [...CHROMIUM_ARGS, ...(rules ? [`--host-resolver-rules=${rules}`] : []), ...args],
+    ...(extension ? { enableExtensions: [buildDir(all, 'chrome')] } : {}),
   });
   if (!extension) return { browser, extensionUrl: null };
   const worker = await browser.waitForTarget(
@@ -91,16 +110,23 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
 }
 
 export async function launchFirefox(options: LaunchOptions = {}): Promise<Launched> {
-  const { extension, headless, args, dist } = { ...DEFAULTS, ...options };
+  const all = { ...DEFAULTS, ...options };
+  const { extension, headless, args, localNames } = all;
   const browser = await puppeteer.launch({
     ...common(headless, 'firefox'),
     browser: 'firefox',
     executablePath: executable('firefox', FIREFOX_PATH),
     args: ['--remote-allow-system-access', ...args],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }) },
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      // Headless, a site's permission is granted on the click that asks for it, without the prompt
+      // nobody could answer (shared/browser-testing.md): the real request path.
+      ...(headless ? { 'extensions.webextOptionalPermissionPrompts': false } : {}),
+      ...(localNames.length ? { 'network.dns.localDomains': localNames.join(',') } : {}),
+    },
   });
   if (!extension) return { browser, extensionUrl: null };
-  await browser.installExtension(resolve(dist, 'firefox'));
+  await browser.installExtension(buildDir(all, 'firefox'));
   return { browser, extensionUrl: `moz-extension://${FIREFOX_UUID}/` };
 }
 
@@ -118,4 +144,24 @@ export async function openExtensionPage(browser: Browser, url: string): Promise<
   }
   await page.waitForFunction(() => document.readyState !== 'loading', { timeout: 10_000 });
   return page;
+}
+
+/** The simulator's hosts: loopback, granted at install in the test build. */
+export const SIMULATOR_SITES = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+/**
+ * Records the simulator's sites as "Record this site" does once the browser has granted them,
+ * from an extension page (`page`). Pages opened afterwards are recorded from their start.
+ */
+export async function recordSimulatorSites(page: Page, patterns = SIMULATOR_SITES): Promise<void> {
+  const answer = await page.evaluate(
+    p =>
+      (
+        globalThis as unknown as {
+          chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; reason?: string } | undefined> } };
+        }
+      ).chrome.runtime.sendMessage({ type: 'record-sites', patterns: p }),
+    patterns,
+  );
+  if (!answer?.ok) throw new Error(`could not record ${patterns.join(', ')}: ${answer?.reason ?? 'no answer'}`);
 }

@@ -7,6 +7,7 @@
  */
 import { isBoundedString, isFiniteNumber, isRecord, isTabId } from './guards.js';
 import { type PageEvent } from './hook.js';
+import { isSitePattern } from './hosts.js';
 import { MAX_RELAY_ITEMS, MAX_URL_CHARS } from './limits.js';
 import { parseNetworkEvent, type NetworkEvent } from './network.js';
 import { parsePageEvent } from './page-events.js';
@@ -32,6 +33,17 @@ export interface TabSummary {
   sessions: number;
 }
 
+/** The sites being recorded (match patterns), and those whose permission the user took back. */
+export interface RecordedSites {
+  sites: string[];
+  /** Recorded once, until the permission was removed in the browser's settings: offered again. */
+  lost: string[];
+  /** "Record every site" is on. */
+  everySite: boolean;
+}
+
+export type SitesAnswer = ({ ok: true } | { ok: false; reason: string }) & RecordedSites;
+
 export type RerunAnswer = { ok: true; frame: number } | { ok: false; reason: string };
 
 /** Panel (or test, or demo) -> background: each request with the answer it gets. */
@@ -41,6 +53,10 @@ export interface BackgroundRequests {
   'set-preserve': { request: { type: 'set-preserve'; tabId: number; preserve: boolean }; answer: true };
   /** Ask the page to call its registered provider once more. */
   'call-provider-again': { request: { type: 'call-provider-again'; tabId: number }; answer: RerunAnswer };
+  'list-sites': { request: { type: 'list-sites' }; answer: RecordedSites };
+  /** Record these sites (the panel has asked the browser for their permission first). */
+  'record-sites': { request: { type: 'record-sites'; patterns: string[] }; answer: SitesAnswer };
+  'stop-site': { request: { type: 'stop-site'; pattern: string }; answer: SitesAnswer };
 }
 
 export type PanelRequest = BackgroundRequests[keyof BackgroundRequests]['request'];
@@ -111,7 +127,14 @@ export function parsePanelRequest(m: unknown): PanelRequest | null {
   if (!isRecord(m)) return null;
   switch (m.type) {
     case 'list-tabs':
-      return { type: 'list-tabs' };
+    case 'list-sites':
+      return { type: m.type };
+    case 'record-sites':
+      return Array.isArray(m.patterns) && m.patterns.length <= 64 && m.patterns.every(isSitePattern)
+        ? { type: 'record-sites', patterns: m.patterns }
+        : null;
+    case 'stop-site':
+      return isSitePattern(m.pattern) ? { type: 'stop-site', pattern: m.pattern } : null;
     case 'clear':
     case 'call-provider-again':
       return isTabId(m.tabId) ? { type: m.type, tabId: m.tabId } : null;

@@ -9,6 +9,7 @@ import {
   launchChromium as startChromium,
   launchFirefox as startFirefox,
   openExtensionPage as openPage,
+  recordSimulatorSites,
   type BrowserName,
 } from '../../src/demo/browsers.js';
 
@@ -24,12 +25,26 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launch(name: BrowserName, { extension = true } = {}): Promise<TestBrowser> {
-  return name === 'chromium' ? launchChromium(extension) : launchFirefox(extension);
+export interface TestLaunch {
+  extension?: boolean;
+  /** Host names resolved to 127.0.0.1. */
+  localNames?: string[];
+  /** Record the simulator's sites first (default), as a user's "Record this site" would. */
+  record?: boolean;
 }
 
-async function launchChromium(extension: boolean): Promise<TestBrowser> {
-  const { browser, extensionUrl } = await startChromium({ extension });
+export async function launch(name: BrowserName, options: TestLaunch = {}): Promise<TestBrowser> {
+  const tb = await (name === 'chromium' ? launchChromium(options) : launchFirefox(options));
+  if (tb.extensionUrl && options.record !== false) {
+    const page = await openExtensionPage(tb, 'panel.html?tabId=0');
+    await recordSimulatorSites(page);
+    await page.close();
+  }
+  return tb;
+}
+
+async function launchChromium(options: TestLaunch): Promise<TestBrowser> {
+  const { browser, extensionUrl } = await startChromium(options);
   return {
     name: 'chromium',
     browser,
@@ -51,8 +66,8 @@ async function launchChromium(extension: boolean): Promise<TestBrowser> {
   };
 }
 
-async function launchFirefox(extension: boolean): Promise<TestBrowser> {
-  const { browser, extensionUrl } = await startFirefox({ extension });
+async function launchFirefox(options: TestLaunch): Promise<TestBrowser> {
+  const { browser, extensionUrl } = await startFirefox(options);
   return {
     name: 'firefox',
     browser,

@@ -1,7 +1,7 @@
 /** What most browser suites need, per describe block: the simulator, a browser with the extension, and an extension page to ask the background with. */
 import { beforeAll, afterAll } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { launch, openExtensionPage, type BrowserName, type TestBrowser } from './browsers.js';
+import { launch, openExtensionPage, type BrowserName, type TestBrowser, type TestLaunch } from './browsers.js';
 import { startSite, type Site } from './site.js';
 
 export interface Rig {
@@ -11,11 +11,14 @@ export interface Rig {
 }
 
 /** Registers the set-up and tear-down; the fields are filled before the first test runs. */
-export function useRig(name: BrowserName, { then }: { then?: (rig: Rig) => Promise<unknown> } = {}): Rig {
+export function useRig(
+  name: BrowserName,
+  { then, launch: options }: { then?: (rig: Rig) => Promise<unknown>; launch?: TestLaunch } = {},
+): Rig {
   const rig = {} as Rig;
   beforeAll(async () => {
     rig.site = await startSite();
-    rig.tb = await launch(name);
+    rig.tb = await launch(name, options);
     rig.helper = await openExtensionPage(rig.tb, 'panel.html?tabId=0');
     await then?.(rig);
   });

@@ -2,6 +2,7 @@
 import { describe, test, expect } from 'vitest';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { EVERY_SITE_PATTERNS, INSTALL_HOST_PATTERNS, isOmnichannelHost } from '../../src/protocol/hosts.js';
 
 const manifest = (browser: string) => JSON.parse(readFileSync(`dist/${browser}/manifest.json`, 'utf8'));
 const source = JSON.parse(readFileSync('manifest.json', 'utf8'));
@@ -21,27 +22,17 @@ describe('manifests', () => {
       data_collection_permissions: { required: ['none'] },
     });
   });
-  test('both ask for storage and webRequest on Omnichannel hosts only, inject the hook in the MAIN world before the relay, and keep the rest of the source manifest', () => {
+  test('both ask at install for Omnichannel and the widget hosts only, run no content script anywhere, and keep the rest of the source manifest', () => {
     for (const browser of ['chrome', 'firefox']) {
       const m = manifest(browser);
-      expect(m.permissions).toEqual(['storage', 'webRequest']);
-      // Omnichannel's service and CDN hosts, and the simulator's stand-in for them: never "all sites".
-      for (const host of m.host_permissions as string[]) {
-        expect(host).toMatch(
-          /^(https:\/\/(\*\.omnichannelengagementhub\.(com|us|cn)|oc-cdn-[a-z-]+\.azureedge\.net)|http:\/\/localhost)\/\*$/,
-        );
-      }
-      expect(m.host_permissions).toContain('https://*.omnichannelengagementhub.us/*');
-      expect(
-        m.content_scripts.map((c: { js: string[]; world?: string; run_at: string }) => [
-          c.js,
-          c.world ?? 'ISOLATED',
-          c.run_at,
-        ]),
-      ).toEqual([
-        [['hook.js'], 'MAIN', 'document_start'],
-        [['relay.js'], 'ISOLATED', 'document_start'],
-      ]);
+      expect(m.permissions).toEqual(['storage', 'webRequest', 'scripting', 'activeTab']);
+      // Omnichannel's service and the widget's own hosts: never a customer's site, never "all sites".
+      expect(m.host_permissions).toEqual([...INSTALL_HOST_PATTERNS]);
+      for (const host of m.host_permissions as string[])
+        expect(isOmnichannelHost(new URL(host.replace('*.', 'm-x.')).hostname)).toBe(true);
+      // A site is asked for on the user's click: https, and a developer's own loopback.
+      expect(m.optional_host_permissions).toEqual([...EVERY_SITE_PATTERNS]);
+      expect(m.content_scripts).toBeUndefined();
       const { background: _b, browser_specific_settings: _s, ...shared } = source;
       expect(m).toMatchObject(shared);
       for (const file of [
@@ -52,6 +43,8 @@ describe('manifests', () => {
         'panel.js',
         'panel.html',
         'devtools.html',
+        'popup.html',
+        'popup.js',
         'icon-32.png',
         'icon-128.png',
       ]) {
@@ -59,6 +52,19 @@ describe('manifests', () => {
       }
     }
   });
+});
+
+test("each browser's test build is its store build with loopback granted at install and *.test names optional", () => {
+  for (const browser of ['chrome', 'firefox']) {
+    const store = manifest(browser);
+    const tested = manifest(`${browser}-test`);
+    expect(tested).toEqual({
+      ...store,
+      host_permissions: [...store.host_permissions, 'http://127.0.0.1/*', 'http://localhost/*'],
+      optional_host_permissions: [...store.optional_host_permissions, 'http://*.test/*'],
+    });
+    expect(readFileSync(`dist/${browser}-test/hook.js`, 'utf8')).toBe(readFileSync(`dist/${browser}/hook.js`, 'utf8'));
+  }
 });
 
 describe('size budgets (minified)', () => {
