@@ -28,6 +28,7 @@ export { decodeContent, harEntryEvent, isWidgetRequest, type HarEntry } from './
 export { SessionAssembly, assembleSession } from './session/session.js';
 export type * from './session/session-view.js';
 export { DROP_REASONS, describeHanded } from './session/timeline.js';
+export { widgetHosts, unseenOnWire, type WidgetHost } from './session/widget-hosts.js';
 
 // What is said of it: verdicts, the report and its summary.
 export {

@@ -75,3 +75,12 @@ export function factsTable(rows: readonly [string, Child][], label: string): HTM
 }
 
 export const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Shows `text` in `node` for a few seconds (a notice that something was done). */
+export function flash(node: HTMLElement, text: string, ms = 6000): void {
+  setText(node, text);
+  node.hidden = false;
+  window.setTimeout(() => {
+    if (node.textContent === text) node.hidden = true;
+  }, ms);
+}

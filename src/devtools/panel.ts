@@ -5,7 +5,7 @@
  * becomes text (see dom.ts).
  */
 import browser from 'webextension-polyfill';
-import { h, byId, setText } from './dom.js';
+import { h, byId, flash, setText } from './dom.js';
 import { followTheme } from './theme.js';
 import { RecordSource, originOf, type PanelData } from './source.js';
 import { VirtualList } from './virtual-list.js';
@@ -20,12 +20,12 @@ import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './set
 import { exportReport, copySummary } from './report-actions.js';
 import { hasCallableProvider, sessionVerdict } from '../analysis/index.js';
 import { openHar, type OpenedHar } from './har-view.js';
-import { askBackground, type PanelRequest } from '../protocol/messages.js';
+import { accessControls } from './access-view.js';
+import { request } from './ask.js';
 
 performance.mark('lcw:start');
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? browser.devtools?.inspectedWindow.tabId);
-const request = <R extends PanelRequest>(message: R) => askBackground(m => browser.runtime.sendMessage(m), message);
 
 // --- State -----------------------------------------------------------------------------------
 const source = new RecordSource(tabId, loadVariables);
@@ -91,6 +91,7 @@ function render() {
   // The tab's record controls do nothing to a file.
   for (const id of ['clear', 'preserve']) ($(id) as HTMLButtonElement | HTMLInputElement).disabled = har !== null;
   $('har-banner').hidden = har === null;
+  void showAccess();
   void variablesView.show(originOf(current()?.url));
   if (!data.partial) scheduleJudging();
   document.body.dataset.rendered = String(performance.now());
@@ -113,7 +114,7 @@ function renderStatus() {
     // Pages without the widget are not recorded at all (the extension costs them nothing).
     verdict.textContent = 'No Omnichannel chat widget seen on this page.';
     verdict.className = 'verdict none';
-    const hint = 'nothing recorded for this tab: if the page has the chat widget, reload it with DevTools open';
+    const hint = 'nothing recorded for this tab yet';
     $('facts').replaceChildren(h('div', null, h('dt', null, 'Record'), h('dd', null, hint)));
     return;
   }
@@ -212,9 +213,17 @@ function showDetail(row: Row | undefined) {
   pane.replaceChildren(entryDetail(entry, session));
 }
 
+// --- Access to the site ------------------------------------------------------------------------
+const access = accessControls(tabId, $('access'), $('view-sites'), answer => {
+  notice(answer.ok ? 'Done: reload the page to record it from its start.' : answer.reason);
+  void reload();
+});
+const showAccess = () => access.show(har ? null : current());
+
 // --- Tabs, toolbar -----------------------------------------------------------------------------
 const showTab = tabStrip(name => {
   if (name === 'paste') void analysePaste();
+  if (name === 'sites') void access.sites.show();
 });
 const analysePaste = async () => {
   const contextVariables = await loadVariables(originOf(current()?.url));
@@ -222,14 +231,7 @@ const analysePaste = async () => {
 };
 const pasteView = new PasteView($('paste-input') as HTMLTextAreaElement, $('paste-result'), () => void analysePaste());
 
-function notice(text: string) {
-  const note = $('notice');
-  setText(note, text);
-  note.hidden = false;
-  window.setTimeout(() => {
-    if (note.textContent === text) note.hidden = true;
-  }, 6000);
-}
+const notice = (text: string) => flash($('notice'), text);
 
 $('call-again').addEventListener('click', () => {
   picked = null; // show the new invocation when it comes

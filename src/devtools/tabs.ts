@@ -1,7 +1,7 @@
-/** The panel's tab strip (Session, Paste a token, Open HAR file, Context variables), with arrow keys as in DevTools. */
+/** The panel's tab strip (Session, Paste a token, Open HAR file, Context variables, Sites), keys as in DevTools. */
 import { byId } from './dom.js';
 
-const TABS = ['session', 'paste', 'har', 'variables'] as const;
+const TABS = ['session', 'paste', 'har', 'variables', 'sites'] as const;
 export type TabName = (typeof TABS)[number];
 
 /** Wires the tabs' buttons and keys; returns the function that shows one (and tells `onShow`). */

@@ -64,13 +64,22 @@ export interface PageExtras {
   attack?: string | null;
   /** The client function(s) the widget iframe asks for, comma-separated (default: the scenario's). */
   clientFunction?: string | null;
+  /**
+   * Another host name for the widget's frame (same port; the test maps it to loopback): a CDN host
+   * the extension was never given access to.
+   */
+  frameHost?: string | null;
 }
 
 export function widgetPage(
   scenario: string,
   site: Site,
-  { hostile, attack, clientFunction, mode = 'v1' }: PageExtras = {},
+  { hostile, attack, clientFunction, mode = 'v1', frameHost }: PageExtras = {},
 ) {
+  const frameOrigin =
+    frameHost && /^[a-z0-9.-]+\.test$/.test(frameHost)
+      ? site.frameOrigin.replace('//localhost:', `//${frameHost}:`)
+      : site.frameOrigin;
   const shape =
     scenario.startsWith('sdk-') && scenario !== 'sdk-replaced' && scenario !== 'sdk-late'
       ? scenario.slice(4)
@@ -101,7 +110,7 @@ ${hostile ? '<script src="/hostile.js"></script>' : ''}
   data-org-url="https://contoso.crm.dynamics.com" ${mode} data-mode="${mode}"
   data-sdk-shape="${shape}" data-early="${scenario === 'before-ready'}"
   data-scenario="${attr(scenario)}"
-  data-iframe-src="${attr(`${site.frameOrigin}${FRAME_PATHS[mode]}?${frameQuery(scenario, fn, mode)}`)}"></script>
+  data-iframe-src="${attr(`${frameOrigin}${FRAME_PATHS[mode]}?${frameQuery(scenario, fn, mode)}`)}"></script>
 <script src="/scenarios.js" data-scenario="${attr(scenario)}"></script>
 <script src="/settled.js"></script>
 </head><body><p><a href="/">All scenarios</a></p><h1>Widget simulator</h1>

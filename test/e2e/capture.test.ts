@@ -78,6 +78,11 @@ const SCENARIOS: Record<string, Scenario> = {
         iframe: true,
         ready: true,
         portal: false,
+        // Where the widget comes from: the hosts "Record this site" asks for with the site.
+        sources: [
+          expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/widget-sdk\.js$/),
+          expect.stringMatching(/^http:\/\/localhost:\d+\/livechatwidget\/WebChatControl\/htmls\/chat\.html\?/),
+        ],
       });
       expect(view.invocations[0]!.analysis?.claims?.sub).toBe('87b4d06c-abc2-e811-a9b0-000d3a10e09e');
       // Seen in the widget's frame: the invocation's own token reached it.

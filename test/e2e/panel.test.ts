@@ -36,11 +36,18 @@ async function scenarioInPanel(
   return { run, tabId, panel };
 }
 
-const storageLocal = (page: Page) =>
-  page.evaluate(() =>
-    (
-      globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } } }
-    ).chrome.storage.local.get(null),
+/** What storage.local holds of context variables (the recorded sites are kept there too). */
+const storageLocal = async (page: Page) =>
+  Object.fromEntries(
+    Object.entries(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            chrome: { storage: { local: { get(k: null): Promise<Record<string, unknown>> } } };
+          }
+        ).chrome.storage.local.get(null),
+      ),
+    ).filter(([key]) => key.startsWith('contexts:')),
   );
 
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
@@ -123,6 +130,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-har');
         await panel.keyboard.press('ArrowRight');
         expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-variables');
+        await panel.keyboard.press('ArrowRight');
+        expect(await panel.evaluate(() => document.activeElement?.id)).toBe('tab-sites');
         await panel.keyboard.press('ArrowRight');
         expect(
           await panel.evaluate(() => [document.activeElement?.id, document.getElementById('view-session')!.hidden]),

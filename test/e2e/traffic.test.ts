@@ -6,7 +6,7 @@
  */
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, openExtensionPage } from '../../src/demo/browsers.js';
+import { launchChromium, openExtensionPage, recordSimulatorSites } from '../../src/demo/browsers.js';
 import { startSite, type Site } from '../helpers/site.js';
 import { readTab, tabIdOf, allRules, current, type TabAnswer } from '../helpers/record.js';
 import { openPanel, waitForPanel, exportFromPanel } from '../helpers/panel.js';
@@ -31,6 +31,7 @@ beforeAll(async () => {
     extensionUrl: string;
   });
   helper = await openExtensionPage(browser, `${extensionUrl}panel.html?tabId=0`);
+  await recordSimulatorSites(helper);
 });
 afterAll(async () => {
   await browser?.close();

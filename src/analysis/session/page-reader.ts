@@ -14,6 +14,9 @@ import { redactUrl } from '../../protocol/messages.js';
 import { widgetRequestKind } from '../../protocol/network.js';
 import type { RecordedEvent } from '../../record/format.js';
 
+/** Script and frame addresses kept per page (a page re-adding its widget in a loop must not grow it). */
+const MAX_WIDGET_SOURCES = 16;
+
 /** An invocation this soon after the panel asked its frame is the panel's "Call provider again". */
 const RERUN_WINDOW_MS = 5000;
 
@@ -138,6 +141,9 @@ export class PageReader {
         }
         widget.iframe ||= event.iframe;
         widget.detected = true;
+        for (const src of [event.script?.src, event.frameSrc])
+          if (src && widget.sources.length < MAX_WIDGET_SOURCES && !widget.sources.includes(src))
+            widget.sources.push(src);
         this.kind.readDom(event);
         break;
       case 'drop':

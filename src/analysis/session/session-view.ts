@@ -100,6 +100,8 @@ export interface WidgetView {
   ready: boolean;
   /** The page is a Power Pages (Power Apps) portal: `Microsoft.Dynamic365.Portal` was there. */
   portal: boolean;
+  /** Where the page says the widget comes from: its script tag's and its frame's `src`, as URLs. */
+  sources: string[];
 }
 
 export interface TimelineEntry {
@@ -212,6 +214,7 @@ export const emptyPage = (): PageView => ({
     iframe: false,
     ready: false,
     portal: false,
+    sources: [],
   },
   route: null,
   registrations: [],

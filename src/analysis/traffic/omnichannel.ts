@@ -24,6 +24,8 @@ export interface WidgetConfig {
    * chat, which is always authenticated, whatever the switch says.
    */
   signInOptional: boolean;
+  /** The origins the configuration's widget snippet (`msdyn_widgetsnippet`) loads from. */
+  snippetOrigins: string[];
 }
 
 export type ConfigReading = { ok: true; config: WidgetConfig } | { ok: false; problem: string };
@@ -73,8 +75,23 @@ export function parseWidgetConfig(body: string): ConfigReading {
       hasAuthSettings: isRecord(auth),
       reconnect: yes(j.msdyn_enablechatreconnect),
       signInOptional: yes(j.msdyn_authenticatedsigninoptional) && !persistent,
+      snippetOrigins: snippetOrigins(j.msdyn_widgetsnippet ?? json.msdyn_widgetsnippet),
     },
   };
+}
+
+/** At most this many origins are read from a snippet (a real one names two: the CDN and its fallback). */
+const MAX_SNIPPET_ORIGINS = 8;
+
+/** The https (or loopback) origins a widget snippet's HTML names: its script's `src` and fallbacks. */
+function snippetOrigins(snippet: unknown): string[] {
+  if (typeof snippet !== 'string') return [];
+  const found = new Set<string>();
+  for (const match of snippet.slice(0, 100_000).matchAll(/\bhttps?:\/\/[a-z0-9.-]+(?::\d{1,5})?(?=[/"'\s]|$)/gi)) {
+    found.add(match[0].toLowerCase());
+    if (found.size >= MAX_SNIPPET_ORIGINS) break;
+  }
+  return [...found];
 }
 
 function authType(raw: string | number | null): AuthenticationType {
