@@ -48,9 +48,10 @@ export async function accessLines(facts: AccessFacts, sites: RecordedSites): Pro
   const missing: WidgetHost[] = [];
   for (const host of hosts) if (!(await granted(host.pattern))) missing.push(host);
   const unknown = missing.filter(h => !h.omnichannel);
-  const warnUnknown = unknown.length
-    ? ` Also asks for ${unknown.map(h => h.host).join(', ')}, named by ${unknown[0]!.namedBy}: ` +
-      'not an Omnichannel host; allow it only if the widget is expected there.'
+  const unknownHosts = unknown.map(h => h.host).join(', ');
+  const notOmnichannel = unknown.length
+    ? `${unknownHosts}, named by ${unknown[0]!.namedBy}, is not an Omnichannel host: ` +
+      'allow it only if the widget is expected there.'
     : '';
   const lines: Line[] = [];
   if (!isRecorded(sites, site.origin + '/')) {
@@ -64,7 +65,7 @@ export async function accessLines(facts: AccessFacts, sites: RecordedSites): Pro
           ? `Access to ${site.origin} was removed in the browser's settings: it is not recorded any more.`
           : `Not recorded: ${site.origin} runs nothing of this extension, so its token provider is not seen.`) +
         (seen ? " With DevTools open, the widget's traffic is still shown below." : '') +
-        warnUnknown,
+        (notOmnichannel ? ` The button also asks for ${notOmnichannel}` : ''),
       buttons: [
         { label: lost ? 'Record again' : 'Record this site', patterns: [site.pattern, ...missing.map(h => h.pattern)] },
       ],
@@ -84,7 +85,7 @@ export async function accessLines(facts: AccessFacts, sites: RecordedSites): Pro
       tone: 'warning',
       text:
         `The widget loads from ${missing.map(h => h.host).join(', ')}, which this extension may not access: ` +
-        `its frame's calls are not seen with DevTools closed.${warnUnknown}`,
+        `its frame's calls are not seen with DevTools closed.${notOmnichannel ? ` ${notOmnichannel}` : ''}`,
       buttons: [
         {
           label: `Allow ${missing.length === 1 ? missing[0]!.host : 'these hosts'}`,

@@ -19,6 +19,9 @@ import { join } from 'node:path';
 const SHOTS = process.env.LCW_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'lcw-shots-'));
 mkdirSync(SHOTS, { recursive: true });
 
+/** A real-looking CDN host the extension was never given access to (resolved to loopback). */
+const BLIND_HOST = 'oc-cdn-blind.contoso.test';
+
 let site: Site;
 let browser: Browser;
 let extensionUrl: string;
@@ -26,7 +29,10 @@ let helper: Page;
 
 beforeAll(async () => {
   site = await startSite();
-  ({ browser, extensionUrl } = (await launchChromium({ args: ['--auto-open-devtools-for-tabs'] })) as {
+  ({ browser, extensionUrl } = (await launchChromium({
+    args: ['--auto-open-devtools-for-tabs'],
+    localNames: [BLIND_HOST],
+  })) as {
     browser: Browser;
     extensionUrl: string;
   });
@@ -198,6 +204,35 @@ describe('chromium, DevTools open', () => {
       }
       expect(record.sessions.map(s => s.url)).toEqual([`${site.origin}/widget`]);
       expect(current(record).config?.reading.ok).toBe(true);
+    } finally {
+      await tab(run);
+    }
+  });
+
+  test('a widget frame on a host not granted: DevTools sees its calls, the wire does not, and the panel says so', async () => {
+    const run = await withTraffic(`valid&frameHost=${BLIND_HOST}`, view => view.authCalls.length === 2);
+    try {
+      expect(current(run.record).authCalls.map(c => c.seenBy)).toEqual(['devtools', 'devtools']);
+      const panel = await openPanel(
+        { name: 'chromium', browser, extensionUrl, stopBackground: async () => {}, close: async () => {} },
+        run.tabId,
+      );
+      try {
+        await panel.waitForSelector('#access p[data-line="blind"]');
+        const lines = await panel.$$eval('#access p', ps =>
+          ps.map(p => [(p as HTMLElement).dataset.line, p.textContent] as [string, string]),
+        );
+        expect(lines.map(([id]) => id)).toEqual(['widget-hosts', 'blind']);
+        expect(lines[0]![1]).toContain(`The widget loads from ${BLIND_HOST}, which this extension may not access`);
+        // The page named it: asked for only with that said.
+        expect(lines[0]![1]).toContain(
+          `${BLIND_HOST}, named by the widget's script tag or frame, is not an Omnichannel host: allow it only if`,
+        );
+        expect(lines[1]![1]).toMatch(/^DevTools saw 2 widget calls that the extension could not see on the wire/);
+        await panel.screenshot({ path: join(SHOTS, 'blind-chromium.png') });
+      } finally {
+        await panel.close();
+      }
     } finally {
       await tab(run);
     }
