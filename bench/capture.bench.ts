@@ -1,63 +1,43 @@
 /**
  * Figures for the capture path, in headless Chromium, measured side by side in one run:
- *  - load of a page without the widget (loadEventEnd), median ratio to the floor: a build whose
- *    hook and relay are empty scripts at document_start, the fixed cost of any design with a
- *    private channel (React DevTools pays it too)                        (goal <= 1.03x)
- *    Also shown: no extension at all, and the shipped build without the wire observation
- *    (webRequest and its host permissions), which lives in the background.
+ *  - a page on a site that is not recorded (the store build, which has no access to it): no
+ *    extension world in it (CDP's execution contexts), and its load (loadEventEnd, median) beside
+ *    no extension at all                                           (goal: within noise, <= 1.03x)
+ *  - a widget-free page on a recorded site: its load, median ratio to the floor, the same
+ *    recording with empty hook and relay scripts (the fixed cost of any content script at
+ *    document_start)                                                      (goal <= 1.10x)
  *  - a provider's callback(token) reaching the widget: the cost of one wrapped call over one
  *    unwrapped call, median of batches                                  (goal <= 20 us added)
  */
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import puppeteer, { TargetType, type Browser, type Page } from 'puppeteer-core';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, CHROMIUM_ARGS, type TestBrowser } from '../test/helpers/browsers.js';
+import { recordSimulatorSites } from '../src/demo/browsers.js';
 import { startSite } from '../test/helpers/site.js';
-import { median, report } from './measure.js';
+import { finish, median, measured, report } from './measure.js';
 
 const site = await startSite();
-const [withExt, without] = await Promise.all([launch('chromium'), launch('chromium', { extension: false })]);
 const results: boolean[] = [];
 
 try {
   {
-    // Two browsers per build: one browser instance can be 5% faster than another with the same
-    // build, so each build's figure is the median over both, and the two floors, compared with
-    // each other, show how much of any ratio is noise.
-    const shipped = () => referenceBuild(() => undefined);
-    const floor = () =>
-      referenceBuild(m => {
-        m.content_scripts = m.content_scripts.map(script => ({ ...script, js: ['empty.js'] }));
-      });
-    // Every browser here is launched the same way (same flags, same default viewport): the test
-    // helper's launch sets a larger viewport, which alone made pages a few percent slower.
-    // The wire observation lives in the background: the shipped build without its permissions
-    // shows what it costs a widget-free page (nothing is expected: no Omnichannel request there).
-    const noWire = () =>
-      referenceBuild(m => {
-        m.permissions = ['storage'];
-        delete m.host_permissions;
-      });
-    const builds: [string, Browser[]][] = [
-      ['with the extension', [await shipped(), await shipped()]],
-      ['floor: empty hook and relay (reference)', [await floor(), await floor()]],
-      ['without any extension', [await referenceBuild(null)]],
-      ['with the extension, no wire observation', [await noWire()]],
+    // Two browsers per contender: one browser instance can be 5% faster than another with the same
+    // build, so each figure is the median over both, and each pair, compared with itself, shows how
+    // much of any ratio is noise. Every browser is launched the same way (same flags, same viewport).
+    const contenders: [string, () => Promise<Browser>][] = [
+      ['recorded site: the extension', () => reference('chrome-test', { record: true })],
+      ['recorded site: floor, empty hook and relay', () => reference('chrome-test', { record: true, empty: true })],
+      ['site not recorded: the extension', () => reference('chrome', { record: false })],
+      ['without any extension', () => reference(null, { record: false })],
     ];
-    const instances = builds.flatMap(([name, list]) => list.map(browser => ({ name, browser })));
+    const instances: { name: string; browser: Browser }[] = [];
+    for (const [name, start] of contenders)
+      for (let i = 0; i < 2; i++) instances.push({ name, browser: await start() });
     const pages = await Promise.all(instances.map(i => i.browser.newPage()));
-    // Script time per load (CDP's ScriptDuration for the document) beside wall time: it tells the
-    // scripts' own cost from what they make the browser wait for.
-    const cdp = await Promise.all(
-      pages.map(async page => {
-        const session = await page.createCDPSession();
-        await session.send('Performance.enable');
-        return session;
-      }),
-    );
+    const worlds = await Promise.all(pages.map(page => extensionWorlds(page, `${site.origin}/plain?worlds`)));
     const loads: number[][] = instances.map(() => []);
-    const scripts: number[][] = instances.map(() => []);
     for (let round = 0; round < 61; round++) {
       // Alternate the order each round so drift hits every build alike.
       const order = round % 2 ? [...pages.keys()] : [...pages.keys()].reverse();
@@ -66,38 +46,45 @@ try {
         const ms = await pages[i]!.evaluate(
           () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
         );
-        const { metrics } = await cdp[i]!.send('Performance.getMetrics');
-        const script = (metrics.find(m => m.name === 'ScriptDuration')?.value ?? NaN) * 1000;
-        if (round > 0) {
-          // The first load warms caches.
-          loads[i]!.push(ms);
-          scripts[i]!.push(script);
-        }
+        // The first load warms caches.
+        if (round > 0) loads[i]!.push(ms);
       }
     }
-    const of = (name: string, samples: number[][]) =>
-      median(instances.flatMap((inst, i) => (inst.name === name ? samples[i]! : [])));
-    const medians = builds.map(([name]) => of(name, loads));
-    const scriptMs = builds.map(([name]) => of(name, scripts));
-    const base = medians[1]!;
-    const floors = instances.flatMap((inst, i) => (inst.name === builds[1]![0] ? [median(loads[i]!)] : []));
+    const of = (name: string) => median(instances.flatMap((inst, i) => (inst.name === name ? loads[i]! : [])));
+    const noise = (name: string) => {
+      const [a, b] = instances.flatMap((inst, i) => (inst.name === name ? [median(loads[i]!)] : []));
+      const pct = (b! / a! - 1) * 100;
+      return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
+    };
+    const ms = contenders.map(([name]) => of(name));
+    const worldsOf = (name: string) => instances.flatMap((inst, i) => (inst.name === name ? [worlds[i]!] : []));
+    const line = (i: number, base: number) =>
+      `${contenders[i]![0].padEnd(44)} ${ms[i]!.toFixed(2)} ms  ${(ms[i]! / base).toFixed(3)}x` +
+      `  (extension worlds in the page: ${worldsOf(contenders[i]![0]).join(', ')})`;
+    const unrecorded = ms[2]! / ms[3]!;
+    const clean = worldsOf(contenders[2]![0]).every(n => n === 0);
     results.push(
       report(
-        'Widget-free page load (median of 2 x 60, loadEventEnd), ratio to the floor (empty hook and relay)',
-        '<= 1.03x',
-        medians[0]! / base <= 1.03,
+        'A page on a site that is not recorded (median of 2 x 60, loadEventEnd), ratio to no extension at all',
+        'no extension world in the page, and <= 1.03x',
+        measured(unrecorded) && clean && unrecorded <= 1.03,
         [
-          ...builds.map(
-            ([name], i) =>
-              `${name.padEnd(42)} ${medians[i]!.toFixed(2)} ms  ${(medians[i]! / base).toFixed(3)}x` +
-              `  (script ${scriptMs[i]!.toFixed(2)} ms)`,
-          ),
-          `noise: the two floor browsers differ by ${(floors[1]! / floors[0]! - 1) * 100 >= 0 ? '+' : ''}${((floors[1]! / floors[0]! - 1) * 100).toFixed(1)}%`,
+          line(2, ms[3]!),
+          line(3, ms[3]!),
+          `noise: the two browsers without any extension differ by ${noise(contenders[3]![0])}`,
         ],
       ),
     );
-    const references = instances.map(i => i.browser);
-    await Promise.all(references.map(b => b.close()));
+    const recorded = ms[0]! / ms[1]!;
+    results.push(
+      report(
+        'A widget-free page on a recorded site (median of 2 x 60, loadEventEnd), ratio to the floor (empty hook and relay)',
+        '<= 1.10x',
+        measured(recorded) && recorded <= 1.1,
+        [line(0, ms[1]!), line(1, ms[1]!), `noise: the two floor browsers differ by ${noise(contenders[1]![0])}`],
+      ),
+    );
+    await Promise.all(instances.map(i => i.browser.close()));
   }
   {
     // The page keeps the callback the (wrapped or not) provider was given, then calls it in batches.
@@ -122,41 +109,67 @@ try {
         return batches;
       }, site.tokens.valid);
     };
+    const [withExt, without] = await Promise.all([launch('chromium'), launch('chromium', { extension: false })]);
     const [wrapped, plain] = [median(await perCall(withExt)) * 1000, median(await perCall(without)) * 1000];
+    await Promise.all([withExt.close(), without.close()]);
     const added = wrapped - plain;
     results.push(
-      report('callback(token) to the widget, per call (median of 30 batches of 200)', '<= 20 us added', added <= 20, [
-        `wrapped   ${wrapped.toFixed(2)} us`,
-        `unwrapped ${plain.toFixed(2)} us`,
-        `added ${added.toFixed(2)} us (an upper bound: it includes the report sent after the widget has the token)`,
-      ]),
+      report(
+        'callback(token) to the widget, per call (median of 30 batches of 200)',
+        '<= 20 us added',
+        measured(added) && added <= 20,
+        [
+          `wrapped   ${wrapped.toFixed(2)} us`,
+          `unwrapped ${plain.toFixed(2)} us`,
+          `added ${added.toFixed(2)} us (an upper bound: it includes the report sent after the widget has the token)`,
+        ],
+      ),
     );
   }
 } finally {
-  await Promise.all([withExt.close(), without.close()]);
   site.close();
 }
-process.exitCode = results.every(Boolean) ? 0 : 1;
+finish(results);
 
-/** dist/chrome with its manifest edited: a reference point, not something that ships. */
-/** dist/chrome with its manifest edited (`null`: no extension at all): a reference point, not something that ships. */
-async function referenceBuild(
-  edit:
-    | ((manifest: { content_scripts: { js: string[] }[]; permissions: string[]; host_permissions?: string[] }) => void)
-    | null,
-): Promise<Browser> {
+/**
+ * A browser for one contender: `build` (dist/chrome, dist/chrome-test; null: no extension), its
+ * simulator sites recorded as "Record this site" does, and (`empty`) its hook and relay replaced
+ * by empty scripts: a reference point, not something that ships.
+ */
+async function reference(build: string | null, { record, empty = false }: { record: boolean; empty?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'lcw-reference-'));
-  cpSync('dist/chrome', dir, { recursive: true });
-  writeFileSync(join(dir, 'empty.js'), '');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  edit?.(manifest);
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return puppeteer.launch({
+  if (build) cpSync(`dist/${build}`, dir, { recursive: true });
+  if (empty) for (const file of ['hook.js', 'relay.js']) writeFileSync(join(dir, file), '');
+  const browser = await puppeteer.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     pipe: true,
     userDataDir: mkdtempSync(join(tmpdir(), 'lcw-ref-profile-')),
     args: CHROMIUM_ARGS,
-    ...(edit ? { enableExtensions: [dir] } : {}),
+    ...(build ? { enableExtensions: [dir] } : {}),
   });
+  if (build && record) {
+    const worker = await browser.waitForTarget(
+      t => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith('chrome-extension://'),
+    );
+    const page = await browser.newPage();
+    await page.goto(new URL('/panel.html?tabId=0', worker.url()).href);
+    await recordSimulatorSites(page);
+    await page.close();
+  }
+  return browser;
+}
+
+/** How many extension worlds (isolated execution contexts of an extension) a load of `url` creates. */
+async function extensionWorlds(page: Page, url: string): Promise<number> {
+  const session = await page.createCDPSession();
+  let worlds = 0;
+  session.on('Runtime.executionContextCreated', ({ context }) => {
+    if (String(context.origin).startsWith('chrome-extension://')) worlds++;
+  });
+  await session.send('Runtime.enable');
+  await page.goto(url, { waitUntil: 'load' });
+  await session.send('Runtime.disable');
+  await session.detach();
+  return worlds;
 }

@@ -12,7 +12,7 @@ import type { Page } from 'puppeteer-core';
 import { launch, openExtensionPage } from '../test/helpers/browsers.js';
 import { startSite } from '../test/helpers/site.js';
 import { runScenario, tabIdOf, readTab } from '../test/helpers/record.js';
-import { median, report } from './measure.js';
+import { finish, median, report } from './measure.js';
 
 const INVOCATIONS = Number(process.env.LCW_BENCH_INVOCATIONS) || 10_000;
 const site = await startSite();
@@ -129,7 +129,7 @@ results.push(
     `${(size / 1024).toFixed(1)} KB minified, ${(gzipSync(readFileSync('dist/chrome/panel.js')).length / 1024).toFixed(1)} KB gzipped`,
   ]),
 );
-process.exitCode = results.every(Boolean) ? 0 : 1;
+finish(results);
 
 /** Milliseconds from the click on Export report to the file's Blob being handed to the download. */
 function timeExport(panel: Page): Promise<number> {

@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 
 const only = process.argv[2];
 const benches = readdirSync('bench').filter(f => f.endsWith('.bench.ts') && (!only || f.includes(only)));
-let failed = false;
+/** How each bench ended (bench/measure.ts, EXIT): anything else is a crash. */
+const ENDINGS = { 0: 'every goal met', 10: 'a goal not met', 11: 'a figure could not be measured' };
+const endings = [];
 for (const file of benches) {
   const outfile = `dist/bench/${file.replace(/\.ts$/, '.mjs')}`;
   await esbuild.build({
@@ -19,7 +21,14 @@ for (const file of benches) {
     packages: 'external',
   });
   console.log(`\n=== ${file}`);
-  const { status } = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
-  failed ||= status !== 0;
+  const { status, signal } = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
+  endings.push([file, status, ENDINGS[status] ?? `CRASHED (${signal ? `signal ${signal}` : `exit ${status}`})`]);
 }
-process.exitCode = failed ? 1 : 0;
+console.log('\n=== summary');
+for (const [file, , ending] of endings) console.log(`  ${file.padEnd(22)} ${ending}`);
+const broken = endings.filter(([, status]) => status !== 0 && status !== 10);
+const notMet = endings.filter(([, status]) => status === 10);
+if (broken.length)
+  console.log(`npm run bench FAILED: ${broken.map(([file, , ending]) => `${file} ${ending}`).join('; ')}`);
+else if (notMet.length) console.log(`npm run bench: goals not met in ${notMet.map(([file]) => file).join(', ')}`);
+process.exitCode = broken.length || notMet.length ? 1 : 0;
