@@ -8,7 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { BrowserMissingError, launchChromium, launchFirefox, openExtensionPage, type BrowserName } from './browsers.js';
+import {
+  BrowserMissingError,
+  launchChromium,
+  launchFirefox,
+  openExtensionPage,
+  recordSimulatorSites,
+  type BrowserName,
+} from './browsers.js';
 import { startSite, DESCRIPTIONS, type Site } from '../simulator/server.js';
 import { CUSTOM_SCENARIOS } from '../simulator/pages.js';
 
@@ -31,16 +38,18 @@ try {
 }
 
 async function interactive() {
-  const { browser } =
+  const { browser, extensionUrl } =
     browserName === 'chromium'
       ? await launchChromium({ headless: false, args: ['--auto-open-devtools-for-tabs', '--window-size=1400,900'] })
       : await launchFirefox({ headless: false, args: ['--devtools'] });
+  await recordSimulator(browser, extensionUrl!);
   const [page] = await browser.pages();
   await (page ?? (await browser.newPage())).goto(picker);
   const name = browserName === 'chromium' ? 'Chromium' : 'Firefox';
   console.log(`Widget simulator: ${picker}
-${name} is open with the extension loaded and DevTools open: choose the "LCW Auth" panel (under » if hidden),
-then pick a scenario. Close the browser (or press Ctrl+C) to stop.`);
+${name} is open with the extension loaded and DevTools open, the simulator's sites recorded (as "Record this
+site" does on yours): choose the "LCW Auth" panel (under » if hidden), then pick a scenario. Close the browser
+(or press Ctrl+C) to stop.`);
   browser.on('disconnected', () => {
     site.close();
     process.exit(0);
@@ -56,13 +65,14 @@ async function headless() {
   console.log(
     `No display here, so no browser window: load dist/chrome (chrome://extensions > Developer mode > ` +
       `Load unpacked) or dist/firefox (about:debugging > This Firefox > Load Temporary Add-on > ` +
-      `manifest.json) by hand, serve the simulator with "npm run simulator", and open DevTools > LCW ` +
-      `Auth. The same demo, headless, in ${browserName}:\n`,
+      `manifest.json) by hand, serve the simulator with "npm run simulator", open DevTools > LCW ` +
+      `Auth and click "Record this site". The same demo, headless, in ${browserName}:\n`,
   );
   const shots = resolve('dist/demo');
   mkdirSync(shots, { recursive: true });
   try {
     const helper = await openExtensionPage(browser, `${extensionUrl}panel.html`);
+    await recordSimulatorSites(helper);
     for (const demo of demos()) {
       const verdict = await runScenario(
         browser,
@@ -148,4 +158,11 @@ async function runScenario(
   } finally {
     await page.close();
   }
+}
+
+/** Records the simulator's sites, as a user's "Record this site" would, from an extension page. */
+async function recordSimulator(browser: Browser, extensionUrl: string) {
+  const page = await openExtensionPage(browser, `${extensionUrl}panel.html`);
+  await recordSimulatorSites(page);
+  await page.close();
 }
