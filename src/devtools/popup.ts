@@ -18,9 +18,17 @@ async function reloadTab() {
 }
 
 async function show() {
-  [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  await bar.update({ pageUrl: tab?.url, recordedTop: null, page: undefined });
-  await sites.show();
+  // Each part on its own: a tab that cannot be read still leaves the Sites view.
+  await Promise.all([
+    browser.tabs
+      .query({ active: true, currentWindow: true })
+      .then(([active]) => {
+        tab = active;
+        return bar.update({ pageUrl: tab?.url, recordedTop: null, page: undefined });
+      })
+      .catch(() => undefined),
+    sites.show(),
+  ]);
 }
 
 const answered = (answer: Answer) => {

@@ -133,6 +133,26 @@ for (const name of ['chromium', 'firefox'] as const) {
         }
       });
 
+    test('the toolbar popup records a site by its address and lists it; it says when its tab cannot be recorded', async () => {
+      const popup = await openExtensionPage(rig.tb, 'popup.html');
+      try {
+        // Opened as a tab here, its active tab is itself: an extension page, which nothing records.
+        await popup.waitForSelector('#this-site p[data-line="not-recordable"]');
+        expect(await popup.$eval('#this-site', n => n.textContent)).toMatch(
+          /^Not recorded: \S+ pages cannot be recorded/,
+        );
+        await popup.type('#site-address', `${rig.site.frameOrigin}/custom`);
+        await popup.click('#site-address + button');
+        await popup.waitForSelector('#site-list li[data-pattern="http://localhost/*"]');
+        expect(await askBackground(rig.helper, { type: 'list-sites' })).toMatchObject({
+          sites: ['http://localhost/*'],
+        });
+      } finally {
+        await popup.close();
+        await askBackground(rig.helper, { type: 'stop-site', pattern: 'http://localhost/*' });
+      }
+    });
+
     test('a page that cannot be recorded, and a bad address, each get a reason', async () => {
       const sites = await openExtensionPage(rig.tb, 'panel.html?tabId=0');
       try {

@@ -229,6 +229,18 @@ describe('chromium, DevTools open', () => {
           `${BLIND_HOST}, named by the widget's script tag or frame, is not an Omnichannel host: allow it only if`,
         );
         expect(lines[1]![1]).toMatch(/^DevTools saw 2 widget calls that the extension could not see on the wire/);
+        // Shown, never granted: only the user's click asks the browser.
+        expect(
+          await panel.evaluate(
+            p =>
+              (
+                globalThis as unknown as {
+                  chrome: { permissions: { contains(q: { origins: string[] }): Promise<boolean> } };
+                }
+              ).chrome.permissions.contains({ origins: [p] }),
+            `http://${BLIND_HOST}/*`,
+          ),
+        ).toBe(false);
         await panel.screenshot({ path: join(SHOTS, 'blind-chromium.png') });
       } finally {
         await panel.close();

@@ -192,6 +192,7 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
       hasAuthSettings: true,
       reconnect: false,
       signInOptional: false,
+      snippetOrigins: [],
     });
     expect(r.authCalls).toEqual([
       {

@@ -178,6 +178,7 @@ describe("the widget's traffic", () => {
         hasAuthSettings: true,
         reconnect: true,
         signInOptional: false,
+        snippetOrigins: [],
       },
     });
     expect(view.config?.url).toBe('https://org.crm.dynamics.com/livechatconnector/config/org/app');

@@ -31,6 +31,7 @@ describe('parseWidgetConfig', () => {
         reconnect: true,
         // Asked for, but persistent chat is always authenticated: sign-in optional does not apply.
         signInOptional: false,
+        snippetOrigins: [],
       },
     });
   });
