@@ -7,7 +7,13 @@
  * evidence"); `widgetRequestKind` then keeps the widget's own.
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
-import { headerValue, sentCustomContext, widgetRequestKind, type WireEvent } from '../protocol/network.js';
+import {
+  WIDGET_REQUEST_PATTERNS,
+  headerValue,
+  sentCustomContext,
+  widgetRequestKind,
+  type WireEvent,
+} from '../protocol/network.js';
 import {
   MAX_HEADER_TOKEN_CHARS,
   MAX_REQUEST_BODY_CHARS,
@@ -25,9 +31,10 @@ interface Pending {
 /** Starts observing; `record` files one finished request in its tab's record. */
 export function observeWire(record: (tabId: number, event: WireEvent) => void): void {
   const pending = new Map<string, Pending>();
-  // Every type: the hosts are Omnichannel's alone, and a closing chat's beacon is "ping" in
-  // Chrome but "beacon" in Firefox (each refuses the other's name in a filter).
-  const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'] };
+  // Every type: a closing chat's beacon is "ping" in Chrome but "beacon" in Firefox (each refuses
+  // the other's name in a filter). Only the paths widgetRequestKind keeps: the browser does not
+  // wake the background for any other request.
+  const filter: WebRequest.RequestFilter = { urls: WIDGET_REQUEST_PATTERNS };
 
   // The custom context a chat's start sent, read from its body before its headers go out (onBeforeRequest
   // is the only event with the body). Only the connector's /auth/ paths: no other request's body is read.

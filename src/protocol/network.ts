@@ -66,6 +66,18 @@ export function headerValue(headers: readonly { name: string; value?: string }[]
 }
 
 /** Which widget request a URL is, if any. */
+/**
+ * Match patterns covering every URL `widgetRequestKind` keeps (webRequest filters: their paths are
+ * case-sensitive, so the connector's spellings are listed). The kind is still decided by it.
+ */
+export const WIDGET_REQUEST_PATTERNS = [
+  '*://*/*livechatconnector*',
+  '*://*/*LiveChatConnector*',
+  '*://*/*livechatConnector*',
+  '*://*/*survey/*',
+  '*://*/*Survey/*',
+];
+
 export function widgetRequestKind(url: string): 'cfg' | 'auth' | null {
   let path: string;
   try {

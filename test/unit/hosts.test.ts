@@ -10,6 +10,7 @@ import {
   siteOf,
 } from '../../src/protocol/hosts.js';
 import { parsePanelRequest } from '../../src/protocol/messages.js';
+import { WIDGET_REQUEST_PATTERNS, widgetRequestKind } from '../../src/protocol/network.js';
 import { SessionAssembly, unseenOnWire, widgetHosts } from '../../src/analysis/index.js';
 import { parseWidgetConfig } from '../../src/analysis/traffic/omnichannel.js';
 import type { RecordedEvent } from '../../src/record/format.js';
@@ -191,5 +192,42 @@ describe('the hosts a page names for its widget', () => {
     });
     expect(unseenOnWire(pageOf([seenByDevtools(T0), seenByDevtools(T0 + 60_000)]))).toBe(2);
     expect(unseenOnWire(pageOf([seenByDevtools(T0), seenOnWire(T0 + 5)]))).toBe(0);
+  });
+});
+
+describe("the wire's filter", () => {
+  /** A match pattern as the browser reads it: `*` anywhere, the path case-sensitive. */
+  const matches = (pattern: string, url: string) => {
+    const [, scheme, host, path] = /^([^:]+):\/\/([^/]+)(\/.*)$/.exec(pattern)!;
+    const u = new URL(url);
+    const glob = (s: string) => new RegExp(`^${s.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    return (
+      (scheme === '*' ? /^https?:$/.test(u.protocol) : u.protocol === `${scheme}:`) &&
+      glob(host!).test(u.hostname) &&
+      glob(path!).test(u.pathname + u.search)
+    );
+  };
+
+  test.each([
+    'https://m-1.us.omnichannelengagementhub.com/livechatconnector/config/o/a?requestId=1&channelId=lcw',
+    'https://m-1.us.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken',
+    'https://m-1.us.omnichannelengagementhub.com/livechatconnector/auth/organization/o/widgetApp/a/conversation',
+    'https://m-1.us.omnichannelengagementhub.com/LiveChatConnector/auth/sessionclose',
+    'https://surveyprovider.example/survey/auth/token',
+  ])('a URL the wire keeps is one the browser reports to it: %s', url => {
+    expect(widgetRequestKind(url)).not.toBeNull();
+    expect(WIDGET_REQUEST_PATTERNS.some(p => matches(p, url))).toBe(true);
+  });
+
+  test('a page with no widget wakes nothing: its requests match no pattern', () => {
+    for (const url of [
+      'https://help.contoso.com/',
+      'https://help.contoso.com/app.js?v=1',
+      'https://cdn.example/auth/login',
+    ])
+      expect(
+        WIDGET_REQUEST_PATTERNS.some(p => matches(p, url)),
+        url,
+      ).toBe(false);
   });
 });
