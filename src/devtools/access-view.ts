@@ -189,15 +189,26 @@ export function accessControls(
 ): { show(session: LoadedSession | null | undefined): Promise<void>; sites: SitesView } {
   const access = new AccessBar(bar, () => void browser.tabs.reload(tabId));
   const sites = new SitesView(sitesRoot);
-  access.whenAnswered(answered);
-  sites.whenAnswered(answered);
+  // Recording was just started here and the page has not loaded since: it is recorded from its
+  // next load. (A recorded page without the widget never speaks, so its record cannot tell.)
+  let awaitingLoad = false;
+  const done = (answer: Answer) => {
+    if (answer.ok) awaitingLoad = true;
+    answered(answer);
+  };
+  access.whenAnswered(done);
+  sites.whenAnswered(done);
+  browser.tabs.onUpdated.addListener((updated, change) => {
+    if (updated === tabId && change.status === 'loading') awaitingLoad = false;
+  });
   return {
     sites,
     async show(session) {
       // null: a HAR file is shown, whose site is not this tab's.
       const pageUrl =
         session === null || !Number.isInteger(tabId) ? undefined : await inspectedAddress(tabId, session?.url);
-      await access.update({ pageUrl, recordedTop: session?.frames['0'] !== undefined, page: session?.assembly.page });
+      const recordedTop = session?.frames['0'] !== undefined ? true : awaitingLoad ? false : null;
+      await access.update({ pageUrl, recordedTop, page: session?.assembly.page });
     },
   };
 }

@@ -76,11 +76,18 @@ for (const name of ['chromium', 'firefox'] as const) {
           .toMatchObject({ sites: ['http://127.0.0.1/*'], lost: [], everySite: false });
         expect(await panel.$eval('#notice', n => n.textContent)).toMatch(/reload the page to record it/);
 
-        // Recorded from the page's start: the registration, the first thing the page does, is there.
+        await panel.waitForSelector('#access p[data-line="reload"] button');
+
+        // Reloaded, it is recorded from its start: the registration, the first thing the page does.
+        // In front, as the engineer's page would be (a tab behind the panel runs its timers late).
+        await page.bringToFront();
+        await page.reload();
+        await page.waitForFunction(() => (window as unknown as { __done?: boolean }).__done === true);
+        await expect.poll(() => recorded(rig.helper, tabId)).toContain('reg');
+        await panel.waitForSelector('#access p[data-line="recording"]');
+        expect((await accessLines(panel)).map(([line]) => line)).toEqual(['recording']);
         await page.close();
         page = await openWidget(rig.tb, rig.site.origin);
-        const recordedTab = await newestTabId(rig.helper);
-        await expect.poll(() => recorded(rig.helper, recordedTab)).toContain('reg');
         if (name === 'chromium') expect(await isolatedWorlds(page)).toBeGreaterThan(0);
         await page.close();
 
@@ -144,9 +151,7 @@ for (const name of ['chromium', 'firefox'] as const) {
         await popup.type('#site-address', `${rig.site.frameOrigin}/custom`);
         await popup.click('#site-address + button');
         await popup.waitForSelector('#site-list li[data-pattern="http://localhost/*"]');
-        expect(await askBackground(rig.helper, { type: 'list-sites' })).toMatchObject({
-          sites: ['http://localhost/*'],
-        });
+        expect((await askBackground(rig.helper, { type: 'list-sites' })).sites).toContain('http://localhost/*');
       } finally {
         await popup.close();
         await askBackground(rig.helper, { type: 'stop-site', pattern: 'http://localhost/*' });
