@@ -14,6 +14,11 @@ import { SitesView, askToRecord, type Answer } from './sites-view.js';
 import { request } from './ask.js';
 import type { LoadedSession } from './source.js';
 
+/** How long the panel trusts the list of recorded sites it was given. */
+const SITES_MAX_AGE_MS = 2000;
+const NO_PAGE: AccessFacts = { pageUrl: undefined, recordedTop: null, page: undefined };
+const EMPTY_SITES: RecordedSites = { sites: [], lost: [], everySite: false };
+
 /** What the panel knows of the inspected page. */
 export interface AccessFacts {
   /** The page's address, when known. */
@@ -25,11 +30,6 @@ export interface AccessFacts {
 }
 
 const granted = (pattern: string) => browser.permissions.contains({ origins: [pattern] }).catch(() => false);
-
-/** Whether `sites` records `url`. */
-export function isRecorded(sites: RecordedSites, url: string): boolean {
-  return sites.sites.some(pattern => patternCovers(pattern, url));
-}
 
 /** One line: its words, and the buttons that act on it. */
 interface Line {
@@ -53,25 +53,31 @@ export async function accessLines(facts: AccessFacts, sites: RecordedSites): Pro
     ? `${unknownHosts}, named by ${unknown[0]!.namedBy}, is not an Omnichannel host: ` +
       'allow it only if the widget is expected there.'
     : '';
-  const lines: Line[] = [];
-  if (!isRecorded(sites, site.origin + '/')) {
+  // The recorded pattern that covers the site: its own, or "every site".
+  const covering = sites.sites.find(pattern => patternCovers(pattern, `${site.origin}/`));
+  if (!covering) {
     const lost = sites.lost.includes(site.pattern);
     const seen = facts.page && (facts.page.widget.detected || facts.page.authCalls.length > 0);
-    lines.push({
-      id: lost ? 'lost' : 'not-recorded',
-      tone: 'warning',
-      text:
-        (lost
-          ? `Access to ${site.origin} was removed in the browser's settings: it is not recorded any more.`
-          : `Not recorded: ${site.origin} runs nothing of this extension, so its token provider is not seen.`) +
-        (seen ? " With DevTools open, the widget's traffic is still shown below." : '') +
-        (notOmnichannel ? ` The button also asks for ${notOmnichannel}` : ''),
-      buttons: [
-        { label: lost ? 'Record again' : 'Record this site', patterns: [site.pattern, ...missing.map(h => h.pattern)] },
-      ],
-    });
-    return lines;
+    return [
+      {
+        id: lost ? 'lost' : 'not-recorded',
+        tone: 'warning',
+        text:
+          (lost
+            ? `Access to ${site.origin} was removed in the browser's settings: it is not recorded any more.`
+            : `Not recorded: ${site.origin} runs nothing of this extension, so its token provider is not seen.`) +
+          (seen ? " With DevTools open, the widget's traffic is still shown below." : '') +
+          (notOmnichannel ? ` The button also asks for ${notOmnichannel}` : ''),
+        buttons: [
+          {
+            label: lost ? 'Record again' : 'Record this site',
+            patterns: [site.pattern, ...missing.map(h => h.pattern)],
+          },
+        ],
+      },
+    ];
   }
+  const lines: Line[] = [];
   if (facts.recordedTop === false)
     lines.push({
       id: 'reload',
@@ -104,8 +110,7 @@ export async function accessLines(facts: AccessFacts, sites: RecordedSites): Pro
         (missing.length ? '.' : ' (the frame that made them is on a host this extension may not access).'),
       buttons: [],
     });
-  const covering = sites.sites.find(pattern => patternCovers(pattern, site.origin + '/'));
-  if (lines.length === 0 && covering)
+  if (lines.length === 0)
     lines.push({
       id: 'recording',
       tone: 'info',
@@ -129,9 +134,7 @@ export class AccessBar {
     this.onDone = done;
   }
 
-  async update(facts: AccessFacts): Promise<void> {
-    const sites = await request({ type: 'list-sites' }).catch(() => null);
-    if (!sites) return;
+  async update(facts: AccessFacts, sites: RecordedSites): Promise<void> {
     const lines = await accessLines(facts, sites);
     this.root.replaceChildren(...lines.map(line => this.line(line)));
     this.root.hidden = lines.length === 0;
@@ -194,21 +197,40 @@ export function accessControls(
   let awaitingLoad = false;
   const done = (answer: Answer) => {
     if (answer.ok) awaitingLoad = true;
+    forgetSites();
     answered(answer);
   };
   access.whenAnswered(done);
   sites.whenAnswered(done);
+  // The panel draws on every change of the record (a flood: every 250 ms): the page's address
+  // and the recorded sites are asked for once, and again only when they can have changed.
+  let address: { session: string | undefined; url: Promise<string | undefined> } | undefined;
+  let recorded: { at: number; sites: Promise<RecordedSites | null> } | undefined;
+  const forgetSites = () => (recorded = undefined);
+  browser.permissions.onAdded.addListener(forgetSites);
+  browser.permissions.onRemoved.addListener(forgetSites);
   browser.tabs.onUpdated.addListener((updated, change) => {
-    if (updated === tabId && change.status === 'loading') awaitingLoad = false;
+    if (updated !== tabId || change.status !== 'loading') return;
+    awaitingLoad = false;
+    address = undefined;
   });
   return {
     sites,
     async show(session) {
       // null: a HAR file is shown, whose site is not this tab's.
-      const pageUrl =
-        session === null || !Number.isInteger(tabId) ? undefined : await inspectedAddress(tabId, session?.url);
+      if (session === null || !Number.isInteger(tabId)) return access.update(NO_PAGE, EMPTY_SITES);
+      const known =
+        address && address.session === session?.id
+          ? address
+          : (address = { session: session?.id, url: inspectedAddress(tabId, session?.url) });
+      // The background records a permission granted elsewhere (the popup) a moment after the
+      // browser says so: a list older than SITES_MAX_AGE_MS is asked for again.
+      if (!recorded || Date.now() - recorded.at > SITES_MAX_AGE_MS)
+        recorded = { at: Date.now(), sites: request({ type: 'list-sites' }).catch(() => null) };
+      const [pageUrl, list] = await Promise.all([known.url, recorded.sites]);
+      if (!list) return;
       const recordedTop = session?.frames['0'] !== undefined ? true : awaitingLoad ? false : null;
-      await access.update({ pageUrl, recordedTop, page: session?.assembly.page });
+      await access.update({ pageUrl, recordedTop, page: session?.assembly.page }, list);
     },
   };
 }

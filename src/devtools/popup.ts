@@ -7,6 +7,7 @@ import { byId, flash } from './dom.js';
 import { AccessBar } from './access-view.js';
 import { SitesView, type Answer } from './sites-view.js';
 import { followTheme } from './theme.js';
+import { request } from './ask.js';
 
 const bar = new AccessBar(byId('this-site'), () => void reloadTab());
 const sites = new SitesView(byId('view-sites'));
@@ -24,7 +25,9 @@ async function show() {
       .query({ active: true, currentWindow: true })
       .then(([active]) => {
         tab = active;
-        return bar.update({ pageUrl: tab?.url, recordedTop: null, page: undefined });
+        return request({ type: 'list-sites' }).then(list =>
+          bar.update({ pageUrl: tab?.url, recordedTop: null, page: undefined }, list),
+        );
       })
       .catch(() => undefined),
     sites.show(),

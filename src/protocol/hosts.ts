@@ -1,6 +1,6 @@
 /**
  * Where the widget lives and which sites may be recorded. The install-time host list (the
- * manifest's `host_permissions`, checked equal by test/unit/manifest.test.ts) is Omnichannel's
+ * manifest's `host_permissions`, checked equal by test/unit/hosts.test.ts) is Omnichannel's
  * service and the widget's own frame hosts: enough for the wire everywhere the hosted widget runs.
  * A customer's site is recorded only after the user asks (an optional host permission). Used by
  * the background (what to register), the panel (what to ask for) and the engine (whose traffic
