@@ -13,6 +13,7 @@ import {
   chunkKeys,
   decodeChunk,
   encodeChunk,
+  META_PREFIX,
   metaKey,
   type RecordItem,
   type RecordedEvent,
@@ -20,6 +21,7 @@ import {
   type TabRecord,
 } from '../record/format.js';
 import { readMeta } from '../record/read.js';
+import { sizeOf, sizeOfEvent, trim, type Writes } from './trim.js';
 
 const chains = new Map<number, Promise<unknown>>();
 const area = () => browser.storage.session;
@@ -39,7 +41,6 @@ function newSession(url: string, at: number): SessionMeta {
   return { id, url, startedAt: at, frames: {}, count: 0, dropped: 0, chunks: [] };
 }
 
-type Writes = Record<string, RecordedEvent[]>;
 interface OpenChunk {
   session: SessionMeta;
   n: number;
@@ -115,17 +116,80 @@ export function append(tabId: number, frameId: number, items: readonly RecordIte
       current.count++;
       writes[chunkKey(tabId, current, open.n)] = open.events;
     }
-    obsolete.push(...trim(tabId, record, writes, RECORD_LIMITS.sizePerTab));
-    try {
-      await area().set({ ...encode(writes), [metaKey(tabId)]: record });
-    } catch {
-      // Over the quota (other tabs hold the rest): free this tab's oldest half and try once more.
-      obsolete.push(...trim(tabId, record, writes, sizeOf(record) / 2));
-      await area().remove(obsolete.splice(0));
-      await area().set({ ...encode(writes), [metaKey(tabId)]: record });
+    obsolete.push(...(await trim(tabId, record, writes, RECORD_LIMITS.sizePerTab)));
+    const pageEvents = items.filter(item => item.type === 'page-event').length;
+    if (!(await write(tabId, record, writes))) {
+      // Over the quota (other tabs hold the rest): every tab over its share gives up its oldest
+      // chunks and the write is tried again; then this tab's oldest half goes; then the loss is counted.
+      const share = await holdOthersToShare(tabId);
+      let stored = false;
+      for (const bound of [share, sizeOf(record) / 2]) {
+        obsolete.push(...(await trim(tabId, record, writes, Math.min(bound, share))));
+        await area().remove(obsolete.splice(0));
+        if ((stored = await write(tabId, record, writes))) break;
+      }
+      if (!stored) await countLost(tabId, pageEvents);
     }
     if (obsolete.length > 0) await area().remove(obsolete);
   });
+}
+
+/** Writes the chunks and the tab's meta; false when storage.session refused them (its quota). */
+async function write(tabId: number, record: TabRecord, writes: Writes): Promise<boolean> {
+  try {
+    await area().set({ ...encode(writes), [metaKey(tabId)]: record });
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Events that could not be stored even after every tab was held to its share: counted in the meta
+ * as it is stored (the events appended in memory are forgotten), so the loss is named like any other.
+ */
+async function countLost(tabId: number, events: number): Promise<void> {
+  const stored = await readMeta(tabId);
+  const current = stored?.sessions.at(-1);
+  if (!stored || !current || events === 0) return;
+  current.quotaDropped = (current.quotaDropped ?? 0) + events;
+  await area()
+    .set({ [metaKey(tabId)]: stored })
+    .catch(() => undefined);
+}
+
+/** A tab's share of the size bound: the bound split between the tabs recorded, never under the minimum. */
+const shareAmong = (tabs: number) =>
+  Math.max(RECORD_LIMITS.minSharePerTab, Math.floor(RECORD_LIMITS.sizePerTab / Math.max(1, tabs)));
+
+/** One tab at a time holds the others to their shares (two doing it at once would wait on each other). */
+let holding = false;
+
+/** Every other tab over its share gives up its oldest chunks; returns the share. */
+async function holdOthersToShare(tabId: number): Promise<number> {
+  const all = await area().get(null);
+  const others = Object.entries(all).flatMap(([key, value]) =>
+    key.startsWith(META_PREFIX) && key !== metaKey(tabId) ? [[Number(key.slice(META_PREFIX.length)), value]] : [],
+  ) as [number, TabRecord][];
+  const share = shareAmong(others.length + 1);
+  if (holding) return share;
+  holding = true;
+  try {
+    for (const [other, record] of others) {
+      if (sizeOf(record) <= share) continue;
+      await serialised(other, async () => {
+        const fresh = await readMeta(other);
+        if (!fresh) return;
+        const writes: Writes = {};
+        const gone = await trim(other, fresh, writes, share);
+        await area().remove(gone);
+        await area().set({ ...encode(writes), [metaKey(other)]: fresh });
+      }).catch(() => undefined);
+    }
+  } finally {
+    holding = false;
+  }
+  return share;
 }
 
 /**
@@ -191,36 +255,6 @@ async function openChunk(tabId: number, s: SessionMeta, writes: Writes): Promise
   const key = chunkKey(tabId, s, last[0]);
   const events = writes[key] ?? decodeChunk((await area().get(key))[key]);
   return { session: s, n: last[0], events };
-}
-
-/** An event's share of a chunk's size, in characters of its JSON (the quota counts the stored JSON). */
-const sizeOfEvent = (event: RecordedEvent) => JSON.stringify(event).length;
-
-const sizeOf = (record: TabRecord) =>
-  record.sessions.reduce((sum, s) => sum + s.chunks.reduce((a, c) => a + c[2], 0), 0);
-
-/**
- * Drops whole old chunks until the record is within its bounds: earlier page sessions first, then
- * the current one's oldest but its first (which holds how the page began: the registration) and
- * its newest. A flood therefore costs the middle of the story, never its start or its end.
- */
-function trim(tabId: number, record: TabRecord, writes: Writes, maxSize: number): string[] {
-  const removed: string[] = [];
-  const drop = (s: SessionMeta) => {
-    const index = s === record.sessions.at(-1) && s.chunks.length > 2 ? 1 : 0;
-    const [n, count] = s.chunks.splice(index, 1)[0]!;
-    const key = chunkKey(tabId, s, n);
-    delete writes[key];
-    removed.push(key);
-    s.count -= count;
-    s.dropped += count;
-  };
-  for (const s of record.sessions) while (s.count > RECORD_LIMITS.eventsPerSession && s.chunks.length > 2) drop(s);
-  for (const s of record.sessions) {
-    const keep = s === record.sessions.at(-1) ? 2 : 0;
-    while (sizeOf(record) > maxSize && s.chunks.length > keep) drop(s);
-  }
-  return removed;
 }
 
 /** The current page session; one is made when events come before any frame start. */

@@ -31,6 +31,10 @@ export interface SessionMeta {
   /** Events kept, and events dropped to stay within the bounds. */
   count: number;
   dropped: number;
+  /** Events lost because storage.session was full even after every tab was held to its share. */
+  quotaDropped?: number;
+  /** Characters of vital events (registrations, ...) moved into the first chunk when their own chunk went. */
+  pinned?: number;
   /** Chunk number -> [events, approximate size in characters], oldest first. */
   chunks: [number, number, number][];
 }
@@ -49,17 +53,43 @@ export interface PageSession extends Omit<SessionMeta, 'chunks'> {
 
 /**
  * Bounds of a tab's record. 40,000 events hold 10,000 invocations (each records 3-4 events); the
- * size bound keeps a tab within storage.session's 10 MB quota (shared by all tabs: when a write
- * still exceeds it, the tab's oldest chunks go and the write is retried).
+ * size bound keeps the record within storage.session's 10 MB quota, which all tabs share: when a
+ * write exceeds it, every tab over its share (sizePerTab split between the tabs recorded, never
+ * under minSharePerTab) gives up its oldest chunks, and the write is retried.
  */
 export const RECORD_LIMITS = {
   eventsPerSession: 40_000,
   sizePerTab: 9_000_000,
+  minSharePerTab: 1_000_000,
+  /** Vital events of a session kept in its first chunk when their chunk is dropped (see VITAL). */
+  pinnedChars: 262_144,
   sessionsKept: 5,
   /** Events in a chunk, and its size in characters past which the next event starts a new one. */
   chunk: 100,
   chunkChars: 524_288,
 } as const;
+
+/**
+ * What a page session must never lose to a cut, because findings rest on its absence: how the
+ * provider was registered, what the widget asked for and raised, where it was found, its
+ * configuration, the panel's "Call provider again", and the relay's own count of what it dropped.
+ */
+export function isVital(event: RecordedEvent): boolean {
+  switch (event.k) {
+    case 'reg':
+    case 'req':
+    case 'widget':
+    case 'again':
+    case 'drop':
+    case 'pane':
+    case 'cfg':
+      return true;
+    case 'evt':
+      return event.type === 'lcw:ready' || event.type === 'lcw:error';
+    default:
+      return false;
+  }
+}
 
 export const META_PREFIX = 'tab:';
 export const metaKey = (tabId: number): string => `${META_PREFIX}${tabId}`;

@@ -108,6 +108,47 @@ describe('the record store', () => {
     expect(s.events.at(-1)).toMatchObject({ k: 'end', id: 1100 });
   });
 
+  test('every registration survives the cut: vital events of a dropped chunk move into the first', async () => {
+    await append(12, 0, [{ type: 'frame-start', url: 'https://shop.example/', at: 0 }]);
+    for (let id = 1; id <= 12; id++) {
+      await append(12, 0, [
+        { type: 'page-event', event: { k: 'reg', at: id * 3, fn: true, arg: 'function', ready: true } },
+        ...invocation(id, 'x'.repeat(1_000_000)),
+      ]);
+    }
+    await append(12, 0, [{ type: 'page-event', event: { k: 'drop', at: 100, n: 7, why: 'flood' } }]);
+    await append(12, 0, invocation(40, 'ok'));
+    const s = (await readRecord(12))!.sessions[0]!;
+    expect(s.dropped).toBeGreaterThan(0);
+    expect(s.events.filter(e => e.k === 'reg')).toHaveLength(12);
+    expect(s.events.filter(e => e.k === 'drop')).toHaveLength(1);
+    // What was moved is kept, not dropped: the counts still add up to what was recorded.
+    expect(s.count + s.dropped).toBe(1 + 12 * 4 + 3);
+    expect(s.events).toHaveLength(s.count);
+  });
+
+  test("one tab cannot starve another: a write over the quota holds every tab to its share", async () => {
+    area.state.quota = 10_485_760;
+    for (let id = 1; id <= 9; id++) await append(21, 0, invocation(id, 'h'.repeat(990_000)));
+    const before = (await readRecord(21))!.sessions[0]!;
+    for (let id = 1; id <= 13; id++) await append(22, 0, invocation(id, 't'.repeat(300_000)));
+    const starved = (await readRecord(22))!.sessions[0]!;
+    expect(starved.dropped + (starved.quotaDropped ?? 0)).toBe(0);
+    expect(starved.events.filter(e => e.k === 'cb')).toHaveLength(13);
+    // The hog gave up its oldest chunks, and says so.
+    const hog = (await readRecord(21))!.sessions[0]!;
+    expect(hog.dropped).toBeGreaterThan(before.dropped);
+    expect(hog.count + hog.dropped).toBe(27);
+  });
+
+  test('events storage.session refuses even then are counted as lost to the quota, not forgotten', async () => {
+    await record(23, 1, 10);
+    area.state.quota = [...area.items].reduce((sum, [k, v]) => sum + k.length + v.length, 0) + 2000;
+    await append(23, 0, invocation(11, 'z'.repeat(50_000)));
+    const s = (await readRecord(23))!.sessions[0]!;
+    expect(s.quotaDropped).toBe(3);
+  });
+
   test('a reader with a cache fetches only the chunks that changed', async () => {
     await record(4, 1, 100);
     const cache = new Map();
