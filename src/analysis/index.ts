@@ -46,7 +46,7 @@ export {
   type Tone,
 } from './report/verdict.js';
 export { buildReport, type Report } from './report/report.js';
-export { countBy, reportSummary } from './report/summary.js';
+export { reportSummary } from './report/summary.js';
 
 // The catalog of findings.
 export { levelOf, bySeverity, type Finding } from './findings/finding.js';
@@ -62,5 +62,5 @@ export {
 export { RULE_GROUPS } from './findings/findings-doc.js';
 
 // Words the faces share.
-export { duration, isoDate, jsonPreview, plural, valueText } from './words/text.js';
+export { countBy, duration, isoDate, jsonPreview, plural, valueText } from './words/text.js';
 export { visible } from './words/visible.js';

@@ -39,8 +39,12 @@ export async function runHar(args: HarArgs): Promise<number> {
   const { scan, traffic, nothing } = await readFile(args.file);
   if (nothing) throw new InputError(nothing);
   const nowMs = args.now === undefined ? (traffic.lastAt ?? Date.now()) : args.now * 1000;
-  const view = assembleSession(traffic.events, { nowMs, ...(contextVariables ? { contextVariables } : {}) });
-  const report = buildReport(view, { url: traffic.pageUrl ?? 'about:blank', now: nowMs });
+  const view = assembleSession(traffic.events, {
+    nowMs,
+    source: 'har',
+    ...(contextVariables ? { contextVariables } : {}),
+  });
+  const report = buildReport(view, { url: traffic.pageUrl ?? 'about:blank', now: nowMs, source: 'har' });
   if (args.report !== undefined) {
     try {
       await writeFile(args.report, `${JSON.stringify(report, null, 2)}\n`);

@@ -28,10 +28,14 @@ export interface ReportOptions {
   json: boolean;
 }
 
-/** Whether a report shows an error: a predicted error code, or an error finding anywhere (a 401 has no code). */
+/**
+ * Whether a report shows an error: an observed or predicted error code, or an error finding anywhere
+ * (a 401 has no code). The panel's own "Call provider again" calls are not the page's.
+ */
 export function reportFails(report: Report): boolean {
   const errs = (findings: readonly { severity: string }[]) => findings.some(f => f.severity === 'error');
-  return report.invocations.some(i => i.errorCode !== null || errs(i.findings)) || errs(report.findings);
+  const own = report.invocations.filter(i => !i.rerun);
+  return own.some(i => i.errorCode !== null || i.observed !== undefined || errs(i.findings)) || errs(report.findings);
 }
 
 /** Exit status: 0 nothing fails in the report, 1 it shows an error, 2 not a valid report. */
@@ -43,6 +47,9 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
   } catch (error) {
     throw new InputError(`report ${file} is not JSON: ${(error as Error).message}`);
   }
+  const log = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).log : undefined;
+  if (log !== null && typeof log === 'object')
+    throw new InputError(`${file} is a HAR file, not a report: read it with lcw-auth har ${file}`);
   if (!validateFirst(data)) {
     const listed = text.length < LIST_ALL_ERRORS_BELOW && !validateReport(data) ? validateReport : validateFirst;
     const errors = (listed.errors ?? [])
@@ -58,7 +65,7 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
         ? ' (it does not say "format": "lcw-auth-report": is it an export of the LCW Auth panel?)'
         : '';
     throw new InputError(
-      `${file} is not a valid lcw-auth report (v1 or v2)${hint}:\n  ${errors.map(safe).join('\n  ')}`,
+      `${file} is not a valid lcw-auth report (v1 to v3)${hint}:\n  ${errors.map(safe).join('\n  ')}`,
     );
   }
   const report = data;
@@ -70,6 +77,7 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
       verdict: reportVerdict(report).text,
       invocations: report.invocations.length,
       errorCodes: report.invocations.map(i => i.errorCode),
+      observed: report.invocations.map(i => i.observed?.code ?? null),
       widgetErrors: report.widgetErrors.map(e => e.errorCode),
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

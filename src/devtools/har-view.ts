@@ -30,7 +30,7 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
     say(nothing.charAt(0).toUpperCase() + nothing.slice(1));
     return null;
   }
-  const assembly = new SessionAssembly(traffic.events, { nowMs: traffic.lastAt ?? Date.now() });
+  const assembly = new SessionAssembly(traffic.events, { nowMs: traffic.lastAt ?? Date.now(), source: 'har' });
   const cut = scan.problem ? ` Note: ${scan.problem}; what came before it is shown.` : '';
   const banner = `Showing ${name}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's.${cut}`;
   say(banner);

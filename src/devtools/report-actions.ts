@@ -7,7 +7,12 @@ import { buildReport, type Report, reportSummary } from '../analysis/index.js';
 import type { LoadedSession } from './source.js';
 
 export function reportOf(session: LoadedSession, includeTokens: boolean): Report {
-  return buildReport(session.assembly.view(), { url: session.url, includeTokens, now: Date.now() });
+  return buildReport(session.assembly.view(), {
+    url: session.url,
+    includeTokens,
+    now: Date.now(),
+    ...(session.fromFile ? { source: 'har' as const } : {}),
+  });
 }
 
 /** lcw-auth-report-<host>-<timestamp>.json, safe as a file name on every system. */

@@ -61,7 +61,7 @@ export class RecordSource {
     const kept = new Map<string, { signature: string; assembly: SessionAssembly }>();
     for (const session of record?.sessions ?? []) {
       const variables = await this.variablesFor(originOf(session.url));
-      const signature = JSON.stringify([session.count, session.dropped, variables ?? null]);
+      const signature = JSON.stringify([session.count, session.dropped, session.quotaDropped, variables ?? null]);
       let entry = this.assemblies.get(session.id);
       if (entry?.signature !== signature) entry = { signature, assembly: assemble(session, variables, nowMs) };
       if (!record?.partial) kept.set(session.id, entry);
@@ -121,5 +121,6 @@ function assemble(
   contextVariables: ContextVariable[] | undefined,
   nowMs: number,
 ): SessionAssembly {
-  return new SessionAssembly(session.events, { nowMs, ...(contextVariables ? { contextVariables } : {}) });
+  const stored = { dropped: session.dropped, ...(session.quotaDropped ? { quotaDropped: session.quotaDropped } : {}) };
+  return new SessionAssembly(session.events, { nowMs, stored, ...(contextVariables ? { contextVariables } : {}) });
 }

@@ -97,7 +97,10 @@ export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
         dropped: s.dropped,
         eventCount: s.count,
         events,
-        view: assembleSession(events, { nowMs }),
+        view: assembleSession(events, {
+          nowMs,
+          stored: { dropped: s.dropped, ...(s.quotaDropped ? { quotaDropped: s.quotaDropped } : {}) },
+        }),
       };
     }),
   };

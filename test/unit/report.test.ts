@@ -30,7 +30,7 @@ describe('buildReport', () => {
     expect(reportSummary(v1 as Parameters<typeof reportSummary>[0])).toContain('v2 · org org');
   });
   test('the schema rejects what is not a report', () => {
-    expect(validate({ ...report(), version: 3 })).toBe(false);
+    expect(validate({ ...report(), version: 4 })).toBe(false);
     expect(validate({ ...report(), widget: { ...report().widget, kind: 'v3' } })).toBe(false);
     expect(validate({ ...report(), extra: 1 })).toBe(false);
   });
@@ -38,7 +38,7 @@ describe('buildReport', () => {
     const r = report();
     expect(r).toMatchObject({
       format: 'lcw-auth-report',
-      version: 2,
+      version: 3,
       createdAt: '2025-11-24T16:00:00.010Z',
       tokensIncluded: false,
       page: { url: 'https://shop.contoso.com/help', origin: 'https://shop.contoso.com' },
@@ -93,9 +93,15 @@ describe('buildReport', () => {
 describe('reportSummary (Copy summary, lcw-auth report)', () => {
   test('says the verdict, the widget, the counts and the latest findings', () => {
     const text = reportSummary(report());
-    expect(text).toContain('**Error 2 expected: The provider threw Error: "down".**');
+    // The widget raised error 2 after the provider threw: observed, with the cause after it and what failed before.
+    expect(text).toContain(
+      '**Error 2 (the token provider threw) observed: The widget raised lcw:error 2 ("Auth token provider method ' +
+        'execution failed") 2 ms after the provider was called. Likely why: The provider threw Error: "down". ' +
+        'Before it: 1 earlier invocation: error 4.**',
+    );
     expect(text).toContain('| Invocations | 2 (error 4: 1, error 2: 1) |');
-    expect(text).toContain('| Widget errors | 2 ×1 |');
+    expect(text).toContain('| Widget errors | error 2 (the token provider threw) ×1 |');
+    expect(text).toContain('| #2 | 2025-11-24 16:00:00Z | threw | — | none | 2 observed |');
     expect(text).toContain('- `invocation.threw` (');
     expect(text).toContain('signatures redacted');
     expect(text).not.toContain(token.split('.')[2]!);
@@ -134,9 +140,9 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
       );
     const text = reportSummary(buildReport(assembleSession(many), { url: 'https://a.example/', now: T0 }));
     expect(text).toContain('The newest 20 of 45.');
-    expect(text.match(/^\| 0:\d+ \|/gm)).toHaveLength(20);
-    expect(text).toContain('| 0:45 |');
-    expect(text).not.toContain('| 0:25 |');
+    expect(text.match(/^\| #\d+ \|/gm)).toHaveLength(20);
+    expect(text).toContain('| #45 |');
+    expect(text).not.toContain('| #25 |');
   });
   test('reportVerdict of a report without invocations speaks of the page', () => {
     const quiet = buildReport(assembleSession([events[0]!]), { url: 'https://a.example/', now: T0 });
@@ -210,7 +216,11 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
     expect(JSON.stringify(r)).not.toContain(token.split('.')[2]!);
     const summary = reportSummary(r);
     expect(summary).toContain('| Configuration | JWT · public key https://contoso.example/pk |');
-    expect(summary).toContain('POST getchattoken → 401 UserId not found (invocation 0:1)');
+    expect(summary).toContain('POST getchattoken → 401 UserId not found (invocation #1)');
+    // The panel's call is its own result: not counted with the page's, and listed apart.
+    expect(summary).toContain('| Invocations | 2 (error 4: 1, error 2: 1) |');
+    expect(summary).toContain('| Called from the panel | 1 (their tokens went to nobody; not counted above) |');
+    expect(summary).toMatch(/### Called from the panel[^#]*- #3: /);
   });
   test('a configuration that could not be read is reported as such', () => {
     const r = buildReport(

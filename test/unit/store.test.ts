@@ -127,7 +127,7 @@ describe('the record store', () => {
     expect(s.events).toHaveLength(s.count);
   });
 
-  test("one tab cannot starve another: a write over the quota holds every tab to its share", async () => {
+  test('one tab cannot starve another: a write over the quota holds every tab to its share', async () => {
     area.state.quota = 10_485_760;
     for (let id = 1; id <= 9; id++) await append(21, 0, invocation(id, 'h'.repeat(990_000)));
     const before = (await readRecord(21))!.sessions[0]!;

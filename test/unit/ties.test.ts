@@ -55,10 +55,10 @@ describe("the widget's traffic", () => {
   test("the service's refusal makes the error observed, with the predicted cause after it", () => {
     const handedExpired = [ready(), reg(), inv(), cb(expired), end()];
     const predicted = viewVerdict(assembleSession(handedExpired).invocations[0]!).text;
-    expect(predicted).toMatch(/^Error 4 expected: The token expired 1 hour ago/);
+    expect(predicted).toMatch(/^Error 4 \(the token is invalid\) expected: The token expired 1 hour ago/);
     const refused = assembleSession([...handedExpired, auth('conversation', 401, 'Unauthorized', expired)]);
     expect(viewVerdict(refused.invocations[0]!).text).toMatch(
-      /^Error 4 observed: conversation answered 401: "Unauthorized": the service refused this token\. Likely why: The token expired 1 hour ago/,
+      /^Error 4 \(the token is invalid\) observed on the wire: conversation answered 401: "Unauthorized": the service refused this token\. Likely why: The token expired 1 hour ago/,
     );
     // Near miss: the service accepted it (clock skew on the service's side): still only expected.
     const accepted = assembleSession([...handedExpired, auth('conversation', 200, '{}', expired)]);

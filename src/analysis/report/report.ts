@@ -4,16 +4,27 @@
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
 import { RULES, type PredictedErrorCode, type WidgetErrorCode } from '../findings/rules.js';
-import type { AuthCallView, DeliveryView, InvocationView, SessionView, WidgetKind } from '../session/session-view.js';
-import { describeHanded } from '../session/timeline.js';
+import type {
+  AuthCallView,
+  DeliveryView,
+  InvocationView,
+  LossReason,
+  ObservedError,
+  SessionView,
+  WidgetKind,
+} from '../session/session-view.js';
+import { describeHanded, lostCount } from '../session/timeline.js';
 import type { WidgetConfig } from '../traffic/omnichannel.js';
 import { redactUrl } from '../../protocol/messages.js';
 import type { Finding } from '../findings/finding.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';
-/** Written now; version 1 (before wire evidence, the widget's kind and deliveries) still reads. */
-export const REPORT_VERSION = 2;
-export type ReportVersion = 1 | typeof REPORT_VERSION;
+/**
+ * Written now. Version 1 (before wire evidence, the widget's kind and deliveries) and 2 (before
+ * observed errors, lost events and the HAR source) still read.
+ */
+export const REPORT_VERSION = 3;
+export type ReportVersion = 1 | 2 | typeof REPORT_VERSION;
 
 export interface ReportToken {
   header: Record<string, unknown> | null;
@@ -36,8 +47,10 @@ export interface ReportInvocation {
   errorCode: PredictedErrorCode | null;
   token: ReportToken | null;
   findings: ReportFinding[];
-  /** Made by the panel's "Call provider again". */
+  /** Made by the panel's "Call provider again": kept out of the page's verdict and counts. */
   rerun?: true;
+  /** v3: what was seen to go wrong after it (the widget's lcw:error, the service's refusal). */
+  observed?: ObservedError;
   /** What the widget's frame was seen to receive for it (never the token itself). v2. */
   received?: ReportDelivery;
 }
@@ -93,6 +106,10 @@ export interface Report {
   config?: ReportConfig;
   /** Only when DevTools saw calls to /auth/ endpoints (never with the token they carried). */
   authCalls?: ReportAuthCall[];
+  /** v3: events the record lacks, by reason, when any were dropped: what the report says is from what was kept. */
+  lost?: Partial<Record<LossReason, number>>;
+  /** v3: "har" when read from a HAR file (the traffic only: nothing of the page's scripts). */
+  source?: 'har';
 }
 
 export interface ReportOptions {
@@ -102,6 +119,8 @@ export interface ReportOptions {
   includeTokens?: boolean;
   /** Unix ms; default: the clock. */
   now?: number;
+  /** The session was read from a HAR file. */
+  source?: 'har';
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -158,6 +177,10 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
           })),
         }
       : {}),
+    ...(lostCount(view.lostEvents) > 0
+      ? { lost: Object.fromEntries(Object.entries(view.lostEvents).filter(([, n]) => n > 0)) }
+      : {}),
+    ...(options.source ? { source: options.source } : {}),
   };
 }
 
@@ -188,6 +211,7 @@ function reportInvocation(invocation: InvocationView, includeTokens: boolean): R
     token,
     findings: invocation.findings.map(reportFinding),
     ...(invocation.rerun ? { rerun: true as const } : {}),
+    ...(invocation.observed ? { observed: invocation.observed } : {}),
     ...(invocation.received ? { received: reportDelivery(invocation.received) } : {}),
   };
 }

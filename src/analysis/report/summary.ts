@@ -3,10 +3,20 @@
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
 import { RULES } from '../findings/rules.js';
-import { invocationCountKey, reportVerdict, widgetKindText } from './verdict.js';
-import type { Report } from './report.js';
+import {
+  errorName,
+  invocationCountKey,
+  invocationVerdict,
+  outcomeWords,
+  reportVerdict,
+  widgetKindText,
+} from './verdict.js';
+import type { Report, ReportInvocation } from './report.js';
+import { DROP_REASONS } from '../session/timeline.js';
+import { invocationLabel, type LossReason } from '../session/session-view.js';
 import type { Finding } from '../findings/finding.js';
 import { describeConfig } from '../traffic/omnichannel.js';
+import { countBy } from '../words/text.js';
 
 /** How many invocations the table lists (the newest); the rest are counted. */
 export const SUMMARY_INVOCATIONS = 20;
@@ -28,16 +38,22 @@ export interface SummaryOptions {
   markdown?: boolean;
 }
 
+/** What a HAR file cannot say (it holds the wire, not the page). */
+export const NOT_IN_HAR = 'not in a HAR file';
+
 export function reportSummary(report: Report, { markdown = true }: SummaryOptions = {}): string {
   const mdText = markdown ? mdTextFn : oneLine;
   const findingLine = (f: Finding) =>
     `- **${f.severity}** \`${f.rule}\`: ${mdText(f.message, 300)} Fix: ${mdText(f.fix, 300)}`;
+  const har = report.source === 'har';
   const lines: string[] = [];
-  const latest = report.invocations.at(-1);
+  const own = report.invocations.filter(i => !i.rerun);
+  const reruns = report.invocations.filter(i => i.rerun);
+  const latest = own.at(-1);
   lines.push(`## LCW auth report: ${mdText(report.page.url || '(no page URL)')}`, '');
-  lines.push(`**${mdText(reportVerdict(report, latest).text)}**`, '');
+  lines.push(`**${mdText(reportVerdict(report).text)}**`, '');
   const w = report.widget;
-  const codes = countBy(report.invocations.map(invocationCountKey));
+  const codes = countBy(own.map(invocationCountKey));
   const widgetParts = [
     widgetKindText(w) ?? w.version ?? 'version unknown',
     w.orgId && `org ${w.orgId}`,
@@ -50,56 +66,43 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
     const c = report.config;
     lines.push(`| Configuration | ${mdText('problem' in c ? c.problem : describeConfig(c).join(' · '))} |`);
   }
-  lines.push(`| Token route | ${report.route ?? 'none seen'} |`);
+  lines.push(`| Token route | ${har ? NOT_IN_HAR : (report.route ?? 'none seen')} |`);
   lines.push(
-    `| Invocations | ` +
-      `${report.invocations.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`,
+    `| Invocations | ` + `${own.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`,
   );
-  lines.push(
-    `| Widget errors | ${
-      report.widgetErrors.length === 0
-        ? 'none'
-        : countBy(report.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode))))
-            .map(([k, n]) => `${k} ×${n}`)
-            .join(', ')
-    } |`,
-  );
+  if (reruns.length > 0)
+    lines.push(`| Called from the panel | ${reruns.length} (their tokens went to nobody; not counted above) |`);
+  const raised = countBy(report.widgetErrors.map(e => (e.errorCode === null ? 'no code' : errorName(e.errorCode))));
+  const errorsSeen = raised.length === 0 ? 'none' : raised.map(([k, n]) => `${k} ×${n}`).join(', ');
+  lines.push(`| Widget errors | ${har ? NOT_IN_HAR : errorsSeen} |`);
+  const gaps = Object.entries(report.lost ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  if (gaps.length > 0)
+    lines.push(`| Dropped | ${gaps.map(([why, n]) => `${n} events: ${DROP_REASONS[why as LossReason]}`).join('; ')} |`);
   lines.push(
     `| Report | ${report.format} v${report.version}, ` +
-      `${report.createdAt}${report.tokensIncluded ? ', **full tokens included**' : ', signatures redacted'} |`,
+      `${report.createdAt}${report.tokensIncluded ? ', **full tokens included**' : ', signatures redacted'}` +
+      `${har ? ', from a HAR file' : ''} |`,
     '',
   );
 
   if (report.findings.length > 0) lines.push('### Page', '', ...report.findings.map(findingLine), '');
 
-  if (report.invocations.length > 0) {
-    const shown = report.invocations.slice(-SUMMARY_INVOCATIONS);
+  if (own.length > 0) {
+    const shown = own.slice(-SUMMARY_INVOCATIONS);
     lines.push('### Invocations', '');
-    if (shown.length < report.invocations.length)
-      lines.push(`The newest ${shown.length} of ${report.invocations.length}.`, '');
-    lines.push(
-      '| # | Started (UTC) | Outcome | Time to token | Callback | Predicted error |',
-      '|---|---|---|---|---|---|',
-    );
-    for (const i of shown) {
-      const callback = i.callbackAsync === null ? 'none' : `${i.callbackAsync ? 'async' : 'sync'} ×${i.callbackCount}`;
-      lines.push(
-        `| ${mdText(i.id)} | ${i.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${i.outcome} ` +
-          `| ${i.msToToken === null ? '—' : `${Math.round(i.msToToken)} ms`} | ${callback} | ` +
-          `${i.errorCode ?? 'none'} |`,
-      );
-    }
+    if (shown.length < own.length) lines.push(`The newest ${shown.length} of ${own.length}.`, '');
+    lines.push('| # | Started (UTC) | Outcome | Time to token | Callback | Error |', '|---|---|---|---|---|---|');
+    for (const i of shown) lines.push(invocationRow(i, mdText));
     lines.push('');
     const rules = countBy(
-      report.invocations.flatMap(i => [...new Set(i.findings.filter(f => f.severity !== 'info').map(f => f.rule))]),
+      own.flatMap(i => [...new Set(i.findings.filter(f => f.severity !== 'info').map(f => f.rule))]),
     );
     if (rules.length > 0) {
       lines.push(
         'Findings across invocations:',
         '',
         ...rules.map(
-          ([rule, n]) =>
-            `- \`${rule}\` (${RULES[rule as keyof typeof RULES]?.title ?? rule}): ${n} of ${report.invocations.length}`,
+          ([rule, n]) => `- \`${rule}\` (${RULES[rule as keyof typeof RULES]?.title ?? rule}): ${n} of ${own.length}`,
         ),
         '',
       );
@@ -107,7 +110,8 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   }
 
   if (latest) {
-    lines.push(`### Latest invocation (${mdText(latest.id)})`, '');
+    lines.push(`### Latest invocation (${invocationLabel(latest.id)})`, '');
+    if (latest.observed) lines.push(`Observed: ${mdText(latest.observed.seen)}`, '');
     lines.push(...(latest.findings.length ? latest.findings.map(findingLine) : ['No findings.']), '');
     if (latest.token?.claims) {
       lines.push('| Claim | Value |', '|---|---|');
@@ -115,6 +119,15 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
         lines.push(`| ${mdText(name, 80)} | ${mdText(typeof value === 'string' ? value : safeJson(value), 200)} |`);
       lines.push('');
     }
+  }
+  if (reruns.length > 0) {
+    lines.push('### Called from the panel ("Call provider again")', '');
+    lines.push('What these handed over went to nobody: they say what the provider gives now, not what the widget got.');
+    lines.push(
+      '',
+      ...reruns.slice(-SUMMARY_INVOCATIONS).map(i => `- ${invocationLabel(i.id)}: ${mdText(rerunVerdict(i))}`),
+    );
+    lines.push('');
   }
   const failed = (report.authCalls ?? []).filter(c => c.status >= 400);
   if (failed.length > 0) {
@@ -127,7 +140,7 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
           c =>
             `- ${c.at}: ${mdText(`${c.method} ${c.endpoint}`)} → ${c.status}` +
             (c.message ? ` ${mdText(c.message)}` : '') +
-            (c.invocation ? ` (invocation ${mdText(c.invocation)})` : ''),
+            (c.invocation ? ` (invocation ${invocationLabel(c.invocation)})` : ''),
         ),
       '',
     );
@@ -138,7 +151,7 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
       '',
       ...report.widgetErrors
         .slice(-SUMMARY_INVOCATIONS)
-        .map(e => `- ${e.at}: ${e.errorCode === null ? '' : `error ${e.errorCode}: `}${mdText(e.description)}`),
+        .map(e => `- ${e.at}: ${e.errorCode === null ? '' : `${errorName(e.errorCode)}: `}${mdText(e.description)}`),
       '',
     );
   }
@@ -146,12 +159,24 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   return `${lines.join('\n')}\n`;
 }
 
-/** How often each key occurs, in order of first occurrence. */
-export function countBy(keys: readonly string[]): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return [...counts];
+/** One row of the invocations table; a token seen only on the wire has no provider timing to show. */
+function invocationRow(i: ReportInvocation, text: (s: string) => string): string {
+  const wire = i.route === 'wire';
+  const callback = wire
+    ? 'not seen (wire only)'
+    : i.callbackAsync === null
+      ? 'none'
+      : `${i.callbackAsync ? 'async' : 'sync'} ×${i.callbackCount}`;
+  const time = wire ? 'not seen' : i.msToToken === null ? '—' : `${Math.round(i.msToToken)} ms`;
+  const outcome = wire ? 'token seen on the wire' : outcomeWords(i);
+  const observed = i.observed?.code ?? null;
+  const error = observed !== null ? `${observed} observed` : i.errorCode !== null ? `${i.errorCode} expected` : 'none';
+  const started = i.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return `| ${invocationLabel(i.id)} | ${started} | ${text(outcome)} | ${time} | ${callback} | ${error} |`;
 }
+
+/** A panel call's own result, in the verdict's words. */
+const rerunVerdict = (i: ReportInvocation) => invocationVerdict({ ...i, analysed: i.token !== null }).text;
 
 function safeJson(value: unknown): string {
   try {

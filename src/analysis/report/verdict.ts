@@ -3,11 +3,21 @@
  * invocation, a page and a report. The panel's status line and badges, the CLI's headline, the
  * report's summary and Copy summary all say what this module says, so they never disagree.
  */
-import type { Report, ReportInvocation } from './report.js';
+import type { Report } from './report.js';
 import type { SessionAssembly } from '../session/session.js';
-import type { InvocationOutcome, InvocationView, PageView, WidgetKind } from '../session/session-view.js';
+import type {
+  InvocationOutcome,
+  InvocationView,
+  LossReason,
+  ObservedError,
+  PageView,
+  WidgetKind,
+} from '../session/session-view.js';
+import { SERVICE_REFUSALS } from '../session/observed.js';
+import { fromWhatWasKept } from '../session/timeline.js';
 import type { PredictedErrorCode, Severity } from '../findings/rules.js';
 import { levelOf, type Finding } from '../findings/finding.js';
+import { countBy, plural } from '../words/text.js';
 
 /** How a verdict is coloured: ok, warning, error, info (a page's remark), pending, or none (nothing seen). */
 export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';
@@ -17,20 +27,51 @@ export interface Verdict {
   tone: Tone;
 }
 
-/** The service's own refusal of the token (seen on the wire or by DevTools): evidence, not a prediction. */
-const SERVICE_REFUSALS: ReadonlySet<string> = new Set(['auth.rejected', 'auth.user-not-found']);
+/** What each widget error means (shared/domain.md), as every headline and count names it. */
+export const ERROR_MEANINGS: Readonly<Record<number, string>> = {
+  1: 'the context provider failed',
+  2: 'the token provider threw',
+  3: 'no token was provided',
+  4: 'the token is invalid',
+  7: "the widget's scripts failed to load",
+  8: 'the auth function cannot be found on the page',
+};
+
+/** "error 8: the auth function cannot be found on the page". */
+export const errorWords = (code: number): string =>
+  ERROR_MEANINGS[code] ? `error ${code}: ${ERROR_MEANINGS[code]}` : `error ${code}`;
+
+/** "error 8 (the auth function cannot be found on the page)", for lists and counts. */
+export const errorName = (code: number): string =>
+  ERROR_MEANINGS[code] ? `error ${code} (${ERROR_MEANINGS[code]})` : `error ${code}`;
+
+const OBSERVED_WHERE: Record<ObservedError['by'], string> = {
+  widget: 'observed',
+  service: 'observed on the wire',
+  frame: "observed in the widget's frame",
+};
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
- * "Error N observed: ..." when the evidence is in (the widget's frame received nothing, or the
- * service refused the token: then its answer leads, and the predicted cause follows), else
- * "Error N expected: ..." from what the provider did.
+ * Every error headline has one form: "Error N (<meaning>) observed: <what was seen> Likely why:
+ * <cause>" when the evidence is in (the widget raised it, the service refused the token, the
+ * widget's frame received nothing), else "Error N (<meaning>) expected: <cause>" from what the
+ * provider did.
  */
-function errorLead(errorCode: number, findings: readonly Finding[]): string {
-  const refusal = findings.find(f => SERVICE_REFUSALS.has(f.rule));
-  const cause = findings.find(f => f.severity === 'error' && !SERVICE_REFUSALS.has(f.rule));
-  if (refusal) return `Error ${errorCode} observed: ${refusal.message}${cause ? ` Likely why: ${cause.message}` : ''}`;
-  const how = cause?.rule === 'invocation.widget-got-nothing' ? 'observed' : 'expected';
-  return `Error ${errorCode} ${how}${cause ? `: ${cause.message}` : ''}`;
+function errorLead(errorCode: number | null, findings: readonly Finding[], observed?: ObservedError): string {
+  const cause = findings.find(
+    f => f.severity === 'error' && !SERVICE_REFUSALS.has(f.rule) && f.rule !== 'invocation.widget-got-nothing',
+  );
+  if (observed) {
+    const likely = cause && cause.message !== observed.seen ? ` Likely why: ${cause.message}` : '';
+    // The service's refusal has no widget error of its own: the predicted one names it, else it is a refusal.
+    const code = observed.code ?? errorCode;
+    if (code === null) return `Refused by the service: ${observed.seen}${likely}`;
+    return `${capital(errorName(code))} ${OBSERVED_WHERE[observed.by]}: ${observed.seen}${likely}`;
+  }
+  const what = errorCode === null ? 'Error' : capital(errorName(errorCode));
+  return `${what} expected${cause ? `: ${cause.message}` : ''}`;
 }
 
 const firstOf = (findings: readonly Finding[], severity: Severity) =>
@@ -69,16 +110,29 @@ export interface InvocationFacts {
   findings: readonly Finding[];
   /** Whether what it handed over was analysed as a token (not with OAuth 2.0, not without a callback). */
   analysed: boolean;
+  /** What was seen to go wrong after it: it leads, whatever was predicted. */
+  observed?: ObservedError;
+  callbackCount?: number;
+}
+
+/** What the provider did, in words that agree with the callback facts beside them. */
+export function outcomeWords(i: Pick<InvocationFacts, 'outcome' | 'observed' | 'callbackCount'>): string {
+  // v1: the provider returned without calling back, and the widget was handed undefined.
+  if (i.outcome === 'empty' && i.callbackCount === 0) return 'returned without calling back: nothing was handed over';
+  if (i.outcome === 'pending' && i.observed?.by === 'widget' && i.observed.code !== null)
+    return `no callback before the widget raised error ${i.observed.code}`;
+  return OUTCOME_WORDS[i.outcome];
 }
 
 /** "Token accepted" / "Error 4 expected: ..." / "Provider threw: ..." for one invocation. */
 export function invocationVerdict(i: InvocationFacts): Verdict {
+  if (i.observed) return { text: errorLead(i.errorCode, i.findings, i.observed), tone: 'error' };
   if (i.outcome === 'pending') return { text: 'Waiting for the provider to call back', tone: 'pending' };
   const tone = i.errorCode !== null ? 'error' : levelOf(i.findings);
   if (i.analysed && i.outcome === 'token') return { text: tokenVerdict(i).text, tone };
   if (i.errorCode !== null) return { text: errorLead(i.errorCode, i.findings), tone };
   const first = i.findings.find(f => f.severity === 'error');
-  const lead = `Provider ${OUTCOME_WORDS[i.outcome]}`;
+  const lead = `Provider ${outcomeWords(i)}`;
   return { text: first ? `${lead}: ${first.message}` : lead, tone };
 }
 
@@ -86,16 +140,23 @@ export function invocationVerdict(i: InvocationFacts): Verdict {
 export const viewVerdict = (view: InvocationView): Verdict =>
   invocationVerdict({ ...view, analysed: view.analysis !== null });
 
-/** What the panel counts invocations by: "error 4", "pending", "no error". */
-export function invocationCountKey(i: { outcome: InvocationOutcome; errorCode: PredictedErrorCode | null }): string {
-  if (i.errorCode !== null) return `error ${i.errorCode}`;
+/** What every count of invocations counts by (observed first, as the verdict): "error 4", "pending", "no error". */
+export function invocationCountKey(i: {
+  outcome: InvocationOutcome;
+  errorCode: PredictedErrorCode | null;
+  observed?: ObservedError | undefined;
+}): string {
+  const code = i.observed?.code ?? i.errorCode;
+  if (code !== null) return `error ${code}`;
+  if (i.observed) return 'refused by the service';
   return i.outcome === 'pending' ? 'pending' : 'no error';
 }
 
 /** The short label of an invocation's badge: "error 4", "pending", or its tone. */
 export function invocationBadge(view: InvocationView): { label: string; tone: Tone } {
   const { tone } = viewVerdict(view);
-  return { label: view.errorCode !== null ? `error ${view.errorCode}` : tone, tone };
+  const key = invocationCountKey(view);
+  return { label: key.startsWith('error') ? key : key === 'refused by the service' ? 'refused' : tone, tone };
 }
 
 /** The page's first problem: its first error, else its first finding of any kind. */
@@ -128,22 +189,74 @@ function withPageError(verdict: Verdict, pageFindings: readonly Finding[]): Verd
   return { text: `${verdict.text.replace(/\.$/, '')}. On the page: ${problem.message}`, tone: 'error' };
 }
 
-/** The status line: the newest invocation's verdict (and the page's error), else what the page did (or did not do). */
-export function sessionVerdict(assembly: Pick<SessionAssembly, 'page' | 'invocationCount' | 'invocation'>): Verdict {
-  const { page } = assembly;
-  if (assembly.invocationCount > 0)
-    return withPageError(viewVerdict(assembly.invocation(assembly.invocationCount - 1)), page.findings);
-  return pageVerdict({ findings: page.findings, widgetDetected: page.widget.detected, route: page.route });
+/**
+ * The newest page invocation's verdict, then what failed before it ("Token accepted (the newest); 300
+ * earlier invocations: error 4"): `earlier` counts the earlier page invocations by their count key,
+ * `unjudged` those not judged yet.
+ */
+function withEarlier(verdict: Verdict, earlier: readonly string[], unjudged: number): Verdict {
+  const failed = countBy(earlier.filter(k => k.startsWith('error') || k.startsWith('refused')));
+  const total = earlier.length + unjudged;
+  const failures = failed.reduce((sum, [, n]) => sum + n, 0);
+  if (failures === 0 && unjudged === 0) return verdict;
+  const codes = failed.length === 1 ? failed[0]![0] : failed.map(([k, n]) => `${k} ×${n}`).join(', ');
+  const who = failures === total ? `${plural(total, 'earlier invocation')}` : `${failures} of ${total} earlier`;
+  const bare = verdict.text.replace(/\.$/, '');
+  // An error's headline is already sentences; a short one takes the note in brackets.
+  const text =
+    verdict.tone === 'error'
+      ? `${bare}. Before it: ${failures > 0 ? `${who}: ${codes}` : 'no error'}` +
+        (unjudged > 0 ? `; judging ${unjudged} earlier…` : '.')
+      : `${bare} (the newest)` +
+        (failures > 0 ? `; ${who}: ${codes}` : '') +
+        (unjudged > 0 ? `; judging ${unjudged} earlier…` : '');
+  const tone = failures > 0 && (verdict.tone === 'ok' || verdict.tone === 'info') ? 'warning' : verdict.tone;
+  return { text, tone };
 }
 
-/** The latest verdict in plain words, from what a report holds (the same words as the panel's). */
-export function reportVerdict(
-  report: Report,
-  latest: ReportInvocation | undefined = report.invocations.at(-1),
+/** Where events were dropped, the verdict says it was drawn from what was kept. */
+function withGaps(verdict: Verdict, lost: Partial<Record<LossReason, number>> | undefined): Verdict {
+  const gaps = fromWhatWasKept(lost);
+  return gaps ? { ...verdict, text: `${verdict.text.replace(/\.$/, '')} (${gaps})` } : verdict;
+}
+
+/**
+ * The status line, computed once for the page: its newest invocation's verdict (the panel's own
+ * "Call provider again" calls aside), what failed before it, the page's error, and any gap in the
+ * record; else what the page did (or did not do).
+ */
+export function sessionVerdict(
+  assembly: Pick<SessionAssembly, 'page' | 'invocationCount' | 'invocation' | 'isRerun' | 'judgedInvocation'>,
 ): Verdict {
+  const { page } = assembly;
+  const own: number[] = [];
+  for (let i = 0; i < assembly.invocationCount; i++) if (!assembly.isRerun(i)) own.push(i);
+  const newest = own.pop();
+  if (newest === undefined)
+    return withGaps(
+      pageVerdict({ findings: page.findings, widgetDetected: page.widget.detected, route: page.route }),
+      page.lostEvents,
+    );
+  const earlier: string[] = [];
+  for (const i of own) {
+    const view = assembly.judgedInvocation(i);
+    if (view) earlier.push(invocationCountKey(view));
+  }
+  const verdict = withPageError(viewVerdict(assembly.invocation(newest)), page.findings);
+  return withGaps(withEarlier(verdict, earlier, own.length - earlier.length), page.lostEvents);
+}
+
+/** The same verdict from what a report holds (the same words as the panel's). */
+export function reportVerdict(report: Report): Verdict {
+  const own = report.invocations.filter(i => !i.rerun);
+  const latest = own.at(-1);
   if (!latest)
-    return pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route });
-  return withPageError(invocationVerdict({ ...latest, analysed: latest.token !== null }), report.findings);
+    return withGaps(
+      pageVerdict({ findings: report.findings, widgetDetected: report.widget.detected, route: report.route }),
+      report.lost,
+    );
+  const verdict = withPageError(invocationVerdict({ ...latest, analysed: latest.token !== null }), report.findings);
+  return withGaps(withEarlier(verdict, own.slice(0, -1).map(invocationCountKey), 0), report.lost);
 }
 
 /** How the provider was registered, in words: "registered after lcw:ready", "client function (...)", ... */

@@ -5,7 +5,7 @@
  */
 import { lookAlikeNote } from '../words/visible.js';
 import { duration, isoDate, elapsed } from '../words/text.js';
-import type { AuthCallView, DeliveryView, InvocationView } from './session-view.js';
+import { invocationLabel, type AuthCallView, type DeliveryView, type InvocationView } from './session-view.js';
 import { type Finding, finding } from '../findings/finding.js';
 
 /** What comparing an invocation with the one before says: another user, the same expired token again. */
@@ -19,7 +19,7 @@ export function acrossInvocations(previous: InvocationView, current: InvocationV
     previous.functionName === current.functionName;
   if (sameFunction && previous.callbackCount === 0 && current.callbackCount >= 2) {
     const message =
-      `Invocation #${previous.key.split(':')[1]} got no answer and this one got ${current.callbackCount}: ` +
+      `Invocation ${invocationLabel(previous.key)} got no answer and this one got ${current.callbackCount}: ` +
       `"${current.functionName ?? ''}" keeps one callback for every request, so this request, made before the ` +
       `other was answered, took its answer too.`;
     out.push(finding('invocation.shared-callback', message));
@@ -37,8 +37,8 @@ export function acrossInvocations(previous: InvocationView, current: InvocationV
   const expired = current.findings.some(f => f.rule === 'time.expired');
   if (token(current) && token(current) === token(previous) && expired) {
     const message =
-      `The widget asked again (invocation ${current.key}) ` +
-      `and got the same expired token as invocation ${previous.key}.`;
+      `The widget asked again (invocation ${invocationLabel(current.key)}) ` +
+      `and got the same expired token as invocation ${invocationLabel(previous.key)}.`;
     out.push(finding('session.stale-token-reused', message));
   }
   return out;
@@ -112,7 +112,7 @@ export function deliveryFindings(
     return [
       finding(
         'invocation.widget-got-previous',
-        `The widget received the token invocation #${owner.key.split(':')[1]} handed over${issued} ` +
+        `The widget received the token invocation ${invocationLabel(owner.key)} handed over${issued} ` +
           `(${via}), not this one's.`,
       ),
     ];

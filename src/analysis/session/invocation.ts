@@ -52,7 +52,7 @@ const errorText = (e: ErrorInfo) => `${e.n}: ${JSON.stringify(e.m)}${e.s ? ` (${
 export function judgeInvocation(
   start: InvocationStart,
   events: readonly RecordedEvent[],
-  options: AssembleOptions,
+  options: AssembleOptions & { lost?: number },
   config?: ConfigReading,
 ): InvocationView {
   const callbacks = events.flatMap(e =>
@@ -84,8 +84,17 @@ export function judgeInvocation(
   const returnedEmpty = kind === 'v1' && hostRoute && !first && end !== undefined && !threw;
   const overdue = !first && (timedOut || (options.nowMs !== undefined && options.nowMs - start.at > CALLBACK_LIMIT_MS));
   // On v1 the hand-over happened when the provider returned: no 10-second wait to report.
+  // The relay's own timeout is what it saw; without it, a record with gaps may have lost the callback.
   if (overdue && !threw && !returnedEmpty)
-    findings.push(finding('invocation.no-callback', 'The provider did not call back within 10 seconds.'));
+    findings.push(
+      finding(
+        'invocation.no-callback',
+        timedOut || !options.lost
+          ? 'The provider did not call back within 10 seconds.'
+          : `No callback was recorded within 10 seconds, from what was kept: ${options.lost} events of this page ` +
+              'were dropped, and its callback may be among them.',
+      ),
+    );
   if (first && !first.sync && hostRoute) {
     const after = elapsed(first.at - start.at);
     const late = `The callback ran ${after} after the provider was called, after the provider had returned`;

@@ -201,11 +201,17 @@ export class PageReader {
   /** The configuration request last seen on the wire, until DevTools reports the same one with its body. */
   private wireConfig?: { url: string; at: number; entry: number };
 
-  /** Called once every event is read: what the evidence as a whole says. */
-  finish(): void {
+  /** Called once every event is read: what the evidence as a whole says (`har`: nothing of the page was seen). */
+  finish(har = false): void {
     const { page } = this;
     // Calls to Omnichannel and no hosted widget at all (no SDK, no frame, no script tag): a custom widget.
-    if (page.authCalls.length > 0 && !this.kind.hosted && page.registrations.length === 0 && this.starts.length === 0)
+    if (
+      !har &&
+      page.authCalls.length > 0 &&
+      !this.kind.hosted &&
+      page.registrations.length === 0 &&
+      this.starts.length === 0
+    )
       this.kind.saw('custom', 'calls to Omnichannel with no hosted widget on the page', 1);
   }
 

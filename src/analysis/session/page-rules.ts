@@ -11,6 +11,7 @@ import { jsonPreview, plural, previewText, elapsed } from '../words/text.js';
 import { outcomeOfValue } from './invocation.js';
 import { invocationKey, type ContextProviderView, type PageView, type WidgetPaneView } from './session-view.js';
 import type { PageReader, ReadCall } from './page-reader.js';
+import { fromWhatWasKept } from './timeline.js';
 import type { RecordedEvent } from '../../record/format.js';
 import { type Finding, finding } from '../findings/finding.js';
 
@@ -276,7 +277,10 @@ export function pageFindings(
     findings.push(finding('config.oauth', message));
   }
   if (page.widget.ready && page.route === null) {
-    const message = 'lcw:ready fired, but no token provider was registered and no client function was asked for.';
+    const gaps = fromWhatWasKept(page.lostEvents);
+    const message =
+      'lcw:ready fired, but no token provider was registered and no client function was asked for' +
+      (gaps ? ` (${gaps}).` : '.');
     findings.push(finding('registration.none', message));
   }
   return findings;

@@ -12,6 +12,9 @@ import type { Finding } from '../findings/finding.js';
 /** Identifies an invocation within a page session: `frame:id` (ids are counted per frame). */
 export const invocationKey = (event: { frame: number; id: number }): string => `${event.frame}:${event.id}`;
 
+/** How a person reads an invocation's key (`frame:id`): "#id", as the panel numbers them. */
+export const invocationLabel = (key: string): string => `#${key.slice(key.lastIndexOf(':') + 1)}`;
+
 export interface AuthCallView {
   at: number;
   /** Without query. */
@@ -75,8 +78,20 @@ export interface InvocationView {
   findings: Finding[];
   /** Predicted widget error, or null. */
   errorCode: PredictedErrorCode | null;
+  /** What was seen to go wrong after it (observed beats predicted): the widget's error, the service's refusal. */
+  observed?: ObservedError;
   /** Called from the panel ("Call provider again"): what it handed over went to nobody. */
   rerun?: true;
+}
+
+/** What was seen to go wrong for an invocation, beside what is predicted from what it handed over. */
+export interface ObservedError {
+  /** The widget error: the one the widget raised, or the one the hosted widget shows for the service's refusal. */
+  code: number | null;
+  /** Who showed it: the widget (lcw:error), the service (an /auth/ call's answer), the widget's frame (no token). */
+  by: 'widget' | 'service' | 'frame';
+  /** What was seen, in words, quoting it. */
+  seen: string;
 }
 
 /**
@@ -175,8 +190,11 @@ export interface SessionView {
   config: { at: number; url: string; reading: ConfigReading } | null;
   /** The widget's calls to `/auth/` endpoints, when DevTools saw them. */
   authCalls: AuthCallView[];
-  /** Events the relay could not keep, by reason (see DropReason). */
-  lostEvents: Record<DropReason, number>;
+  /**
+   * Events the record does not hold, by reason: the relay's (DropReason), the record's bounds, the
+   * browser's storage quota. Findings drawn from an absence say they were drawn from what was kept.
+   */
+  lostEvents: Record<LossReason, number>;
   /** What the widget's frame received, in order. */
   deliveries: DeliveryView[];
   /** setContextProvider, when the page used it. */
@@ -184,6 +202,9 @@ export interface SessionView {
   /** The widget's own error panes, as they appeared in its frame. */
   panes: WidgetPaneView[];
 }
+
+/** Why events are missing from a record: the relay's reasons, the record's bounds, the storage quota. */
+export type LossReason = DropReason | 'bounds' | 'quota';
 
 /** Everything about a page session but its invocations. */
 /** The name the v2 widget asks for when it means "the provider set with setAuthTokenProvider" (inferred). */
@@ -199,6 +220,13 @@ export interface AssembleOptions {
   nowMs?: number;
   /** The page is a Power Pages portal (its tokens live 15 minutes by default). */
   portal?: boolean;
+  /**
+   * "har": the events come from a HAR file, which holds the wire and nothing of the page: nothing is
+   * concluded from what the page did not do (no provider seen, no hosted widget seen).
+   */
+  source?: 'har';
+  /** What the store dropped of this session (record/format.ts SessionMeta): to its bounds, to the quota. */
+  stored?: { dropped: number; quotaDropped?: number };
 }
 
 /** A page before any event is read: nothing detected, nothing registered. */
@@ -224,7 +252,7 @@ export const emptyPage = (): PageView => ({
   timeline: [],
   config: null,
   authCalls: [],
-  lostEvents: { flood: 0, unsent: 0 },
+  lostEvents: { flood: 0, unsent: 0, bounds: 0, quota: 0 },
   deliveries: [],
   context: null,
   panes: [],

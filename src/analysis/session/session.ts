@@ -24,6 +24,8 @@ import {
 } from './session-view.js';
 import type { RecordedEvent } from '../../record/format.js';
 import type { Finding } from '../findings/finding.js';
+import { lostCount } from './timeline.js';
+import { errorsBetween, observedError } from './observed.js';
 
 export type * from './session-view.js';
 export { invocationKey } from './session-view.js';
@@ -43,6 +45,8 @@ export class SessionAssembly {
   private readonly callsByIndex: ReadonlyMap<number, AuthCallView[]>;
   /** What the widget's frame received, by the index of the invocation it answered. */
   private readonly deliveryByIndex: ReadonlyMap<number, DeliveryView>;
+  /** When the next page invocation after each one started (Infinity for the newest). */
+  private readonly windowEnd: number[];
 
   constructor(
     events: readonly RecordedEvent[],
@@ -54,7 +58,9 @@ export class SessionAssembly {
     const ordered = [...events].sort((a, b) => a.at - b.at || regFirst(a) - regFirst(b));
     const reader = new PageReader();
     for (const event of ordered) reader.read(event);
-    reader.finish();
+    reader.finish(options.source === 'har');
+    reader.page.lostEvents.bounds = options.stored?.dropped ?? 0;
+    reader.page.lostEvents.quota = options.stored?.quotaDropped ?? 0;
     reader.page.findings = pageFindings(reader.page, reader.missingFunctions, reader.nearNames);
     this.page = reader.page;
     this.eventsByKey = reader.eventsByKey;
@@ -65,7 +71,14 @@ export class SessionAssembly {
     this.invocationCount = this.starts.length;
     this.judged = new Array<InvocationView | undefined>(this.starts.length);
     this.base = new Array<InvocationView | undefined>(this.starts.length);
-    const started = { starts: this.starts, eventsByKey: this.eventsByKey };
+    const started = { starts: this.starts, eventsByKey: this.eventsByKey, reruns: this.reruns };
+    // Each page invocation's window runs to the next page invocation's start (the panel's own do not count).
+    let next = Infinity;
+    this.windowEnd = new Array<number>(this.starts.length);
+    for (let i = this.starts.length - 1; i >= 0; i--) {
+      this.windowEnd[i] = next;
+      if (!this.reruns.has(invocationKey(this.starts[i]!))) next = this.starts[i]!.at;
+    }
     const byToken = invocationsByToken(started);
     this.callsByIndex = tieCalls(started, reader.calls, byToken, this.page.timeline);
     this.deliveryByIndex = tieDeliveries(started, this.page.deliveries, byToken);
@@ -82,6 +95,7 @@ export class SessionAssembly {
         ...this.options,
         widgetKind: this.options.widgetKind ?? this.page.widget.kind,
         portal: this.options.portal ?? this.page.widget.portal,
+        lost: lostCount(this.page.lostEvents),
       };
       view = judgeInvocation(start, events, options, this.page.config?.reading);
       if (this.reruns.has(view.key)) view.rerun = true;
@@ -101,12 +115,14 @@ export class SessionAssembly {
       const signInOptional = config?.ok === true && config.config.signInOptional;
       const observed = delivery ? deliveryFindings(delivery, own, this.tokenOwner(delivery), signInOptional) : [];
       const extra = [
-        ...(index > 0 ? acrossInvocations(this.baseInvocation(index - 1), own) : []),
+        ...(this.previousPage(index) >= 0 ? acrossInvocations(this.baseInvocation(this.previousPage(index)), own) : []),
         ...sameOnce((this.callsByIndex.get(index) ?? []).flatMap(call => callFindings(call, own))),
       ];
       const findings = [...observed, ...own.findings, ...extra];
       view = extra.length + observed.length === 0 ? own : { ...own, findings, errorCode: predictedErrorCode(findings) };
       if (delivery) view = { ...view, received: delivery };
+      const seen = observedError(view, this.widgetErrorsAfter(index), findings);
+      if (seen) view = { ...view, observed: seen };
       this.judged[index] = view;
     }
     return view;
@@ -133,11 +149,27 @@ export class SessionAssembly {
     return this.starts[index]?.at;
   }
 
-  /** The `lcw:error`s raised after the invocation at `index` started and before the next one did. */
+  /**
+   * The `lcw:error`s tied to the invocation at `index`: raised after it started and before the next
+   * page invocation did. None for the panel's own calls, whose token went to nobody.
+   */
   widgetErrorsAfter(index: number): WidgetErrorView[] {
-    const from = this.startedAt(index) ?? Infinity;
-    const to = this.startedAt(index + 1) ?? Infinity;
-    return this.page.widgetErrors.filter(e => e.at >= from && e.at < to);
+    const start = this.starts[index];
+    if (!start || this.reruns.has(invocationKey(start))) return [];
+    return errorsBetween(this.page.widgetErrors, start.at, this.windowEnd[index]!);
+  }
+
+  /** The page invocation before the one at `index` (-1: none, or it is the panel's own call, compared with nothing). */
+  private previousPage(index: number): number {
+    if (this.isRerun(index)) return -1;
+    for (let i = index - 1; i >= 0; i--) if (!this.isRerun(i)) return i;
+    return -1;
+  }
+
+  /** Whether the invocation at `index` is the panel's own ("Call provider again"), without judging it. */
+  isRerun(index: number): boolean {
+    const start = this.starts[index];
+    return start !== undefined && this.reruns.has(invocationKey(start));
   }
 
   /** The index of the invocation with `key` (`frame:id`), or -1. */

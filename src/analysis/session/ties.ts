@@ -21,7 +21,11 @@ const FRAME_SKEW_MS = 2;
 export interface Started {
   starts: readonly InvocationStart[];
   eventsByKey: ReadonlyMap<string, readonly RecordedEvent[]>;
+  /** The panel's own calls ("Call provider again"): what they handed over went to nobody, so nothing ties to them. */
+  reruns?: ReadonlySet<string>;
 }
+
+const isRerun = (s: Started, index: number) => s.reruns?.has(invocationKey(s.starts[index]!)) === true;
 
 /** A token as handed over or sent, without the wrapping either side may add ("Bearer ", whitespace). */
 export const bareToken = (value: string) => value.trim().replace(/^Bearer\s+/i, '');
@@ -71,8 +75,11 @@ export function withWireTokens(
 export function invocationsByToken(s: Started): Map<string, number[]> {
   const byToken = new Map<string, number[]>();
   for (let i = 0; i < s.starts.length; i++) {
-    const token = handedToken(s, i);
-    if (token) byToken.set(token, [...(byToken.get(token) ?? []), i]);
+    const token = isRerun(s, i) ? undefined : handedToken(s, i);
+    if (!token) continue;
+    const list = byToken.get(token);
+    if (list) list.push(i);
+    else byToken.set(token, [i]);
   }
   return byToken;
 }
@@ -114,7 +121,7 @@ export function tieDeliveries(
   for (let i = 0; i < s.starts.length; i++) {
     const threw = s.eventsByKey.get(invocationKey(s.starts[i]!))?.some(e => e.k === 'end' && e.err);
     const route = s.starts[i]!.route;
-    if (!threw && route !== 'wire') candidates[route === 'fn' ? 'fn' : 'sdk'].push(i);
+    if (!threw && route !== 'wire' && !isRerun(s, i)) candidates[route === 'fn' ? 'fn' : 'sdk'].push(i);
   }
   const cursor = { sdk: 0, fn: 0 };
   const startOf = (i: number) => s.starts[i]!.at;
@@ -126,7 +133,9 @@ export function tieDeliveries(
     // A long token the record keeps as length and fingerprint is compared by those.
     const long = isCutString(value) ? value : undefined;
     const sameAs = (i: number) => (long ? handedMatches(s, i, long) : token !== '' && handedToken(s, i) === token);
-    const handers = long ? s.starts.flatMap((_, i) => (sameAs(i) ? [i] : [])) : (byToken.get(token) ?? []);
+    const handers = long
+      ? s.starts.flatMap((_, i) => (sameAs(i) && !isRerun(s, i) ? [i] : []))
+      : (byToken.get(token) ?? []);
     const answered = handers.filter(
       i => startOf(i) <= delivery.at + FRAME_SKEW_MS && (s.starts[i]!.route === 'fn') === (route === 'fn'),
     );

@@ -5,9 +5,9 @@
 import { describeValue } from '../words/text.js';
 import { handedToRaw } from './invocation.js';
 import { ROUTES, SDK_PROVIDER_SENTINEL } from './session-view.js';
-import type { AuthCallView } from './session-view.js';
+import type { AuthCallView, LossReason } from './session-view.js';
 import { type ConfigReading, describeConfig } from '../traffic/omnichannel.js';
-import { isCutString, type DropReason, type HandedValue } from '../../protocol/hook.js';
+import { isCutString, type HandedValue } from '../../protocol/hook.js';
 import { RELAY_QUEUE_ITEMS } from '../../protocol/limits.js';
 import type { RecordedEvent } from '../../record/format.js';
 
@@ -57,12 +57,28 @@ export function describeHanded(v: HandedValue): string {
 }
 
 /** Why events were dropped, as the panel and the CLI say it. */
-export const DROP_REASONS: Record<DropReason, string> = {
+export const DROP_REASONS: Record<LossReason, string> = {
+  bounds:
+    'dropped from the middle of the record to stay within its bounds (its start, its newest events and every ' +
+    'registration were kept)',
+  quota: "the browser's storage for recordings was full (every recorded tab was held to its share first)",
   flood:
     `the page raised them faster than they could be recorded (over ${RELAY_QUEUE_ITEMS} waiting: ` +
     'the oldest waiting were dropped, the newest kept)',
   unsent: "the extension's background did not take them (it was stopped or reloaded)",
 };
+
+/** How many events the record lacks, whatever the reason. */
+export const lostCount = (lost: Partial<Record<LossReason, number>> | undefined): number =>
+  Object.values(lost ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
+
+/** "from what was kept: 1,234 events were dropped", or null when nothing was. */
+export function fromWhatWasKept(lost: Partial<Record<LossReason, number>> | undefined): string | null {
+  const n = lostCount(lost);
+  return n === 0
+    ? null
+    : `from what was kept: ${n.toLocaleString('en-US')} event${n === 1 ? ' was' : 's were'} dropped`;
+}
 
 /** Every event but the configuration and `/auth/` calls, which are described from what was read of them. */
 export function describeEvent(event: Exclude<RecordedEvent, { k: 'cfg' | 'auth' | 'wire' }>): string {

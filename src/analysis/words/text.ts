@@ -98,3 +98,10 @@ export const MILLISECONDS_THRESHOLD = 1e11;
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** How often each key occurs, in order of first occurrence. */
+export function countBy(keys: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts];
+}
