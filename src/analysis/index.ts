@@ -25,14 +25,18 @@ export { readHar, type HarReading } from './traffic/har-stream.js';
 export { decodeContent, harEntryEvent, isWidgetRequest, type HarEntry } from './traffic/har-entry.js';
 
 // A page session: the record's events assembled into registrations, invocations and a timeline.
-export { SessionAssembly, assembleSession } from './session/session.js';
+export { SessionAssembly, assembleSession, invocationLabel } from './session/session.js';
 export type * from './session/session-view.js';
 export { DROP_REASONS, describeHanded } from './session/timeline.js';
 export { widgetHosts, unseenOnWire, type WidgetHost } from './session/widget-hosts.js';
 
 // What is said of it: verdicts, the report and its summary.
 export {
+  ERROR_MEANINGS,
   OUTCOME_WORDS,
+  errorName,
+  errorWords,
+  outcomeWords,
   hasCallableProvider,
   invocationBadge,
   invocationCountKey,
@@ -46,7 +50,7 @@ export {
   type Tone,
 } from './report/verdict.js';
 export { buildReport, type Report } from './report/report.js';
-export { reportSummary } from './report/summary.js';
+export { NOT_IN_HAR, reportSummary } from './report/summary.js';
 
 // The catalog of findings.
 export { levelOf, bySeverity, type Finding } from './findings/finding.js';

@@ -15,6 +15,7 @@ import {
   buildReport,
   reportSummary,
   reportVerdict,
+  invocationLabel,
   type SessionView,
 } from '../analysis/index.js';
 import { InputError, cannotRead, readContextVariables, readKey } from './inputs.js';
@@ -61,16 +62,18 @@ export async function runHar(args: HarArgs): Promise<number> {
       widgetEntries: scan.entries.length,
       invocations: report.invocations.length,
       errorCodes: report.invocations.map(i => i.errorCode),
+      observed: report.invocations.map(i => i.observed?.code ?? null),
       authCalls: (report.authCalls ?? []).map(c => ({ endpoint: c.endpoint, status: c.status, message: c.message })),
       signatures: key ? signatures : undefined,
       problem: scan.problem,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    const lead = `${args.file}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's\n\n`;
-    process.stdout.write(safe(lead) + reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
+    // Only the file's name is the user's text: the line breaks are ours.
+    const lead = `${safe(args.file)}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's\n\n`;
+    process.stdout.write(lead + reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
     if (key) {
-      const lines = signatures.map(s => `  invocation ${s.invocation}: ${s.status}: ${s.detail}`);
+      const lines = signatures.map(s => `  invocation ${invocationLabel(s.invocation)}: ${s.status}: ${s.detail}`);
       process.stdout.write(
         `\nSignatures (--key ${safe(args.key ?? '')}):\n${lines.map(safe).join('\n') || '  no token'}\n`,
       );

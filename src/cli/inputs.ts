@@ -37,9 +37,12 @@ export async function readToken(argument: string | undefined): Promise<string> {
     if (size > MAX_TOKEN_INPUT_BYTES) tooLong('standard input', `more than ${MAX_TOKEN_INPUT_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks)
+  const token = Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+  // Nothing piped in is no token given, not a provider that handed over an empty string.
+  if (size === 0) throw new InputError('no token given: standard input was empty');
+  return token;
 }
 
 function boundedToken(token: string, what: string): string {

@@ -7,6 +7,7 @@ import { runCheck } from './check.js';
 import { runReport } from './report.js';
 import { runHar } from './har.js';
 import { InputError } from './inputs.js';
+import packageJson from '../../package.json' with { type: 'json' };
 
 const USAGE = `Usage:
   lcw-auth check [TOKEN | -] [--contexts FILE] [--key FILE_OR_URL] [--now UNIX_SECONDS] [--skew SECONDS]
@@ -39,6 +40,8 @@ const USAGE = `Usage:
   --report OUT    also write the report the panel exports (signatures redacted)
   --json          print {verdict, entries, invocations, errorCodes, authCalls} instead of the summary
 
+  lcw-auth --version
+
 Exit status: 0 no error, 1 the token (or report) shows an error, 2 usage or input problem.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -46,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`lcw-auth ${packageJson.version}\n`);
+    return 0;
   }
   if (command !== 'check' && command !== 'report' && command !== 'har')
     throw new InputError(`unknown command "${command}" (try: lcw-auth --help)`);

@@ -6,58 +6,56 @@ import { factsTable, h, type Child } from './dom.js';
 import { localTime, relativeTime, shortDuration } from './time.js';
 import {
   describeHanded,
-  OUTCOME_WORDS,
+  errorName,
+  invocationLabel,
+  NOT_IN_HAR,
+  outcomeWords,
   viewVerdict,
   type AuthCallView,
   type InvocationView,
-  type WidgetErrorView,
 } from '../analysis/index.js';
+import type { LoadedSession } from './source.js';
 import { isCutString } from '../protocol/hook.js';
 import { CALLBACK_LIMIT_MS } from '../protocol/limits.js';
 import { findingsSection, tokenSections, verdictLine, type VerifySettings } from './token-detail.js';
 
 export function invocationDetail(
-  invocation: InvocationView,
-  widgetErrors: readonly WidgetErrorView[],
-  calls: readonly AuthCallView[],
-  frameUrl: string | undefined,
+  session: LoadedSession,
+  index: number,
   nowMs: number,
   verify: VerifySettings,
 ): HTMLElement {
+  const a = session.assembly;
+  const invocation = a.invocation(index);
+  const calls = a.authCallsOf(index);
   const title =
     invocation.route === 'clientFunction'
       ? `Client function ${invocation.functionName ?? ''}`
       : invocation.route === 'wire'
         ? 'token seen on the wire (no provider call recorded)'
         : `${invocation.route} provider`;
-  const raised = widgetErrors.filter(e => e.errorCode !== null);
   return h(
     'article',
-    { class: 'detail', attrs: { 'aria-label': `Invocation ${invocation.key}` } },
+    { class: 'detail', attrs: { 'aria-label': `Invocation ${invocationLabel(invocation.key)}` } },
     h(
       'h2',
       null,
-      `Invocation #${invocation.key.split(':')[1]} · ${title}` +
+      `Invocation ${invocationLabel(invocation.key)} · ${title}` +
         (invocation.rerun ? ' · called again from this panel' : ''),
     ),
     verdictLine(viewVerdict(invocation)),
     facts(
       [
-        ...(invocation.route === 'wire' ? wireFacts(invocation, nowMs) : providerFacts(invocation, nowMs)),
-        ['Predicted error', invocation.errorCode === null ? 'none' : `error ${invocation.errorCode}`],
+        ...(invocation.route === 'wire' ? wireFacts(invocation, nowMs) : providerFacts(invocation, session, nowMs)),
+        ['Error', errorFact(invocation)],
         [
           'Service answered',
           calls.length === 0 ? 'no /auth/ call seen with this token' : calls.map(serviceAnswer).join('; '),
         ],
-        [
-          'Widget raised',
-          raised.length === 0
-            ? widgetErrors.length
-              ? widgetErrors.map(e => e.description).join('; ')
-              : 'no lcw:error'
-            : raised.map(e => `error ${e.errorCode} (${e.description})`).join('; '),
-        ],
-        ...(invocation.route === 'wire' ? [] : [['Frame', frameUrl ?? `frame ${invocation.frame}`] as Fact]),
+        ['Widget raised', widgetRaised(session, index)],
+        ...(invocation.route === 'wire'
+          ? []
+          : [['Frame', session.frames[String(invocation.frame)] ?? `frame ${invocation.frame}`] as Fact]),
       ],
       'Invocation facts',
     ),
@@ -70,6 +68,38 @@ export function invocationDetail(
         })
       : []),
   );
+}
+
+const SEEN_BY: Record<NonNullable<InvocationView['observed']>['by'], string> = {
+  widget: 'the widget raised it',
+  service: 'the service refused the token',
+  frame: "the widget's frame received no token",
+};
+
+/** Observed and expected, apart, in the verdict's words: "error 3, observed (the widget raised it)". */
+function errorFact(invocation: InvocationView): string {
+  const { observed, errorCode } = invocation;
+  const expected = errorCode === null ? null : `${errorName(errorCode)} expected from what was handed over`;
+  if (!observed) return expected ?? (invocation.outcome === 'pending' ? 'none yet' : 'none expected, none observed');
+  const code = observed.code ?? (observed.by === 'service' ? errorCode : null);
+  const seen = code === null ? `refused by the service, observed` : `${errorName(code)}, observed`;
+  const also = expected && code !== errorCode ? `; ${expected}` : '';
+  return `${seen} (${SEEN_BY[observed.by]})${also}`;
+}
+
+/** What the widget raised after this invocation; a custom widget and a HAR have no lcw:error to show. */
+function widgetRaised(session: LoadedSession, index: number): string {
+  if (session.fromFile) return NOT_IN_HAR;
+  const a = session.assembly;
+  if (a.isRerun(index)) return 'nothing to raise: this call went to nobody';
+  const raised = a.widgetErrorsAfter(index);
+  if (raised.length > 0)
+    return raised
+      .map(e => (e.errorCode === null ? e.description : `${errorName(e.errorCode)}: ${e.description}`))
+      .join('; ');
+  if (a.page.widget.kind === 'custom')
+    return "a custom widget raises no lcw:error: the service's answer above is what was observed";
+  return 'no lcw:error after this call';
 }
 
 type Fact = [string, Child];
@@ -87,9 +117,9 @@ function wireFacts(invocation: InvocationView, nowMs: number): Fact[] {
 }
 
 /** What the page's provider did, and what the widget's frame received. */
-function providerFacts(invocation: InvocationView, nowMs: number): Fact[] {
+function providerFacts(invocation: InvocationView, session: LoadedSession, nowMs: number): Fact[] {
   return [
-    ['Outcome', OUTCOME_WORDS[invocation.outcome]],
+    ['Outcome', outcomeWords(invocation)],
     ...(invocation.rerun
       ? [
           [
@@ -115,7 +145,7 @@ function providerFacts(invocation: InvocationView, nowMs: number): Fact[] {
     ...(invocation.rejected
       ? [['Rejected with', `${invocation.rejected.n}: ${invocation.rejected.m}`] as [string, Child]]
       : []),
-    ['Widget received', receivedText(invocation)],
+    ['Widget received', receivedText(invocation, session)],
   ];
 }
 
@@ -150,12 +180,16 @@ const serviceAnswer = (c: AuthCallView) =>
   `${c.endpoint} ${c.status || 'no answer'}${c.message ? ` "${c.message}"` : ''} (${WITNESS[c.seenBy]})`;
 
 /** What the widget's frame was seen to receive for this invocation: observed, not predicted. */
-function receivedText(invocation: InvocationView): string {
+function receivedText(invocation: InvocationView, session: LoadedSession): string {
   const got = invocation.received;
+  if (invocation.rerun) return 'nothing: the panel called the provider, and what it handed over went to nobody';
   if (!got) {
-    return invocation.route === 'wire'
-      ? 'not seen (no provider call was recorded for this token)'
-      : "no token message seen in the widget's frame for this call";
+    if (invocation.route === 'wire') return 'not seen (no provider call was recorded for this token)';
+    // Only a frame the extension runs in can say what it received.
+    const inWidgetFrame = Object.entries(session.frames).some(([id, url]) => id !== '0' && /livechatwidget/i.test(url));
+    return inWidgetFrame
+      ? "no token message seen in the widget's frame for this call"
+      : "not seen: the extension did not run in the widget's frame (record the widget's host to see it)";
   }
   const v = got.value;
   const aToken = (typeof v === 'string' && v.trim() !== '') || isCutString(v);
@@ -165,6 +199,6 @@ function receivedText(invocation: InvocationView): string {
       : describeHanded(v)
     : !got.tokenOf || got.tokenOf === invocation.key
       ? "this invocation's token"
-      : `the token of invocation #${got.tokenOf.split(':')[1]} (an earlier one), not this one's`;
+      : `the token of invocation ${invocationLabel(got.tokenOf)} (an earlier one), not this one's`;
   return `${value}, in its ${got.via} message at ${localTime(got.at)}`;
 }

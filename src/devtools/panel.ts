@@ -15,7 +15,7 @@ import type { VerifySettings } from './token-detail.js';
 import { PasteView } from './paste-view.js';
 import { tabStrip } from './tabs.js';
 import { VariablesView } from './variables-view.js';
-import { invocationCounts, statusFacts } from './status-view.js';
+import { statusFacts } from './status-view.js';
 import { loadVariables, onVariablesChanged, loadKeyUrl, saveKeyUrl } from './settings.js';
 import { exportReport, copySummary } from './report-actions.js';
 import { hasCallableProvider, sessionVerdict } from '../analysis/index.js';
@@ -136,7 +136,8 @@ function scheduleJudging() {
     while (next < a.invocationCount && performance.now() < until) a.invocation(next++);
     const count = document.getElementById('invocation-count');
     if (next < a.invocationCount) idleJudge = window.setTimeout(step, 0);
-    else if (count) setText(count, invocationCounts(session, data.partial));
+    // The headline counts what failed before the newest: it is said again once all are judged.
+    else if (count) renderStatus();
   };
   idleJudge = window.setTimeout(step, 50);
 }
@@ -197,17 +198,8 @@ function showDetail(row: Row | undefined) {
   const a = session.assembly;
   const index = entry.invocation ? a.indexOf(entry.invocation) : -1;
   if (index >= 0) {
-    const view = a.invocation(index);
-    pane.replaceChildren(
-      invocationDetail(
-        view,
-        a.widgetErrorsAfter(index),
-        a.authCallsOf(index),
-        session.frames[String(view.frame)],
-        Date.now(),
-        verifySettings(a.options.contextVariables, `${session.id}|${view.key}`),
-      ),
-    );
+    const verify = verifySettings(a.options.contextVariables, `${session.id}|${a.invocation(index).key}`);
+    pane.replaceChildren(invocationDetail(session, index, Date.now(), verify));
     return;
   }
   pane.replaceChildren(entryDetail(entry, session));

@@ -9,7 +9,12 @@ import {
   type PageView,
   DROP_REASONS,
   invocationCountKey,
+  errorName,
+  NOT_IN_HAR,
   providerStatus,
+  viewVerdict,
+  invocationLabel,
+  type LossReason,
   widgetKindText,
   authenticationName,
   configSwitches,
@@ -17,7 +22,6 @@ import {
 import { h, type Child } from './dom.js';
 import { findingItem } from './token-detail.js';
 import type { LoadedSession } from './source.js';
-import type { DropReason } from '../protocol/hook.js';
 
 type Fact = [string, Child];
 
@@ -34,19 +38,20 @@ export function statusFacts(session: LoadedSession, partial: boolean): HTMLEleme
     ...(w.appId ? [['App id', w.appId] as Fact] : []),
     ...(w.orgUrl ? [['Org URL', w.orgUrl] as Fact] : []),
     ...configFacts(page),
-    ['Token route', page.route ?? (w.kind === 'custom' ? "the page's own calls, seen on the wire" : 'none seen')],
-    // A HAR holds traffic only: how the page handed the token over is not in it.
-    ['Provider', session.fromFile ? 'not in a HAR file (it holds the traffic only)' : providerStatus(page)],
-    ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session, partial))],
+    // A HAR holds traffic only: how the page handed the token over, and what the widget raised, are not in it.
     [
-      'Widget errors',
-      page.widgetErrors.length === 0
-        ? 'none'
-        : countCodes(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : String(e.errorCode)))),
+      'Token route',
+      session.fromFile
+        ? NOT_IN_HAR
+        : (page.route ?? (w.kind === 'custom' ? "the page's own calls, seen on the wire" : 'none seen')),
     ],
+    ['Provider', session.fromFile ? `${NOT_IN_HAR} (it holds the traffic only)` : providerStatus(page)],
+    ['Invocations', h('span', { attrs: { id: 'invocation-count' } }, invocationCounts(session, partial))],
+    ...rerunFacts(session),
+    ['Widget errors', session.fromFile ? NOT_IN_HAR : widgetErrorsText(page)],
     ...widgetWords(page),
     ...contextFacts(page),
-    ...droppedFacts(session.dropped, page.lostEvents),
+    ...droppedFacts(page.lostEvents),
     ...(session.fromFile ? [['Source', `HAR file ${session.fromFile}`] as Fact] : []),
   ];
   const rows = [...entries.map(([name, value]) => h('div', null, h('dt', null, name), h('dd', null, value)))];
@@ -69,18 +74,29 @@ function configFacts(page: PageView): Fact[] {
   if (!reading.ok) return [['Configuration', 'not readable']];
   const c = reading.config;
   const type = `${authenticationName(c)}${c.authenticationType === 'oauth2' ? ' (no JWT checks)' : ''}`;
-  const found =
-    page.clientFunctionFound === null
-      ? ''
-      : page.clientFunctionFound
-        ? ' (found on the page)'
-        : ' (not found on the page)';
-  const fn = c.clientFunction ? `${c.clientFunction}${found}` : null;
+  const fn = c.clientFunction ? clientFunctionText(c.clientFunction, page.askedFunctions) : null;
   return [
     ['Authentication', [type, ...configSwitches(c)].join(' · ')],
     ...(fn ? [['Client function', fn] as Fact] : []),
     ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as Fact] : []),
   ];
+}
+
+/**
+ * The client function the configuration names, and what the widget asked the page for: the same
+ * name ("(found on the page)"), or another one, said apart so the two are never confused.
+ */
+function clientFunctionText(configured: string, asked: PageView['askedFunctions']): string {
+  if (asked.length === 0) return `${configured} (the widget has not asked for it yet)`;
+  const same = asked.find(f => f.name === configured);
+  const others = asked.filter(f => f.name !== configured);
+  const where = (f: { found: boolean }) => (f.found ? 'found on the page' : 'not found on the page');
+  return [
+    same
+      ? `${configured} (${where(same)})`
+      : `${configured} (named by the configuration; the widget did not ask for it)`,
+    ...others.map(f => `the widget asked for ${f.name} (${where(f)})`),
+  ].join(' · ');
 }
 
 /**
@@ -118,41 +134,60 @@ function contextFacts(page: PageView): Fact[] {
   return [['Context provider', `set · ${calls} · ${answer}`]];
 }
 
-/** "2, 3" for a few; "4 ×25" when they repeat. */
-function countCodes(codes: string[]): string {
-  return countBy(codes)
+/** "error 3 (no token was provided)" for one; "error 4 (the token is invalid) ×25" when they repeat. */
+function widgetErrorsText(page: PageView): string {
+  if (page.widgetErrors.length === 0) return 'none';
+  return countBy(page.widgetErrors.map(e => (e.errorCode === null ? 'no code' : errorName(e.errorCode))))
     .map(([code, n]) => (n === 1 ? code : `${code} ×${n}`))
     .join(', ');
 }
 
-/** "12" while judging, then "12 · error 4: 3, ok: 9". */
+/** The page's invocations ("Call provider again" aside) in start order. */
+function pageIndices(session: LoadedSession): number[] {
+  const a = session.assembly;
+  const out: number[] = [];
+  for (let i = 0; i < a.invocationCount; i++) if (!a.isRerun(i)) out.push(i);
+  return out;
+}
+
+/** "12" while judging, then "12 · error 4: 3, no error: 9": the page's own, counted as the headline counts them. */
 export function invocationCounts(session: LoadedSession, partial: boolean): string {
   const a = session.assembly;
   if (partial) return `reading ${session.count} recorded events…`;
-  if (a.invocationCount === 0) return '0';
+  const own = pageIndices(session);
+  if (own.length === 0) return '0';
   const keys: string[] = [];
-  for (let i = 0; i < a.invocationCount; i++) {
+  for (const i of own) {
     const view = a.judgedInvocation(i);
     if (view) keys.push(invocationCountKey(view));
   }
-  if (keys.length < a.invocationCount) return `${a.invocationCount} (judging…)`;
-  return `${a.invocationCount} · ${countBy(keys)
+  if (keys.length < own.length) return `${own.length} (judging…)`;
+  return `${own.length} · ${countBy(keys)
     .map(([k, n]) => `${k}: ${n}`)
     .join(', ')}`;
 }
 
+/** The panel's own calls ("Call provider again"): their own result, apart from the page's. */
+function rerunFacts(session: LoadedSession): Fact[] {
+  const a = session.assembly;
+  const reruns: number[] = [];
+  for (let i = 0; i < a.invocationCount; i++) if (a.isRerun(i)) reruns.push(i);
+  const newest = reruns.at(-1);
+  if (newest === undefined) return [];
+  const view = a.invocation(newest);
+  const label = reruns.length === 1 ? '1 call' : `${reruns.length} calls`;
+  return [
+    [
+      'Called from this panel',
+      `${label}, to nobody (not counted above) · newest, ${invocationLabel(view.key)}: ${viewVerdict(view).text}`,
+    ],
+  ];
+}
+
 /** Events the record does not hold, and why: "Dropped" facts, one per reason. */
-function droppedFacts(oldest: number, lost: Record<DropReason, number>): Fact[] {
-  const facts: Fact[] =
-    oldest > 0
-      ? [
-          [
-            'Dropped',
-            `${oldest} events from the middle of the record, to stay within its bound (the first and newest are kept)`,
-          ],
-        ]
-      : [];
-  for (const why of ['flood', 'unsent'] as const)
-    if (lost[why] > 0) facts.push(['Dropped', `${lost[why]} events: ${DROP_REASONS[why]}`]);
+function droppedFacts(lost: Record<LossReason, number>): Fact[] {
+  const facts: Fact[] = [];
+  for (const why of ['bounds', 'quota', 'flood', 'unsent'] as const)
+    if (lost[why] > 0) facts.push(['Dropped', `${lost[why].toLocaleString('en-US')} events: ${DROP_REASONS[why]}`]);
   return facts;
 }

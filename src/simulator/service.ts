@@ -36,9 +36,11 @@ export async function service(
         msdyn_javascriptclientfunction:
           scenario === 'portal-misnamed'
             ? 'auth.getAuthorizationToken'
-            : scenario.startsWith('client-function') || scenario.startsWith('portal')
-              ? 'auth.getAuthenticationToken'
-              : null,
+            : scenario === 'client-function-missing'
+              ? 'auth.missingFunction'
+              : scenario.startsWith('client-function') || scenario.startsWith('portal')
+                ? 'auth.getAuthenticationToken'
+                : null,
         msdyn_publickeyurl: `${site.origin}/keys/public.pem`,
       },
       LiveWSAndLiveChatEngJoin: {

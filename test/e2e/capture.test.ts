@@ -346,7 +346,7 @@ const SCENARIOS: Record<string, Scenario> = {
     check: view => expect(view.widgetErrors).toEqual([]),
   },
   oauth: {
-    verdict: /^Error 4 expected/,
+    verdict: /^Error 4 \(the token is invalid\) expected/,
     path: '/widget?scenario=oauth',
     ready: invocations(1),
     check: view => expect(view.invocations.map(i => i.outcome)).toEqual(['token']),

@@ -56,12 +56,18 @@ describe('lcw-auth har on recorded traces', () => {
       { endpoint: 'getchattoken', status: 401, message: 'UserId not found' },
     ]);
     expect(out.verdict).toBe(
-      'Problem: getchattoken answered 401: "UserId not found": no active contact has the id ' +
+      'Refused by the service: getchattoken answered 401: "UserId not found": no active contact has the id ' +
         '"00000000-dead-beef-0000-000000000000" (2 calls).',
     );
     const text = await runCli(['har', file]);
     expect(text.stdout).toContain('v1 (its frame is chat.html) · org 0c7e5fd8-0000-4000-8000-0000000000b2');
-    expect(text.stdout).toMatch(/\d+ of \d+ entries are the widget's/);
+    // The first line is the file and its count, with real line breaks after it (never escaped ones).
+    expect(text.stdout.split('\n')[0]).toMatch(/^\S+v1\.har: \d+ of \d+ entries are the widget's$/);
+    expect(text.stdout).not.toContain('\\u000a');
+    // A HAR holds the wire: what only the page can show is said to be absent, never "none" or "0 ms".
+    expect(text.stdout).toContain('| Token route | not in a HAR file |');
+    expect(text.stdout).toContain('| Widget errors | not in a HAR file |');
+    expect(text.stdout).not.toMatch(/-1:1|sync ×1|\| 0 ms \|/);
   });
 
   test("v2, expired: judged as of the request, not the clock; --report writes the panel's report, redacted", async () => {
@@ -85,7 +91,7 @@ describe('lcw-auth har on recorded traces', () => {
     const bad = await json(file, '--key', write('other.pem', other));
     expect([bad.status, bad.out.signatures.map((s: { status: string }) => s.status)]).toEqual([1, ['invalid']]);
     const text = await runCli(['har', file, '--key', join(DIR, 'public.pem')]);
-    expect(text.stdout).toMatch(/Signatures \(--key .*public\.pem\):\n {2}invocation -1:1: verified: /);
+    expect(text.stdout).toMatch(/Signatures \(--key .*public\.pem\):\n {2}invocation #1: verified: /);
   });
 
   test('a custom widget on the npm Chat SDK: its calls from the page, accepted', async () => {

@@ -270,7 +270,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         await panel.click('#tab-paste');
         await pasteToken(panel, `Bearer ${rig.site.tokens.expired}`);
         await panel.waitForFunction(() =>
-          document.querySelector('#paste-result [data-verdict]')?.textContent?.startsWith('Error 4 expected'),
+          document
+            .querySelector('#paste-result [data-verdict]')
+            ?.textContent?.startsWith('Error 4 (the token is invalid) expected'),
         );
         const result = await panel.$eval('#paste-result', n => (n as HTMLElement).innerText);
         expect(result).toContain('token.bearer-prefix');
@@ -282,7 +284,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           () => !document.querySelector('#paste-result [data-verdict]')?.textContent?.includes('Bearer'),
         );
         expect(await panel.$eval('#paste-result [data-verdict]', n => n.textContent)).toMatch(
-          /^Error 4 expected: .*(three|segments|JWT)/i,
+          /^Error 4 \(the token is invalid\) expected: .*(three|segments|JWT)/i,
         );
         expect(await injectedMarkup(panel)).toEqual([]);
         // Tokens never reach storage.local.

@@ -164,7 +164,14 @@ describe('lcw-auth check', () => {
     expect(await rules([], `${good}\r\n`)).not.toContain('token.whitespace');
     expect(await rules(['-'], `${good}\n\n`)).toContain('token.whitespace');
   });
-  test('an empty token from standard input predicts error 3', async () => {
+  test('nothing at all on standard input is no token given (status 2), not an empty token', async () => {
+    expectInputError(await runCli(['check', ...now], { input: '' }), /no token given: standard input was empty/);
+  });
+  test('--version names the version', async () => {
+    const result = await runCli(['--version']);
+    expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(/^lcw-auth \d+\.\d+\.\d+\n$/)]);
+  });
+  test('a newline alone on standard input is an empty token: error 3', async () => {
     const result = await runCli(['check', '-', ...now, '--json'], { input: '\n' });
     expect(result.status).toBe(1);
     expect(json(result).errorCode).toBe(3);

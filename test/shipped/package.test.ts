@@ -90,7 +90,7 @@ describe('the CLI as an npm package', () => {
     expect(ok.stdout).toMatch(/Signature\s+verified/);
     const expired = run(['check', await signToken(key, validClaims({ exp: NOW - 3600 })), '--now', String(NOW)]);
     expect(expired.status).toBe(1);
-    expect(expired.stdout).toMatch(/^Error 4 expected: The token expired/);
+    expect(expired.stdout).toMatch(/^Error 4 \(the token is invalid\) expected: The token expired/);
   });
 
   test('lcw-auth report reads a report, with the schema the package carries', async () => {
@@ -109,10 +109,10 @@ describe('the CLI as an npm package', () => {
     const shown = run(['report', 'report.json']);
     expect(shown.stderr).toBe('');
     expect(shown.status).toBe(1);
-    expect(shown.stdout).toContain('Error 4 expected: The token expired');
+    expect(shown.stdout).toContain('Error 4 (the token is invalid) expected: The token expired');
     writeFileSync(join(work, 'not-a-report.json'), '{"format": "something else"}');
     const bad = run(['report', 'not-a-report.json']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('is not a valid lcw-auth report (v1 or v2)');
+    expect(bad.stderr).toContain('is not a valid lcw-auth report (v1 to v3)');
   });
 });

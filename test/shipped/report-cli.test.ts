@@ -24,7 +24,7 @@ describe('lcw-auth report', () => {
     const result = await runCli(['report', write('ok.json', report())]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('**Error 2 expected: The provider threw Error: "down".**');
+    expect(result.stdout).toContain('**Error 2 (the token provider threw) observed: The widget raised lcw:error 2');
     expect(result.stdout).toContain('https://shop.contoso.com/help');
   });
   test('exit 0 for a report in which nothing fails', async () => {
@@ -36,9 +36,13 @@ describe('lcw-auth report', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       valid: true,
       errors: [],
-      verdict: 'Error 2 expected: The provider threw Error: "down".',
+      verdict:
+        'Error 2 (the token provider threw) observed: The widget raised lcw:error 2 ("Auth token provider method ' +
+        'execution failed") 2 ms after the provider was called. Likely why: The provider threw Error: "down". ' +
+        'Before it: 1 earlier invocation: error 4.',
       invocations: 2,
       errorCodes: [4, 2],
+      observed: [null, 2],
       widgetErrors: [2],
     });
   });
@@ -46,7 +50,7 @@ describe('lcw-auth report', () => {
     const broken = { ...report(), invocations: [{ ...report().invocations[0], outcome: 'exploded' }] };
     const result = await runCli(['report', write('broken.json', broken)]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('is not a valid lcw-auth report (v1 or v2)');
+    expect(result.stderr).toContain('is not a valid lcw-auth report (v1 to v3)');
     expect(result.stderr).toContain('/invocations/0/outcome must be equal to one of the allowed values');
     const json = await runCli(['report', write('broken2.json', broken), '--json']);
     expect(json.status).toBe(2);
@@ -55,6 +59,12 @@ describe('lcw-auth report', () => {
     expect([notJson.status, notJson.stderr]).toEqual([2, expect.stringContaining('is not JSON')]);
     const missing = await runCli(['report', join(dir, 'none.json')]);
     expect([missing.status, missing.stderr]).toEqual([2, expect.stringContaining('no such file')]);
+  });
+  test('a HAR file handed to report: one line that says so and names lcw-auth har', async () => {
+    const har = write('trace.har', { log: { version: '1.2', entries: [] } });
+    const result = await runCli(['report', har]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`lcw-auth: ${har} is a HAR file, not a report: read it with lcw-auth har ${har}`);
   });
   test('hostile text in a report cannot drive the terminal', async () => {
     const r = report();

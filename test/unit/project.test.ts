@@ -55,7 +55,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   relay: ['protocol'],
   background: ['protocol', 'record'],
   devtools: ['protocol', 'record', 'analysis'],
-  cli: ['protocol', 'analysis', '../docs'],
+  // '..': package.json, for --version.
+  cli: ['protocol', 'analysis', '../docs', '..'],
   simulator: ['protocol'],
   demo: ['protocol', 'simulator', '..'],
 };

@@ -156,7 +156,9 @@ export function invocationCountKey(i: {
 export function invocationBadge(view: InvocationView): { label: string; tone: Tone } {
   const { tone } = viewVerdict(view);
   const key = invocationCountKey(view);
-  return { label: key.startsWith('error') ? key : key === 'refused by the service' ? 'refused' : tone, tone };
+  const label = key.startsWith('error') ? key : key === 'refused by the service' ? 'refused' : tone;
+  // The panel's own call is marked as such wherever it shows: it is not the page's.
+  return { label: view.rerun ? `panel's call · ${label}` : label, tone };
 }
 
 /** The page's first problem: its first error, else its first finding of any kind. */

@@ -127,6 +127,11 @@ export class PageReader {
         page.route ??= 'clientFunction';
         if (event.portal) widget.portal = true;
         if (!event.found) this.missingFunctions.add(event.name);
+        {
+          const asked = page.askedFunctions.find(f => f.name === event.name);
+          if (asked) asked.found &&= event.found;
+          else if (page.askedFunctions.length < 20) page.askedFunctions.push({ name: event.name, found: event.found });
+        }
         page.clientFunctionFound = this.missingFunctions.size === 0;
         break;
       case 'widget':

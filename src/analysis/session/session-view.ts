@@ -183,6 +183,8 @@ export interface SessionView {
   widgetErrors: WidgetErrorView[];
   /** Whether the client function the widget asked for exists on the page; null when it never asked. */
   clientFunctionFound: boolean | null;
+  /** The client functions the widget asked the page for, by name (at most 20), and whether each was there. */
+  askedFunctions: { name: string; found: boolean }[];
   /** Findings about the page as a whole (registration, client function, configuration). */
   findings: Finding[];
   timeline: TimelineEntry[];
@@ -248,6 +250,7 @@ export const emptyPage = (): PageView => ({
   registrations: [],
   widgetErrors: [],
   clientFunctionFound: null,
+  askedFunctions: [],
   findings: [],
   timeline: [],
   config: null,

@@ -28,7 +28,7 @@ import { lostCount } from './timeline.js';
 import { errorsBetween, observedError } from './observed.js';
 
 export type * from './session-view.js';
-export { invocationKey } from './session-view.js';
+export { invocationKey, invocationLabel } from './session-view.js';
 
 /** A page session assembled from its events; invocations are judged when first asked for. */
 export class SessionAssembly {
