@@ -32,23 +32,19 @@ export { widgetHosts, unseenOnWire, type WidgetHost } from './session/widget-hos
 
 // What is said of it: verdicts, the report and its summary.
 export {
-  ERROR_MEANINGS,
   OUTCOME_WORDS,
-  errorName,
-  errorWords,
   outcomeWords,
-  hasCallableProvider,
   invocationBadge,
   invocationCountKey,
-  providerStatus,
   reportVerdict,
   sessionVerdict,
   tokenVerdict,
   viewVerdict,
-  widgetKindText,
   type Verdict,
   type Tone,
 } from './report/verdict.js';
+export { ERROR_MEANINGS, errorName, errorWords } from './findings/error-words.js';
+export { hasCallableProvider, providerStatus, widgetKindText } from './report/page-words.js';
 export { buildReport, type Report } from './report/report.js';
 export { NOT_IN_HAR, reportSummary } from './report/summary.js';
 
@@ -66,5 +62,5 @@ export {
 export { RULE_GROUPS } from './findings/findings-doc.js';
 
 // Words the faces share.
-export { countBy, duration, isoDate, jsonPreview, plural, valueText } from './words/text.js';
+export { countBy, duration, isoDate, jsonPreview, plural, utcText, valueText } from './words/text.js';
 export { visible } from './words/visible.js';

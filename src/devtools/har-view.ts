@@ -27,7 +27,8 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
   }
   const { scan, traffic, nothing } = reading;
   if (nothing) {
-    say(nothing.charAt(0).toUpperCase() + nothing.slice(1));
+    // A sentence starts with a capital, but a file's name is written as it is ("not-a-har.json: ...").
+    say(nothing.startsWith(name) ? nothing : nothing.charAt(0).toUpperCase() + nothing.slice(1));
     return null;
   }
   const assembly = new SessionAssembly(traffic.events, { nowMs: traffic.lastAt ?? Date.now(), source: 'har' });

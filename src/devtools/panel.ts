@@ -114,7 +114,9 @@ function renderStatus() {
     // Pages without the widget are not recorded at all (the extension costs them nothing).
     verdict.textContent = 'No Omnichannel chat widget seen on this page.';
     verdict.className = 'verdict none';
-    const hint = 'nothing recorded for this tab yet';
+    const hint =
+      'nothing recorded for this tab yet: the widget may load later or in a frame of another site; ' +
+      'Paste a token or Open HAR file work without a page';
     $('facts').replaceChildren(h('div', null, h('dt', null, 'Record'), h('dd', null, hint)));
     return;
   }
@@ -182,12 +184,20 @@ function renderTimeline() {
   );
 }
 
+/** Why the detail is empty, and what to try: never "nothing matches" with no filter. */
+function emptyDetail(): string {
+  const filter = ($('filter') as HTMLInputElement).value.trim();
+  if (filter) return `Nothing matches the filter "${filter}".`;
+  return current() && current()!.count > 0
+    ? 'Nothing to show yet.'
+    : 'Nothing recorded on this page yet. The widget may load later, or in a frame of another site (see the line ' +
+        'above); for a token or a trace from a ticket, use Paste a token or Open HAR file.';
+}
+
 function showDetail(row: Row | undefined) {
   const pane = $('detail');
   if (!row) {
-    pane.replaceChildren(
-      h('p', { class: 'empty' }, current() ? 'Nothing matches the filter.' : 'Nothing recorded yet.'),
-    );
+    pane.replaceChildren(h('p', { class: 'empty' }, emptyDetail()));
     return;
   }
   if (!('entry' in row)) {

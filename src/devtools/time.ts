@@ -1,5 +1,5 @@
 /** Times as a support engineer reads them: local, UTC, and relative to now. */
-import { duration } from '../analysis/index.js';
+import { duration, utcText } from '../analysis/index.js';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -22,10 +22,10 @@ export function clockTime(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** "2026-11-24 17:02:11 UTC" */
+/** "2026-11-24 17:02:11 UTC", as the engine writes dates in its findings. */
 export function utcTime(ms: number): string {
   if (!representable(ms)) return unrepresentable(ms);
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return utcText(Math.floor(ms / 1000) * 1000) ?? unrepresentable(ms);
 }
 
 /** "in 54 minutes" / "3 minutes ago" / "now". */

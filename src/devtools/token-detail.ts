@@ -78,7 +78,12 @@ export function tokenSections(analysis: TokenAnalysis, nowMs: number, verify: Ve
   if (analysis.header) out.push(section('Header', keyValueTable(analysis.header, 'Header', nowMs)));
   if (analysis.claims) out.push(section('Claims', keyValueTable(analysis.claims, 'Claims', nowMs)));
   if (analysis.contexts) out.push(section('lwicontexts', contextsTable(analysis)));
-  out.push(section('Signature', h('p', null, analysis.signature.detail)));
+  // Not checked yet: the Verify section below is where the key is given, so say that instead of "no key".
+  const signature =
+    analysis.signature.status === 'not-checked' && analysis.header
+      ? 'Not checked yet: give the public key in Verify signature below.'
+      : analysis.signature.detail;
+  out.push(section('Signature', h('p', null, signature)));
   if (analysis.header) out.push(verifySection(verify));
   return out;
 }

@@ -13,6 +13,7 @@ import {
 
 export class VariablesView {
   private origin: string | null = null;
+  private drawn = false;
   private rows: ContextVariable[] = [];
   /** The last save's outcome, kept across re-renders (a save re-renders through storage.onChanged). */
   private message: { text: string; problem: boolean } | null = null;
@@ -21,7 +22,9 @@ export class VariablesView {
 
   /** Shows the variables of `origin` (reloaded when it changes or when told to). */
   async show(origin: string | null, { reload = false } = {}): Promise<void> {
-    if (origin === this.origin && !reload) return;
+    // Drawn once at least, even with no page to speak of (else the tab stays blank).
+    if (origin === this.origin && !reload && this.drawn) return;
+    this.drawn = true;
     if (origin !== this.origin) this.message = null;
     const sameOrigin = origin === this.origin;
     this.origin = origin;
@@ -39,7 +42,9 @@ export class VariablesView {
         h(
           'p',
           { class: 'empty' },
-          'Context variables are kept per site: open this panel on a page (http or https) first.',
+          'Context variables are kept per site, and nothing is recorded for this tab yet: once the page (http or ' +
+            'https) is recorded, its variables can be entered here. To check a token against a list now, use ' +
+            'Paste a token.',
         ),
       );
       return;

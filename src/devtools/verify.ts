@@ -4,7 +4,7 @@
  * permissions only from a user gesture), or pasted as PEM, Omnichannel key list, JWK or JWKS.
  */
 import browser from 'webextension-polyfill';
-import { h } from './dom.js';
+import { h, prose, quoted, type Child } from './dom.js';
 import {
   analyzeToken,
   loadPublicKeys,
@@ -205,11 +205,17 @@ function hostNotes(target: string): HTMLElement[] {
 
 /** A finding about the key or its URL, as a line: its message and fix. */
 function noteLine(note: Finding): HTMLElement {
-  return line(note.severity === 'error' ? 'problem' : 'info', `${note.message} ${note.fix}`, { rule: note.rule });
+  return line(note.severity === 'error' ? 'problem' : 'info', [...quoted(note.message), ' ', ...prose(note.fix)], {
+    rule: note.rule,
+  });
 }
 
 /** A line of the result; `status`: the signature check's; `rule`: the catalog rule a line is (docs/findings.md). */
-function line(tone: string, text: string, { status, rule }: { status?: string; rule?: string } = {}): HTMLElement {
+function line(
+  tone: string,
+  text: string | Child[],
+  { status, rule }: { status?: string; rule?: string } = {},
+): HTMLElement {
   const data = { ...(status ? { status } : {}), ...(rule ? { rule } : {}) };
-  return h('p', { class: `verify-line ${tone}`, data }, text);
+  return h('p', { class: `verify-line ${tone}`, data }, ...(typeof text === 'string' ? [text] : text));
 }

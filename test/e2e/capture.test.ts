@@ -101,8 +101,8 @@ const SCENARIOS: Record<string, Scenario> = {
   // The service's 401 is seen on the wire: the error is observed, the expiry is why.
   expired: {
     verdict:
-      /^Error 4 observed: getchattoken answered 401: the service refused this token \(2 calls\)\. Likely why: The token expired 1 hour ago/,
-    facts: { Invocations: '1 · error 4: 1', 'Widget errors': '4 ×2' },
+      /^Error 4 \(the token is invalid\) observed: The widget raised lcw:error 4 \("[^"]+"\) \d+ ms after the provider was called\. getchattoken answered 401: the service refused this token \(2 calls\)\. Likely why: The token expired 1 hour ago/,
+    facts: { Invocations: '1 · error 4: 1', 'Widget errors': 'error 4 (the token is invalid) ×2' },
     path: '/widget?scenario=expired',
     ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2,
     check: view => {
@@ -112,8 +112,9 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   // v1 (verified): the exception goes to the page's call; no lcw:error 2; the chat then starts without a token.
   throws: {
-    verdict: /^Provider threw: The provider threw Error: "token service unavailable".*: it went to the page's call/,
-    facts: { 'Widget errors': '3' },
+    verdict:
+      /^Error 3 \(no token was provided\) observed: The widget raised lcw:error 3 .*Likely why: The provider threw Error: "token service unavailable".*: it went to the page's call/,
+    facts: { 'Widget errors': 'error 3 (no token was provided)' },
     path: '/widget?scenario=throws',
     ready: view => invocations(1)(view) && view.widgetErrors.length === 1,
     check: (view, run) => {
@@ -127,7 +128,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   rejected: {
     verdict:
-      /^Error 3 observed: The widget received undefined \(the setAuthTokenProvider message\); no callback came\.$/,
+      /^Error 3 \(no token was provided\) observed: The widget raised lcw:error 3 .* Likely why: The provider's promise was rejected/,
     path: '/widget?scenario=rejected',
     ready: view => invocations(1)(view) && view.invocations.every(i => i.rejected),
     check: (view, run) => {
@@ -140,8 +141,9 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
   empty: {
-    verdict: /^Error 3 observed: The widget received an empty string \(the setAuthTokenProvider message\)\.$/,
-    facts: { 'Widget errors': '3 ×2' },
+    verdict:
+      /^Error 3 \(no token was provided\) observed: The widget raised lcw:error 3 .* Likely why: The provider called back with an empty string\.$/,
+    facts: { 'Widget errors': 'error 3 (no token was provided) ×2' },
     path: '/widget?scenario=empty',
     ready: view => invocations(1)(view) && view.widgetErrors.length === 2,
     check: view => {
@@ -152,7 +154,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   never: {
     verdict:
-      /^Error 3 observed: The widget received undefined \(the setAuthTokenProvider message\); no callback came\.$/,
+      /^Error 3 \(no token was provided\) observed: The widget raised lcw:error 3 .* Likely why: The provider returned without calling back/,
     path: '/widget?scenario=never',
     ready: invocations(1),
     check: view => {
@@ -164,7 +166,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   later: {
     verdict:
-      /^Error 3 observed: The widget received undefined \(the setAuthTokenProvider message\); the callback ran \d+ ms after the provider was called, after it had returned\.$/,
+      /^Error 3 \(no token was provided\) observed: The widget raised lcw:error 3 .* Likely why: The callback ran \d+ ms after the provider was called, after the provider had returned\.$/,
     path: '/widget?scenario=later',
     ready: view =>
       invocations(1)(view) && view.invocations.every(i => i.callbackCount === 1) && view.widgetErrors.length === 2,
@@ -301,7 +303,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   // DevTools closed: the service's answer is seen on the wire (the background's webRequest).
   'unknown-user': {
-    verdict: /^Problem: getchattoken answered 401: "UserId not found": no active contact has the id "00000000-dead/,
+    verdict:
+      /^Error 4 \(the token is invalid\) observed: The widget raised lcw:error 4 .* getchattoken answered 401: "UserId not found": no active contact has the id "00000000-dead/,
     path: '/widget?scenario=unknown-user',
     ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2,
     check: view => {
@@ -314,7 +317,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'sub-changed': {
     // Registered twice; the second token's contact is unknown to the service: its 401, seen on the wire, comes first.
-    verdict: /^Problem: getchattoken answered 401: "UserId not found"/,
+    verdict:
+      /^Error 4 \(the token is invalid\) observed: The widget raised lcw:error 4 .* getchattoken answered 401: "UserId not found"/,
     path: '/widget?scenario=sub-changed',
     ready: view => invocations(2)(view) && view.authCalls.filter(c => c.invocation).length === 3,
     check: view => {
@@ -339,7 +343,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'signin-optional': {
     // Without DevTools the configuration (sign-in optional) is not seen: judged as any empty token.
-    verdict: /^Error 3 observed: The widget received an empty string \(the setAuthTokenProvider message\)\.$/,
+    verdict:
+      /^Error 3 \(no token was provided\) observed in the widget's frame: The widget received an empty string \(the setAuthTokenProvider message\)\. Likely why: The provider called back with an empty string\.$/,
     facts: { 'Widget errors': 'none' },
     path: '/widget?scenario=signin-optional',
     ready: invocations(1),
@@ -367,7 +372,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   // The chat closes with the token 3 s later, after it expired: the service refuses it then.
   outlived: {
-    verdict: /^Problem: sessionclose answered 401: the service refused this token \(2 calls\)\.$/,
+    verdict:
+      /^Error 4 \(the token is invalid\) observed: The widget raised lcw:error 4 .* sessionclose answered 401: the service refused this token \(2 calls\)\.$/,
     path: '/widget?scenario=outlived',
     ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 4,
     check: view => {
@@ -531,7 +537,10 @@ const SCENARIOS: Record<string, Scenario> = {
 async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, scenario: Scenario) {
   const session = record.sessions.at(-1)!;
   const view = session.view;
-  const expected = sessionVerdict(new SessionAssembly(session.events, { nowMs: Date.now() }));
+  // The panel judges every invocation before its headline says what failed before the newest.
+  const assembly = new SessionAssembly(session.events, { nowMs: Date.now() });
+  assembly.invocations();
+  const expected = sessionVerdict(assembly);
   const page = await openPanel(tb, tabId);
   try {
     const shown = await waitForPanel(

@@ -189,7 +189,9 @@ for (const name of ['chromium', 'firefox'] as const) {
       try {
         const input = (await panel.$('#har-input')) as ElementHandle<HTMLInputElement> | null;
         await input!.uploadFile(write(`panel-${name}.har`, JSON.stringify(recorded.v1)));
-        const shown = await waitForPanel(panel, t => t.verdict.startsWith('Problem: getchattoken answered 401'));
+        const shown = await waitForPanel(panel, t =>
+          t.verdict.startsWith('Refused by the service: getchattoken answered 401'),
+        );
         expect(await panel.$eval('#har-banner-text', n => n.textContent)).toMatch(
           /^Showing panel-\w+\.har: \d+ of \d+ entries are the widget's\.$/,
         );
@@ -199,11 +201,18 @@ for (const name of ['chromium', 'firefox'] as const) {
           `HAR file panel-${name}.har`,
         ]);
         expect(shown.rows.filter(r => r.includes('(seen on the wire)')).length).toBeGreaterThanOrEqual(2);
+        // A HAR holds the wire: what only the page shows is said to be absent, never "none".
+        expect([shown.facts['Token route'], shown.facts['Widget errors']]).toEqual([
+          'not in a HAR file',
+          'not in a HAR file',
+        ]);
+
         expect(await panel.$eval('#clear', b => (b as HTMLButtonElement).disabled)).toBe(true);
         expect(await injectedMarkup(panel)).toEqual([]);
         const report = JSON.parse((await exportFromPanel(panel)).text);
         expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
         expect(report.authCalls.map((c: { status: number }) => c.status)).toEqual([401, 401]);
+        expect(report.source).toBe('har');
         await panel.click('#har-close');
         await waitForPanel(panel, t => t.verdict === 'No Omnichannel chat widget seen on this page.');
       } finally {
@@ -219,7 +228,7 @@ for (const name of ['chromium', 'firefox'] as const) {
         await input!.uploadFile(write(`not-${name}.har`, '<!doctype html><title>Sign in</title>'));
         await panel.waitForFunction(() => document.getElementById('har-status')!.textContent !== '');
         expect(await panel.$eval('#har-status', n => n.textContent)).toBe(
-          `Not-${name}.har: not a HAR file: it does not start with a JSON object ("{")`,
+          `not-${name}.har: not a HAR file: it does not start with a JSON object ("{")`,
         );
         expect(await panel.$eval('#view-har', n => (n as HTMLElement).hidden)).toBe(false);
       } finally {

@@ -210,11 +210,29 @@ const ATTACKS: Record<string, Attack> = {
       expect([last.outcome, last.errorCode]).toEqual(['token', null]);
       expect(view.invocations[0]?.key).toBe('0:1');
       expect(record.sessions[0]!.dropped).toBeGreaterThan(0);
+      // Every registration survives the cut (their chunks went), and the loss is named, never a false "none".
+      expect(view.registrations.length).toBeGreaterThanOrEqual(14);
+      expect(view.findings.map(f => f.rule)).not.toContain('registration.none');
+      expect(view.lostEvents.bounds).toBe(record.sessions[0]!.dropped);
       const cut = view.invocations.at(-2)!;
       expect(cut.key).toBe('0:14');
       expect(cut.callbacks[0]?.value).toMatchObject({ o: 'cut', t: expect.stringMatching(/^eyJ/) as unknown });
       expect((cut.callbacks[0]?.value as { n: number }).n).toBeGreaterThan(1.5 * 1024 * 1024);
       expect(cut.findings.map(f => f.rule)).toContain('invocation.token-cut');
+    },
+  },
+  'after a 40 MB lcw:error detail, the next registration and its token are still recorded': {
+    path: '/widget?scenario=valid&attack=big-detail',
+    last: 'big done',
+    ready: view => view.invocations.length >= 2 && view.invocations.at(-1)?.outcome === 'token',
+    check: (view, run) => {
+      // The registration made after the detail (the page notes when): recorded, with the token it handed over.
+      const doneAt = run.attack.bigDoneAt!;
+      expect(view.registrations.filter(r => r.at >= doneAt - 50)).toHaveLength(1);
+      const last = view.invocations.at(-1)!;
+      expect(last.startedAt).toBeGreaterThanOrEqual(doneAt - 50);
+      expect([last.outcome, last.errorCode]).toEqual(['token', null]);
+      expect(view.widgetErrors.length).toBeGreaterThanOrEqual(1);
     },
   },
   'a flood of invocations keeps the first registration and the newest, and says what it dropped': {

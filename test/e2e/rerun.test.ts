@@ -9,6 +9,7 @@ import { useRig } from '../helpers/rig.js';
 import { askBackground, type BrowserName } from '../helpers/browsers.js';
 import { runScenario, tabIdOf, recordOf, current, newestTabId } from '../helpers/record.js';
 import { openPanel, waitForPanel } from '../helpers/panel.js';
+import { SessionAssembly, sessionVerdict } from '../../src/analysis/index.js';
 
 /** What the page saw: its log, what its widget received, and any error that reached window. */
 const pageState = (page: Page) =>
@@ -60,8 +61,22 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
               .invocations.slice(0, -1)
               .every(i => !i.rerun),
           ).toBe(true);
-          const text = await waitForPanel(panel, t => t.detail.includes('called again from this panel'));
+          // The page's verdict and counts are what they were without the panel's call, which has its own line.
+          const [frame, id] = again.key.split(':').map(Number);
+          const pageOnly = record.sessions
+            .at(-1)!
+            .events.filter(e => e.k !== 'again' && !('id' in e && e.frame === frame && e.id === id));
+          const alone = new SessionAssembly(pageOnly, { nowMs: Date.now() });
+          alone.invocations();
+          const text = await waitForPanel(
+            panel,
+            t => t.detail.includes('called again from this panel') && t.verdict === sessionVerdict(alone).text,
+          );
           expect(text.detail).toContain('what the provider handed over went to nobody');
+          expect(text.facts.Invocations).toMatch(new RegExp(`^${before}\\b`));
+          expect(text.facts['Called from this panel']).toMatch(
+            /^1 call, to nobody \(not counted above\) · newest, #\d+: /,
+          );
           expect(await panel.$eval('#notice', n => n.textContent)).toContain(
             'Asked the page to call its provider again',
           );

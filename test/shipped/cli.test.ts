@@ -143,7 +143,7 @@ describe('lcw-auth check', () => {
     expect(json(result).findings[0]).toEqual({
       rule: 'time.expired',
       severity: 'error',
-      message: 'The token expired 1 hour ago (exp 2025-11-24T15:00:00Z).',
+      message: 'The token expired 1 hour ago (exp 2025-11-24 15:00:00 UTC).',
       fix: expect.any(String),
     });
   });

@@ -38,7 +38,7 @@ describe('predicted widget error', () => {
     const result = analyze(await signToken(key, validClaims({ iat: NOW - 3600, exp: NOW - 600 })));
     expect(result.errorCode).toBe(4);
     expect(tokenVerdict(result).text).toBe(
-      'Error 4 (the token is invalid) expected: The token expired 10 minutes ago (exp 2025-11-24T15:50:00Z).',
+      'Error 4 (the token is invalid) expected: The token expired 10 minutes ago (exp 2025-11-24 15:50:00 UTC).',
     );
   });
   test('warnings alone do not predict an error', async () => {

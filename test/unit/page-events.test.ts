@@ -1,7 +1,7 @@
 /** The trust boundary: page events and pasted context variables validated before the engine reads them. */
 import { describe, test, expect } from 'vitest';
 import { assembleSession } from '../../src/analysis/session/session.js';
-import { widgetKindText } from '../../src/analysis/report/verdict.js';
+import { widgetKindText } from '../../src/analysis/report/page-words.js';
 import { parseContextVariableList } from '../../src/analysis/index.js';
 import { parsePageEvent } from '../../src/protocol/page-events.js';
 import { T0, ask, frame, ready } from '../helpers/events.js';

@@ -101,7 +101,7 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
     );
     expect(text).toContain('| Invocations | 2 (error 4: 1, error 2: 1) |');
     expect(text).toContain('| Widget errors | error 2 (the token provider threw) ×1 |');
-    expect(text).toContain('| #2 | 2025-11-24 16:00:00Z | threw | — | none | 2 observed |');
+    expect(text).toContain('| #2 | 2025-11-24 16:00:00 | threw | — | none | 2 observed |');
     expect(text).toContain('- `invocation.threw` (');
     expect(text).toContain('signatures redacted');
     expect(text).not.toContain(token.split('.')[2]!);

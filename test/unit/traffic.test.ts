@@ -42,7 +42,7 @@ describe('parseWidgetConfig', () => {
     });
   });
   test.each([
-    ['truncated', config.slice(0, 80), /not JSON \(80 characters, starting "\{\\"LiveChatConfig/],
+    ['truncated', config.slice(0, 80), /not JSON \(80 characters, starting '\{"LiveChatConfig/],
     ['an HTML error page', '<!doctype html><title>502</title>', /not JSON/],
     ['a JSON array', '[]', /not a JSON object/],
     ['JSON null', 'null', /not a JSON object/],

@@ -33,3 +33,13 @@ describe('lookAlikeNote', () => {
     expect(lookAlikeNote('abc', 'abd')).toBe('');
   });
 });
+
+describe('quote: a value as a person reads it', () => {
+  test('quotes inside stay quotes, never \\" escapes; invisible characters are shown', async () => {
+    const { quote } = await import('../../src/analysis/words/text.js');
+    expect(quote('"Bearer eyJ')).toBe(`'"Bearer eyJ'`);
+    expect(quote('a\nb\tc')).toBe('"a\\nb\\tc"');
+    expect(quote(`it's "x"`)).toBe('"it\'s \\"x\\""');
+    expect(quote('x'.repeat(30), 24)).toBe(`"${'x'.repeat(24)}"... (30 characters)`);
+  });
+});

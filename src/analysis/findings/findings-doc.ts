@@ -1,5 +1,6 @@
 /** Renders docs/findings.md from the rule catalog (`npm run docs`); a test keeps the file current. */
 import { RULES, RULE_IDS, type RuleId } from './rules.js';
+import { ERROR_MEANINGS } from './error-words.js';
 
 export const RULE_GROUPS: [prefix: string, title: string][] = [
   ['token.', 'The value the provider handed over'],
@@ -29,6 +30,16 @@ export function renderFindingsDoc(): string {
     'Omnichannel will not accept the token (or the hand-off fails); `warning` means it works now but',
     'is fragile or not what was meant; `info` is worth knowing. **Widget error** is the `lcw:error`',
     'code the finding leads to (see `docs/architecture.md` for how the prediction is made).',
+    '',
+    '## The widget errors',
+    '',
+    'What customers quote, and how every headline names them. "Expected" is predicted from what the',
+    'provider handed over; "observed" means the widget raised it (or the service refused the token, or',
+    "the widget's frame received nothing) after that invocation: observed beats expected.",
+    '',
+    '| Error | Meaning |',
+    '|---|---|',
+    ...Object.entries(ERROR_MEANINGS).map(([code, meaning]) => `| ${code} | ${meaning} |`),
     '',
   ];
   for (const [prefix, title] of RULE_GROUPS) {

@@ -3,20 +3,15 @@
  * command line). Text from the page is escaped so it cannot become links, images or markup.
  */
 import { RULES } from '../findings/rules.js';
-import {
-  errorName,
-  invocationCountKey,
-  invocationVerdict,
-  outcomeWords,
-  reportVerdict,
-  widgetKindText,
-} from './verdict.js';
+import { invocationCountKey, invocationVerdict, outcomeWords, reportVerdict } from './verdict.js';
+import { errorName } from '../findings/error-words.js';
+import { widgetKindText } from './page-words.js';
 import type { Report, ReportInvocation } from './report.js';
 import { DROP_REASONS } from '../session/timeline.js';
 import { invocationLabel, type LossReason } from '../session/session-view.js';
 import type { Finding } from '../findings/finding.js';
 import { describeConfig } from '../traffic/omnichannel.js';
-import { countBy } from '../words/text.js';
+import { countBy, utcText } from '../words/text.js';
 
 /** How many invocations the table lists (the newest); the rest are counted. */
 export const SUMMARY_INVOCATIONS = 20;
@@ -51,7 +46,7 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   const reruns = report.invocations.filter(i => i.rerun);
   const latest = own.at(-1);
   lines.push(`## LCW auth report: ${mdText(report.page.url || '(no page URL)')}`, '');
-  lines.push(`**${mdText(reportVerdict(report).text)}**`, '');
+  lines.push(`**${mdText(reportVerdict(report).text, 2000)}**`, '');
   const w = report.widget;
   const codes = countBy(own.map(invocationCountKey));
   const widgetParts = [
@@ -138,7 +133,7 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
         .slice(-SUMMARY_INVOCATIONS)
         .map(
           c =>
-            `- ${c.at}: ${mdText(`${c.method} ${c.endpoint}`)} → ${c.status}` +
+            `- ${utcText(c.at) ?? mdText(c.at)}: ${mdText(`${c.method} ${c.endpoint}`)} → ${c.status}` +
             (c.message ? ` ${mdText(c.message)}` : '') +
             (c.invocation ? ` (invocation ${invocationLabel(c.invocation)})` : ''),
         ),
@@ -149,9 +144,10 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
     lines.push(
       '### Widget errors',
       '',
-      ...report.widgetErrors
-        .slice(-SUMMARY_INVOCATIONS)
-        .map(e => `- ${e.at}: ${e.errorCode === null ? '' : `${errorName(e.errorCode)}: `}${mdText(e.description)}`),
+      ...report.widgetErrors.slice(-SUMMARY_INVOCATIONS).map(e => {
+        const code = e.errorCode === null ? '' : `${errorName(e.errorCode)}: `;
+        return `- ${utcText(e.at) ?? mdText(e.at)}: ${code}${mdText(e.description)}`;
+      }),
       '',
     );
   }
@@ -171,7 +167,7 @@ function invocationRow(i: ReportInvocation, text: (s: string) => string): string
   const outcome = wire ? 'token seen on the wire' : outcomeWords(i);
   const observed = i.observed?.code ?? null;
   const error = observed !== null ? `${observed} observed` : i.errorCode !== null ? `${i.errorCode} expected` : 'none';
-  const started = i.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const started = (utcText(i.startedAt) ?? i.startedAt).replace(/(\.\d+)? UTC$/, '');
   return `| ${invocationLabel(i.id)} | ${started} | ${text(outcome)} | ${time} | ${callback} | ${error} |`;
 }
 

@@ -5,19 +5,13 @@
  */
 import type { Report } from './report.js';
 import type { SessionAssembly } from '../session/session.js';
-import type {
-  InvocationOutcome,
-  InvocationView,
-  LossReason,
-  ObservedError,
-  PageView,
-  WidgetKind,
-} from '../session/session-view.js';
+import type { InvocationOutcome, InvocationView, LossReason, ObservedError } from '../session/session-view.js';
 import { SERVICE_REFUSALS } from '../session/observed.js';
 import { fromWhatWasKept } from '../session/timeline.js';
 import type { PredictedErrorCode, Severity } from '../findings/rules.js';
 import { levelOf, type Finding } from '../findings/finding.js';
 import { countBy, plural } from '../words/text.js';
+import { errorName } from '../findings/error-words.js';
 
 /** How a verdict is coloured: ok, warning, error, info (a page's remark), pending, or none (nothing seen). */
 export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';
@@ -26,24 +20,6 @@ export interface Verdict {
   text: string;
   tone: Tone;
 }
-
-/** What each widget error means (shared/domain.md), as every headline and count names it. */
-export const ERROR_MEANINGS: Readonly<Record<number, string>> = {
-  1: 'the context provider failed',
-  2: 'the token provider threw',
-  3: 'no token was provided',
-  4: 'the token is invalid',
-  7: "the widget's scripts failed to load",
-  8: 'the auth function cannot be found on the page',
-};
-
-/** "error 8: the auth function cannot be found on the page". */
-export const errorWords = (code: number): string =>
-  ERROR_MEANINGS[code] ? `error ${code}: ${ERROR_MEANINGS[code]}` : `error ${code}`;
-
-/** "error 8 (the auth function cannot be found on the page)", for lists and counts. */
-export const errorName = (code: number): string =>
-  ERROR_MEANINGS[code] ? `error ${code} (${ERROR_MEANINGS[code]})` : `error ${code}`;
 
 const OBSERVED_WHERE: Record<ObservedError['by'], string> = {
   widget: 'observed',
@@ -149,14 +125,28 @@ export function invocationCountKey(i: {
   const code = i.observed?.code ?? i.errorCode;
   if (code !== null) return `error ${code}`;
   if (i.observed) return 'refused by the service';
+  // A failure with no widget error to name (a v1 provider that threw: the host does not catch it).
+  if (i.outcome !== 'token' && i.outcome !== 'pending') return FAILED_OUTCOMES[i.outcome];
   return i.outcome === 'pending' ? 'pending' : 'no error';
 }
+
+/** How counts name a failed invocation that predicts no widget error. */
+const FAILED_OUTCOMES: Record<Exclude<InvocationOutcome, 'token' | 'pending'>, string> = {
+  threw: 'threw',
+  rejected: 'rejected',
+  empty: 'no token',
+  'non-string': 'not a string',
+  timeout: 'no callback',
+};
+
+/** Whether a count key is a failure: anything but "no error" and "pending". */
+const isFailure = (key: string) => key !== 'no error' && key !== 'pending';
 
 /** The short label of an invocation's badge: "error 4", "pending", or its tone. */
 export function invocationBadge(view: InvocationView): { label: string; tone: Tone } {
   const { tone } = viewVerdict(view);
   const key = invocationCountKey(view);
-  const label = key.startsWith('error') ? key : key === 'refused by the service' ? 'refused' : tone;
+  const label = !isFailure(key) ? tone : key === 'refused by the service' ? 'refused' : key;
   // The panel's own call is marked as such wherever it shows: it is not the page's.
   return { label: view.rerun ? `panel's call · ${label}` : label, tone };
 }
@@ -197,7 +187,7 @@ function withPageError(verdict: Verdict, pageFindings: readonly Finding[]): Verd
  * `unjudged` those not judged yet.
  */
 function withEarlier(verdict: Verdict, earlier: readonly string[], unjudged: number): Verdict {
-  const failed = countBy(earlier.filter(k => k.startsWith('error') || k.startsWith('refused')));
+  const failed = countBy(earlier.filter(isFailure));
   const total = earlier.length + unjudged;
   const failures = failed.reduce((sum, [, n]) => sum + n, 0);
   if (failures === 0 && unjudged === 0) return verdict;
@@ -259,30 +249,4 @@ export function reportVerdict(report: Report): Verdict {
     );
   const verdict = withPageError(invocationVerdict({ ...latest, analysed: latest.token !== null }), report.findings);
   return withGaps(withEarlier(verdict, own.slice(0, -1).map(invocationCountKey), 0), report.lost);
-}
-
-/** How the provider was registered, in words: "registered after lcw:ready", "client function (...)", ... */
-export function providerStatus(page: Pick<PageView, 'route' | 'registrations' | 'widget'>): string {
-  const registration = page.registrations.at(-1);
-  if (page.route === 'clientFunction') return 'client function (widget asks the page)';
-  // A custom widget hands its getAuthToken to the Chat SDK inside the page's own code: no window SDK to watch.
-  if (!registration && page.widget.kind === 'custom') return "inside the page's Chat SDK (getAuthToken): not watched";
-  if (!registration) return 'not registered';
-  if (!registration.isFunction) return `set to a ${registration.argumentType}, not a function`;
-  return registration.beforeReady ? 'registered before lcw:ready' : 'registered after lcw:ready';
-}
-
-/** Whether the page has a provider "Call provider again" can call. */
-export const hasCallableProvider = (page: Pick<PageView, 'route' | 'registrations'>): boolean =>
-  page.registrations.some(r => r.isFunction) || page.route === 'clientFunction';
-
-/** Which widget, and what says so ("v2 (its frame is chatv2.html)"), and a portal; null while nothing is known. */
-export function widgetKindText(w: {
-  kind?: WidgetKind | null;
-  kindEvidence?: string | null;
-  portal?: boolean;
-}): string | null {
-  const portal = w.portal ? ' · on a Power Pages portal' : '';
-  if (!w.kind) return portal ? `version unknown${portal}` : null;
-  return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}${portal}`;
 }

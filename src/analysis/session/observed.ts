@@ -39,6 +39,7 @@ export function observedError(
   findings: readonly Finding[],
 ): ObservedError | undefined {
   const error = raised.find(e => e.errorCode !== null && AUTH_ERROR_CODES.has(e.errorCode));
+  const refusal = findings.find(f => SERVICE_REFUSALS.has(f.rule));
   if (error) {
     const who = invocation.route === 'clientFunction' ? 'client function' : 'provider';
     const said = error.description ? ` (${JSON.stringify(error.description)})` : '';
@@ -47,10 +48,9 @@ export function observedError(
       by: 'widget',
       seen:
         `The widget raised lcw:error ${error.errorCode}${said} ${elapsed(error.at - invocation.startedAt)} ` +
-        `after the ${who} was called.`,
+        `after the ${who} was called.${refusal ? ` ${refusal.message}` : ''}`,
     };
   }
-  const refusal = findings.find(f => SERVICE_REFUSALS.has(f.rule));
   if (refusal) return { code: RULES[refusal.rule].errorCode, by: 'service', seen: refusal.message };
   const nothing = findings.find(f => f.rule === 'invocation.widget-got-nothing');
   if (nothing) return { code: 3, by: 'frame', seen: nothing.message };

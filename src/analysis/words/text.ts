@@ -9,9 +9,25 @@ const MAX_PREVIEW = 60;
 export function quote(value: unknown, max = MAX_PREVIEW): string {
   if (typeof value === 'string') {
     const cut = value.length > max ? value.slice(0, max) : value;
-    return JSON.stringify(cut) + (value.length > max ? `... (${value.length} characters)` : '');
+    // Read by a person: quotes inside stay quotes (single ones around them), only invisible characters are escaped.
+    const mark = cut.includes('"') && !cut.includes("'") ? "'" : '"';
+    const shown = mark === "'" ? visibleText(cut) : visibleText(cut).replace(/"/g, '\\"');
+    return `${mark}${shown}${mark}` + (value.length > max ? `... (${value.length} characters)` : '');
   }
   return describeValue(value);
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Control and line-separator characters written as escapes, so a line break or a tab can be seen. */
+function visibleText(text: string): string {
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    const invisible = code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
+    out += !invisible ? c : (ESCAPES[c] ?? `\\u${code.toString(16).padStart(4, '0')}`);
+  }
+  return out;
 }
 
 /** A short description of any value: `number 12`, `object {a, b}`, `array of 3`. Never throws. */
@@ -85,10 +101,19 @@ export function elapsed(ms: number): string {
   return ms < 2000 ? `${Math.round(ms)} ms` : duration(ms / 1000);
 }
 
-/** A Unix time in seconds as an ISO date ("2026-12-03T17:00:00Z"), or the number itself when it is no date. */
+/**
+ * A Unix time in seconds as every face writes a date ("2026-12-03 17:00:00 UTC", milliseconds only
+ * when there are some), or the number itself when it is no date.
+ */
 export function isoDate(seconds: number): string {
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+  return utcText(seconds * 1000) ?? String(seconds);
+}
+
+/** Unix ms (or an ISO string) as "2026-12-03 17:00:00 UTC"; null when it is no date. */
+export function utcText(time: number | string): string | null {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return null;
+  return `${date.toISOString().replace('T', ' ').replace('.000Z', 'Z').replace(/Z$/, '')} UTC`;
 }
 
 /** A NumericDate above this (year 5138) can only be milliseconds. */
