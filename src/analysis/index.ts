@@ -43,8 +43,8 @@ export {
   type Verdict,
   type Tone,
 } from './report/verdict.js';
-export { ERROR_MEANINGS, errorName, errorWords } from './findings/error-words.js';
-export { hasCallableProvider, providerStatus, widgetKindText } from './report/page-words.js';
+export { ERROR_MEANINGS, countName, errorName, errorWords } from './findings/error-words.js';
+export { clientFunctionWords, hasCallableProvider, providerStatus, widgetKindText } from './report/page-words.js';
 export { buildReport, type Report } from './report/report.js';
 export { NOT_IN_HAR, reportSummary } from './report/summary.js';
 

@@ -10,8 +10,10 @@ import {
   DROP_REASONS,
   invocationCountKey,
   errorName,
+  countName,
   NOT_IN_HAR,
   providerStatus,
+  clientFunctionWords,
   viewVerdict,
   invocationLabel,
   type LossReason,
@@ -74,29 +76,12 @@ function configFacts(page: PageView): Fact[] {
   if (!reading.ok) return [['Configuration', 'not readable']];
   const c = reading.config;
   const type = `${authenticationName(c)}${c.authenticationType === 'oauth2' ? ' (no JWT checks)' : ''}`;
-  const fn = c.clientFunction ? clientFunctionText(c.clientFunction, page.askedFunctions) : null;
+  const fn = c.clientFunction ? clientFunctionWords(c.clientFunction, page.askedFunctions) : null;
   return [
     ['Authentication', [type, ...configSwitches(c)].join(' · ')],
     ...(fn ? [['Client function', fn] as Fact] : []),
     ...(c.publicKeyUrl ? [['Public key URL', c.publicKeyUrl] as Fact] : []),
   ];
-}
-
-/**
- * The client function the configuration names, and what the widget asked the page for: the same
- * name ("(found on the page)"), or another one, said apart so the two are never confused.
- */
-function clientFunctionText(configured: string, asked: PageView['askedFunctions']): string {
-  if (asked.length === 0) return `${configured} (the widget has not asked for it yet)`;
-  const same = asked.find(f => f.name === configured);
-  const others = asked.filter(f => f.name !== configured);
-  const where = (f: { found: boolean }) => (f.found ? 'found on the page' : 'not found on the page');
-  return [
-    same
-      ? `${configured} (${where(same)})`
-      : `${configured} (named by the configuration; the widget did not ask for it)`,
-    ...others.map(f => `the widget asked for ${f.name} (${where(f)})`),
-  ].join(' · ');
 }
 
 /**
@@ -163,7 +148,7 @@ export function invocationCounts(session: LoadedSession, partial: boolean): stri
   }
   if (keys.length < own.length) return `${own.length} (judging…)`;
   return `${own.length} · ${countBy(keys)
-    .map(([k, n]) => `${k}: ${n}`)
+    .map(([k, n]) => `${countName(k)}: ${n}`)
     .join(', ')}`;
 }
 

@@ -102,7 +102,10 @@ const SCENARIOS: Record<string, Scenario> = {
   expired: {
     verdict:
       /^Error 4 \(the token is invalid\) observed: The widget raised lcw:error 4 \("[^"]+"\) \d+ ms after the provider was called\. getchattoken answered 401: the service refused this token \(2 calls\)\. Likely why: The token expired 1 hour ago/,
-    facts: { Invocations: '1 · error 4: 1', 'Widget errors': 'error 4 (the token is invalid) ×2' },
+    facts: {
+      Invocations: '1 · error 4 (the token is invalid): 1',
+      'Widget errors': 'error 4 (the token is invalid) ×2',
+    },
     path: '/widget?scenario=expired',
     ready: view => invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2,
     check: view => {

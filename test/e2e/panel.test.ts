@@ -186,6 +186,36 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
+    test("docked narrow (550 px, Chrome's default): rows keep their status codes, the status does not crowd out", async () => {
+      const { run, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'unknown-user', 1, {
+        width: 550,
+        height: 700,
+      });
+      try {
+        await waitForPanel(panel, t => t.rows.some(r => r.includes('→ 401')));
+        const layout = await panel.evaluate(() => {
+          const box = (el: Element) => el.getBoundingClientRect();
+          const text = [...document.querySelectorAll('#timeline .row .text')].find(e =>
+            e.textContent.includes('→ 401'),
+          )!;
+          const range = document.createRange();
+          range.setStart(text.firstChild!, 0);
+          range.setEnd(text.firstChild!, text.textContent.indexOf('→ 401') + 5);
+          return {
+            stacked:
+              box(document.getElementById('timeline')!).bottom <= box(document.getElementById('detail')!).top + 1,
+            codeShown: range.getBoundingClientRect().right <= box(text).right,
+            statusShare: box(document.getElementById('status')!).height / innerHeight,
+          };
+        });
+        expect(layout).toMatchObject({ stacked: true, codeShown: true });
+        expect(layout.statusShare).toBeLessThanOrEqual(0.34);
+        await panel.screenshot({ path: join(SHOTS, `panel-narrow-${name}.png`) });
+      } finally {
+        await Promise.all([panel.close(), run.page.close()]);
+      }
+    });
+
     test('filter, Preserve log and Clear work from the toolbar', async () => {
       const { run, tabId, panel } = await scenarioInPanel(rig.tb, rig.helper, rig.site, 'throws', 1);
       try {

@@ -39,7 +39,7 @@ describe('lcw-auth report', () => {
       verdict:
         'Error 2 (the token provider threw) observed: The widget raised lcw:error 2 ("Auth token provider method ' +
         'execution failed") 2 ms after the provider was called. Likely why: The provider threw Error: "down". ' +
-        'Before it: 1 earlier invocation: error 4.',
+        'Before it: 1 earlier invocation: error 4 (the token is invalid).',
       invocations: 2,
       errorCodes: [4, 2],
       observed: [null, 2],

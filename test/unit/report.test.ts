@@ -97,9 +97,11 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
     expect(text).toContain(
       '**Error 2 (the token provider threw) observed: The widget raised lcw:error 2 ("Auth token provider method ' +
         'execution failed") 2 ms after the provider was called. Likely why: The provider threw Error: "down". ' +
-        'Before it: 1 earlier invocation: error 4.**',
+        'Before it: 1 earlier invocation: error 4 (the token is invalid).**',
     );
-    expect(text).toContain('| Invocations | 2 (error 4: 1, error 2: 1) |');
+    expect(text).toContain(
+      '| Invocations | 2 (error 4 (the token is invalid): 1, error 2 (the token provider threw): 1) |',
+    );
     expect(text).toContain('| Widget errors | error 2 (the token provider threw) ×1 |');
     expect(text).toContain('| #2 | 2025-11-24 16:00:00 | threw | — | none | 2 observed |');
     expect(text).toContain('- `invocation.threw` (');
@@ -218,7 +220,9 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
     expect(summary).toContain('| Configuration | JWT · public key https://contoso.example/pk |');
     expect(summary).toContain('POST getchattoken → 401 UserId not found (invocation #1)');
     // The panel's call is its own result: not counted with the page's, and listed apart.
-    expect(summary).toContain('| Invocations | 2 (error 4: 1, error 2: 1) |');
+    expect(summary).toContain(
+      '| Invocations | 2 (error 4 (the token is invalid): 1, error 2 (the token provider threw): 1) |',
+    );
     expect(summary).toContain('| Called from the panel | 1 (their tokens went to nobody; not counted above) |');
     expect(summary).toMatch(/### Called from the panel[^#]*- #3: /);
   });

@@ -70,7 +70,7 @@ describe('observed beats predicted, and the counts follow it', () => {
     expect(counts(a)).toEqual(['error 3']);
     const r = report(events);
     expect(r.invocations[0]!.observed?.code).toBe(3);
-    expect(reportSummary(r)).toContain('| Invocations | 1 (error 3: 1) |');
+    expect(reportSummary(r)).toContain('| Invocations | 1 (error 3 (no token was provided): 1) |');
   });
 
   test('the portal\'s "Login Required" with the widget\'s error 3: observed, not expected', () => {
@@ -119,11 +119,11 @@ describe('the headline says what failed before the newest', () => {
     expect(sessionVerdict(a).text).toBe('Token accepted (the newest); judging 300 earlier…');
     a.invocations();
     expect(sessionVerdict(a)).toEqual({
-      text: 'Token accepted (the newest); 300 earlier invocations: error 4',
+      text: 'Token accepted (the newest); 300 earlier invocations: error 4 (the token is invalid)',
       tone: 'warning',
     });
     expect(reportVerdict(report(many(300, expired, token))).text).toBe(
-      'Token accepted (the newest); 300 earlier invocations: error 4',
+      'Token accepted (the newest); 300 earlier invocations: error 4 (the token is invalid)',
     );
   });
   test('near miss: all good, the headline is just the newest', () => {
@@ -159,7 +159,7 @@ describe('"Call provider again" is the panel\'s, not the page\'s', () => {
     const r = buildReport(after.view(), { url: 'https://shop.example/', now: T0 + 60 });
     expect(validateReport(r), JSON.stringify(validateReport.errors)).toBe(true);
     const summary = reportSummary(r);
-    expect(summary).toContain('| Invocations | 1 (error 4: 1) |');
+    expect(summary).toContain('| Invocations | 1 (error 4 (the token is invalid): 1) |');
     expect(summary).toMatch(/- #2: Error 4 \(the token is invalid\) expected: The token expired/);
   });
 });
@@ -211,5 +211,28 @@ describe('what a HAR can and cannot say', () => {
     expect(summary).not.toMatch(/-1:1|sync ×1|0 ms|custom widget/);
     // Near miss: the same traffic recorded live on a page is a custom widget's.
     expect(assembleSession(events).widget.kind).toBe('custom');
+  });
+});
+
+describe('the configured client function and the one the widget asked for are told apart', () => {
+  test('the same name: found or not; another name: both named, each with what is true of it', async () => {
+    const { clientFunctionWords } = await import('../../src/analysis/index.js');
+    const asked = (name: string, found: boolean) => [{ name, found }];
+    expect(clientFunctionWords('auth.getToken', asked('auth.getToken', false))).toBe(
+      'auth.getToken (not found on the page)',
+    );
+    expect(clientFunctionWords('auth.getAuthenticationToken', asked('auth.missingFunction', false))).toBe(
+      'auth.getAuthenticationToken (named by the configuration; the widget did not ask for it) · ' +
+        'the widget asked for auth.missingFunction (not found on the page)',
+    );
+    expect(clientFunctionWords('auth.getToken', [])).toBe('auth.getToken (the widget has not asked for it yet)');
+  });
+  test('the page view lists what the widget asked for', () => {
+    const view = assembleSession([
+      ready(),
+      { k: 'req', at: T0 + 1, name: 'auth.missingFunction', found: false, frame },
+      { k: 'req', at: T0 + 2, name: 'auth.missingFunction', found: false, frame },
+    ]);
+    expect(view.askedFunctions).toEqual([{ name: 'auth.missingFunction', found: false }]);
   });
 });

@@ -17,3 +17,9 @@ export const errorWords = (code: number): string =>
 /** "error 8 (the auth function cannot be found on the page)", for lists and counts. */
 export const errorName = (code: number): string =>
   ERROR_MEANINGS[code] ? `error ${code} (${ERROR_MEANINGS[code]})` : `error ${code}`;
+
+/** A count's key as a person reads it: "error 4" becomes "error 4 (the token is invalid)". */
+export const countName = (key: string): string => {
+  const code = /^error (\d+)$/.exec(key)?.[1];
+  return code === undefined ? key : errorName(Number(code));
+};

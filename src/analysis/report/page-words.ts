@@ -26,3 +26,20 @@ export function widgetKindText(w: {
   if (!w.kind) return portal ? `version unknown${portal}` : null;
   return `${w.kind === 'custom' ? 'custom widget' : w.kind}${w.kindEvidence ? ` (${w.kindEvidence})` : ''}${portal}`;
 }
+
+/**
+ * The client function the configuration names, and what the widget asked the page for: the same
+ * name ("(found on the page)"), or another one, said apart so the two are never confused.
+ */
+export function clientFunctionWords(configured: string, asked: PageView['askedFunctions']): string {
+  if (asked.length === 0) return `${configured} (the widget has not asked for it yet)`;
+  const same = asked.find(f => f.name === configured);
+  const others = asked.filter(f => f.name !== configured);
+  const where = (f: { found: boolean }) => (f.found ? 'found on the page' : 'not found on the page');
+  return [
+    same
+      ? `${configured} (${where(same)})`
+      : `${configured} (named by the configuration; the widget did not ask for it)`,
+    ...others.map(f => `the widget asked for ${f.name} (${where(f)})`),
+  ].join(' · ');
+}

@@ -4,7 +4,7 @@
  */
 import { RULES } from '../findings/rules.js';
 import { invocationCountKey, invocationVerdict, outcomeWords, reportVerdict } from './verdict.js';
-import { errorName } from '../findings/error-words.js';
+import { countName, errorName } from '../findings/error-words.js';
 import { widgetKindText } from './page-words.js';
 import type { Report, ReportInvocation } from './report.js';
 import { DROP_REASONS } from '../session/timeline.js';
@@ -63,7 +63,8 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   }
   lines.push(`| Token route | ${har ? NOT_IN_HAR : (report.route ?? 'none seen')} |`);
   lines.push(
-    `| Invocations | ` + `${own.length}${codes.length ? ` (${codes.map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`,
+    `| Invocations | ${own.length}` +
+      `${codes.length ? ` (${codes.map(([k, n]) => `${countName(k)}: ${n}`).join(', ')})` : ''} |`,
   );
   if (reruns.length > 0)
     lines.push(`| Called from the panel | ${reruns.length} (their tokens went to nobody; not counted above) |`);

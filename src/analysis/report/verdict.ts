@@ -11,7 +11,7 @@ import { fromWhatWasKept } from '../session/timeline.js';
 import type { PredictedErrorCode, Severity } from '../findings/rules.js';
 import { levelOf, type Finding } from '../findings/finding.js';
 import { countBy, plural } from '../words/text.js';
-import { errorName } from '../findings/error-words.js';
+import { countName, errorName } from '../findings/error-words.js';
 
 /** How a verdict is coloured: ok, warning, error, info (a page's remark), pending, or none (nothing seen). */
 export type Tone = 'ok' | 'warning' | 'error' | 'info' | 'pending' | 'none';
@@ -191,7 +191,8 @@ function withEarlier(verdict: Verdict, earlier: readonly string[], unjudged: num
   const total = earlier.length + unjudged;
   const failures = failed.reduce((sum, [, n]) => sum + n, 0);
   if (failures === 0 && unjudged === 0) return verdict;
-  const codes = failed.length === 1 ? failed[0]![0] : failed.map(([k, n]) => `${k} ×${n}`).join(', ');
+  const codes =
+    failed.length === 1 ? countName(failed[0]![0]) : failed.map(([k, n]) => `${countName(k)} ×${n}`).join(', ');
   const who = failures === total ? `${plural(total, 'earlier invocation')}` : `${failures} of ${total} earlier`;
   const bare = verdict.text.replace(/\.$/, '');
   // An error's headline is already sentences; a short one takes the note in brackets.
