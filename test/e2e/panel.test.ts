@@ -206,10 +206,13 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
               box(document.getElementById('timeline')!).bottom <= box(document.getElementById('detail')!).top + 1,
             codeShown: range.getBoundingClientRect().right <= box(text).right,
             statusShare: box(document.getElementById('status')!).height / innerHeight,
+            // The detail fills what is left below the timeline (a hidden view once took half of it).
+            detailShare: box(document.getElementById('detail')!).height / innerHeight,
           };
         });
         expect(layout).toMatchObject({ stacked: true, codeShown: true });
         expect(layout.statusShare).toBeLessThanOrEqual(0.34);
+        expect(layout.detailShare).toBeGreaterThan(0.3);
         await panel.screenshot({ path: join(SHOTS, `panel-narrow-${name}.png`) });
       } finally {
         await Promise.all([panel.close(), run.page.close()]);
@@ -371,7 +374,16 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const tabId = await newestTabId(rig.helper);
       const panel = await openPanel(rig.tb, tabId);
       try {
-        expect((await panelText(panel)).verdict).toBe('No Omnichannel chat widget seen on this page.');
+        const empty = await panelText(panel);
+        expect(empty.verdict).toBe('No Omnichannel chat widget seen on this page.');
+        // Empty states say what to try, never "nothing matches the filter" without a filter.
+        expect(empty.detail).toMatch(/^Nothing recorded on this page yet\. The widget may load later/);
+        expect(empty.facts.Record).toMatch(/Paste a token or Open HAR file work without a page$/);
+        await panel.click('#tab-variables');
+        expect(await panel.$eval('#view-variables', n => n.textContent)).toMatch(
+          /nothing is recorded for this tab yet/,
+        );
+        await panel.click('#tab-session');
         await page.goto(`${rig.site.origin}/widget?scenario=valid`);
         const text = await waitForPanel(panel, t => t.verdict.startsWith('Token accepted'));
         expect(text.facts.Invocations).toMatch(/^1\b/);

@@ -175,6 +175,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const view = await openExtensionPage(rig.tb, `panel.html?tabId=${tabId}`);
       try {
         await view.waitForSelector('#detail .verify-section input');
+        // Before Verify: the Signature section says where to give the key, not "no key was given".
+        expect(await view.$eval('#detail', n => n.textContent)).toContain(
+          'Not checked yet: give the public key in Verify signature below.',
+        );
         await view.type('#detail .verify-section input', `${rig.site.origin}/keys/public.pem`);
         await view.click('#detail .verify-section button');
         await view.waitForSelector('#detail .verify-line[data-status="verified"]');
