@@ -1,7 +1,7 @@
 /** `lcw-auth check`: analyse one token and print the report or the JSON result. */
 import { analyzeToken, type TokenAnalysis, type WidgetKindName } from '../analysis/index.js';
 import { readToken, readContextVariables, readKey } from './inputs.js';
-import { formatReport } from './format.js';
+import { formatReport, jsonText } from './format.js';
 
 export interface CheckArgs {
   token: string | undefined;
@@ -48,7 +48,7 @@ export function toJson(analysis: TokenAnalysis): string {
     signatureDetail: analysis.signature.detail,
   };
   try {
-    return JSON.stringify(result, null, 2);
+    return jsonText(result);
   } catch {
     // Claims nested too deeply to serialise: keep the verdict, say what was left out.
     return JSON.stringify(

@@ -84,6 +84,18 @@ export function safe(text: string): string {
   return visible(text.replace(/\p{Cc}/gu, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
+/**
+ * JSON for standard output: what JSON.stringify gives, with the characters that reorder or hide
+ * text in a terminal (bidi controls, invisible marks, line separators) written as \u escapes. Still
+ * the same JSON to any parser.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function relative(seconds: number): string {
   return seconds >= 0 ? `in ${duration(seconds)}` : `${duration(seconds)} ago`;
 }

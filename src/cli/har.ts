@@ -20,7 +20,7 @@ import {
 } from '../analysis/index.js';
 import { InputError, cannotRead, readContextVariables, readKey } from './inputs.js';
 import { reportFails } from './report.js';
-import { safe } from './format.js';
+import { jsonText, safe } from './format.js';
 
 export interface HarArgs {
   file: string;
@@ -67,11 +67,11 @@ export async function runHar(args: HarArgs): Promise<number> {
       signatures: key ? signatures : undefined,
       problem: scan.problem,
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${jsonText(result)}\n`);
   } else {
     // Only the file's name is the user's text: the line breaks are ours.
     const lead = `${safe(args.file)}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's\n\n`;
-    process.stdout.write(lead + reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
+    process.stdout.write(lead + reportSummary(report).split('\n').map(safe).join('\n'));
     if (key) {
       const lines = signatures.map(s => `  invocation ${invocationLabel(s.invocation)}: ${s.status}: ${s.detail}`);
       process.stdout.write(

@@ -7,7 +7,7 @@ import { reportSummary, reportVerdict, type Report } from '../analysis/index.js'
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
 import { InputError, readText } from './inputs.js';
-import { safe } from './format.js';
+import { jsonText, safe } from './format.js';
 import { MAX_SCHEMA_ERRORS } from '../protocol/limits.js';
 
 /** docs/report.schema.json, compiled strictly (the tests check reports with this one too). */
@@ -56,7 +56,7 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
       .slice(0, MAX_SCHEMA_ERRORS)
       .map(e => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
     if (json) {
-      process.stdout.write(`${JSON.stringify({ valid: false, errors }, null, 2)}\n`);
+      process.stdout.write(`${jsonText({ valid: false, errors })}\n`);
       return 2;
     }
     const format = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).format : undefined;
@@ -80,9 +80,9 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
       observed: report.invocations.map(i => i.observed?.code ?? null),
       widgetErrors: report.widgetErrors.map(e => e.errorCode),
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${jsonText(result)}\n`);
   } else {
-    process.stdout.write(reportSummary(report, { markdown: false }).split('\n').map(safe).join('\n'));
+    process.stdout.write(reportSummary(report).split('\n').map(safe).join('\n'));
   }
   return failing ? 1 : 0;
 }

@@ -24,9 +24,9 @@ export class VariablesView {
   async show(origin: string | null, { reload = false } = {}): Promise<void> {
     // Drawn once at least, even with no page to speak of (else the tab stays blank).
     if (origin === this.origin && !reload && this.drawn) return;
-    this.drawn = true;
     if (origin !== this.origin) this.message = null;
-    const sameOrigin = origin === this.origin;
+    const sameOrigin = origin === this.origin && this.drawn;
+    this.drawn = true;
     this.origin = origin;
     const stored = (await loadVariables(origin)) ?? [];
     // Our own save coming back through storage.onChanged: keep the rows (and the focus) as they are.

@@ -167,6 +167,13 @@ describe('lcw-auth check', () => {
   test('nothing at all on standard input is no token given (status 2), not an empty token', async () => {
     expectInputError(await runCli(['check', ...now], { input: '' }), /no token given: standard input was empty/);
   });
+  test('--json writes bidi controls and invisible marks as escapes, the JSON unchanged', async () => {
+    const spoof = await signToken(key, validClaims({ iss: 'contoso\u202Emoc.evil' }));
+    const result = await runCli(['check', spoof, ...now, '--json']);
+    expect(result.stdout).not.toContain('\u202E');
+    expect(result.stdout).toContain('\\u202e');
+    expect(JSON.parse(result.stdout).claims.iss).toBe('contoso\u202Emoc.evil');
+  });
   test('--version names the version', async () => {
     const result = await runCli(['--version']);
     expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(/^lcw-auth \d+\.\d+\.\d+\n$/)]);

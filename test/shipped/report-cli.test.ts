@@ -60,6 +60,27 @@ describe('lcw-auth report', () => {
     const missing = await runCli(['report', join(dir, 'none.json')]);
     expect([missing.status, missing.stderr]).toEqual([2, expect.stringContaining('no such file')]);
   });
+  test('page text in a report comes out as inert Markdown, as in Copy summary', async () => {
+    const hostile = buildReport(
+      assembleSession([
+        ...events.slice(0, 3),
+        {
+          k: 'evt',
+          at: T0 + 9,
+          frame: 0,
+          type: 'lcw:error',
+          detail: {
+            errorCode: 3,
+            errorDescription: '![beacon](https://evil.example/b.png) <img src=x> [Click](https://evil.example/login)',
+          },
+        },
+      ]),
+      { url: 'https://shop.contoso.com/', now: T0 },
+    );
+    const result = await runCli(['report', write('hostile-md.json', hostile)]);
+    expect(result.stdout).toContain('!\\[beacon\\](https://evil.example/b.png) \\<img src=x\\> \\[Click\\]');
+    expect(result.stdout).not.toMatch(/[^\\]!\[beacon\]/);
+  });
   test('a HAR file handed to report: one line that says so and names lcw-auth har', async () => {
     const har = write('trace.har', { log: { version: '1.2', entries: [] } });
     const result = await runCli(['report', har]);
@@ -71,6 +92,7 @@ describe('lcw-auth report', () => {
     r.widgetErrors[0]!.description = 'ok\u001b[2J\u001b]0;pwned\u0007';
     const result = await runCli(['report', write('ansi.json', r)]);
     expect(result.stdout).not.toContain('\u001b');
-    expect(result.stdout).toContain('ok\\u001b[2J');
+    // Escaped for the terminal, and as Markdown ("[" cannot open a link).
+    expect(result.stdout).toContain('ok\\u001b\\[2J');
   });
 });

@@ -247,3 +247,21 @@ describe('a report with the widget\'s traffic and a "Call provider again"', () =
     });
   });
 });
+
+describe('a report that is bigger or stranger than it should be', () => {
+  test('300,000 page findings: a bounded list, no stack overflow', () => {
+    const base = report();
+    const finding = base.invocations[0]!.findings[0]!;
+    const big = { ...base, findings: Array.from({ length: 300_000 }, () => finding) };
+    const text = reportSummary(big);
+    expect(text).toContain('- … and 299950 more findings in the report file.');
+    expect(text.split('\n').filter(l => l.startsWith(`- **${finding.severity}**`)).length).toBeLessThan(120);
+  });
+  test('full tokens in a file that says they were left out: the summary says what the file holds', () => {
+    const lying = report(true);
+    expect(reportSummary({ ...lying, tokensIncluded: false })).toContain(
+      '**holds full tokens or signatures, although it says they were left out**',
+    );
+    expect(reportSummary(report())).toContain(', signatures redacted');
+  });
+});

@@ -15,6 +15,8 @@ import { countBy, utcText } from '../words/text.js';
 
 /** How many invocations the table lists (the newest); the rest are counted. */
 export const SUMMARY_INVOCATIONS = 20;
+/** How many findings a list shows; the rest are counted (the report file holds them all). */
+export const SUMMARY_FINDINGS = 50;
 
 /** Page text as inert Markdown: on one line, the characters that make links, markup, code or table cells escaped. */
 export function mdText(text: string, max = 300): string {
@@ -76,12 +78,19 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
     lines.push(`| Dropped | ${gaps.map(([why, n]) => `${n} events: ${DROP_REASONS[why as LossReason]}`).join('; ')} |`);
   lines.push(
     `| Report | ${report.format} v${report.version}, ` +
-      `${report.createdAt}${report.tokensIncluded ? ', **full tokens included**' : ', signatures redacted'}` +
+      `${report.createdAt}${tokensWords(report)}` +
       `${har ? ', from a HAR file' : ''} |`,
     '',
   );
 
-  if (report.findings.length > 0) lines.push('### Page', '', ...report.findings.map(findingLine), '');
+  if (report.findings.length > 0) {
+    // Pushed one by one and bounded: a report of 800,000 findings must not overflow the stack.
+    lines.push('### Page', '');
+    for (const f of report.findings.slice(0, SUMMARY_FINDINGS)) lines.push(findingLine(f));
+    if (report.findings.length > SUMMARY_FINDINGS)
+      lines.push(`- … and ${report.findings.length - SUMMARY_FINDINGS} more findings in the report file.`);
+    lines.push('');
+  }
 
   if (own.length > 0) {
     const shown = own.slice(-SUMMARY_INVOCATIONS);
@@ -108,7 +117,11 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   if (latest) {
     lines.push(`### Latest invocation (${invocationLabel(latest.id)})`, '');
     if (latest.observed) lines.push(`Observed: ${mdText(latest.observed.seen)}`, '');
-    lines.push(...(latest.findings.length ? latest.findings.map(findingLine) : ['No findings.']), '');
+    for (const f of latest.findings.slice(0, SUMMARY_FINDINGS)) lines.push(findingLine(f));
+    if (latest.findings.length === 0) lines.push('No findings.');
+    else if (latest.findings.length > SUMMARY_FINDINGS)
+      lines.push(`- … and ${latest.findings.length - SUMMARY_FINDINGS} more findings in the report file.`);
+    lines.push('');
     if (latest.token?.claims) {
       lines.push('| Claim | Value |', '|---|---|');
       for (const [name, value] of Object.entries(latest.token.claims))
@@ -154,6 +167,15 @@ export function reportSummary(report: Report, { markdown = true }: SummaryOption
   }
   lines.push("Each finding is explained in the extension's findings page (docs/findings.md).");
   return `${lines.join('\n')}\n`;
+}
+
+/** What the file really holds of the tokens, whatever its tokensIncluded says. */
+function tokensWords(report: Report): string {
+  const held = report.invocations.some(
+    i => i.token?.raw !== undefined || (i.token && i.token.signature !== 'redacted'),
+  );
+  if (report.tokensIncluded) return ', **full tokens included**';
+  return held ? ', **holds full tokens or signatures, although it says they were left out**' : ', signatures redacted';
 }
 
 /** One row of the invocations table; a token seen only on the wire has no provider timing to show. */

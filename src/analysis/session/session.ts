@@ -64,7 +64,8 @@ export class SessionAssembly {
     reader.page.findings = pageFindings(reader.page, reader.missingFunctions, reader.nearNames);
     this.page = reader.page;
     this.eventsByKey = reader.eventsByKey;
-    this.page.findings.push(...patternFindings(reader, this.page));
+    // A page that registers a string 5,500 times gets one finding that says how often, not 5,500.
+    this.page.findings = sameOnce([...this.page.findings, ...patternFindings(reader, this.page)], 'times');
     this.starts = withWireTokens(reader.starts, reader.calls, this.eventsByKey);
     this.reruns = reader.reruns;
     this.starts.forEach((start, index) => this.indexByKey.set(invocationKey(start), index));
@@ -193,7 +194,7 @@ export function assembleSession(events: readonly RecordedEvent[], options: Assem
 }
 
 /** Findings that say the same thing (one per call with the same answer) once, with how many calls said it. */
-function sameOnce(findings: readonly Finding[]): Finding[] {
+function sameOnce(findings: readonly Finding[], unit = 'calls'): Finding[] {
   const counts = new Map<string, { finding: Finding; n: number }>();
   for (const f of findings) {
     const key = `${f.rule}\u0000${f.message}`;
@@ -202,6 +203,6 @@ function sameOnce(findings: readonly Finding[]): Finding[] {
     else counts.set(key, { finding: f, n: 1 });
   }
   return [...counts.values()].map(({ finding, n }) =>
-    n === 1 ? finding : { ...finding, message: `${finding.message.replace(/\.$/, '')} (${n} calls).` },
+    n === 1 ? finding : { ...finding, message: `${finding.message.replace(/\.$/, '')} (${n} ${unit}).` },
   );
 }

@@ -184,15 +184,31 @@ export function tieCalls(
   for (const { view: call, token: carried, entry } of calls) {
     const token = carried ? bareToken(carried) : undefined;
     if (!token) continue;
-    const eligible = (byToken.get(token) ?? []).filter(i => s.starts[i]!.at <= call.at + CLOCK_TOLERANCE_MS);
-    if (eligible.length === 0) continue;
+    // The invocations that handed this token over, in start order: those started by the call's time lead.
+    const handers = byToken.get(token) ?? [];
+    const eligible = startedBy(s, handers, call.at + CLOCK_TOLERANCE_MS);
+    if (eligible === 0) continue;
     const counter = `${call.endpoint}\n${token}`;
     const k = seen.get(counter) ?? 0;
     seen.set(counter, k + 1);
-    const index = eligible[Math.min(k, eligible.length - 1)]!;
+    const index = handers[Math.min(k, eligible - 1)]!;
     call.invocation = invocationKey(s.starts[index]!);
-    callsByIndex.set(index, [...(callsByIndex.get(index) ?? []), call]);
+    const list = callsByIndex.get(index);
+    if (list) list.push(call);
+    else callsByIndex.set(index, [call]);
     timeline[entry]!.invocation = call.invocation;
   }
   return callsByIndex;
+}
+
+/** How many of `indices` (in start order) started by `at`: a binary search, as calls may be 100,000. */
+function startedBy(s: Started, indices: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = indices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.starts[indices[mid]!]!.at <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
