@@ -89,11 +89,12 @@ try {
   results.push(
     report(
       'Panel first render: navigation start to status, facts and newest timeline entries drawn (median of 9)',
-      `< 200 ms with ${INVOCATIONS} invocations`,
+      `< 200 ms with the record full (${INVOCATIONS} invocations made)`,
       bigFirst < 200,
       [
         `2 invocations            first ${smallFirst.toFixed(0)} ms, complete ${smallComplete.toFixed(0)} ms`,
-        `${String(INVOCATIONS).padEnd(6)} invocations     first ${bigFirst.toFixed(0)} ms (${(bigFirst / smallFirst).toFixed(2)}x), complete ${bigComplete.toFixed(0)} ms (${(bigComplete / smallComplete).toFixed(2)}x: the whole record read and judged)`,
+        // What the record kept, not what the page made: the rest was dropped to its bounds (counted above).
+        `${session.view.invocations.length} of ${INVOCATIONS} kept  first ${bigFirst.toFixed(0)} ms (${(bigFirst / smallFirst).toFixed(2)}x), complete ${bigComplete.toFixed(0)} ms (${(bigComplete / smallComplete).toFixed(2)}x: the whole record read and judged)`,
       ],
     ),
   );

@@ -247,3 +247,14 @@ describe('key URLs that work only for us', () => {
     expect(keyUrlNotes('not a url', true)).toEqual([]);
   });
 });
+
+describe('a key URL without a host', () => {
+  test('is said to have no host, never "a single-label (intranet) name" with an empty name', () => {
+    const [note] = keyUrlNotes('file:///etc/key.pem', false);
+    expect(note?.message).toBe(
+      'file: "file:///etc/key.pem" has no host: Omnichannel fetches the key from an https:// address on the internet.',
+    );
+    // Near miss: a real single-label name still says so.
+    expect(keyUrlNotes('https://keys/pk', false)[0]?.message).toMatch(/^keys is a single-label \(intranet\) name/);
+  });
+});

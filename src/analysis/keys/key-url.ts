@@ -34,15 +34,13 @@ export function keyUrlNotes(source: string, read: boolean): Finding[] {
     return [];
   }
   const reason = privateHostReason(url.hostname);
+  // A URL without a host (file:, data:) names nothing the service could fetch: say that, not "a single label".
+  const message = !url.hostname
+    ? `${url.protocol}${url.pathname ? ` ${JSON.stringify(url.href.slice(0, 80))}` : ''} has no host: Omnichannel ` +
+      'fetches the key from an https:// address on the internet.'
+    : `${url.host} is ${reason}: Omnichannel fetches the key from the internet and cannot reach it.`;
   return [
-    ...(reason
-      ? [
-          finding(
-            'key.url-private-host',
-            `${url.host} is ${reason}: Omnichannel fetches the key from the internet and cannot reach it.`,
-          ),
-        ]
-      : []),
+    ...(reason || !url.hostname ? [finding('key.url-private-host', message)] : []),
     ...(read
       ? [
           finding(
