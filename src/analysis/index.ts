@@ -22,6 +22,7 @@ export { keyUrlNotes } from './keys/key-url.js';
 // The widget's traffic: its configuration, and HAR files.
 export { authenticationName, configSwitches, type WidgetConfig } from './traffic/omnichannel.js';
 export { readHar, type HarReading } from './traffic/har-stream.js';
+export { damagedWords } from './traffic/har.js';
 export { decodeContent, harEntryEvent, isWidgetRequest, type HarEntry } from './traffic/har-entry.js';
 
 // A page session: the record's events assembled into registrations, invocations and a timeline.

@@ -16,6 +16,7 @@ import {
   reportSummary,
   reportVerdict,
   invocationLabel,
+  damagedWords,
   type SessionView,
 } from '../analysis/index.js';
 import { InputError, cannotRead, readContextVariables, readKey } from './inputs.js';
@@ -43,6 +44,7 @@ export async function runHar(args: HarArgs): Promise<number> {
   const view = assembleSession(traffic.events, {
     nowMs,
     source: 'har',
+    unreadable: scan.damagedCount,
     ...(contextVariables ? { contextVariables } : {}),
   });
   const report = buildReport(view, { url: traffic.pageUrl ?? 'about:blank', now: nowMs, source: 'har' });
@@ -66,6 +68,8 @@ export async function runHar(args: HarArgs): Promise<number> {
       authCalls: (report.authCalls ?? []).map(c => ({ endpoint: c.endpoint, status: c.status, message: c.message })),
       signatures: key ? signatures : undefined,
       problem: scan.problem,
+      unreadable: scan.damagedCount,
+      damaged: scan.damaged,
     };
     process.stdout.write(`${jsonText(result)}\n`);
   } else {
@@ -79,7 +83,11 @@ export async function runHar(args: HarArgs): Promise<number> {
       );
     }
   }
-  // A cut-off file still gets what it held analysed, and says so last, where it is seen.
+  // A cut-off or damaged file still gets what it held analysed, and says so last, where it is seen.
+  if (scan.damagedCount > 0) {
+    process.stderr.write(`lcw-auth: ${safe(args.file)}: ${safe(damagedWords(scan))}; judged from the rest\n`);
+    return 2;
+  }
   if (scan.problem) {
     process.stderr.write(`lcw-auth: ${safe(args.file)}: ${safe(scan.problem)}; analysed what came before it\n`);
     return 2;

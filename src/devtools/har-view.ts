@@ -3,7 +3,7 @@
  * same scanner as `lcw-auth har`, becomes one page session the Session view shows instead of the
  * tab's record. Nothing leaves the browser; nothing is stored.
  */
-import { readHar, SessionAssembly, type HarReading } from '../analysis/index.js';
+import { damagedWords, readHar, SessionAssembly, type HarReading } from '../analysis/index.js';
 import type { PanelData } from './source.js';
 
 export interface OpenedHar {
@@ -31,8 +31,14 @@ export async function openHar(file: File, tabId: number, say: (text: string) => 
     say(nothing.startsWith(name) ? nothing : nothing.charAt(0).toUpperCase() + nothing.slice(1));
     return null;
   }
-  const assembly = new SessionAssembly(traffic.events, { nowMs: traffic.lastAt ?? Date.now(), source: 'har' });
-  const cut = scan.problem ? ` Note: ${scan.problem}; what came before it is shown.` : '';
+  const assembly = new SessionAssembly(traffic.events, {
+    nowMs: traffic.lastAt ?? Date.now(),
+    source: 'har',
+    unreadable: scan.damagedCount,
+  });
+  const cut =
+    (scan.problem ? ` Note: ${scan.problem}; what came before it is shown.` : '') +
+    (scan.damagedCount > 0 ? ` Note: ${damagedWords(scan)}; the rest is shown.` : '');
   const banner = `Showing ${name}: ${scan.entries.length} of ${scan.entryCount} entries are the widget's.${cut}`;
   say(banner);
   return {

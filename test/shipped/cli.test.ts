@@ -174,6 +174,28 @@ describe('lcw-auth check', () => {
     expect(result.stdout).toContain('\\u202e');
     expect(JSON.parse(result.stdout).claims.iss).toBe('contoso\u202Emoc.evil');
   });
+  test('har: a damaged widget entry is named, the rest judged, exit 2 (never "accepted", exit 0)', async () => {
+    const entry = (path: string) =>
+      JSON.stringify({
+        startedDateTime: '2025-11-24T16:00:00.000Z',
+        request: {
+          url: `https://org.omnichannelengagementhub.com/livechatconnector${path}`,
+          method: 'GET',
+          headers: [],
+        },
+        response: { status: 200, headers: [], content: { text: '{}' } },
+      });
+    const damaged = file(
+      'damaged.har',
+      `{"log":{"entries":[${entry('/config/o/a')},${entry('/v2/auth/getchattoken/o/a/r').replace(/}$/, ',}')}]}}`,
+    );
+    const result = await runCli(['har', damaged]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(
+      /^lcw-auth: .*damaged\.har: 1 of the widget's entries could not be read: entry 2 \(2025-11-24T16:00:00\.000Z\): its JSON is damaged .*; judged from the rest$/,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
   test('--version names the version', async () => {
     const result = await runCli(['--version']);
     expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(/^lcw-auth \d+\.\d+\.\d+\n$/)]);

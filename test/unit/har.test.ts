@@ -2,7 +2,8 @@
 import { describe, test, expect } from 'vitest';
 import { HarScanner } from '../../src/analysis/traffic/har-scan.js';
 import { harTraffic } from '../../src/analysis/traffic/har.js';
-import { assembleSession } from '../../src/analysis/session/session.js';
+import { SessionAssembly, assembleSession } from '../../src/analysis/session/session.js';
+import { sessionVerdict } from '../../src/analysis/report/verdict.js';
 
 const widgetEntry = (path: string, extra: object = {}) => ({
   startedDateTime: '2026-11-24T16:00:00.000Z',
@@ -138,4 +139,87 @@ test("a HAR's chat start with custom context: the rule fires from its postData, 
   expect(rules(harTraffic([start({ text: { customContextData: 1 } })], null).events)).not.toContain(
     'auth.custom-context',
   );
+});
+
+describe("only Omnichannel's hosts speak for the widget", () => {
+  const entry = (url: string, status = 401) => ({
+    startedDateTime: '2026-11-24T16:00:00.000Z',
+    request: { url, method: 'GET', headers: [{ name: 'Referer', value: 'https://oc-cdn-ocprod.azureedge.net/' }] },
+    response: { status, headers: [], content: { text: '{}' } },
+  });
+  test("a survey site's /survey/auth/login and a third party's /livechatconnector/config/ are not the widget's", () => {
+    const { events } = harTraffic(
+      [
+        entry('https://surveys.contoso-feedback.com/survey/auth/login'),
+        entry('https://tracker.example/livechatconnector/config/org/app', 200),
+      ],
+      [],
+    );
+    expect(events).toEqual([]);
+  });
+  test("near miss: the same paths on Omnichannel's host are", () => {
+    const { events } = harTraffic(
+      [entry('https://org.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken/o/a/r')],
+      [],
+    );
+    expect(events.map(e => e.k)).toEqual(['wire']);
+  });
+});
+
+describe('files that break or fool a reader', () => {
+  const feed = (text: string | Uint8Array, chunk = 1 << 16) => {
+    const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+    const s = new HarScanner();
+    for (let at = 0; at < bytes.length; at += chunk) if (!s.push(bytes.subarray(at, at + chunk))) break;
+    return s.end();
+  };
+  const entryJson = (path: string) => JSON.stringify(widgetEntry(path));
+  test('a damaged widget entry is named (index and time), never skipped in silence', () => {
+    const damaged = `{"log":{"entries":[${entryJson('/config/o/a')},${entryJson('/v2/auth/getchattoken').replace(/}$/, ',}')}]}}`;
+    const scan = feed(damaged);
+    expect(scan.entries).toHaveLength(1);
+    expect(scan.damagedCount).toBe(1);
+    expect(scan.damaged[0]).toMatchObject({ index: 2, startedDateTime: '2026-11-24T16:00:00.000Z' });
+    expect(scan.damaged[0]!.why).toMatch(/^its JSON is damaged/);
+    // The verdict says it was drawn from what could be read, and is not green.
+    const { events } = harTraffic(scan.entries, null);
+    const a = new SessionAssembly(events, { source: 'har', unreadable: scan.damagedCount });
+    expect(sessionVerdict(a).text).toMatch(
+      /from what was kept: 1 of the widget's entries in the file could not be read\)$/,
+    );
+    expect(sessionVerdict(a).tone).not.toBe('ok');
+    // Near miss: a damaged entry that is not the widget's is nobody's business.
+    expect(
+      feed(`{"log":{"entries":[${entryJson('/config/o/a')},{"request":{"url":"https://x.example/",}}]}}`).damagedCount,
+    ).toBe(0);
+  });
+  test('deep nesting (3 million levels) is only counted, and the entries after it are read', () => {
+    const depth = 3_000_000;
+    const scan = feed(`{"log":{"x":${'['.repeat(depth)}${']'.repeat(depth)},"entries":[${entryJson('/config/o/a')}]}}`);
+    expect([scan.problem, scan.entries.length]).toEqual([null, 1]);
+  });
+  test('a second "log" replaces the first, as JSON.parse keeps the last value of a key', () => {
+    const twice = `{"log":{"entries":[${entryJson('/v2/auth/getchattoken')}]},"log":{"entries":[]}}`;
+    expect(JSON.parse(twice).log.entries).toEqual([]);
+    expect(feed(twice).entries).toEqual([]);
+    const entriesTwice = `{"log":{"entries":[${entryJson('/v2/auth/getchattoken')}],"entries":[${entryJson('/config/o/a')}]}}`;
+    expect(feed(entriesTwice).entries).toEqual(JSON.parse(entriesTwice).log.entries);
+  });
+  test('an escaped key is the key it means', () => {
+    const escaped = `{"\\u006cog":{"entri\\u0065s":[${entryJson('/config/o/a')}]}}`;
+    expect(JSON.parse(escaped).log.entries).toHaveLength(1);
+    expect(feed(escaped).entries).toHaveLength(1);
+  });
+  test('a UTF-16 file is said to be UTF-16', () => {
+    const text = `{"log":{"entries":[]}}`;
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[...text].flatMap(c => [c.charCodeAt(0), 0])]);
+    expect(feed(utf16).problem).toMatch(/it is UTF-16 encoded/);
+    expect(feed(utf16.subarray(2)).problem).toMatch(/it is UTF-16 encoded/);
+  });
+  test('an entry over 32 MB is named as too large, not parsed', () => {
+    const big = `{"log":{"entries":[${entryJson('/v2/auth/getchattoken').replace('"text":"{}"', `"text":"${'A'.repeat(33 << 20)}"`)}]}}`;
+    const scan = feed(big, 1 << 20);
+    expect([scan.entries.length, scan.damagedCount]).toEqual([0, 1]);
+    expect(scan.damaged[0]!.why).toMatch(/^it is 33 MB, over the 32 MB read$/);
+  });
 });

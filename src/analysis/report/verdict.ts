@@ -210,7 +210,10 @@ function withEarlier(verdict: Verdict, earlier: readonly string[], unjudged: num
 /** Where events were dropped, the verdict says it was drawn from what was kept. */
 function withGaps(verdict: Verdict, lost: Partial<Record<LossReason, number>> | undefined): Verdict {
   const gaps = fromWhatWasKept(lost);
-  return gaps ? { ...verdict, text: `${verdict.text.replace(/\.$/, '')} (${gaps})` } : verdict;
+  if (!gaps) return verdict;
+  // Nothing is "accepted" outright that a missing part could contradict.
+  const tone = verdict.tone === 'ok' ? 'warning' : verdict.tone;
+  return { text: `${verdict.text.replace(/\.$/, '')} (${gaps})`, tone };
 }
 
 /**

@@ -206,7 +206,7 @@ export interface SessionView {
 }
 
 /** Why events are missing from a record: the relay's reasons, the record's bounds, the storage quota. */
-export type LossReason = DropReason | 'bounds' | 'quota';
+export type LossReason = DropReason | 'bounds' | 'quota' | 'unreadable';
 
 /** Everything about a page session but its invocations. */
 /** The name the v2 widget asks for when it means "the provider set with setAuthTokenProvider" (inferred). */
@@ -227,6 +227,8 @@ export interface AssembleOptions {
    * concluded from what the page did not do (no provider seen, no hosted widget seen).
    */
   source?: 'har';
+  /** Entries of the HAR file that could not be read (damaged, or too large): what is judged is the rest. */
+  unreadable?: number;
   /** What the store dropped of this session (record/format.ts SessionMeta): to its bounds, to the quota. */
   stored?: { dropped: number; quotaDropped?: number };
 }
@@ -255,7 +257,7 @@ export const emptyPage = (): PageView => ({
   timeline: [],
   config: null,
   authCalls: [],
-  lostEvents: { flood: 0, unsent: 0, bounds: 0, quota: 0 },
+  lostEvents: { flood: 0, unsent: 0, bounds: 0, quota: 0, unreadable: 0 },
   deliveries: [],
   context: null,
   panes: [],

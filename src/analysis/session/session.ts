@@ -61,6 +61,7 @@ export class SessionAssembly {
     reader.finish(options.source === 'har');
     reader.page.lostEvents.bounds = options.stored?.dropped ?? 0;
     reader.page.lostEvents.quota = options.stored?.quotaDropped ?? 0;
+    reader.page.lostEvents.unreadable = options.unreadable ?? 0;
     reader.page.findings = pageFindings(reader.page, reader.missingFunctions, reader.nearNames);
     this.page = reader.page;
     this.eventsByKey = reader.eventsByKey;

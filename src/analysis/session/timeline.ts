@@ -62,6 +62,7 @@ export const DROP_REASONS: Record<LossReason, string> = {
     'dropped from the middle of the record to stay within its bounds (its start, its newest events and every ' +
     'registration were kept)',
   quota: "the browser's storage for recordings was full (every recorded tab was held to its share first)",
+  unreadable: "the widget's entries of the HAR file that could not be read (damaged JSON, or too large)",
   flood:
     `the page raised them faster than they could be recorded (over ${RELAY_QUEUE_ITEMS} waiting: ` +
     'the oldest waiting were dropped, the newest kept)',
@@ -74,10 +75,13 @@ export const lostCount = (lost: Partial<Record<LossReason, number>> | undefined)
 
 /** "from what was kept: 1,234 events were dropped", or null when nothing was. */
 export function fromWhatWasKept(lost: Partial<Record<LossReason, number>> | undefined): string | null {
-  const n = lostCount(lost);
-  return n === 0
-    ? null
-    : `from what was kept: ${n.toLocaleString('en-US')} event${n === 1 ? ' was' : 's were'} dropped`;
+  const unreadable = lost?.unreadable ?? 0;
+  const n = lostCount(lost) - unreadable;
+  const parts = [
+    ...(n > 0 ? [`${n.toLocaleString('en-US')} event${n === 1 ? ' was' : 's were'} dropped`] : []),
+    ...(unreadable > 0 ? [`${unreadable} of the widget's entries in the file could not be read`] : []),
+  ];
+  return parts.length === 0 ? null : `from what was kept: ${parts.join('; ')}`;
 }
 
 /** Every event but the configuration and `/auth/` calls, which are described from what was read of them. */

@@ -5,6 +5,7 @@
  * forgotten. Pure: the CLI feeds it a file stream, the panel a File's stream.
  */
 import { joinBytes } from '../words/bytes.js';
+import { contains, isSpace, isUtf16, keyText } from './har-bytes.js';
 
 /** What a HAR scan found, whatever came in. */
 export interface HarScan {
@@ -22,6 +23,17 @@ export interface HarScan {
   bytes: number;
   /** Set when the bytes are not a complete HAR: what went wrong, in one sentence. */
   problem: string | null;
+  /** The widget's entries that could not be read (damaged JSON, or too large), at most 20 of `damagedCount`. */
+  damaged: DamagedEntry[];
+  damagedCount: number;
+}
+
+/** An entry of the widget's that could not be read: its place in the file, its time when that could be found. */
+export interface DamagedEntry {
+  /** 1-based, as a person counts entries. */
+  index: number;
+  startedDateTime: string | null;
+  why: string;
 }
 
 /** The bytes that mark an entry worth parsing (all of the widget's URLs have one). */
@@ -34,6 +46,15 @@ const BACKSLASH = 0x5c;
 const MAX_KEY_BYTES = 64;
 /** `log.pages` and `log.creator` are kept up to this size; larger ones are skipped. */
 const MAX_SMALL_VALUE_BYTES = 1 << 20;
+/**
+ * An entry is parsed only up to this size: a 300 MB body would cost gigabytes to decode and parse.
+ * Past it, only its start is kept (to tell whether it is the widget's, and when it was sent).
+ */
+const MAX_ENTRY_BYTES = 32 << 20;
+const ENTRY_HEAD_BYTES = 64 << 10;
+/** Depths whose container is told apart (log, entries, an entry): deeper nesting is only counted. */
+const ROLE_DEPTHS = 4;
+const MAX_DAMAGED_LISTED = 20;
 
 const decoder = new TextDecoder();
 
@@ -62,7 +83,10 @@ export class HarScanner {
     creator: null,
     bytes: 0,
     problem: null,
+    damaged: [],
+    damagedCount: 0,
   };
+  private logsSeen = 0;
 
   /** Feeds the next bytes; false once the input is known not to be a HAR (reading can stop). */
   push(chunk: Uint8Array): boolean {
@@ -71,6 +95,12 @@ export class HarScanner {
     this.collectStart = 0;
     let i = 0;
     if (!this.started) {
+      // UTF-16 (a byte order mark FF FE / FE FF, or a NUL beside the first character): say so, not "no log.entries".
+      if (this.result.bytes === 0 && isUtf16(chunk)) {
+        this.result.problem =
+          'not a HAR file this can read: it is UTF-16 encoded (export it again from the browser, or save it as UTF-8)';
+        return false;
+      }
       // Whitespace, and a UTF-8 byte order mark (which Windows tools write), may come first.
       while (i < n && (isSpace(chunk[i]!) || chunk[i]! >= 0xbb)) i++;
       if (i === n) {
@@ -92,8 +122,7 @@ export class HarScanner {
         }
         this.keep(chunk.subarray(i, end));
         if (this.keyParts) {
-          this.lastString[this.depth] =
-            this.keyBytes <= MAX_KEY_BYTES ? decoder.decode(joinBytes(this.keyParts)) : null;
+          this.lastString[this.depth] = this.keyBytes <= MAX_KEY_BYTES ? keyText(joinBytes(this.keyParts)) : null;
           this.keyParts = null;
         }
         this.inString = false;
@@ -171,7 +200,10 @@ export class HarScanner {
     else if (d === 2 && this.role[1] === 'log' && c === 0x5b && key === 'entries') role = 'entries';
     else if (d === 2 && this.role[1] === 'log' && key === 'pages') role = 'pages';
     else if (d === 2 && this.role[1] === 'log' && c === 0x7b && key === 'creator') role = 'creator';
-    this.role[d] = role;
+    if (d < ROLE_DEPTHS) this.role[d] = role;
+    // A second "log" (or "entries") replaces the first, as JSON.parse keeps the last value of a key.
+    if (role === 'log' && this.logsSeen++ > 0) this.forgetEntries();
+    if (role === 'entries' && this.sawEntries) this.forgetEntries();
     if (role === 'entries') this.sawEntries = true;
     if (!this.collecting && (role === 'pages' || role === 'creator')) this.startCollecting(role, i);
     if (!this.collecting && d === 3 && this.role[2] === 'entries' && c === 0x7b) this.startCollecting('entry', i);
@@ -197,8 +229,21 @@ export class HarScanner {
       this.collecting = null;
       this.finish(collecting);
     }
-    if (d < this.role.length) this.role[d] = null;
+    if (d < ROLE_DEPTHS) this.role[d] = null;
     return true;
+  }
+
+  private damage(bytes: Uint8Array, why: string) {
+    const r = this.result;
+    r.damagedCount++;
+    if (r.damaged.length >= MAX_DAMAGED_LISTED) return;
+    const head = decoder.decode(bytes.subarray(0, ENTRY_HEAD_BYTES));
+    const time = /"startedDateTime"\s*:\s*"([^"\\]{1,40})"/.exec(head)?.[1] ?? null;
+    r.damaged.push({ index: r.entryCount, startedDateTime: time, why });
+  }
+
+  private forgetEntries() {
+    Object.assign(this.result, { entries: [], entryCount: 0, firstUrl: null, damaged: [], damagedCount: 0 });
   }
 
   private startCollecting(what: 'entry' | 'pages' | 'creator', i: number) {
@@ -211,7 +256,11 @@ export class HarScanner {
     const c = this.collecting!;
     c.size += bytes.length;
     // The pages list and creator are small in any real HAR: past the bound they are skipped, not kept.
-    if (c.what === 'entry' || c.size <= MAX_SMALL_VALUE_BYTES) c.parts.push(bytes);
+    // An entry past its bound keeps only its head.
+    const bound = c.what === 'entry' ? MAX_ENTRY_BYTES : MAX_SMALL_VALUE_BYTES;
+    if (c.size <= bound) c.parts.push(bytes);
+    else if (c.what === 'entry' && c.size - bytes.length < ENTRY_HEAD_BYTES)
+      c.parts.push(bytes.slice(0, ENTRY_HEAD_BYTES));
     this.collectStart = 0;
   }
 
@@ -219,12 +268,20 @@ export class HarScanner {
     if (c.what !== 'entry' && c.size > MAX_SMALL_VALUE_BYTES) return;
     const bytes = joinBytes(c.parts);
     const first = c.what === 'entry' && this.result.entryCount === 1;
-    if (c.what === 'entry' && !first && !MARKERS.some(m => contains(bytes, m))) return;
+    const ours = MARKERS.some(m => contains(bytes, m));
+    if (c.what === 'entry' && !first && !ours) return;
+    if (c.what === 'entry' && c.size > MAX_ENTRY_BYTES) {
+      if (ours)
+        this.damage(bytes, `it is ${Math.round(c.size / 1048576)} MB, over the ${MAX_ENTRY_BYTES >> 20} MB read`);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(decoder.decode(bytes));
-    } catch {
-      return; // one damaged entry is skipped; the rest of the file still counts
+    } catch (error) {
+      // Named, never skipped in silence: a hand-redacted HAR often breaks exactly the entry that matters.
+      if (c.what === 'entry' && ours) this.damage(bytes, `its JSON is damaged (${(error as Error).message})`);
+      return;
     }
     if (first) {
       const url = (value as { request?: { url?: unknown } } | null)?.request?.url;
@@ -238,21 +295,4 @@ export class HarScanner {
       this.result.creator = typeof name === 'string' ? name.slice(0, 100) : null;
     }
   }
-}
-
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
-/** Whether `needle` occurs in `bytes` (first byte found natively, the rest compared). */
-function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
-  const first = needle[0]!;
-  for (
-    let at = bytes.indexOf(first);
-    at >= 0 && at <= bytes.length - needle.length;
-    at = bytes.indexOf(first, at + 1)
-  ) {
-    let k = 1;
-    while (k < needle.length && bytes[at + k] === needle[k]) k++;
-    if (k === needle.length) return true;
-  }
-  return false;
 }

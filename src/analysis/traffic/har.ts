@@ -6,6 +6,7 @@
  * the wire. Everything in the file is untrusted: each event passes the record's own validation.
  */
 import { widgetRequestKind, NETWORK_FRAME } from '../../protocol/network.js';
+import { isLocalHost, isOmnichannelHost } from '../../protocol/hosts.js';
 import { MAX_URL_CHARS } from '../../protocol/limits.js';
 import type { RecordedEvent } from '../../record/format.js';
 import type { HarScan } from './har-scan.js';
@@ -35,6 +36,15 @@ export function harNothingToJudge(scan: HarScan, traffic: HarTraffic, name: stri
   return `the widget's traffic is not in ${name} (${scan.entryCount} entries; looked for ${HAR_LOOKED_FOR})`;
 }
 
+/** "2 of the widget's entries could not be read: entry 12 (2026-11-24T16:00:00Z): its JSON is damaged (...)". */
+export function damagedWords(scan: Pick<HarScan, 'damaged' | 'damagedCount'>): string {
+  const listed = scan.damaged
+    .map(d => `entry ${d.index}${d.startedDateTime ? ` (${d.startedDateTime})` : ''}: ${d.why}`)
+    .join('; ');
+  const more = scan.damagedCount > scan.damaged.length ? `; and ${scan.damagedCount - scan.damaged.length} more` : '';
+  return `${scan.damagedCount} of the widget's entries could not be read: ${listed}${more}`;
+}
+
 /** The events the widget's entries stand for, in time order. */
 export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl: string | null = null): HarTraffic {
   const events: RecordedEvent[] = [];
@@ -46,7 +56,9 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
     const url = entryUrl(entry);
     const at = typeof entry?.startedDateTime === 'string' ? Date.parse(entry.startedDateTime) : NaN;
     if (url === null || !Number.isFinite(at)) continue;
-    const kind = widgetRequestKind(url);
+    // Only Omnichannel's own hosts (and loopback, for tests) speak for the widget: a survey site's
+    // /survey/auth/ or a third party's /livechatconnector/config/ path is someone else's traffic.
+    const kind = widgetRequestKind(url) && isWidgetTrafficHost(url) ? widgetRequestKind(url) : null;
     const path = pathOf(url);
     if (kind !== null) {
       lastAt = Math.max(lastAt ?? at, at);
@@ -80,6 +92,15 @@ export function harTraffic(entries: readonly unknown[], pages: unknown, firstUrl
 
 function push(events: RecordedEvent[], event: object | null, frame = NETWORK_FRAME) {
   if (event) events.push({ ...event, frame } as RecordedEvent);
+}
+
+function isWidgetTrafficHost(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return isOmnichannelHost(hostname) || isLocalHost(hostname);
+  } catch {
+    return false;
+  }
 }
 
 function pathOf(url: string): string {
