@@ -135,10 +135,12 @@ describe("the widget's traffic", () => {
     ]);
     expect(view.authCalls.map(c => c.seenBy)).toEqual(['devtools', 'wire']);
   });
-  test('near miss: a header longer than the record keeps is not judged as a token of its own', () => {
+  test('a header longer than the record keeps is judged by its size only, never analysed as a JWT', () => {
     const cut = { ...wire('conversation', 0, null, 'x'.repeat(65_536), T0 + 5), tokenCut: 1_600_000 } as RecordedEvent;
     const view = assembleSession([cut]);
-    expect(view.invocations).toEqual([]);
+    expect(view.invocations.map(i => [i.route, i.analysis, i.findings.map(f => f.rule)])).toEqual([
+      ['wire', null, ['invocation.token-cut', 'token.too-large']],
+    ]);
     expect(view.authCalls).toHaveLength(1);
   });
   test('a token seen only on the wire is judged like any other, as of when it was sent', () => {

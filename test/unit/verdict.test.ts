@@ -236,3 +236,28 @@ describe('the configured client function and the one the widget asked for are to
     expect(view.askedFunctions).toEqual([{ name: 'auth.missingFunction', found: false }]);
   });
 });
+
+describe('tokens too long for the record, seen only on the wire', () => {
+  test('2,000 calls with a 150 KB token: one stand-in, judged by its size, never "no token provider seen yet"', () => {
+    const long = `eyJ${'a'.repeat(150_000)}`;
+    const calls: RecordedEvent[] = Array.from({ length: 2000 }, (_, k) => ({
+      k: 'wire',
+      at: T0 + k,
+      url: 'https://org.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken',
+      method: 'POST',
+      status: 200,
+      token: long.slice(0, 65_536),
+      tokenCut: long.length,
+      message: null,
+      frame: -1,
+    }));
+    const a = new SessionAssembly(calls);
+    expect(a.invocationCount).toBe(1);
+    const rules = a.invocation(0).findings.map(f => [f.rule, f.message]);
+    expect(rules).toContainEqual(['token.too-large', 'The token is 150003 characters long.']);
+    expect(a.invocation(0).findings.find(f => f.rule === 'invocation.token-cut')?.message).toMatch(
+      /^The AuthenticatedUserToken header carried 150003 characters/,
+    );
+    expect(sessionVerdict(a).text).not.toMatch(/no token provider seen yet/);
+  });
+});

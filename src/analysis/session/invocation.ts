@@ -132,8 +132,8 @@ export function judgeInvocation(
     findings.push(
       finding(
         'invocation.token-cut',
-        `The provider handed over ${cut.n} characters; the extension kept the first ${cut.t.length} ` +
-          `(fingerprint ${cut.h}).`,
+        `${route === 'wire' ? 'The AuthenticatedUserToken header carried' : 'The provider handed over'} ${cut.n} ` +
+          `characters; the extension kept the first ${cut.t.length} (fingerprint ${cut.h}).`,
       ),
       finding('token.too-large', `The token is ${cut.n} characters long.`),
     );

@@ -13,28 +13,15 @@ import { describeValue } from '../words/text.js';
 import { redactUrl } from '../../protocol/messages.js';
 import { widgetRequestKind } from '../../protocol/network.js';
 import type { RecordedEvent } from '../../record/format.js';
+import { TWIN_WINDOW_MS, twinOf, type ReadCall } from './twins.js';
+
+export type { ReadCall } from './twins.js';
 
 /** Script and frame addresses kept per page (a page re-adding its widget in a loop must not grow it). */
 const MAX_WIDGET_SOURCES = 16;
 
 /** An invocation this soon after the panel asked its frame is the panel's "Call provider again". */
 const RERUN_WINDOW_MS = 5000;
-
-/** An `/auth/` call as read, with the token it carried and its timeline position (to tie both later). */
-export interface ReadCall {
-  view: AuthCallView;
-  token: string | null;
-  entry: number;
-  /** The full URL, to recognise the same call reported by both witnesses. */
-  url: string;
-  /** Only the start of the token header was kept (it was longer than the record keeps). */
-  tokenCut?: true;
-}
-
-/** The same call seen on the wire and by DevTools: their clocks (request start) agree this closely. */
-const TWIN_WINDOW_MS = 2000;
-/** How far back a call's twin is looked for (calls in between, from other frames or endpoints). */
-const TWIN_LOOKBACK = 50;
 
 /** Reads the events in time order into the page's view; one method per kind of event. */
 export class PageReader {
@@ -127,11 +114,7 @@ export class PageReader {
         page.route ??= 'clientFunction';
         if (event.portal) widget.portal = true;
         if (!event.found) this.missingFunctions.add(event.name);
-        {
-          const asked = page.askedFunctions.find(f => f.name === event.name);
-          if (asked) asked.found &&= event.found;
-          else if (page.askedFunctions.length < 20) page.askedFunctions.push({ name: event.name, found: event.found });
-        }
+        noteAsked(page.askedFunctions, event.name, event.found);
         page.clientFunctionFound = this.missingFunctions.size === 0;
         break;
       case 'widget':
@@ -225,7 +208,7 @@ export class PageReader {
     const seenBy = event.k === 'wire' ? 'wire' : 'devtools';
     const failed = event.status >= 400 || event.status === 0;
     const message = !failed ? null : event.k === 'wire' ? event.message : authFailureMessage(event.body);
-    const twin = this.twinOf(event, seenBy);
+    const twin = twinOf(this.calls, event, seenBy);
     if (twin) {
       twin.view.seenBy = 'both';
       // The service's message header says it best; the body's message is the fallback.
@@ -247,9 +230,15 @@ export class PageReader {
       ...(event.customContext === undefined ? {} : { customContext: event.customContext }),
     };
     this.page.authCalls.push(view);
-    const cut = event.k === 'wire' && event.tokenCut !== undefined;
+    const cut = event.k === 'wire' ? event.tokenCut : undefined;
     const entry = this.page.timeline.length;
-    this.calls.push({ view, token: event.token, entry, url: event.url, ...(cut ? { tokenCut: true as const } : {}) });
+    this.calls.push({
+      view,
+      token: event.token,
+      entry,
+      url: event.url,
+      ...(cut !== undefined ? { tokenCut: cut } : {}),
+    });
     return describeAuthCall(view);
   }
 
@@ -271,18 +260,6 @@ export class PageReader {
       : `Context provider #${event.id} returned ${describeValue(event.v)}`;
   }
 
-  /** The same call as reported by the other witness, not yet paired. */
-  private twinOf(event: RecordedEvent & { k: 'auth' | 'wire' }, seenBy: 'wire' | 'devtools'): ReadCall | undefined {
-    for (let i = this.calls.length - 1; i >= Math.max(0, this.calls.length - TWIN_LOOKBACK); i--) {
-      const c = this.calls[i]!;
-      if (c.view.seenBy === seenBy || c.view.seenBy === 'both') continue;
-      if (c.url !== event.url || c.view.method !== event.method || c.token !== event.token) continue;
-      if (c.view.status !== event.status || Math.abs(c.view.at - event.at) > TWIN_WINDOW_MS) continue;
-      return c;
-    }
-    return undefined;
-  }
-
   private invoked(event: InvocationStart, key: string) {
     this.started.add(key);
     const askedAt = this.asked.get(event.frame);
@@ -292,4 +269,11 @@ export class PageReader {
     }
     this.starts.push(event);
   }
+}
+
+/** A client function the widget asked for, once per name (at most 20), found only if it always was. */
+function noteAsked(asked: PageView['askedFunctions'], name: string, found: boolean): void {
+  const seen = asked.find(f => f.name === name);
+  if (seen) seen.found &&= found;
+  else if (asked.length < 20) asked.push({ name, found });
 }

@@ -46,9 +46,12 @@ export function withWireTokens(
     for (const e of events) if (e.k === 'cb' && typeof e.v === 'string') handed.add(bareToken(e.v));
   const extra: InvocationStart[] = [];
   for (const { token, view, tokenCut } of calls) {
-    // A header cut to what the record keeps is not the token itself: nothing to judge it by.
-    if (!token || tokenCut || handed.has(bareToken(token))) continue;
-    handed.add(bareToken(token));
+    if (!token) continue;
+    // A header cut to what the record keeps is not the token itself: it stands as its length, start and
+    // fingerprint (one stand-in per such token), so its size is judged and "no token seen" is never said.
+    const seen = tokenCut ? `cut:${tokenCut}:${fingerprintText(token)}` : bareToken(token);
+    if (handed.has(seen)) continue;
+    handed.add(seen);
     const start: InvocationStart = {
       k: 'inv',
       at: view.at,
@@ -62,7 +65,7 @@ export function withWireTokens(
       id: start.id,
       frame: NETWORK_FRAME,
       sync: true,
-      v: token,
+      v: tokenCut ? { o: 'cut', n: tokenCut, t: token.slice(0, 64), h: fingerprintText(token) } : token,
     };
     eventsByKey.set(invocationKey(start), [handedOver]);
     extra.push(start);
