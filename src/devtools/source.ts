@@ -61,7 +61,13 @@ export class RecordSource {
     const kept = new Map<string, { signature: string; assembly: SessionAssembly }>();
     for (const session of record?.sessions ?? []) {
       const variables = await this.variablesFor(originOf(session.url));
-      const signature = JSON.stringify([session.count, session.dropped, session.quotaDropped, variables ?? null]);
+      const signature = JSON.stringify([
+        session.count,
+        session.dropped,
+        session.quotaDropped,
+        session.frames,
+        variables ?? null,
+      ]);
       let entry = this.assemblies.get(session.id);
       if (entry?.signature !== signature) entry = { signature, assembly: assemble(session, variables, nowMs) };
       if (!record?.partial) kept.set(session.id, entry);
@@ -122,5 +128,10 @@ function assemble(
   nowMs: number,
 ): SessionAssembly {
   const stored = { dropped: session.dropped, ...(session.quotaDropped ? { quotaDropped: session.quotaDropped } : {}) };
-  return new SessionAssembly(session.events, { nowMs, stored, ...(contextVariables ? { contextVariables } : {}) });
+  return new SessionAssembly(session.events, {
+    nowMs,
+    stored,
+    frames: session.frames,
+    ...(contextVariables ? { contextVariables } : {}),
+  });
 }

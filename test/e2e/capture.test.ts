@@ -541,7 +541,7 @@ async function checkPanel(tb: TestBrowser, tabId: number, record: TabAnswer, sce
   const session = record.sessions.at(-1)!;
   const view = session.view;
   // The panel judges every invocation before its headline says what failed before the newest.
-  const assembly = new SessionAssembly(session.events, { nowMs: Date.now() });
+  const assembly = new SessionAssembly(session.events, { nowMs: Date.now(), frames: session.frames });
   assembly.invocations();
   const expected = sessionVerdict(assembly);
   const page = await openPanel(tb, tabId);

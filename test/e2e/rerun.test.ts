@@ -63,10 +63,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           ).toBe(true);
           // The page's verdict and counts are what they were without the panel's call, which has its own line.
           const [frame, id] = again.key.split(':').map(Number);
-          const pageOnly = record.sessions
-            .at(-1)!
-            .events.filter(e => e.k !== 'again' && !('id' in e && e.frame === frame && e.id === id));
-          const alone = new SessionAssembly(pageOnly, { nowMs: Date.now() });
+          const session = record.sessions.at(-1)!;
+          const pageOnly = session.events.filter(
+            e => e.k !== 'again' && !('id' in e && e.frame === frame && e.id === id),
+          );
+          const alone = new SessionAssembly(pageOnly, { nowMs: Date.now(), frames: session.frames });
           alone.invocations();
           const text = await waitForPanel(
             panel,

@@ -10,6 +10,8 @@ export interface RecordedSession {
   id: string;
   url: string;
   dropped: number;
+  /** Frame id -> address, as the record keeps them. */
+  frames: Record<string, string>;
   eventCount: number;
   events: RecordedEvent[];
   view: SessionView;
@@ -95,11 +97,13 @@ export async function readTab(panel: Page, tabId: number): Promise<TabAnswer> {
         id: s.id,
         url: s.url,
         dropped: s.dropped,
+        frames: s.frames,
         eventCount: s.count,
         events,
         view: assembleSession(events, {
           nowMs,
           stored: { dropped: s.dropped, ...(s.quotaDropped ? { quotaDropped: s.quotaDropped } : {}) },
+          frames: s.frames,
         }),
       };
     }),

@@ -261,3 +261,35 @@ describe('tokens too long for the record, seen only on the wire', () => {
     expect(sessionVerdict(a).text).not.toMatch(/no token provider seen yet/);
   });
 });
+
+describe("a frame's words count as the widget's only from the widget's own frame", () => {
+  const forged: RecordedEvent[] = [
+    ready(),
+    reg(),
+    inv(),
+    cb(token),
+    end(),
+    { k: 'got', at: T0 + 20, via: 'setAuthTokenProvider', v: undefined, frame: 3 },
+    { k: 'pane', at: T0 + 30, title: 'Chat authentication has failed.', text: 'UNAUTHORIZED', frame: 3 },
+  ];
+  test("an ad's frame that receives undefined or shows the pane decides nothing", () => {
+    const frames = { '0': 'https://shop.example/help', '3': 'https://ads.example/livechatwidget/htmls/chat.html' };
+    const a = new SessionAssembly(forged, { frames });
+    expect(a.page.deliveries).toEqual([]);
+    expect(a.page.panes).toEqual([]);
+    expect(sessionVerdict(a).text).toBe('Token accepted');
+    expect(a.page.timeline.filter(t => t.frame === 3).map(t => t.text)).toEqual([
+      expect.stringMatching(/in a frame that is not the widget's: not counted as the widget's\)$/),
+      expect.stringMatching(/in a frame that is not the widget's: not counted as the widget's\)$/),
+    ]);
+  });
+  test("near miss: the same words from the widget's frame on Omnichannel's CDN are evidence", () => {
+    const frames = {
+      '0': 'https://shop.example/help',
+      '3': 'https://oc-cdn-ocprod.azureedge.net/livechatwidget/WebChatControl/htmls/chat.html',
+    };
+    const a = new SessionAssembly(forged, { frames });
+    expect(a.page.deliveries).toHaveLength(1);
+    expect(sessionVerdict(a).text).toMatch(/^Error 3 \(no token was provided\) observed in the widget's frame/);
+  });
+});

@@ -23,8 +23,14 @@ const MAX_WIDGET_SOURCES = 16;
 /** An invocation this soon after the panel asked its frame is the panel's "Call provider again". */
 const RERUN_WINDOW_MS = 5000;
 
+/** Said of a frame's words when the frame is not the widget's (a page or an ad posting into any frame). */
+const NOT_THE_WIDGET = "in a frame that is not the widget's: not counted as the widget's";
+
 /** Reads the events in time order into the page's view; one method per kind of event. */
 export class PageReader {
+  /** `widgetFrame`: whether a frame is the widget's own (its address); every frame is when unknown. */
+  constructor(private readonly widgetFrame: (frame: number) => boolean = () => true) {}
+
   readonly page: PageView = emptyPage();
   private readonly kind = new WidgetKindEvidence(this.page.widget);
   readonly starts: InvocationStart[] = [];
@@ -137,11 +143,14 @@ export class PageReader {
       case 'drop':
         page.lostEvents[event.why] += event.n;
         break;
+      // What a frame received or showed is the widget's evidence only from the widget's own frame.
       case 'pane':
+        if (!this.widgetFrame(event.frame)) return `${describeEvent(event)} (${NOT_THE_WIDGET})`;
         page.panes.push({ at: event.at, frame: event.frame, title: event.title, text: event.text });
         widget.detected = true;
         break;
       case 'got':
+        if (!this.widgetFrame(event.frame)) return `${describeEvent(event)} (${NOT_THE_WIDGET})`;
         page.deliveries.push({ at: event.at, frame: event.frame, via: event.via, value: event.v });
         widget.detected = true;
         break;

@@ -229,6 +229,11 @@ export interface AssembleOptions {
   source?: 'har';
   /** Entries of the HAR file that could not be read (damaged, or too large): what is judged is the rest. */
   unreadable?: number;
+  /**
+   * The page session's frames (frame id -> address, as the record keeps them): what a frame received
+   * or showed counts as the widget's only from the widget's own frame. Unknown: every frame counts.
+   */
+  frames?: Readonly<Record<string, string>>;
   /** What the store dropped of this session (record/format.ts SessionMeta): to its bounds, to the quota. */
   stored?: { dropped: number; quotaDropped?: number };
 }

@@ -5,7 +5,7 @@
  * Which hosts are granted is the browser's to say; the panel asks it.
  */
 import type { PageView } from './session-view.js';
-import { siteOf } from '../../protocol/hosts.js';
+import { isLocalHost, isOmnichannelHost, siteOf } from '../../protocol/hosts.js';
 
 export interface WidgetHost {
   /** The match pattern that grants it. */
@@ -38,4 +38,21 @@ export function widgetHosts(page: PageView): WidgetHost[] {
  */
 export function unseenOnWire(page: PageView): number {
   return page.authCalls.filter(call => call.seenBy === 'devtools').length;
+}
+
+/**
+ * Whether a frame's address is the widget's own frame: its page (`/livechatwidget/.../htmls/chat.html`
+ * or `chatv2.html`) on one of Omnichannel's hosts (or loopback, for tests). Any other frame's words
+ * are its own, whatever it posts or shows.
+ */
+export function isWidgetFrameUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    const path = u.pathname.toLowerCase();
+    if (!/\/livechatwidget\/.*\/htmls\/chat(v2)?\.html$/.test(path)) return false;
+    return isOmnichannelHost(u.hostname) || isLocalHost(u.hostname);
+  } catch {
+    return false;
+  }
 }
