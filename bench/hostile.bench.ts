@@ -136,6 +136,17 @@ try {
             recordedAt = Date.now();
           else await new Promise(resolve => setTimeout(resolve, 20));
         }
+        if (!recordedAt) {
+          // Say what the record holds instead, so a figure that cannot be measured says why.
+          const record = await readTab(panel, tabId);
+          const s = record.sessions.at(-1);
+          const last = s?.view.invocations.at(-1);
+          console.log(
+            `  (${attack}: not recorded; the record: ${record.sessions.length} sessions, ${s?.eventCount} events, ` +
+              `${s?.dropped} dropped, lost ${JSON.stringify(s?.view.lostEvents)}, newest invocation ` +
+              `${last ? `${last.key} ${last.outcome} at ${last.startedAt - doneAt} ms` : 'none'})`,
+          );
+        }
         await page.close();
         return recordedAt ? recordedAt - doneAt : Infinity;
       };

@@ -293,3 +293,35 @@ describe("a frame's words count as the widget's only from the widget's own frame
     expect(sessionVerdict(a).text).toMatch(/^Error 3 \(no token was provided\) observed in the widget's frame/);
   });
 });
+
+describe('a long token the provider handed over and a header carried is one token', () => {
+  test('no stand-in for a cut header whose token an invocation handed over', () => {
+    const long = `eyJ${'b'.repeat(1_200_000)}`;
+    const a = new SessionAssembly([
+      ready(),
+      reg(),
+      inv(),
+      {
+        k: 'cb',
+        at: T0 + 3,
+        id: 1,
+        sync: true,
+        v: { o: 'cut', n: long.length, t: long.slice(0, 1_048_576), h: 'abcd1234' },
+        frame,
+      },
+      end(),
+      {
+        k: 'wire',
+        at: T0 + 50,
+        url: 'https://org.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken',
+        method: 'POST',
+        status: 200,
+        token: long.slice(0, 65_536),
+        tokenCut: long.length,
+        message: null,
+        frame: -1,
+      },
+    ]);
+    expect(a.invocations().map(i => i.route)).toEqual(['setAuthTokenProvider']);
+  });
+});

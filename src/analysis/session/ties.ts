@@ -43,13 +43,17 @@ export function withWireTokens(
 ): InvocationStart[] {
   const handed = new Set<string>();
   for (const events of eventsByKey.values())
-    for (const e of events) if (e.k === 'cb' && typeof e.v === 'string') handed.add(bareToken(e.v));
+    for (const e of events) {
+      if (e.k !== 'cb') continue;
+      if (typeof e.v === 'string') handed.add(bareToken(e.v));
+      else if (isCutString(e.v)) handed.add(cutKey(e.v.n, e.v.t));
+    }
   const extra: InvocationStart[] = [];
   for (const { token, view, tokenCut } of calls) {
     if (!token) continue;
     // A header cut to what the record keeps is not the token itself: it stands as its length, start and
     // fingerprint (one stand-in per such token), so its size is judged and "no token seen" is never said.
-    const seen = tokenCut ? `cut:${tokenCut}:${fingerprintText(token)}` : bareToken(token);
+    const seen = tokenCut ? cutKey(tokenCut, token) : bareToken(token);
     if (handed.has(seen)) continue;
     handed.add(seen);
     const start: InvocationStart = {
@@ -73,6 +77,12 @@ export function withWireTokens(
   if (extra.length === 0) return [...starts];
   return [...starts, ...extra].sort((a, b) => a.at - b.at);
 }
+
+/**
+ * A token too long to keep whole, by its length and start: what a provider handed over (kept to
+ * 1 MiB) and what a header carried (kept to 64 KiB) of the same token have the same key.
+ */
+const cutKey = (length: number, start: string) => `cut:${length}:${bareToken(start).slice(0, 64)}`;
 
 /** The invocations that handed over each token, in start order: calls and deliveries are tied by them. */
 export function invocationsByToken(s: Started): Map<string, number[]> {
