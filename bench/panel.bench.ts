@@ -109,7 +109,7 @@ try {
   const bytes = await panel.evaluate(() => (window as any).__bytes as number);
   results.push(
     report(
-      `Export report of ${INVOCATIONS} invocations (click to file ready, median of 5)`,
+      `Export report of the full record (${session.view.invocations.length} invocations; click to file ready, median of 5)`,
       '< 1 s',
       median(exports) < 1000,
       [
