@@ -37,3 +37,13 @@ export const report = (includeTokens?: boolean) =>
     now: T0 + 10,
     ...(includeTokens ? { includeTokens } : {}),
   });
+
+/** The fixture's first invocation, then a widget error 3 whose description is `description` (page text). */
+export const reportWithErrorText = (description: string) =>
+  buildReport(
+    assembleSession([
+      ...events.slice(0, 3),
+      { k: 'evt', at: T0 + 9, frame, type: 'lcw:error', detail: { errorCode: 3, errorDescription: description } },
+    ]),
+    { url: 'https://shop.contoso.com/', now: T0 },
+  );

@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { assembleSession } from '../../src/analysis/session/session.js';
 import { buildReport } from '../../src/analysis/report/report.js';
 
-import { T0, events, report } from '../helpers/report-fixture.js';
+import { T0, events, report, reportWithErrorText } from '../helpers/report-fixture.js';
 
 describe('lcw-auth report', () => {
   let dir: string;
@@ -61,21 +61,8 @@ describe('lcw-auth report', () => {
     expect([missing.status, missing.stderr]).toEqual([2, expect.stringContaining('no such file')]);
   });
   test('page text in a report comes out as inert Markdown, as in Copy summary', async () => {
-    const hostile = buildReport(
-      assembleSession([
-        ...events.slice(0, 3),
-        {
-          k: 'evt',
-          at: T0 + 9,
-          frame: 0,
-          type: 'lcw:error',
-          detail: {
-            errorCode: 3,
-            errorDescription: '![beacon](https://evil.example/b.png) <img src=x> [Click](https://evil.example/login)',
-          },
-        },
-      ]),
-      { url: 'https://shop.contoso.com/', now: T0 },
+    const hostile = reportWithErrorText(
+      '![beacon](https://evil.example/b.png) <img src=x> [Click](https://evil.example/login)',
     );
     const result = await runCli(['report', write('hostile-md.json', hostile)]);
     expect(result.stdout).toContain('!\\[beacon\\](https://evil.example/b.png) \\<img src=x\\> \\[Click\\]');

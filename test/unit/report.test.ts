@@ -8,7 +8,7 @@ import type { RecordedEvent } from '../../src/record/format.js';
 import { buildReport } from '../../src/analysis/report/report.js';
 import { validClaims } from '../helpers/tokens.js';
 
-import { T0, events, report, token } from '../helpers/report-fixture.js';
+import { T0, events, report, reportWithErrorText, token } from '../helpers/report-fixture.js';
 describe('buildReport', () => {
   test('is valid against docs/report.schema.json', () => {
     const r = report();
@@ -109,22 +109,8 @@ describe('reportSummary (Copy summary, lcw-auth report)', () => {
     expect(text).not.toContain(token.split('.')[2]!);
   });
   test('page text cannot become a link, an image, markup or a new table cell in the ticket', () => {
-    const hostile = buildReport(
-      assembleSession([
-        ...events.slice(0, 3),
-        {
-          k: 'evt',
-          at: T0 + 9,
-          frame: 0,
-          type: 'lcw:error',
-          detail: {
-            errorCode: 3,
-            errorDescription:
-              '![x](https://evil.example/p.png) <img src=x onerror=alert(1)> | cell\n# heading `code` [link](javascript:alert(1))',
-          },
-        },
-      ]),
-      { url: 'https://shop.contoso.com/', now: T0 },
+    const hostile = reportWithErrorText(
+      '![x](https://evil.example/p.png) <img src=x onerror=alert(1)> | cell\n# heading `code` [link](javascript:alert(1))',
     );
     const text = reportSummary(hostile);
     const line = text.split('\n').find(l => l.includes('evil.example'))!;

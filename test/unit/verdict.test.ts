@@ -29,6 +29,7 @@ import {
   token,
   widgetFrame,
   auth,
+  wire,
 } from '../helpers/events.js';
 import { validateReport } from '../helpers/report-schema.js';
 
@@ -240,17 +241,14 @@ describe('the configured client function and the one the widget asked for are to
 describe('tokens too long for the record, seen only on the wire', () => {
   test('2,000 calls with a 150 KB token: one stand-in, judged by its size, never "no token provider seen yet"', () => {
     const long = `eyJ${'a'.repeat(150_000)}`;
-    const calls: RecordedEvent[] = Array.from({ length: 2000 }, (_, k) => ({
-      k: 'wire',
-      at: T0 + k,
-      url: 'https://org.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken',
-      method: 'POST',
-      status: 200,
-      token: long.slice(0, 65_536),
-      tokenCut: long.length,
-      message: null,
-      frame: -1,
-    }));
+    const calls = Array.from(
+      { length: 2000 },
+      (_, k): RecordedEvent =>
+        ({
+          ...wire('getchattoken', 200, null, long.slice(0, 65_536), T0 + k),
+          tokenCut: long.length,
+        }) as RecordedEvent,
+    );
     const a = new SessionAssembly(calls);
     expect(a.invocationCount).toBe(1);
     const rules = a.invocation(0).findings.map(f => [f.rule, f.message]);
@@ -310,17 +308,7 @@ describe('a long token the provider handed over and a header carried is one toke
         frame,
       },
       end(),
-      {
-        k: 'wire',
-        at: T0 + 50,
-        url: 'https://org.omnichannelengagementhub.com/livechatconnector/v2/auth/getchattoken',
-        method: 'POST',
-        status: 200,
-        token: long.slice(0, 65_536),
-        tokenCut: long.length,
-        message: null,
-        frame: -1,
-      },
+      { ...wire('getchattoken', 200, null, long.slice(0, 65_536), T0 + 50), tokenCut: long.length } as RecordedEvent,
     ]);
     expect(a.invocations().map(i => i.route)).toEqual(['setAuthTokenProvider']);
   });
