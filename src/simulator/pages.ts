@@ -69,12 +69,14 @@ export interface PageExtras {
    * the extension was never given access to.
    */
   frameHost?: string | null;
+  /** An ad's frame beside the widget (another origin) with its own copy of the widget's SDK and a good token. */
+  ad?: boolean;
 }
 
 export function widgetPage(
   scenario: string,
   site: Site,
-  { hostile, attack, clientFunction, mode = 'v1', frameHost }: PageExtras = {},
+  { hostile, attack, clientFunction, mode = 'v1', frameHost, ad }: PageExtras = {},
 ) {
   const frameOrigin =
     frameHost && /^[a-z0-9.-]+\.test$/.test(frameHost)
@@ -117,7 +119,15 @@ ${hostile ? '<script src="/hostile.js"></script>' : ''}
 <p>Scenario: <b>${attr(scenario)}</b> on the ${mode} widget${mode === 'v2' ? ' (inferred behaviour)' : ''}.
 ${attr(DESCRIPTIONS[scenario] ?? '')}</p>
 <p><button type="button" onclick="Microsoft.Omnichannel.LiveChatWidget.SDK.startChat()">Start chat</button>
-asks the provider for a token again.</p></body></html>`;
+asks the provider for a token again.</p>
+${ad ? `<iframe title="Advertisement" src="${attr(`${site.frameOrigin}/ad`)}"></iframe>` : ''}</body></html>`;
+}
+
+/** An ad with its own copy of the widget's SDK (another company's chat, say): none of it is the page's widget. */
+export function adPage(site: Site): string {
+  return `<!doctype html><meta charset="utf-8"><title>Advertisement</title>
+<script>window.__adToken = ${scriptJson(site.tokens.valid)};</script>
+<script src="/ad-sdk.js"></script><script src="/ad.js"></script><p>Buy now</p>`;
 }
 
 /** Where the widget's frame lives on Microsoft's CDN: its page (chat.html, chatv2.html) tells v1 from v2. */

@@ -113,6 +113,21 @@ const SCENARIOS: Record<string, Scenario> = {
       expect(allRules(view)).toEqual(expect.arrayContaining(['time.expired', 'auth.rejected']));
     },
   },
+  // An ad's frame with its own SDK hands over a good token after the page's expired one: not the widget's.
+  'an ad with its own SDK beside an expired token': {
+    verdict: /^Error 4 \(the token is invalid\) observed: The widget raised lcw:error 4/,
+    facts: { Invocations: '1 · error 4 (the token is invalid): 1' },
+    path: '/widget?scenario=expired&ad=1',
+    ready: view =>
+      invocations(1)(view) && view.authCalls.filter(c => c.invocation).length === 2 && view.otherFrames.length === 1,
+    check: view => {
+      expect(view.otherFrames).toEqual([
+        expect.objectContaining({ origin: expect.stringMatching(/^http:\/\/localhost:\d+$/), registrations: 1 }),
+      ]);
+      expect(view.otherFrames[0]!.invocations).toBe(1);
+      expect(view.findings.map(f => f.rule)).toContain('widget.other-frame');
+    },
+  },
   // v1 (verified): the exception goes to the page's call; no lcw:error 2; the chat then starts without a token.
   throws: {
     verdict:

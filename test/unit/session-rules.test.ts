@@ -232,14 +232,27 @@ const CASES: Record<SessionRule, { fires: () => RecordedEvent[]; quiet: () => Re
     fires: () => [...healthy(), pane('Chat authentication has failed.', 'Please try again later')],
     quiet: () => [...healthy(), pane('Chat authentication has failed.', 'UNAUTHORIZED')],
   },
+  'widget.other-frame': {
+    // An ad's frame (frame 5) with its own SDK, beside the page's healthy provider.
+    fires: () => [...healthy(), { ...reg(), frame: 5 }, { ...inv(7), frame: 5 }],
+    // Near miss: the same events from the page's own top frame are the page's.
+    quiet: () => [...healthy(), reg(), inv(7)],
+  },
   'session.chat-outlived-token': {
     fires: () => [...healthy(), auth('sessionclose', 200, '', token, T0 + 2 * 3600_000)],
     quiet: () => [...healthy(), auth('sessionclose', 200, '', token)],
   },
 };
 
+/** The tab's frames: the page, the widget's frame on Omnichannel's CDN, an ad. */
+const FRAMES = {
+  '0': 'https://shop.example/help',
+  '1': 'https://oc-cdn-ocprod.azureedge.net/livechatwidget/WebChatControl/htmls/chat.html',
+  '5': 'https://ads.example/banner?campaign=1',
+};
+
 const rulesOf = (events: RecordedEvent[]) => {
-  const view = assembleSession(events);
+  const view = assembleSession(events, { frames: FRAMES });
   return [...view.findings, ...view.invocations.flatMap(i => i.findings)].map(f => f.rule);
 };
 

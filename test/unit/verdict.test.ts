@@ -292,6 +292,49 @@ describe("a frame's words count as the widget's only from the widget's own frame
   });
 });
 
+describe("another frame's own SDK never decides the tab's verdict about the widget", () => {
+  const frames = { '0': 'https://shop.example/help', '4': 'https://ads.example/banner/chat?user=a@b.example' };
+  const inFrame = (events: RecordedEvent[], frame: number) => events.map(e => ({ ...e, frame }));
+  const ad = (handed: unknown) => inFrame([reg({ at: T0 + 5 }), inv(1), cb(handed), end()], 4);
+  test("an ad handing over a good token leaves the page's expired token the verdict", () => {
+    const a = new SessionAssembly([ready(), reg(), inv(), cb(expired), end(), ...ad(token)], { frames });
+    expect(a.invocationCount).toBe(1);
+    expect(sessionVerdict(a).text).toMatch(/^Error 4 \(the token is invalid\) expected/);
+    expect(a.page.registrations).toHaveLength(1);
+    expect(a.page.otherFrames).toEqual([
+      { frame: 4, origin: 'https://ads.example', registrations: 1, invocations: 1, widgetErrors: 0 },
+    ]);
+    const said = a.page.findings.find(f => f.rule === 'widget.other-frame')?.message;
+    expect(said).toBe(
+      'https://ads.example (frame 4) has its own widget SDK: 1 registration, 1 invocation, 0 lcw:errors, ' +
+        "reported apart and not judged as the page's widget.",
+    );
+    // Its origin only: the frame's path and query are not the engine's to repeat.
+    expect(JSON.stringify(a.view())).not.toContain('user=a@b.example');
+  });
+  test("an ad whose provider throws and raises lcw:error 2 leaves the page's good token accepted", () => {
+    const raised: RecordedEvent = { k: 'evt', at: T0 + 9, type: 'lcw:error', detail: { errorCode: 2 }, frame: 4 };
+    const threw = inFrame([reg({ at: T0 + 5 }), inv(1), end(1, { n: 'Error', m: 'no session' })], 4);
+    const a = new SessionAssembly([ready(), reg(), inv(), cb(token), end(), ...threw, raised], { frames });
+    expect(sessionVerdict(a).text).toBe('Token accepted');
+    expect(a.page.widgetErrors).toEqual([]);
+    expect(a.page.timeline.filter(t => t.frame === 4).at(-1)?.text).toBe(
+      'lcw:error 2: an object {"errorCode"} (in https://ads.example\'s own frame: its own SDK, ' +
+        "not the page's widget; " +
+        'not counted)',
+    );
+  });
+  test("near miss: a help page in a frame that carries the widget's script tag is the page's widget", () => {
+    const src = 'https://oc-cdn-ocprod.azureedge.net/livechatwidget/scripts/LiveChatBootstrapper.js';
+    const script = { src, appId: 'app', orgId: 'org', orgUrl: 'https://org.crm.dynamics.com', version: '' };
+    const tag: RecordedEvent = { k: 'widget', at: T0 - 20, frame: 4, iframe: false, script };
+    const a = new SessionAssembly([tag, ...inFrame([ready(), reg(), inv(), cb(expired), end()], 4)], { frames });
+    expect(a.invocationCount).toBe(1);
+    expect(a.page.otherFrames).toEqual([]);
+    expect(sessionVerdict(a).text).toMatch(/^Error 4 \(the token is invalid\) expected/);
+  });
+});
+
 describe('a long token the provider handed over and a header carried is one token', () => {
   test('no stand-in for a cut header whose token an invocation handed over', () => {
     const long = `eyJ${'b'.repeat(1_200_000)}`;

@@ -926,6 +926,16 @@ export const RULES = {
       'reading for (neither "AUTH SETUP ERROR" nor "UNAUTHORIZED"); its text is quoted.',
     "Read its text beside the invocation findings; the Console of the widget's frame has the detail.",
   ),
+  'widget.other-frame': rule(
+    'info',
+    null,
+    "Another frame's own widget SDK",
+    "A frame that is neither the page nor the widget's own frame (an ad, an embedded survey, another " +
+      "site's chat) used its own copy of the widget's SDK. What it registered, invoked and raised is on the " +
+      "timeline, marked as that frame's, and counts nowhere: the verdict is about the page's widget.",
+    "Nothing, if that frame is not yours. If your widget really runs in that frame, record that frame's " +
+      'site, or open its page on its own to debug it.',
+  ),
   // --- The engine itself --------------------------------------------------------------------
   'analysis.internal-error': rule(
     'error',

@@ -13,6 +13,7 @@ import { describeValue } from '../words/text.js';
 import { redactUrl } from '../../protocol/messages.js';
 import { widgetRequestKind } from '../../protocol/network.js';
 import type { RecordedEvent } from '../../record/format.js';
+import { EVERY_FRAME, frameOrigin, otherFrameEvent, type FrameRoles } from './frames.js';
 import { TWIN_WINDOW_MS, twinOf, type ReadCall } from './twins.js';
 
 export type { ReadCall } from './twins.js';
@@ -28,8 +29,11 @@ const NOT_THE_WIDGET = "in a frame that is not the widget's: not counted as the 
 
 /** Reads the events in time order into the page's view; one method per kind of event. */
 export class PageReader {
-  /** `widgetFrame`: whether a frame is the widget's own (its address); every frame is when unknown. */
-  constructor(private readonly widgetFrame: (frame: number) => boolean = () => true) {}
+  /** Which frames speak for the page's widget (every frame, when their addresses are unknown). */
+  constructor(
+    private readonly roles: FrameRoles = EVERY_FRAME,
+    private readonly frames?: Readonly<Record<string, string>>,
+  ) {}
 
   readonly page: PageView = emptyPage();
   private readonly kind = new WidgetKindEvidence(this.page.widget);
@@ -47,6 +51,12 @@ export class PageReader {
   private readonly asked = new Map<number, number>();
 
   read(event: RecordedEvent): void {
+    if (!this.roles.pages(event)) {
+      const origin = frameOrigin(this.frames, event.frame);
+      const text = otherFrameEvent(this.page.otherFrames, event, origin);
+      this.page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text });
+      return;
+    }
     const key = 'id' in event ? invocationKey(event) : undefined;
     if (key && (this.contextCalls.has(key) || (event.k === 'inv' && event.route === 'ctx'))) {
       this.page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text: this.contextEvent(event, key) });
@@ -145,12 +155,12 @@ export class PageReader {
         break;
       // What a frame received or showed is the widget's evidence only from the widget's own frame.
       case 'pane':
-        if (!this.widgetFrame(event.frame)) return `${describeEvent(event)} (${NOT_THE_WIDGET})`;
+        if (!this.roles.widget(event.frame)) return `${describeEvent(event)} (${NOT_THE_WIDGET})`;
         page.panes.push({ at: event.at, frame: event.frame, title: event.title, text: event.text });
         widget.detected = true;
         break;
       case 'got':
-        if (!this.widgetFrame(event.frame)) return `${describeEvent(event)} (${NOT_THE_WIDGET})`;
+        if (!this.roles.widget(event.frame)) return `${describeEvent(event)} (${NOT_THE_WIDGET})`;
         page.deliveries.push({ at: event.at, frame: event.frame, via: event.via, value: event.v });
         widget.detected = true;
         break;

@@ -10,6 +10,7 @@ import { editDistance } from '../token/contexts.js';
 import { jsonPreview, plural, previewText, elapsed } from '../words/text.js';
 import { outcomeOfValue } from './invocation.js';
 import { invocationKey, type ContextProviderView, type PageView, type WidgetPaneView } from './session-view.js';
+import { otherFrameFinding } from './frames.js';
 import type { PageReader, ReadCall } from './page-reader.js';
 import { fromWhatWasKept } from './timeline.js';
 import type { RecordedEvent } from '../../record/format.js';
@@ -261,6 +262,7 @@ export function pageFindings(
       ),
     );
   }
+  for (const other of page.otherFrames) findings.push(otherFrameFinding(other));
   const config = page.config?.reading;
   if (config && !config.ok) findings.push(finding('config.unreadable', config.problem));
   if (config?.ok && config.config.persistentChat && !config.config.hasAuthSettings) {

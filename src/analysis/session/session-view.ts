@@ -203,6 +203,18 @@ export interface SessionView {
   context: ContextProviderView | null;
   /** The widget's own error panes, as they appeared in its frame. */
   panes: WidgetPaneView[];
+  /** Other frames with their own copy of the widget's SDK: reported apart, never judged as the widget. */
+  otherFrames: OtherFrameView[];
+}
+
+/** A frame that is neither the page's widget host nor the widget's frame, and used the widget's SDK. */
+export interface OtherFrameView {
+  frame: number;
+  /** Its origin only (or "frame N" when its address is unknown). */
+  origin: string;
+  registrations: number;
+  invocations: number;
+  widgetErrors: number;
 }
 
 /** Why events are missing from a record: the relay's reasons, the record's bounds, the storage quota. */
@@ -265,5 +277,6 @@ export const emptyPage = (): PageView => ({
   lostEvents: { flood: 0, unsent: 0, bounds: 0, quota: 0, unreadable: 0 },
   deliveries: [],
   context: null,
+  otherFrames: [],
   panes: [],
 });

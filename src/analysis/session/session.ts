@@ -26,7 +26,7 @@ import type { RecordedEvent } from '../../record/format.js';
 import type { Finding } from '../findings/finding.js';
 import { lostCount } from './timeline.js';
 import { errorsBetween, observedError } from './observed.js';
-import { isWidgetFrameUrl } from './widget-hosts.js';
+import { frameRoles } from './frames.js';
 
 export type * from './session-view.js';
 export { invocationKey, invocationLabel } from './session-view.js';
@@ -58,7 +58,7 @@ export class SessionAssembly {
     const regFirst = (e: RecordedEvent) => (e.k === 'reg' ? -1 : 0);
     const ordered = [...events].sort((a, b) => a.at - b.at || regFirst(a) - regFirst(b));
     const frames = options.frames;
-    const reader = new PageReader(frames ? frame => isWidgetFrameUrl(frames[String(frame)]) : undefined);
+    const reader = new PageReader(frames ? frameRoles(ordered, frames) : undefined, frames);
     for (const event of ordered) reader.read(event);
     reader.finish(options.source === 'har');
     reader.page.lostEvents.bounds = options.stored?.dropped ?? 0;
