@@ -4,6 +4,7 @@
  * ticket can read it without a browser.
  */
 import { reportSummary, reportVerdict, type Report } from '../analysis/index.js';
+import { redactData } from '../analysis/words/secrets.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
 import { InputError, readText } from './inputs.js';
@@ -68,7 +69,8 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
       `${file} is not a valid lcw-auth report (v1 to v3)${hint}:\n  ${errors.map(safe).join('\n  ')}`,
     );
   }
-  const report = data;
+  // A report that says it left the tokens out is read without anything token-shaped, whatever it holds.
+  const report = data.tokensIncluded ? data : redactData(data, key => key === 'header');
   const failing = reportFails(report);
   if (json) {
     const result = {

@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { assembleSession } from '../../src/analysis/session/session.js';
 import { buildReport } from '../../src/analysis/report/report.js';
 
-import { T0, events, report, reportWithErrorText } from '../helpers/report-fixture.js';
+import { T0, events, report, reportWithErrorText, token } from '../helpers/report-fixture.js';
 
 describe('lcw-auth report', () => {
   let dir: string;
@@ -67,6 +67,21 @@ describe('lcw-auth report', () => {
     const result = await runCli(['report', write('hostile-md.json', hostile)]);
     expect(result.stdout).toContain('!\\[beacon\\](https://evil.example/b.png) \\<img src=x\\> \\[Click\\]');
     expect(result.stdout).not.toMatch(/[^\\]!\[beacon\]/);
+  });
+  test('a report that says it left the tokens out but holds them: said, and nothing token-shaped printed', async () => {
+    const full = report(true);
+    const lying = { ...full, tokensIncluded: false };
+    lying.invocations[1]!.findings[0]!.message = `refused ${token}`;
+    const result = await runCli(['report', write('lying.json', lying)]);
+    const [, payload, signature] = token.split('.');
+    expect(result.stdout).toContain('holds full tokens or signatures, although it says they were left out');
+    expect(result.stdout).not.toContain(signature!);
+    expect(result.stdout).not.toContain(payload!);
+    const json = await runCli(['report', '--json', write('lying.json', lying)]);
+    expect(json.stdout).not.toContain(signature!);
+    // Near miss: a report that says it holds the tokens is read as it is.
+    const honest = await runCli(['report', write('full.json', { ...lying, tokensIncluded: true })]);
+    expect(honest.stdout).toContain(`refused ${token.split('.')[0]}.${payload}.`);
   });
   test('a HAR file handed to report: one line that says so and names lcw-auth har', async () => {
     const har = write('trace.har', { log: { version: '1.2', entries: [] } });

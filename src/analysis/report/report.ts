@@ -3,6 +3,7 @@
  * session as a support engineer attaches it to a ticket. Signatures are redacted unless the
  * caller explicitly includes tokens; the page URL loses its query and fragment.
  */
+import { redactData } from '../words/secrets.js';
 import { RULES, type PredictedErrorCode, type WidgetErrorCode } from '../findings/rules.js';
 import type {
   AuthCallView,
@@ -128,7 +129,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function buildReport(view: SessionView, options: ReportOptions): Report {
   const includeTokens = options.includeTokens === true;
   const { url, origin } = pageOf(options.url);
-  return {
+  const report: Report = {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
     createdAt: iso(options.now ?? Date.now()),
@@ -182,6 +183,8 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
       : {}),
     ...(options.source ? { source: options.source } : {}),
   };
+  // Without the tokens, nothing token-shaped anywhere (a detail, a quoted value); a header's kid is an id.
+  return includeTokens ? report : redactData(report, key => key === 'header');
 }
 
 function reportInvocation(invocation: InvocationView, includeTokens: boolean): ReportInvocation {

@@ -177,7 +177,7 @@ export function decodeCompact(token: string, findings: Finding[]): DecodedToken 
 function segmentCountMessage(count: number, token: string): string {
   if (count === 1) {
     return (
-      `The value has no dots (${quote(token, 24)}): it is not a JWT. It may be an opaque access token, ` +
+      `The value has no dots (${quote(token, 8)}): it is not a JWT. It may be an opaque access token, ` +
       `an authorization code or an error message from the token service.`
     );
   }
