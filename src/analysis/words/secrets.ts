@@ -44,7 +44,7 @@ export function redactData<T>(value: T, keep: (key: string) => boolean = () => f
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [source, target] = item;
     if (source === null || typeof source !== 'object') continue;
-    for (const [key, v] of Object.entries(source)) {
+    for (const [key, v] of Object.entries(source as Record<string, unknown>)) {
       const out = keep(key) ? v : copy(v);
       (target as Record<string, unknown>)[key] = out;
       if (!keep(key) && v !== null && typeof v === 'object') stack.push([v, out]);
