@@ -64,4 +64,5 @@ export { RULE_GROUPS } from './findings/findings-doc.js';
 
 // Words the faces share.
 export { countBy, duration, isoDate, jsonPreview, plural, utcText, valueText } from './words/text.js';
+export { redactData, redactSecrets } from './words/secrets.js';
 export { visible } from './words/visible.js';

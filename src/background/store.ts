@@ -5,7 +5,7 @@
  * Writes to one tab are serialised, and so are the background's own reads of it.
  */
 import browser from 'webextension-polyfill';
-import { redactUrl } from '../protocol/messages.js';
+import { redactUrl } from '../protocol/hosts.js';
 import { NETWORK_FRAME } from '../protocol/network.js';
 import {
   RECORD_LIMITS,

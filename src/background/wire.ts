@@ -14,6 +14,7 @@ import {
   widgetRequestKind,
   type WireEvent,
 } from '../protocol/network.js';
+import { redactUrl } from '../protocol/hosts.js';
 import {
   MAX_HEADER_TOKEN_CHARS,
   MAX_REQUEST_BODY_CHARS,
@@ -63,7 +64,8 @@ export function observeWire(record: (tabId: number, event: WireEvent) => void): 
         event: {
           k: 'wire',
           at: details.timeStamp,
-          url: details.url.slice(0, MAX_URL_CHARS),
+          // No query: no rule reads it, and it can carry an e-mail address or a code.
+          url: redactUrl(details.url).slice(0, MAX_URL_CHARS),
           method: details.method.slice(0, 10),
           token: token === null ? null : token.slice(0, MAX_HEADER_TOKEN_CHARS),
           ...(token !== null && token.length > MAX_HEADER_TOKEN_CHARS ? { tokenCut: token.length } : {}),

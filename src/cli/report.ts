@@ -3,8 +3,7 @@
  * (docs/report.schema.json) and prints its summary, so the engineer on the other end of a
  * ticket can read it without a browser.
  */
-import { reportSummary, reportVerdict, type Report } from '../analysis/index.js';
-import { redactData } from '../analysis/words/secrets.js';
+import { redactData, reportSummary, reportVerdict, type Report } from '../analysis/index.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
 import { InputError, readText } from './inputs.js';

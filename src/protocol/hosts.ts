@@ -123,3 +123,13 @@ export function isSitePattern(value: unknown): value is string {
   const match = /^(https?):\/\/([a-z0-9.-]+|\[::1\])\/\*$/.exec(value);
   return match !== null && (match[1] === 'https' || isLocalHost(match[2]!));
 }
+
+/** A URL as the record keeps it: no query or fragment, which may carry tokens, codes or e-mail addresses. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin === 'null' ? `${u.protocol}${u.pathname}` : `${u.origin}${u.pathname}`;
+  } catch {
+    return url.split(/[?#]/)[0]!.slice(0, 2048);
+  }
+}

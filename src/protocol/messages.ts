@@ -160,13 +160,3 @@ export function parseNavigationMessage(m: unknown): NavigationMessage | null {
   if (!isBoundedString(m.url, MAX_URL_CHARS) || !isFiniteNumber(m.at)) return null;
   return { type: 'navigated', tabId: m.tabId, url: m.url, at: m.at };
 }
-
-/** A page URL as the record keeps it: no query or fragment, which may carry tokens or codes. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.origin === 'null' ? `${u.protocol}${u.pathname}` : `${u.origin}${u.pathname}`;
-  } catch {
-    return url.split(/[?#]/)[0]!.slice(0, 2048);
-  }
-}

@@ -7,6 +7,7 @@
  * validates them wherever they cross a boundary.
  */
 import { isBoundedString, isFiniteNumber, isRecord } from './guards.js';
+import { redactUrl } from './hosts.js';
 import {
   MAX_AUTH_BODY_CHARS,
   MAX_CONFIG_BODY_CHARS,
@@ -124,12 +125,14 @@ export function parseNetworkEvent(m: unknown): NetworkEvent | null {
   if (!Number.isInteger(m.status) || !isBoundedString(m.body, MAX_CONFIG_BODY_CHARS)) return null;
   const status = m.status as number;
   if (m.k === 'cfg' && widgetRequestKind(m.url) === 'cfg')
-    return { k: 'cfg', at: m.at, url: m.url, status, body: m.body };
+    return { k: 'cfg', at: m.at, url: redactUrl(m.url), status, body: m.body };
   const token = m.token === null || isBoundedString(m.token, MAX_HEADER_TOKEN_CHARS) ? m.token : undefined;
   const fits = m.body.length <= MAX_AUTH_BODY_CHARS && isBoundedString(m.method, 10) && token !== undefined;
   const context = customContextField(m);
   if (m.k === 'auth' && widgetRequestKind(m.url) === 'auth' && fits && context) {
-    return { k: 'auth', at: m.at, url: m.url, method: m.method as string, status, body: m.body, token, ...context };
+    // The query is left behind: no rule reads it, and it can carry an e-mail address or a code.
+    const url = redactUrl(m.url);
+    return { k: 'auth', at: m.at, url, method: m.method as string, status, body: m.body, token, ...context };
   }
   return null;
 }
@@ -149,7 +152,7 @@ function parseWireEvent(m: Record<string, unknown>): WireEvent | null {
   return {
     k: 'wire',
     at: m.at as number,
-    url: m.url as string,
+    url: redactUrl(m.url as string),
     method: m.method,
     status: m.status as number,
     token,

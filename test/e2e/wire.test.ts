@@ -94,10 +94,17 @@ for (const name of ['chromium', 'firefox'] as const) {
         await page.waitForFunction(() => (window as unknown as { __status?: unknown }).__status === 401);
         const { seen, tabId } = await sawOnWire(rig.helper);
         expect(seen).toBe(true);
-        const view = current(await readTab(rig.helper, tabId));
+        const record = await readTab(rig.helper, tabId);
+        const view = current(record);
         expect(view.invocations.map(i => [i.route, i.findings.some(f => f.rule === 'auth.user-not-found')])).toEqual([
           ['wire', true],
         ]);
+        // The call went to .../conversation?scenario=direct: the record keeps no query (it can carry an e-mail).
+        const urls = record.sessions.at(-1)!.events.flatMap(e => (e.k === 'wire' ? [e.url] : []));
+        // Its preflight and the call itself, each without the query.
+        const address = `${rig.site.frameOrigin}/livechatconnector/auth/organization/org/widgetApp/app/conversation`;
+        expect(urls.length).toBeGreaterThan(0);
+        expect(urls.filter(url => url !== address)).toEqual([]);
       } finally {
         await page.close();
       }

@@ -137,6 +137,13 @@ describe("which requests are the widget's", () => {
       parseNetworkEvent({ ...auth, k: 'cfg', url: 'https://o.example/livechatconnector/config/a/b' }),
     ).toMatchObject({ k: 'cfg' });
     expect(parseNetworkEvent({ ...auth, status: 'x' })).toBeNull();
+    // What crosses the boundary keeps no query or fragment: no rule reads them, and they can carry anything.
+    const query = '?email=visitor%40contoso.example&code=abc#frag';
+    expect(parseNetworkEvent({ ...auth, url: auth.url + query })).toEqual(auth);
+    const config = 'https://o.example/livechatconnector/config/a/b';
+    expect(parseNetworkEvent({ ...auth, k: 'cfg', url: `${config}?requestId=1&channelId=lcw` })).toMatchObject({
+      url: config,
+    });
   });
   test('headerValue: by name in any case; null when not sent, empty when sent without a value', () => {
     const headers = [{ name: 'authenticatedUserToken', value: 'eyJ' }, { name: 'Message' }];
@@ -160,6 +167,7 @@ describe("which requests are the widget's", () => {
       error: 'net::ERR_FAILED',
     });
     expect(parseNetworkEvent({ ...wire, token: null })).toMatchObject({ token: null });
+    expect(parseNetworkEvent({ ...wire, url: `${wire.url}?email=a%40b.example` })).toEqual(wire);
     expect(parseNetworkEvent({ ...wire, tokenCut: 2_000_000 })).toMatchObject({ tokenCut: 2_000_000 });
     for (const bad of [
       { url: 'https://o.example/other' },

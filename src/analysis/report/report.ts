@@ -16,7 +16,7 @@ import type {
 } from '../session/session-view.js';
 import { describeHanded, lostCount } from '../session/timeline.js';
 import type { WidgetConfig } from '../traffic/omnichannel.js';
-import { redactUrl } from '../../protocol/messages.js';
+import { redactUrl } from '../../protocol/hosts.js';
 import type { Finding } from '../findings/finding.js';
 
 export const REPORT_FORMAT = 'lcw-auth-report';

@@ -10,7 +10,7 @@ import { describeAuthCall, describeConfigReading, describeEvent, readWidgetError
 import { authEndpoint, authFailureMessage, parseWidgetConfig } from '../traffic/omnichannel.js';
 import type { AuthCallView, ContextProviderView } from './session-view.js';
 import { describeValue } from '../words/text.js';
-import { redactUrl } from '../../protocol/messages.js';
+import { redactUrl } from '../../protocol/hosts.js';
 import { widgetRequestKind } from '../../protocol/network.js';
 import type { RecordedEvent } from '../../record/format.js';
 import { EVERY_FRAME, frameOrigin, otherFrameEvent, type FrameRoles } from './frames.js';
