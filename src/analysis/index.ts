@@ -17,7 +17,7 @@ export {
   type KeyFormat,
 } from './keys/key-document.js';
 export { KeyFetchError, checkKeyUrl, fetchKeyDocument } from './keys/key-fetch.js';
-export { keyUrlNotes } from './keys/key-url.js';
+export { keyUrlNotes, privateHostReason } from './keys/key-url.js';
 
 // The widget's traffic: its configuration, and HAR files.
 export { authenticationName, configSwitches, type WidgetConfig } from './traffic/omnichannel.js';

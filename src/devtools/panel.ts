@@ -12,6 +12,7 @@ import { VirtualList } from './virtual-list.js';
 import { KIND_LABELS, entryDetail, navigationDetail, renderRow, type Row } from './timeline-view.js';
 import { invocationDetail } from './detail.js';
 import type { VerifySettings } from './token-detail.js';
+import { keySuggestion } from './verify.js';
 import { PasteView } from './paste-view.js';
 import { tabStrip } from './tabs.js';
 import { VariablesView } from './variables-view.js';
@@ -43,12 +44,12 @@ function verifySettings(contextVariables: VerifySettings['contextVariables'], re
   const origin = originOf(current()?.url);
   const config = current()?.assembly.page.config?.reading;
   return {
-    // The URL last used on this site, else the one the widget's configuration names.
-    suggestedUrl: keyUrl ?? (config?.ok ? (config.config.publicKeyUrl ?? undefined) : undefined),
+    ...keySuggestion(config?.ok ? config.config.publicKeyUrl : null, keyUrl),
     ...(reuseKey ? { reuseKey } : {}),
     rememberUrl: url => {
       keyUrl = url;
-      void saveKeyUrl(origin, url);
+      // A HAR file's configuration is the file's word: what it offers is never remembered as the site's.
+      if (!har) void saveKeyUrl(origin, url);
     },
     ...(contextVariables ? { contextVariables } : {}),
   };
@@ -66,7 +67,7 @@ const current = () => data.sessions.at(-1);
 async function load({ preview = false } = {}) {
   const wasPartial = data.partial;
   data = har ? har.data : await source.load({ preview });
-  keyUrl = await loadKeyUrl(originOf(current()?.url));
+  keyUrl = har ? undefined : await loadKeyUrl(originOf(current()?.url));
   // Timeline positions change once the whole record is in: follow the newest invocation again.
   if (wasPartial) picked = null;
   render();

@@ -16,6 +16,7 @@ import {
   KeyFetchError,
   keyUrlNotes,
   plural,
+  privateHostReason,
   type Finding,
 } from '../analysis/index.js';
 
@@ -27,12 +28,30 @@ export interface VerifyContext {
   /** The moment the token was judged at, in Unix seconds. */
   now: number;
   contextVariables?: readonly ContextVariable[];
-  /** A URL to pre-fill: the widget configuration's, or the one last used for this site. */
+  /** A URL to pre-fill: the widget configuration's, or the one that last served a key on this site. */
   suggestedUrl: string | undefined;
-  /** Remembers the URL the user verified with (a setting, never a token). */
+  /**
+   * Who offered `suggestedUrl`: the page (its configuration, a HAR file: anyone can write one) or the
+   * user (a URL that served a key here before). A page's loopback or private address is fetched only
+   * once the user confirms it.
+   */
+  suggestedBy?: 'page' | 'user';
+  /** Remembers a URL that served a key (a setting, never a token). */
   rememberUrl(url: string): void;
   /** Identifies the token's view: the same section (with what the user typed and got) is reused when it is redrawn. */
   reuseKey?: string;
+}
+
+/**
+ * What "Verify signature" pre-fills: the configuration's URL (the one Omnichannel uses), else the
+ * one that last served a key on this site; and who offered it.
+ */
+export function keySuggestion(
+  configured: string | null | undefined,
+  remembered: string | undefined,
+): Pick<VerifyContext, 'suggestedUrl' | 'suggestedBy'> {
+  const suggestedUrl = configured ?? remembered;
+  return { suggestedUrl, suggestedBy: suggestedUrl !== undefined && suggestedUrl === remembered ? 'user' : 'page' };
 }
 
 /** Sections by reuseKey, so a redraw of the panel keeps what the user typed and the result. */
@@ -78,10 +97,8 @@ function buildSection(context: VerifyContext): HTMLElement {
   });
   const result = h('div', { class: 'verify-result', attrs: { role: 'status', 'aria-live': 'polite' } });
   const button = h('button', { attrs: { type: 'button', class: 'verify' } }, 'Verify signature');
-  button.addEventListener('click', () => {
+  const start = (target: string | null, keyText: string) => {
     // The permission request must be the first thing the click does (a user gesture).
-    const keyText = pasted.value.trim();
-    const target = keyText ? null : url.value.trim();
     const permission = target ? askForHost(target) : Promise.resolve(true);
     button.disabled = true;
     result.replaceChildren(
@@ -92,6 +109,13 @@ function buildSection(context: VerifyContext): HTMLElement {
       .finally(() => {
         button.disabled = false;
       });
+  };
+  button.addEventListener('click', () => {
+    const keyText = pasted.value.trim();
+    const target = keyText ? null : url.value.trim();
+    const reason = target ? unconfirmedReason(context, target) : undefined;
+    if (target && reason) result.replaceChildren(confirmLine(target, reason, () => start(target, keyText)));
+    else start(target, keyText);
   });
   return h(
     'section',
@@ -106,6 +130,35 @@ function buildSection(context: VerifyContext): HTMLElement {
     h('div', { class: 'verify-inputs' }, url, button),
     pasted,
     result,
+  );
+}
+
+/** Page-offered loopback and private addresses the user confirmed, this panel's life long. */
+const confirmed = new Set<string>();
+
+/** Why `target` needs the user's word first: a page offered it, and it is on this machine or network. */
+function unconfirmedReason(context: VerifyContext, target: string): string | undefined {
+  if (context.suggestedBy !== 'page' || target !== context.suggestedUrl || confirmed.has(target)) return undefined;
+  try {
+    return privateHostReason(new URL(target).hostname);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks before fetching a page-offered address on this machine or network; `go` runs on the user's click. */
+function confirmLine(target: string, reason: string, go: () => void): HTMLElement {
+  const fetchIt = h('button', { attrs: { type: 'button', class: 'confirm-fetch' } }, 'Fetch it');
+  fetchIt.addEventListener('click', () => {
+    confirmed.add(target);
+    go();
+  });
+  return h(
+    'p',
+    { class: 'verify-line info', data: { rule: 'key.url-private-host' } },
+    `The page offered ${target}, ${reason}. A page can name any address to make the extension read it: ` +
+      'fetch it only if you know it is the key. ',
+    fetchIt,
   );
 }
 
@@ -170,7 +223,6 @@ async function verify(
     }
     document = fetched.text;
     source = fetched.url;
-    context.rememberUrl(target);
   }
   const urlNotes = target ? keyUrlNotes(target, true) : [];
   let keys: KeySet;
@@ -179,6 +231,8 @@ async function verify(
   } catch (error) {
     return [line('problem', `${source}: ${error instanceof KeyDocumentError ? error.message : String(error)}`)];
   }
+  // Remembered only once it served a key: an address that answered anything else is not offered again.
+  if (target) context.rememberUrl(target);
   const kids = keys.keys.some(k => k.kid) ? `: ${keys.keys.map(k => k.kid ?? '(no kid)').join(', ')}` : '';
   notes.push(line('info', `${source} holds ${FORMAT_NAMES[keys.format]} (${plural(keys.keys.length, 'key')}${kids}).`));
   notes.push(...[...keys.notes, ...urlNotes].map(noteLine));

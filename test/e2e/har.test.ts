@@ -220,6 +220,33 @@ for (const name of ['chromium', 'firefox'] as const) {
       }
     });
 
+    test("a HAR's key URL on this machine: fetched only once confirmed, and never remembered as the site's", async () => {
+      const panel = await openPanel(tb, 0);
+      try {
+        const input = (await panel.$('#har-input')) as ElementHandle<HTMLInputElement> | null;
+        await input!.uploadFile(write(`key-${name}.har`, JSON.stringify(recorded.v1)));
+        await panel.waitForSelector('#detail .verify-section input');
+        const offered = `${site.origin}/keys/public.pem`;
+        expect(await panel.$eval('#detail .verify-section input', n => n.value)).toBe(offered);
+        await panel.click('#detail .verify-section button');
+        await panel.waitForSelector('#detail .confirm-fetch');
+        expect(await panel.$eval('#detail .verify-result', n => n.textContent)).toBe(
+          `The page offered ${offered}, a loopback address (this machine). A page can name any address to make ` +
+            'the extension read it: fetch it only if you know it is the key. Fetch it',
+        );
+        await panel.click('#detail .confirm-fetch');
+        await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
+        const stored = (await panel.evaluate(() =>
+          (
+            globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<object> } } } }
+          ).chrome.storage.local.get(null),
+        )) as Record<string, unknown>;
+        expect(Object.keys(stored).filter(k => k.startsWith('keyurl:'))).toEqual([]);
+      } finally {
+        await panel.close();
+      }
+    });
+
     test('a file that is not a HAR says so where the file was picked', async () => {
       const panel = await openPanel(tb, 0);
       try {

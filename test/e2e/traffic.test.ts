@@ -109,6 +109,9 @@ describe('chromium, DevTools open', () => {
       // "Verify signature" offers the configuration's public key URL, and it verifies.
       expect(await panel.$eval('#detail .verify-section input', n => n.value)).toBe(`${site.origin}/keys/public.pem`);
       await panel.click('#detail .verify-section button');
+      // The page's configuration offered an address on this machine: fetched once the user says so.
+      await panel.waitForSelector('#detail .confirm-fetch');
+      await panel.click('#detail .confirm-fetch');
       await panel.waitForSelector('#detail .verify-line[data-status="verified"]');
       await panel.evaluate(() => document.querySelector('#detail .verify-section')!.scrollIntoView());
       await panel.screenshot({ path: join(SHOTS, 'traffic-verify-chromium.png') });

@@ -190,6 +190,18 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         expect(await again.$eval('#detail .verify-section input', n => n.value)).toBe(
           `${rig.site.origin}/keys/public.pem`,
         );
+        // An address that answered something other than a key is not remembered, and its body is not shown.
+        await again.$eval('#detail .verify-section input', n => {
+          (n as HTMLInputElement).value = '';
+        });
+        await again.type('#detail .verify-section input', `${rig.site.origin}/keys/signin.html`);
+        await again.click('#detail .verify-section button');
+        await again.waitForSelector('#detail .verify-line.problem');
+        const said = await again.$eval('#detail .verify-result', n => n.textContent);
+        expect(said).toMatch(/answered a sign-in page/);
+        expect(said).not.toContain('Contoso');
+        const stored = await rig.helper.evaluate(() => (globalThis as any).chrome.storage.local.get(null));
+        expect(stored[`keyurl:${rig.site.origin}`]).toBe(`${rig.site.origin}/keys/public.pem`);
         await again.close();
       } finally {
         await Promise.all([view.close(), page.close()]);

@@ -184,9 +184,9 @@ describe('key documents', () => {
       expect(result.signature.status).toBe('verified');
     }
   });
-  test('an HTML page is named as such, with its title', async () => {
+  test('an HTML page is named as such, by its kind and length: never its text', async () => {
     expect((await message('<!DOCTYPE html><html><head><title>Sign in</title>')).message).toBe(
-      'This is an HTML page titled "Sign in", not a key: the URL probably serves a sign-in, error or 404 page.',
+      'This is an HTML page (49 characters), not a key: the URL probably serves a sign-in, error or 404 page.',
     );
   });
   test.each([
@@ -206,7 +206,8 @@ describe('key documents', () => {
     ['an empty document', () => ' \n', /empty/],
     ['an unrelated JSON object', () => '{"error":"not found"}', /JSON object with the keys "error"/],
     ['broken JSON', () => '{"keys": [', /looks like JSON but does not parse/],
-    ['plain text', () => 'Not Found', /plain text starting with "Not Found"/],
+    ['plain text', () => 'ADMIN-SECRET-CONTENT router password=hunter2', /^This is plain text \(44 characters\)/],
+    ["Omnichannel's own answer", () => 'Key Not Found', /^The URL answered "Key Not Found"/],
     [
       'a key list entry that is not base64 of a PEM',
       () => '[{"kid":"a","publicKey":"bm90IGEga2V5","expiry":1}]',

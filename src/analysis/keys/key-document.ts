@@ -4,7 +4,7 @@
  * KeyDocumentError saying what it looks like instead.
  */
 import { importJWK, importSPKI, importX509, type JWK } from 'jose';
-import { quote, MILLISECONDS_THRESHOLD, errorText } from '../words/text.js';
+import { MILLISECONDS_THRESHOLD, errorText } from '../words/text.js';
 import { type Finding, finding } from '../findings/finding.js';
 
 /** One public key, imported and ready to verify with. */
@@ -56,16 +56,15 @@ async function loadFromText(text: string): Promise<KeySet> {
   throw new KeyDocumentError(describeNonKey(body));
 }
 
-/** What a document that is not a key looks like, in one sentence. */
+/**
+ * What a document that is not a key looks like, in one sentence: its kind and length, never its
+ * text (a page can offer any address, and the answer may be something of the user's own network).
+ */
 function describeNonKey(body: string): string {
-  if (/^<(!doctype\s+html|html)[\s>]/i.test(body)) {
-    const title = /<title[^>]*>([^<]{0,120})/i.exec(body)?.[1]?.trim();
-    return (
-      `This is an HTML page${title ? ` titled ${quote(title)}` : ''}, not a key: the URL probably ` +
-      `serves a sign-in, error or 404 page.`
-    );
-  }
-  if (body.startsWith('<')) return `This is XML or HTML markup (${quote(body, 40)}), not a key.`;
+  const size = `${body.length} characters`;
+  if (/^<(!doctype\s+html|html)[\s>]/i.test(body))
+    return `This is an HTML page (${size}), not a key: the URL probably serves a sign-in, error or 404 page.`;
+  if (body.startsWith('<')) return `This is XML or HTML markup (${size}), not a key.`;
   if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(body)) return 'This is a JWT, not a public key.';
   if (/^[A-Za-z0-9+/=\s]+$/.test(body) && body.length > 100) {
     return (
@@ -73,7 +72,9 @@ function describeNonKey(body: string): string {
       'KEY-----" / "-----END PUBLIC KEY-----" lines.'
     );
   }
-  return `This is plain text starting with ${quote(body, 40)}, not a key.`;
+  // Omnichannel's own answer for a key it does not have: a fixed phrase, not the body's text.
+  if (/^key not found\.?$/i.test(body)) return 'The URL answered "Key Not Found": it has no key to serve.';
+  return `This is plain text (${size}), not a key.`;
 }
 
 const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]+)-----/;
