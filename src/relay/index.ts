@@ -16,7 +16,6 @@ import {
 import {
   CALLBACK_LIMIT_MS,
   MAX_ATTRIBUTE_CHARS,
-  PANE_TEXT_CHARS,
   MAX_RELAY_ITEMS,
   MAX_URL_CHARS,
   RELAY_BATCH_CHARS,
@@ -24,6 +23,7 @@ import {
 } from '../protocol/limits.js';
 import type { RelayItem } from '../protocol/messages.js';
 import { parsePageEvent } from '../protocol/page-events.js';
+import { PANE_TITLE, isWidgetFramePage, watchPanes } from './panes.js';
 
 /** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
 type Runtime = {
@@ -203,47 +203,9 @@ function observe(event: PageEvent) {
 
 document.addEventListener('DOMContentLoaded', readWidget); // readWidget reports only changes
 
-// --- The widget's own words: its error panes, read as text in its frame only ---------------------
-// A MutationObserver of this isolated world: the page cannot see it, and nothing is changed.
-const PANE_TITLE = 'Chat authentication has failed.';
-if (window !== top && /\/chat(v2)?\.html$/i.test(location.pathname)) {
-  const said = new Set<string>();
-  let pending = false;
-  let waited = false;
-  const readPanes = () => {
-    pending = false;
-    // Text the widget shows: not its scripts' or styles' source.
-    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT, {
-      acceptNode: n => (/^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE)$/.test(n.parentNode?.nodeName ?? '') ? 2 : 1),
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.nodeValue?.includes(PANE_TITLE)) continue;
-      // Its text: what follows the title (the next few elements beside it, or beside an ancestor a few
-      // levels up), never the whole page, whose text is the visitor's chat.
-      let text = '';
-      for (let at = node.parentElement, up = 0; at && up < 4 && !text.trim(); at = at.parentElement, up++)
-        for (let next = at.nextElementSibling, n = 0; next && n < 3; next = next.nextElementSibling, n++)
-          text += ` ${next.textContent ?? ''}`;
-      text = text.replace(/\s+/g, ' ').trim();
-      const kept = text.slice(0, PANE_TEXT_CHARS);
-      // A title alone may get its text in a later commit: look once more, a second on, before
-      // recording the pane without text (else it would be recorded twice).
-      if (said.has(kept)) continue;
-      if (!kept && !waited) {
-        waited = true;
-        setTimeout(readPanes, 1000);
-        continue;
-      }
-      said.add(kept);
-      waited = false;
-      record({ k: 'pane', at: now(), title: PANE_TITLE, text: kept });
-    }
-  };
-  new MutationObserver(() => {
-    if (!pending) setTimeout(readPanes, 200);
-    pending = true;
-  }).observe(document, { childList: true, subtree: true, characterData: true });
-}
+// --- The widget's own words: its error panes, read as text in the widget's frame only -----------
+if (window !== top && isWidgetFramePage(location.pathname))
+  watchPanes(text => record({ k: 'pane', at: now(), title: PANE_TITLE, text }));
 
 // --- Taking the hook's port (see docs/architecture.md) ------------------------------------------
 const onHello = (e: Event) => {

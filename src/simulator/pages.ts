@@ -130,6 +130,9 @@ export function adPage(site: Site): string {
 <script src="/ad-sdk.js"></script><script src="/ad.js"></script><p>Buy now</p>`;
 }
 
+/** A frame page at a path like the widget's, whose page makes the pane reader work (/pane-attack). */
+export const PANE_ATTACK_PATH = '/livechatwidget/attack/htmls/chat.html';
+
 /** Where the widget's frame lives on Microsoft's CDN: its page (chat.html, chatv2.html) tells v1 from v2. */
 export const FRAME_PATHS: Record<Mode, string> = {
   v1: '/livechatwidget/WebChatControl/htmls/chat.html',

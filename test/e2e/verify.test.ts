@@ -192,7 +192,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         );
         // An address that answered something other than a key is not remembered, and its body is not shown.
         await again.$eval('#detail .verify-section input', n => {
-          (n as HTMLInputElement).value = '';
+          n.value = '';
         });
         await again.type('#detail .verify-section input', `${rig.site.origin}/keys/signin.html`);
         await again.click('#detail .verify-section button');

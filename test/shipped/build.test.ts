@@ -74,7 +74,7 @@ describe('size budgets (minified)', () => {
     ['hook.js', 7 * 1024],
     // The relay validates every form the page may send (deliveries kept as length and fingerprint
     // past 64 KiB) and reads the widget's error panes in its frame.
-    ['relay.js', 7.5 * 1024],
+    ['relay.js', 8.5 * 1024],
   ])('%s is at most %i bytes', (file, budget) => {
     expect(statSync(`dist/chrome/${file}`).size).toBeLessThanOrEqual(budget);
   });

@@ -267,3 +267,17 @@ describe('every page-level rule', () => {
     test(`${rule} stays quiet`, () => expect(rulesOf(c.quiet())).not.toContain(rule));
   }
 });
+
+describe("the widget's panes in a flood", () => {
+  test('7,499 panes with distinct texts: one finding per kind, quoting the first and counting the rest', () => {
+    const panes = Array.from({ length: 7499 }, (_, k) => ({
+      ...pane('Chat authentication has failed.', `UNAUTHORIZED ${k}`),
+      at: T0 + 50 + k,
+    }));
+    const view = assembleSession([...healthy(), ...panes], { frames: FRAMES });
+    expect(view.findings.filter(f => f.rule.startsWith('widget.')).map(f => f.message)).toEqual([
+      'The widget showed "Chat authentication has failed." with "UNAUTHORIZED 0": the service refused the ' +
+        'token (and 7498 other panes like it).',
+    ]);
+  });
+});

@@ -165,23 +165,33 @@ function lwicontextsText(token: string): string {
     : 'has an lwicontexts claim that cannot be read';
 }
 
-/** What the widget's error panes say, each mapped to its likely causes (see the rules' texts). */
+/**
+ * What the widget's error panes say, each mapped to its likely causes (see the rules' texts): one
+ * finding per kind of pane, quoting the first and counting the others (a flood of panes is one fact).
+ */
 export function paneFindings(panes: readonly WidgetPaneView[]): Finding[] {
-  const seen = new Set<string>();
-  const out: Finding[] = [];
+  const byRule = new Map<'widget.auth-setup-error' | 'widget.unauthorized' | 'widget.error-pane', string[]>();
   for (const pane of panes) {
     const said = `${pane.title} ${pane.text}`;
-    const key = said.replace(/\s+/g, ' ').trim();
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const rule = /auth(entication)?\s*setup\s*error/i.test(said)
+      ? 'widget.auth-setup-error'
+      : /unauthori[sz]ed/i.test(said)
+        ? 'widget.unauthorized'
+        : 'widget.error-pane';
     const quoted = `The widget showed "${pane.title}"${pane.text ? ` with ${JSON.stringify(pane.text)}` : ''}`;
-    if (/auth(entication)?\s*setup\s*error/i.test(said))
-      out.push(finding('widget.auth-setup-error', `${quoted}: it could not get a usable token from the page.`));
-    else if (/unauthori[sz]ed/i.test(said))
-      out.push(finding('widget.unauthorized', `${quoted}: the service refused the token.`));
-    else out.push(finding('widget.error-pane', `${quoted}.`));
+    const list = byRule.get(rule) ?? [];
+    if (!list.includes(quoted)) list.push(quoted);
+    byRule.set(rule, list);
   }
-  return out;
+  const why = {
+    'widget.auth-setup-error': ': it could not get a usable token from the page',
+    'widget.unauthorized': ': the service refused the token',
+    'widget.error-pane': '',
+  };
+  return [...byRule].map(([rule, [first, ...others]]) => {
+    const more = others.length ? ` (and ${plural(others.length, 'other pane')} like it)` : '';
+    return finding(rule, `${first!}${why[rule]}${more}.`);
+  });
 }
 
 /**
