@@ -18,7 +18,7 @@ const results: boolean[] = [];
 async function attackFrame(tb: TestBrowser, kind: string): Promise<{ frame: Frame; close: () => Promise<void> }> {
   const page = await tb.browser.newPage();
   await page.goto(`${site.origin}/pane-attack?kind=${kind}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
-  const frame = (await (await page.waitForSelector('iframe'))!.contentFrame())!;
+  const frame = await (await page.waitForSelector('iframe'))!.contentFrame();
   await frame.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, {
     timeout: 60_000,
   });
