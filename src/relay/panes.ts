@@ -55,6 +55,8 @@ export function watchPanes(record: (text: string) => void): void {
   // What is left to read, newest on top: a pane added now is read before the rest of a big subtree.
   let stack: (Node | TreeWalker)[] = [];
   let waiting = 0;
+  /** Titles seen without their text yet. */
+  const titles: Node[] = [];
   let scheduled = false;
   const say = (text: string) => {
     if (said.has(text) || said.size >= MAX_PANES) return;
@@ -71,12 +73,27 @@ export function watchPanes(record: (text: string) => void): void {
     if (!value || value.length > MAX_TITLE_CHARS || !value.includes(PANE_TITLE)) return;
     if (HIDDEN.test(node.parentNode?.nodeName ?? '')) return;
     const text = paneText(node);
-    // A title alone may get its text in a later render: look once more, a second on.
-    if (text) say(text);
-    else if (waiting++ < MAX_PANES) setTimeout(() => say(paneText(node)), 1000);
+    if (text) return say(text);
+    // A title alone may get its text in a later render: looked at again after each change, and
+    // recorded as it is a second on.
+    if (waiting++ >= MAX_PANES) return;
+    titles.push(node);
+    setTimeout(() => {
+      const at = titles.indexOf(node);
+      if (at < 0) return;
+      titles.splice(at, 1);
+      say(paneText(node));
+    }, 1000);
   };
+
   const slice = () => {
     scheduled = false;
+    for (let i = titles.length - 1; i >= 0; i--) {
+      const text = paneText(titles[i]!);
+      if (!text) continue;
+      titles.splice(i, 1);
+      say(text);
+    }
     const until = performance.now() + SLICE_MS;
     for (let n = 1; stack.length; n++) {
       const top = stack[stack.length - 1]!;
@@ -89,7 +106,7 @@ export function watchPanes(record: (text: string) => void): void {
     }
   };
   const schedule = () => {
-    if (scheduled || !stack.length) return;
+    if (scheduled || !(stack.length || titles.length)) return;
     scheduled = true;
     setTimeout(slice, PAUSE_MS);
   };
