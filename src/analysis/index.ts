@@ -46,7 +46,7 @@ export {
 } from './report/verdict.js';
 export { ERROR_MEANINGS, countName, errorName, errorWords } from './findings/error-words.js';
 export { clientFunctionWords, hasCallableProvider, providerStatus, widgetKindText } from './report/page-words.js';
-export { buildReport, type Report } from './report/report.js';
+export { buildReport, redactReport, type Report } from './report/report.js';
 export { NOT_IN_HAR, reportSummary } from './report/summary.js';
 
 // The catalog of findings.
@@ -64,5 +64,5 @@ export { RULE_GROUPS } from './findings/findings-doc.js';
 
 // Words the faces share.
 export { countBy, duration, isoDate, jsonPreview, plural, utcText, valueText } from './words/text.js';
-export { redactData, redactSecrets } from './words/secrets.js';
+export { redactSecrets } from './words/secrets.js';
 export { visible } from './words/visible.js';

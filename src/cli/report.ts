@@ -3,7 +3,7 @@
  * (docs/report.schema.json) and prints its summary, so the engineer on the other end of a
  * ticket can read it without a browser.
  */
-import { redactData, reportSummary, reportVerdict, type Report } from '../analysis/index.js';
+import { redactReport, reportSummary, reportVerdict, type Report } from '../analysis/index.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../docs/report.schema.json' with { type: 'json' };
 import { InputError, readText } from './inputs.js';
@@ -69,7 +69,7 @@ export async function runReport({ file, json }: ReportOptions): Promise<number> 
     );
   }
   // A report that says it left the tokens out is read without anything token-shaped, whatever it holds.
-  const report = data.tokensIncluded ? data : redactData(data, key => key === 'header');
+  const report = data.tokensIncluded ? data : redactReport(data);
   const failing = reportFails(report);
   if (json) {
     const result = {

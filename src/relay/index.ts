@@ -23,7 +23,8 @@ import {
 } from '../protocol/limits.js';
 import type { RelayItem } from '../protocol/messages.js';
 import { parsePageEvent } from '../protocol/page-events.js';
-import { PANE_TITLE, isWidgetFramePage, watchPanes } from './panes.js';
+import { isWidgetFramePath } from '../protocol/widget-frame.js';
+import { PANE_TITLE, watchPanes } from './panes.js';
 
 /** The API the relay uses; Firefox names the namespace `browser`, Chrome `chrome` (both promise-based in MV3). */
 type Runtime = {
@@ -204,7 +205,7 @@ function observe(event: PageEvent) {
 document.addEventListener('DOMContentLoaded', readWidget); // readWidget reports only changes
 
 // --- The widget's own words: its error panes, read as text in the widget's frame only -----------
-if (window !== top && isWidgetFramePage(location.pathname))
+if (window !== top && isWidgetFramePath(location.pathname))
   watchPanes(text => record({ k: 'pane', at: now(), title: PANE_TITLE, text }));
 
 // --- Taking the hook's port (see docs/architecture.md) ------------------------------------------

@@ -22,9 +22,6 @@ const MAX_TEXT_NODES = 100;
 
 const HIDDEN = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE)$/;
 
-/** Whether this frame is the widget's own page (its address on the CDN: `.../htmls/chat.html` or `chatv2.html`). */
-export const isWidgetFramePage = (path: string) => /\/livechatwidget\/.*\/htmls\/chat(v2)?\.html$/i.test(path);
-
 /** Up to PANE_TEXT_CHARS of the text under `root`, from at most MAX_TEXT_NODES text nodes. */
 function boundedText(root: Node): string {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);

@@ -183,8 +183,15 @@ export function buildReport(view: SessionView, options: ReportOptions): Report {
       : {}),
     ...(options.source ? { source: options.source } : {}),
   };
-  // Without the tokens, nothing token-shaped anywhere (a detail, a quoted value); a header's kid is an id.
-  return includeTokens ? report : redactData(report, key => key === 'header');
+  return includeTokens ? report : redactReport(report);
+}
+
+/**
+ * A report without anything token-shaped in any of its texts (a widget error's detail, a quoted
+ * value); a token's header stays, whose `kid` is an id, not a credential.
+ */
+export function redactReport(report: Report): Report {
+  return redactData(report, key => key === 'header');
 }
 
 function reportInvocation(invocation: InvocationView, includeTokens: boolean): ReportInvocation {

@@ -31,10 +31,12 @@ export interface FrameRoles {
   widget(frame: number): boolean;
   /** Whether an event of this kind from this frame is the page's widget's (not another frame's SDK). */
   pages(event: RecordedEvent): boolean;
+  /** How a frame is named: its origin only, or "frame N" when its address is unknown. */
+  origin(frame: number): string;
 }
 
 /** Every frame counts: the frames' addresses are unknown (a HAR file, a test, an older record). */
-export const EVERY_FRAME: FrameRoles = { widget: () => true, pages: () => true };
+export const EVERY_FRAME: FrameRoles = { widget: () => true, pages: () => true, origin: frame => `frame ${frame}` };
 
 /**
  * The frames' roles from their addresses and the events (in time order). The page's widget lives in
@@ -42,7 +44,7 @@ export const EVERY_FRAME: FrameRoles = { widget: () => true, pages: () => true }
  * widget's script tag: then the first such frame hosts it (a help page in a frame).
  */
 export function frameRoles(ordered: readonly RecordedEvent[], frames: Readonly<Record<string, string>>): FrameRoles {
-  const widget = (frame: number) => isWidgetFrameUrl(frames[String(frame)]);
+  const widget = perFrame(frame => isWidgetFrameUrl(frames[String(frame)]));
   let host = 0;
   if (!ordered.some(e => e.frame === 0 && SDK_KINDS.has(e.k))) {
     const tagged = ordered.find(e => e.k === 'widget' && e.script !== null && e.frame > 0 && !widget(e.frame));
@@ -52,12 +54,21 @@ export function frameRoles(ordered: readonly RecordedEvent[], frames: Readonly<R
     widget,
     // The network (frame -1) and the widget's own frame are the widget's; a frame's SDK is the page's only in its host.
     pages: e => !SDK_KINDS.has(e.k) || e.frame < 0 || e.frame === host || widget(e.frame),
+    origin: perFrame(frame => originOf(frames[String(frame)], frame)),
   };
 }
 
-/** The origin of a frame's address, or "an unknown frame" (never the path or query: they can hold anything). */
-export function frameOrigin(frames: Readonly<Record<string, string>> | undefined, frame: number): string {
-  const url = frames?.[String(frame)];
+/** `read`, remembered per frame: each frame's address is read once, however many events it sends. */
+function perFrame<T>(read: (frame: number) => T): (frame: number) => T {
+  const known = new Map<number, T>();
+  return frame => {
+    if (!known.has(frame)) known.set(frame, read(frame));
+    return known.get(frame)!;
+  };
+}
+
+/** The origin of a frame's address, or "frame N" (never the path or query: they can hold anything). */
+function originOf(url: string | undefined, frame: number): string {
   try {
     if (url) {
       const origin = new URL(url).origin;
@@ -70,7 +81,8 @@ export function frameOrigin(frames: Readonly<Record<string, string>> | undefined
 }
 
 /** Notes another frame's SDK event in its frame's tally; returns its timeline text. */
-export function otherFrameEvent(others: OtherFrameView[], event: RecordedEvent, origin: string): string {
+export function otherFrameEvent(others: OtherFrameView[], event: RecordedEvent, roles: FrameRoles): string {
+  const origin = roles.origin(event.frame);
   let seen = others.find(o => o.frame === event.frame);
   if (!seen && others.length < MAX_OTHER_FRAMES) {
     seen = { frame: event.frame, origin, registrations: 0, invocations: 0, widgetErrors: 0 };

@@ -13,7 +13,7 @@ import { describeValue } from '../words/text.js';
 import { redactUrl } from '../../protocol/hosts.js';
 import { widgetRequestKind } from '../../protocol/network.js';
 import type { RecordedEvent } from '../../record/format.js';
-import { EVERY_FRAME, frameOrigin, otherFrameEvent, type FrameRoles } from './frames.js';
+import { EVERY_FRAME, otherFrameEvent, type FrameRoles } from './frames.js';
 import { TWIN_WINDOW_MS, twinOf, type ReadCall } from './twins.js';
 
 export type { ReadCall } from './twins.js';
@@ -30,10 +30,7 @@ const NOT_THE_WIDGET = "in a frame that is not the widget's: not counted as the 
 /** Reads the events in time order into the page's view; one method per kind of event. */
 export class PageReader {
   /** Which frames speak for the page's widget (every frame, when their addresses are unknown). */
-  constructor(
-    private readonly roles: FrameRoles = EVERY_FRAME,
-    private readonly frames?: Readonly<Record<string, string>>,
-  ) {}
+  constructor(private readonly roles: FrameRoles = EVERY_FRAME) {}
 
   readonly page: PageView = emptyPage();
   private readonly kind = new WidgetKindEvidence(this.page.widget);
@@ -52,8 +49,7 @@ export class PageReader {
 
   read(event: RecordedEvent): void {
     if (!this.roles.pages(event)) {
-      const origin = frameOrigin(this.frames, event.frame);
-      const text = otherFrameEvent(this.page.otherFrames, event, origin);
+      const text = otherFrameEvent(this.page.otherFrames, event, this.roles);
       this.page.timeline.push({ at: event.at, frame: event.frame, kind: event.k, text });
       return;
     }

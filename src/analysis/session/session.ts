@@ -57,8 +57,7 @@ export class SessionAssembly {
     // synchronously, although the hook can only report it once setAuthTokenProvider has returned.
     const regFirst = (e: RecordedEvent) => (e.k === 'reg' ? -1 : 0);
     const ordered = [...events].sort((a, b) => a.at - b.at || regFirst(a) - regFirst(b));
-    const frames = options.frames;
-    const reader = new PageReader(frames ? frameRoles(ordered, frames) : undefined, frames);
+    const reader = new PageReader(options.frames ? frameRoles(ordered, options.frames) : undefined);
     for (const event of ordered) reader.read(event);
     reader.finish(options.source === 'har');
     reader.page.lostEvents.bounds = options.stored?.dropped ?? 0;

@@ -6,6 +6,7 @@
  */
 import type { PageView } from './session-view.js';
 import { isLocalHost, isOmnichannelHost, siteOf } from '../../protocol/hosts.js';
+import { isWidgetFramePath } from '../../protocol/widget-frame.js';
 
 export interface WidgetHost {
   /** The match pattern that grants it. */
@@ -49,9 +50,7 @@ export function isWidgetFrameUrl(url: string | undefined): boolean {
   if (!url) return false;
   try {
     const u = new URL(url);
-    const path = u.pathname.toLowerCase();
-    if (!/\/livechatwidget\/.*\/htmls\/chat(v2)?\.html$/.test(path)) return false;
-    return isOmnichannelHost(u.hostname) || isLocalHost(u.hostname);
+    return isWidgetFramePath(u.pathname) && (isOmnichannelHost(u.hostname) || isLocalHost(u.hostname));
   } catch {
     return false;
   }
